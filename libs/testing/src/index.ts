@@ -1,1 +1,29 @@
-export {};
+export { expectEventually, type EventuallyOptions } from './assertions/expect-eventually.util';
+export { freePort } from './services/free-port.util';
+export { waitForPort } from './services/wait-for-port.util';
+import { PrivateNats, type PrivateNatsOptions } from './services/private-nats';
+import { PrivatePostgres, type PrivatePostgresOptions } from './services/private-postgres';
+
+export { PrivateNats, type PrivateNatsOptions } from './services/private-nats';
+export { PrivatePostgres, postgresBinDir, type PrivatePostgresOptions } from './services/private-postgres';
+export {
+  provideNats,
+  providePostgres,
+  type DiscoveryOptions,
+  type ProvidedService,
+  type ServiceSource,
+} from './services/service-discovery';
+export {
+  createTestDatabase,
+  getTestServices,
+  uniqueStreamPrefix,
+  type TestDatabase,
+  type TestServices,
+} from './services/test-services';
+
+/** Starts a private nats-server -js for fault tests (kill, stop, start, restart); dispose() in afterAll. */
+export const startPrivateNats = (options?: PrivateNatsOptions): Promise<PrivateNats> =>
+  PrivateNats.start(options);
+/** Starts a private Postgres cluster for fault tests; dispose() in afterAll. */
+export const startPrivatePostgres = (options?: PrivatePostgresOptions): Promise<PrivatePostgres> =>
+  PrivatePostgres.start(options);
