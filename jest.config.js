@@ -36,7 +36,7 @@ module.exports = {
       testMatch: ['**/*.int-spec.ts', '**/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/int-setup.ts'],
     },
   ],
 };

@@ -1,1 +1,14 @@
-export {};
+export * from './messaging.constants';
+export * from './messaging.error';
+export * from './subjects';
+export * from './streams.schema';
+export * from './nats.connection';
+export * from './stream.provisioner';
+export * from './jetstream.publisher';
+export * from './jetstream.context';
+export * from './jetstream.exception-filter';
+export * from './jetstream.server';
+export * from './messaging.metrics';
+export * from './sessions.transport';
+export * from './payload.util';
+export { Semaphore } from './semaphore.util';
