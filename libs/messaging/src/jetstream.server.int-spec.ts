@@ -1,4 +1,4 @@
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Controller, type INestMicroservice } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
@@ -219,5 +219,30 @@ describe('JetStreamServer (Nest transport, real NATS)', () => {
         .sort(),
     ).toEqual([0, 1, 2, 3, 4].map((i) => `cmd_slow_${i}`));
     expect(slow.finished).toBe(5);
+  });
+
+  it('dead-letters a message whose last allowed delivery was never acknowledged (a crashed worker)', async () => {
+    await app?.close();
+    app = undefined;
+    const subject = cmd('test.retry', 'crashy');
+    await publisher.publish(subject, { jobId: 'j9' }, { msgId: 'cmd_crashed' });
+    // A worker that takes the message and dies without ack or nak, on every allowed delivery.
+    const raw = await jetstream(nc).consumers.get(streamName('commands', prefix), consumer.durable);
+    for (let delivery = 1; delivery <= (consumer.maxDeliver ?? 0); delivery++) {
+      const msg = await raw.next({ expires: 5_000 });
+      expect(msg?.info.deliveryCount).toBe(delivery);
+      await new Promise((r) => setTimeout(r, (consumer.ackWaitMs ?? 0) + 100));
+    }
+    app = await startApp();
+    const dlq = await expectEventually(() => dlqMessage(subject));
+    expect(dlq.header.get('fsm-dlq-reason')).toMatch(
+      /max_deliver \(3\) reached: the last attempt was never acknowledged/,
+    );
+    expect(dlq.header.get('fsm-dlq-original-msg-id')).toBe('cmd_crashed');
+    // the handler never ran for it: the DLQ took the extra delivery
+    expect(seen.filter((d) => d.msgId === 'cmd_crashed')).toEqual([]);
+    await expectEventually(async () =>
+      expect((await jsm.streams.info(streamName('commands', prefix))).state.messages).toBe(0),
+    );
   });
 });

@@ -255,7 +255,10 @@ export class JetStreamServer extends Server<JetStreamServerEvents> implements Cu
       deliver_policy: cfg.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
       filter_subject: withPrefix(cfg.filterSubject, this.prefix),
       ack_wait: nanos(cfg.ackWaitMs),
-      max_deliver: cfg.maxDeliver,
+      // One delivery more than the handler gets: if the process dies during the last allowed attempt
+      // (no ack, no nak), JetStream delivers once more and that delivery goes straight to the DLQ
+      // instead of the message sitting in the stream forever.
+      max_deliver: cfg.maxDeliver + 1,
       max_ack_pending: cfg.maxAckPending,
       ...(cfg.backoffMs ? { backoff: cfg.backoffMs.map((ms) => nanos(ms)) } : {}),
     };
@@ -390,6 +393,11 @@ export class JetStreamServer extends Server<JetStreamServerEvents> implements Cu
     logger: Logger,
   ): Promise<HandlerOutcome> {
     let failure: Classified;
+    const deliveries = msg.info.deliveryCount;
+    if (deliveries > cfg.maxDeliver) {
+      const reason = `max_deliver (${cfg.maxDeliver}) reached: the last attempt was never acknowledged (crash or ack timeout)`;
+      return this.deadLetter(cfg, msg, subject, reason, 'retriable', logger);
+    }
     try {
       const handler = this.findHandler(subject);
       if (!handler) {
@@ -403,7 +411,6 @@ export class JetStreamServer extends Server<JetStreamServerEvents> implements Cu
       failure = classifyHandlerError(err);
     }
 
-    const deliveries = msg.info.deliveryCount;
     if (failure.outcome === 'retriable' && deliveries < cfg.maxDeliver) {
       const delay = failure.delayMs ?? retryDelayMs(deliveries, cfg.retryBaseDelayMs, cfg.retryMaxDelayMs);
       logger.warn({ reason: failure.reason, delayMs: delay }, 'handler failed, will retry');
