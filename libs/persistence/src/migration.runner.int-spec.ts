@@ -1,0 +1,130 @@
+import { createTestDatabase, type TestDatabase } from '@fieldsync/testing';
+import { Kysely, sql } from 'kysely';
+import { createDatabase } from './database.factory';
+import { checkDatabase } from './database-health.util';
+import type { DB } from './generated/db.types';
+import { migrateDown, migrateToLatest } from './migration.runner';
+import { MIGRATIONS } from './migrations/migration.provider';
+import { PersistenceErrorCode } from './persistence.error';
+
+// Written out rather than derived from the migrations, so a table dropped by mistake fails here.
+const TABLES = [
+  'api_keys', 'appointments', 'attachments', 'audit_log', 'change_events', 'commands', 'communications',
+  'connection_sequences', 'connections', 'contacts', 'customers', 'drift_reports', 'equipment', 'estimates',
+  'idempotency_keys', 'invoices', 'jobs', 'leads', 'locations', 'memberships', 'payments', 'pricebook_items',
+  'purchase_orders', 'refunds', 'sessions', 'stock_levels', 'sync_cursors', 'technicians', 'tenants',
+  'timesheet_entries', 'warehouses', 'webhook_attempts', 'webhook_endpoints', 'webhook_messages',
+]; // prettier-ignore
+const ALL = MIGRATIONS.map(([name]) => name);
+
+async function publicTables(db: Kysely<DB>): Promise<string[]> {
+  const result = await sql<{ name: string }>`
+    select table_name as name from information_schema.tables
+    where table_schema = 'public' and table_name not like 'kysely_migration%' order by 1`.execute(db);
+  return result.rows.map((row) => row.name);
+}
+
+/** Everything in the public schema that is not Kysely's bookkeeping: tables, indexes, sequences, types. */
+async function leftovers(db: Kysely<DB>): Promise<string[]> {
+  const result = await sql<{ name: string }>`
+    select relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and relname not like 'kysely_migration%'
+    union all
+    select typname from pg_type t join pg_namespace n on n.oid = t.typnamespace
+    where n.nspname = 'public' and typname not like '%kysely_migration%'
+    union all
+    select proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public'`.execute(
+    db,
+  );
+  return result.rows.map((row) => row.name);
+}
+
+describe('migrations on a fresh database', () => {
+  let database: TestDatabase;
+  let db: Kysely<DB>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('persistence_migrations');
+    db = createDatabase({ url: database.url, poolMax: 4 });
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('reports the schema as behind before anything is migrated', async () => {
+    await expect(checkDatabase(db)).rejects.toMatchObject({
+      code: PersistenceErrorCode.SchemaBehind,
+      message: expect.stringContaining(`${ALL.length} migration(s) pending`) as unknown,
+    });
+  });
+
+  it('goes up, creating every table, and a second run has nothing to do', async () => {
+    await expect(migrateToLatest(db)).resolves.toEqual({ direction: 'up', applied: ALL });
+    expect(await publicTables(db)).toEqual(TABLES);
+    await expect(checkDatabase(db)).resolves.toBeUndefined();
+    await expect(migrateToLatest(db)).resolves.toEqual({ direction: 'up', applied: [] });
+  });
+
+  it('goes down one step, reverting only the last migration', async () => {
+    const last = ALL[ALL.length - 1];
+    await expect(migrateDown(db, { steps: 1 })).resolves.toEqual({ direction: 'down', applied: [last] });
+    const tables = await publicTables(db);
+    expect(tables).not.toContain('audit_log');
+    expect(tables).not.toContain('drift_reports');
+    expect(tables).toContain('webhook_messages');
+    await expect(checkDatabase(db)).rejects.toMatchObject({ code: PersistenceErrorCode.SchemaBehind });
+  });
+
+  it('goes down to zero leaving nothing behind, and up again', async () => {
+    const report = await migrateDown(db, { to: 'zero' });
+    expect(report.applied).toEqual(ALL.slice(0, -1).reverse());
+    expect(await leftovers(db)).toEqual([]);
+    await expect(migrateToLatest(db)).resolves.toEqual({ direction: 'up', applied: ALL });
+    expect(await publicTables(db)).toEqual(TABLES);
+  });
+
+  it('treats more steps than applied migrations as "to zero"', async () => {
+    const report = await migrateDown(db, { steps: ALL.length + 5 });
+    expect(report.applied).toHaveLength(ALL.length);
+    expect(await publicTables(db)).toEqual([]);
+  });
+});
+
+describe('a failing migration', () => {
+  it('names the migration and applies nothing (one transaction)', async () => {
+    const database = await createTestDatabase('persistence_migration_fail');
+    const db = createDatabase({ url: database.url, poolMax: 2 });
+    try {
+      await sql`create table webhook_endpoints (id int)`.execute(db);
+      const failure = migrateToLatest(db);
+      await expect(failure).rejects.toMatchObject({ code: PersistenceErrorCode.MigrationFailed });
+      await expect(failure).rejects.toThrow(
+        /Migration 20261121000500-webhooks \(up\) failed: .*already exists/,
+      );
+      expect(await publicTables(db)).toEqual(['webhook_endpoints']);
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('concurrent migrators', () => {
+  it('serialise on one database: all succeed and every migration runs exactly once', async () => {
+    const database = await createTestDatabase('persistence_migration_race');
+    const migrators = Array.from({ length: 3 }, () => createDatabase({ url: database.url, poolMax: 2 }));
+    const db = createDatabase({ url: database.url, poolMax: 1 });
+    try {
+      const reports = await Promise.all(migrators.map((each) => migrateToLatest(each)));
+      const applied = reports.flatMap((report) => report.applied);
+      expect([...applied].sort()).toEqual(ALL);
+      const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+      expect(rows.rows.map((row) => row.name)).toEqual(ALL);
+    } finally {
+      await Promise.all([...migrators, db].map((each) => each.destroy()));
+      await database.drop();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+import { Migration, MigrationProvider } from 'kysely';
+import * as tenancy from './20261121000100-tenancy';
+import * as canonicalStore from './20261121000200-canonical-store';
+import * as changeLog from './20261121000300-change-log';
+import * as commands from './20261121000400-commands';
+import * as webhooks from './20261121000500-webhooks';
+import * as operations from './20261121000600-operations';
+
+/**
+ * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
+ * and bundles. Names are the file names and must sort in the order given (a unit spec checks that
+ * and that every file in this folder is listed).
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['20261121000100-tenancy', tenancy],
+  ['20261121000200-canonical-store', canonicalStore],
+  ['20261121000300-change-log', changeLog],
+  ['20261121000400-commands', commands],
+  ['20261121000500-webhooks', webhooks],
+  ['20261121000600-operations', operations],
+];
+
+export class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly migrations = MIGRATIONS) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(this.migrations);
+  }
+}

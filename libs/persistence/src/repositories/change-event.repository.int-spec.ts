@@ -1,0 +1,187 @@
+import { createTestDatabase, type TestDatabase } from '@fieldsync/testing';
+import { Kysely } from 'kysely';
+import { createDatabase } from '../database.factory';
+import type { DB } from '../generated/db.types';
+import { migrateToLatest } from '../migration.runner';
+import { PersistenceErrorCode } from '../persistence.error';
+import { ChangeEventRepository, type NewChangeEvent } from './change-event.repository';
+import { TenantRepository } from './tenant.repository';
+
+let eventCounter = 0;
+function event(entityId = 'job_1'): NewChangeEvent {
+  eventCounter += 1;
+  return {
+    id: `evt_${String(eventCounter).padStart(6, '0')}`,
+    subject: 'fsm.events.ten_a.jobber.job.updated',
+    type: 'job.updated',
+    entityType: 'job',
+    entityId,
+    payload: {
+      specversion: '1.0',
+      type: 'job.updated',
+      subject: entityId,
+      data: { changedFields: ['status'] },
+    },
+  };
+}
+
+describe('ChangeEventRepository', () => {
+  let database: TestDatabase;
+  let db: Kysely<DB>;
+  let events: ChangeEventRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('persistence_change_events');
+    db = createDatabase({ url: database.url, poolMax: 12 });
+    await migrateToLatest(db);
+    const tenants = new TenantRepository(db);
+    await tenants.create({ id: 'ten_a', name: 'A' });
+    await tenants.create({ id: 'ten_b', name: 'B' });
+    const connection = { vendor: 'jobber', portal_url: 'https://jobber.test', username: 'ops' };
+    await db
+      .insertInto('connections')
+      .values([
+        { id: 'con_a1', tenant_id: 'ten_a', ...connection },
+        { id: 'con_a2', tenant_id: 'ten_a', ...connection, username: 'ops2' },
+        { id: 'con_b1', tenant_id: 'ten_b', ...connection },
+      ])
+      .execute();
+    events = new ChangeEventRepository(db);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('numbers events 1..n per connection, in order, and writes the sequence into the CloudEvent', async () => {
+    const appended = await db
+      .transaction()
+      .execute((trx) => events.appendEvents(trx, 'ten_a', 'con_a2', [event(), event()]));
+    expect(appended.map((e) => e.sequence)).toEqual(['1', '2']);
+    const more = await db
+      .transaction()
+      .execute((trx) => events.appendEvents(trx, 'ten_a', 'con_a2', [event()]));
+    expect(more.map((e) => e.sequence)).toEqual(['3']);
+    const rows = await events.listByConnection('ten_a', 'con_a2', '0', 10);
+    expect(rows.map((row) => [row.sequence, (row.payload as { sequence: string }).sequence])).toEqual([
+      ['1', '1'],
+      ['2', '2'],
+      ['3', '3'],
+    ]);
+    expect(await events.listByConnection('ten_b', 'con_a2', '0', 10)).toEqual([]);
+  });
+
+  it('stays gap-free and unique under concurrent transactions, some of which roll back', async () => {
+    const writers = Array.from({ length: 10 }, (_, i) =>
+      db
+        .transaction()
+        .execute(async (trx) => {
+          const appended = await events.appendEvents(trx, 'ten_a', 'con_a1', [event(), event(), event()]);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          if (i % 4 === 0) throw new Error('rolled back on purpose');
+          return appended;
+        })
+        .catch(() => []),
+    );
+    const blocks = (await Promise.all(writers)).filter((block) => block.length > 0);
+    expect(blocks).toHaveLength(7);
+    for (const block of blocks) {
+      const sequences = block.map((e) => Number(e.sequence));
+      const start = sequences[0] ?? 0;
+      expect(sequences).toEqual([start, start + 1, start + 2]); // each transaction got a contiguous block
+    }
+    const committed = blocks.flat();
+    const rows = await events.listByConnection('ten_a', 'con_a1', '0', 100);
+    expect(rows.map((row) => Number(row.sequence))).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    expect(new Set(rows.map((row) => row.id))).toEqual(new Set(committed.map((e) => e.id)));
+  });
+
+  it("refuses to number another tenant's connection", async () => {
+    await expect(
+      db.transaction().execute((trx) => events.appendEvents(trx, 'ten_b', 'con_a1', [event()])),
+    ).rejects.toMatchObject({ code: PersistenceErrorCode.TenantMismatch });
+    // first event of a connection: the foreign key (tenant_id, connection_id) refuses it
+    await expect(
+      db.transaction().execute((trx) => events.appendEvents(trx, 'ten_a', 'con_b1', [event()])),
+    ).rejects.toThrow(/foreign key/);
+  });
+
+  it('hands unpublished events to one relay at a time (SKIP LOCKED) and marks them once', async () => {
+    const unpublished = await db
+      .selectFrom('change_events')
+      .select('id')
+      .where('published_at', 'is', null)
+      .execute();
+    expect(unpublished.length).toBeGreaterThan(4);
+
+    let releaseFirst: () => void = () => undefined;
+    const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstBatch: string[] = [];
+    let locked: () => void = () => undefined;
+    const firstLocked = new Promise<void>((resolve) => (locked = resolve));
+    const first = db.transaction().execute(async (trx) => {
+      firstBatch = (await events.listUnpublished(trx, 3)).map((row) => row.id);
+      locked();
+      await firstHolds;
+      return events.markPublished(trx, firstBatch);
+    });
+    await firstLocked;
+    const secondBatch = await db.transaction().execute(async (trx) => {
+      const rows = await events.listUnpublished(trx, 1000);
+      await events.markPublished(
+        trx,
+        rows.map((row) => row.id),
+      );
+      return rows.map((row) => row.id);
+    });
+    releaseFirst();
+    await expect(first).resolves.toBe(3);
+
+    expect(firstBatch).toHaveLength(3);
+    expect(secondBatch.filter((id) => firstBatch.includes(id))).toEqual([]);
+    expect([...firstBatch, ...secondBatch].sort()).toEqual(unpublished.map((row) => row.id).sort());
+    await expect(db.transaction().execute((trx) => events.listUnpublished(trx, 10))).resolves.toEqual([]);
+    await expect(db.transaction().execute((trx) => events.markPublished(trx, firstBatch))).resolves.toBe(0);
+  });
+});
+
+describe('TenantRepository', () => {
+  let database: TestDatabase;
+  let db: Kysely<DB>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('persistence_tenants');
+    db = createDatabase({ url: database.url, poolMax: 2 });
+    await migrateToLatest(db);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('creates, finds and suspends a tenant', async () => {
+    const tenants = new TenantRepository(db);
+    const created = await tenants.create({ id: 'ten_x', name: 'X' });
+    expect(created).toMatchObject({ id: 'ten_x', name: 'X', status: 'active' });
+    await expect(tenants.updateStatus('ten_x', 'suspended')).resolves.toBe(true);
+    await expect(tenants.findById('ten_x')).resolves.toMatchObject({ status: 'suspended' });
+    await expect(tenants.updateStatus('ten_missing', 'suspended')).resolves.toBe(false);
+    await expect(tenants.findById('ten_missing')).resolves.toBeUndefined();
+  });
+
+  it('cannot be deleted while it still owns connections', async () => {
+    await db
+      .insertInto('connections')
+      .values({
+        id: 'con_x',
+        tenant_id: 'ten_x',
+        vendor: 'tom',
+        portal_url: 'https://tom.test',
+        username: 'u',
+      })
+      .execute();
+    await expect(db.deleteFrom('tenants').where('id', '=', 'ten_x').execute()).rejects.toThrow(/foreign key/);
+  });
+});
