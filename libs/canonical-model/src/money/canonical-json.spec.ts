@@ -1,0 +1,90 @@
+import { validEntities } from '../__fixtures__/entities.fixture';
+import { entitySchemas } from '../entities/entity-registry.schema';
+import { stringifyCanonical } from './canonical-json.util';
+import { MONEY_FIELD_NAMES } from './money-fields.constants';
+import { Money } from './money.util';
+
+describe('stringifyCanonical', () => {
+  it('writes money with exactly two decimals, as the seeds show', () => {
+    const text = stringifyCanonical({
+      currency: 'USD',
+      subtotal: 1299,
+      tax: 104,
+      total: 1403,
+      quantity: 2,
+      note: 'x',
+    });
+    expect(text).toBe(
+      '{"currency":"USD","subtotal":1299.00,"tax":104.00,"total":1403.00,"quantity":2,"note":"x"}',
+    );
+    expect(JSON.parse(text)).toEqual({
+      currency: 'USD',
+      subtotal: 1299,
+      tax: 104,
+      total: 1403,
+      quantity: 2,
+      note: 'x',
+    });
+  });
+
+  it('uses the nearest enclosing currency and its exponent', () => {
+    const text = stringifyCanonical({
+      currency: 'JPY',
+      total: 1500,
+      lines: [{ unitPrice: 500 }],
+      other: { currency: 'BHD', amount: 1.25 },
+    });
+    expect(text).toBe(
+      '{"currency":"JPY","total":1500,"lines":[{"unitPrice":500}],"other":{"currency":"BHD","amount":1.250}}',
+    );
+  });
+
+  it('refuses money that is not exact or has no currency', () => {
+    expect(() => stringifyCanonical({ currency: 'USD', total: 1.005 })).toThrow(/more than 2 decimals/);
+    expect(() => stringifyCanonical({ total: 1 })).toThrow(/no currency in scope/);
+  });
+
+  it('writes Money instances, negative amounts, nulls, and can sort keys', () => {
+    expect(stringifyCanonical({ b: Money.parse('-0.5', 'USD'), a: null, u: undefined })).toBe(
+      '{"b":{"amount":-0.50,"currency":"USD"},"a":null}',
+    );
+    expect(stringifyCanonical({ b: 1, a: [2, { d: 1, c: 2 }] }, { sortKeys: true })).toBe(
+      '{"a":[2,{"c":2,"d":1}],"b":1}',
+    );
+  });
+
+  it('round-trips every fixture entity through JSON.parse unchanged', () => {
+    for (const [type, entity] of Object.entries(validEntities())) {
+      const parsed = JSON.parse(stringifyCanonical(entity)) as unknown;
+      expect(parsed).toEqual(entity);
+      expect(entitySchemas[type as keyof typeof entitySchemas].safeParse(parsed).success).toBe(true);
+    }
+  });
+
+  it('MONEY_FIELD_NAMES matches exactly the fields built with moneyAmountSchema', () => {
+    const moneyNames = new Set<string>();
+    const otherNames = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (node === null || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      const properties = record['properties'];
+      if (properties && typeof properties === 'object') {
+        for (const [name, schema] of Object.entries(properties as Record<string, unknown>)) {
+          (JSON.stringify(schema).includes('"format":"money"') && isMoney(schema)
+            ? moneyNames
+            : otherNames
+          ).add(name);
+        }
+      }
+      Object.values(record).forEach(walk);
+    };
+    const isMoney = (schema: unknown): boolean => {
+      const s = schema as { format?: string; anyOf?: { format?: string }[] };
+      return s.format === 'money' || (s.anyOf ?? []).some((option) => option.format === 'money');
+    };
+    for (const schema of Object.values(entitySchemas)) walk(schema.toJSONSchema());
+    for (const name of moneyNames) expect(MONEY_FIELD_NAMES.has(name)).toBe(true);
+    for (const name of otherNames) expect(MONEY_FIELD_NAMES.has(name)).toBe(false);
+  });
+});
