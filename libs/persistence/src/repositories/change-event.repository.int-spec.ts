@@ -65,9 +65,9 @@ describe('ChangeEventRepository', () => {
     expect(more.map((e) => e.sequence)).toEqual(['3']);
     const rows = await events.listByConnection('ten_a', 'con_a2', '0', 10);
     expect(rows.map((row) => [row.sequence, (row.payload as { sequence: string }).sequence])).toEqual([
-      ['1', '1'],
-      ['2', '2'],
-      ['3', '3'],
+      ['1', '0000000000000001'],
+      ['2', '0000000000000002'],
+      ['3', '0000000000000003'],
     ]);
     expect(await events.listByConnection('ten_b', 'con_a2', '0', 10)).toEqual([]);
   });

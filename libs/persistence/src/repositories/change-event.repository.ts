@@ -1,3 +1,4 @@
+import { formatSequence } from '@fieldsync/canonical-model';
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, Selectable, Transaction } from 'kysely';
 import type { ChangeEvents, DB, JsonObject } from '../generated/db.types';
@@ -14,7 +15,10 @@ export interface NewChangeEvent {
   readonly type: string;
   readonly entityType: string;
   readonly entityId: string;
-  /** The CloudEvent. Its `sequence` attribute is set here to the allocated sequence. */
+  /**
+   * The CloudEvent. Its `sequence` attribute is set here to the allocated sequence, in the canonical
+   * model's zero-padded form (CloudEvents compares sequences as strings).
+   */
   readonly payload: JsonObject;
 }
 
@@ -78,7 +82,7 @@ export class ChangeEventRepository {
         type: event.type,
         entity_type: event.entityType,
         entity_id: event.entityId,
-        payload: JSON.stringify({ ...event.payload, sequence }),
+        payload: JSON.stringify({ ...event.payload, sequence: formatSequence(BigInt(sequence)) }),
       };
     });
     await trx.insertInto('change_events').values(rows).execute();
