@@ -1,1 +1,13 @@
-export {};
+export {
+  MFA_METHODS,
+  connectorCapabilitiesSchema,
+  connectorDescriptorSchema,
+  connectorTransportSchema,
+  mfaMethodSchema,
+  type Connector,
+  type ConnectorCapabilities,
+  type ConnectorDescriptor,
+  type MfaMethod,
+} from './contract/connector.types';
+export { ConnectorRegistryError, ConnectorRegistryErrorCode } from './registry/connector-registry.error';
+export { ConnectorRegistry } from './registry/connector.registry';

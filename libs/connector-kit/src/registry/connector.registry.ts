@@ -1,0 +1,65 @@
+import type { CommandType, EntityType, Vendor } from '@fieldsync/canonical-model';
+import { connectorDescriptorSchema, type Connector } from '../contract/connector.types';
+import { ConnectorRegistryError, ConnectorRegistryErrorCode } from './connector-registry.error';
+
+/**
+ * The one explicit list of connectors an app runs with. Built once at startup from the connectors the
+ * app imports: ids must be unique and descriptors valid, and asking for a vendor nobody registered
+ * throws, so an unknown vendor id stops the boot rather than falling back to anything.
+ */
+export class ConnectorRegistry {
+  private readonly byVendor = new Map<Vendor, Connector>();
+
+  constructor(connectors: readonly Connector[]) {
+    for (const connector of connectors) {
+      const parsed = connectorDescriptorSchema.safeParse(connector.descriptor);
+      if (!parsed.success) {
+        const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(descriptor)'}: ${i.message}`);
+        throw new ConnectorRegistryError(
+          ConnectorRegistryErrorCode.InvalidDescriptor,
+          `connector descriptor is invalid: ${where.join('; ')}`,
+        );
+      }
+      const vendor = parsed.data.vendor;
+      if (this.byVendor.has(vendor)) {
+        throw new ConnectorRegistryError(
+          ConnectorRegistryErrorCode.DuplicateVendor,
+          `two connectors are registered for vendor "${vendor}"`,
+        );
+      }
+      this.byVendor.set(vendor, connector);
+    }
+  }
+
+  get vendors(): Vendor[] {
+    return [...this.byVendor.keys()];
+  }
+
+  has(vendor: string): vendor is Vendor {
+    return this.byVendor.has(vendor as Vendor);
+  }
+
+  get(vendor: string): Connector {
+    const connector = this.byVendor.get(vendor as Vendor);
+    if (!connector) {
+      const known = this.vendors.join(', ') || 'none';
+      throw new ConnectorRegistryError(
+        ConnectorRegistryErrorCode.UnknownVendor,
+        `no connector is registered for vendor "${vendor}" (registered: ${known})`,
+      );
+    }
+    return connector;
+  }
+
+  /** The vendors whose connector reads `entity`. */
+  readersOf(entity: EntityType): Vendor[] {
+    return [...this.byVendor.values()]
+      .filter((c) => c.descriptor.capabilities.reads.includes(entity))
+      .map((c) => c.descriptor.vendor);
+  }
+
+  /** Whether the vendor's connector executes `command`; false for an unknown vendor. */
+  supports(vendor: string, command: CommandType): boolean {
+    return this.byVendor.get(vendor as Vendor)?.descriptor.capabilities.writes.includes(command) ?? false;
+  }
+}
