@@ -12,3 +12,4 @@ export * from './messaging.metrics';
 export * from './sessions.transport';
 export * from './payload.util';
 export { Semaphore } from './semaphore.util';
+export * from './nats.module';

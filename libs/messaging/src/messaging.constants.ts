@@ -46,3 +46,6 @@ export const MAX_SUBJECT_TOKENS = 16;
 export const MAX_SUBJECT_LENGTH = 255;
 
 export const JSON_CONTENT_TYPE = 'application/json';
+
+/** Injection token of the service's NATS connection (NatsModule: opened at boot, drained at shutdown). */
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { ReadinessCheck } from '@fieldsync/platform';
 import { Kysely, sql } from 'kysely';
 import { MIGRATIONS } from './migrations/migration.provider';
 import { PersistenceError, PersistenceErrorCode } from './persistence.error';
@@ -73,4 +74,9 @@ async function appliedMigrations<Database>(db: Kysely<Database>): Promise<Set<st
   if (!probe.rows[0]?.table) return new Set();
   const result = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
   return new Set(result.rows.map((row) => row.name));
+}
+
+/** The `postgres` readiness check of a service's /health/ready (and of its boot). */
+export function databaseReadinessCheck<Database>(db: Kysely<Database>, timeoutMs = 2_000): ReadinessCheck {
+  return { name: 'postgres', timeoutMs, check: () => checkDatabase(db, { timeoutMs }) };
 }

@@ -1,5 +1,10 @@
 export { createDatabase, databaseOptionsSchema, type DatabaseOptions } from './database.factory';
-export { checkDatabase, pingDatabase, type CheckDatabaseOptions } from './database-health.util';
+export {
+  checkDatabase,
+  databaseReadinessCheck,
+  pingDatabase,
+  type CheckDatabaseOptions,
+} from './database-health.util';
 export {
   getMigrationStatus,
   migrateDown,

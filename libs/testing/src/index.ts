@@ -1,5 +1,13 @@
 export { expectEventually, type EventuallyOptions } from './assertions/expect-eventually.util';
 export { freePort } from './services/free-port.util';
+export { deleteStreamsWithPrefix } from './services/delete-streams.util';
+export { blackholeServer, type BlackholeServer } from './process/blackhole-server.util';
+export {
+  killSpawnedServices,
+  spawnService,
+  type ServiceExit,
+  type SpawnedService,
+} from './process/spawn-service.util';
 export { waitForPort } from './services/wait-for-port.util';
 import { PrivateNats, type PrivateNatsOptions } from './services/private-nats';
 import { PrivatePostgres, type PrivatePostgresOptions } from './services/private-postgres';

@@ -1,0 +1,25 @@
+import { envDocs, parseConfig } from '@fieldsync/platform';
+import { extractorConfigSchema } from './extractor.config';
+
+describe('extractor config', () => {
+  it('boots on the documented defaults with only the required variables set', () => {
+    const result = parseConfig(extractorConfigSchema, {
+      DATABASE_URL: 'postgres://fs@localhost:5432/fieldsync',
+      NATS_URL: 'nats://localhost:4222',
+    });
+    expect(result.ok && result.config.PORT).toBe(3002);
+  });
+
+  it('names exactly its required variables when the environment is empty', () => {
+    const result = parseConfig(extractorConfigSchema, {});
+    expect(result.ok ? [] : result.issues.map((i) => i.variable)).toEqual(['DATABASE_URL', 'NATS_URL']);
+  });
+
+  it('reads only variables the README table documents for extractor', () => {
+    const undocumented = Object.keys(extractorConfigSchema.shape).filter(
+      (name) =>
+        !envDocs.some((d) => d.name === name && (d.services === 'all' || d.services.includes('extractor'))),
+    );
+    expect(undocumented).toEqual([]);
+  });
+});

@@ -1,0 +1,13 @@
+import { baseEnv, databaseEnv, httpEnv, natsEnv, streamsEnv, vaultEnv } from '@fieldsync/platform';
+import { z } from 'zod';
+
+/** The webhook-dispatcher environment (README "Environment"); parsed once by bootstrapService before Nest starts. */
+export const webhookDispatcherConfigSchema = z.object({
+  ...baseEnv.shape,
+  ...httpEnv(3004).shape,
+  ...databaseEnv.shape,
+  ...natsEnv.shape,
+  ...streamsEnv.shape,
+  ...vaultEnv.shape,
+});
+export type WebhookDispatcherConfig = z.output<typeof webhookDispatcherConfigSchema>;

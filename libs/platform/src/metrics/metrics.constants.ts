@@ -1,0 +1,2 @@
+/** Injection token of the service's prom-client `Registry`. */
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');

@@ -1,0 +1,79 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { expectEventually } from '../assertions/expect-eventually.util';
+
+const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
+
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  elapsedMs: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SpawnedService {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  readonly exited: Promise<ServiceExit>;
+  /** Everything the process printed so far (stdout then stderr). */
+  output(): string;
+  /** Polls GET /health/ready on 127.0.0.1:port until 200; fails with the process output attached. */
+  waitReady(port: number, timeoutMs?: number): Promise<unknown>;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit. */
+  stop(signal?: NodeJS.Signals): Promise<ServiceExit>;
+}
+
+const running = new Set<SpawnedService>();
+
+/**
+ * Starts `apps/<app>/src/main.ts` as an operator's `nx serve <app>` does, with exactly `env` (plus PATH
+ * and NODE_ENV=test), so a spec sees the real boot: config parsing, dependency checks, signals.
+ */
+export function spawnService(app: string, env: Record<string, string>): SpawnedService {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
+    cwd: WORKSPACE_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<ServiceExit>((done) =>
+    child.once('exit', (code, signal) =>
+      done({ code, signal, elapsedMs: Date.now() - started, stdout, stderr }),
+    ),
+  );
+  const service: SpawnedService = {
+    child,
+    exited,
+    output: () => stdout + stderr,
+    waitReady: (port, timeoutMs = 15_000) =>
+      expectEventually(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+          expect(res.status).toBe(200);
+          return res.json();
+        },
+        { timeoutMs, intervalMs: 100 },
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n--- ${app} output ---\n${stdout + stderr}`);
+      }),
+    stop: (signal = 'SIGTERM') => {
+      child.kill(signal);
+      return exited;
+    },
+  };
+  running.add(service);
+  void exited.then(() => running.delete(service));
+  return service;
+}
+
+/** SIGKILLs every service a spec spawned and did not stop (call in afterAll). */
+export async function killSpawnedServices(): Promise<void> {
+  const left = [...running];
+  for (const service of left) service.child.kill('SIGKILL');
+  await Promise.all(left.map((s) => s.exited));
+}
