@@ -5,14 +5,37 @@ import prettier from 'eslint-config-prettier';
 // Boundaries that are real (CONVENTIONS.md): the model depends on nothing; connectors only on the
 // model, connector-kit and utilities; production code never imports the testing library.
 const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:model', 'type:data-access', 'type:util', 'type:connector'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:model', 'type:data-access', 'type:util', 'type:connector'],
+  },
   { sourceTag: 'type:model', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },
-  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:model', 'type:util', 'type:data-access'] },
+  {
+    sourceTag: 'type:data-access',
+    onlyDependOnLibsWithTags: ['type:model', 'type:util', 'type:data-access'],
+  },
   { sourceTag: 'type:connector', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },
   {
     sourceTag: 'type:testing',
-    onlyDependOnLibsWithTags: ['type:model', 'type:util', 'type:data-access', 'type:connector', 'type:testing'],
+    onlyDependOnLibsWithTags: [
+      'type:model',
+      'type:util',
+      'type:data-access',
+      'type:connector',
+      'type:testing',
+    ],
+  },
+  // Operator and developer commands (db:migrate, db:codegen, demo): may use any library, never an app.
+  {
+    sourceTag: 'type:tooling',
+    onlyDependOnLibsWithTags: [
+      'type:model',
+      'type:util',
+      'type:data-access',
+      'type:connector',
+      'type:testing',
+    ],
   },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   ...['session-manager', 'extractor', 'writer', 'webhook-dispatcher', 'api', 'vendor-sandbox'].map((s) => ({

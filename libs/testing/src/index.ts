@@ -17,6 +17,7 @@ export { PrivatePostgres, postgresBinDir, type PrivatePostgresOptions } from './
 export {
   provideNats,
   providePostgres,
+  startEmbeddedPostgres,
   type DiscoveryOptions,
   type ProvidedService,
   type ServiceSource,

