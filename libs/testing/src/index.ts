@@ -1,3 +1,10 @@
+export { canonicalFactory, type CanonicalFactory } from './factories/canonical.factory';
+export {
+  bootTestApp,
+  type BootTestAppOptions,
+  type TestApp,
+  type TestResponse,
+} from './nest/boot-test-app.util';
 export { expectEventually, type EventuallyOptions } from './assertions/expect-eventually.util';
 export { freePort } from './services/free-port.util';
 export { deleteStreamsWithPrefix } from './services/delete-streams.util';
