@@ -1,9 +1,5 @@
-import { NATS_CONNECTION, NatsModule, natsReadinessCheck, parseStreamsConfig } from '@fieldsync/messaging';
-import { DATABASE, databaseReadinessCheck, PersistenceModule, type DB } from '@fieldsync/persistence';
-import { HealthModule, streamsSettings } from '@fieldsync/platform';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { InfrastructureModule } from '@fieldsync/infrastructure';
 import { DynamicModule, Module } from '@nestjs/common';
-import type { Kysely } from 'kysely';
 import { WRITER_CONFIG } from './config/config.constants';
 import type { WriterConfig } from './config/writer.config';
 
@@ -14,27 +10,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [
-        PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
-          poolMax: config.DATABASE_POOL_MAX,
-          applicationName: 'writer',
-        }),
-        NatsModule.forRoot({
-          service: 'writer',
-          servers: config.NATS_URL,
-          streams: parseStreamsConfig(streamsSettings(config)),
-          bootTimeoutMs: config.FIELDSYNC_BOOT_TIMEOUT_MS,
-        }),
-        // Ready = Postgres answers with every migration applied, NATS is connected and the streams exist.
-        HealthModule.forRootAsync({
-          inject: [DATABASE, NATS_CONNECTION],
-          useFactory: (db: Kysely<DB>, nc: NatsConnection) => [
-            databaseReadinessCheck(db),
-            natsReadinessCheck(nc, config.FIELDSYNC_STREAM_PREFIX),
-          ],
-        }),
-      ],
+      imports: [InfrastructureModule.forRoot({ service: 'writer', config })],
       providers: [{ provide: WRITER_CONFIG, useValue: config }],
       exports: [WRITER_CONFIG],
     };
