@@ -2,7 +2,7 @@ import { freePort, killSpawnedServices, spawnService } from '@fieldsync/testing'
 
 /* The sandbox is self-contained: it boots and is ready with no DATABASE_URL and no NATS_URL. */
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describe('vendor-sandbox process', () => {
   afterAll(() => killSpawnedServices());

@@ -14,7 +14,7 @@ import {
 
 /* The writer process with its JetStream transport connected: boots, is ready, stops cleanly. */
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describe('writer process', () => {
   const services = getTestServices();

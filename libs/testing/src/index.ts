@@ -11,6 +11,7 @@ export { deleteStreamsWithPrefix } from './services/delete-streams.util';
 export { blackholeServer, type BlackholeServer } from './process/blackhole-server.util';
 export {
   killSpawnedServices,
+  msFromStartingToExit,
   spawnService,
   type ServiceExit,
   type SpawnedService,

@@ -79,6 +79,7 @@ export async function bootstrapService<S extends z.ZodType<BootConfig>>(
 
   const bootTimeoutMs = config.FIELDSYNC_BOOT_TIMEOUT_MS;
   const bootStarted = Date.now();
+  logger.info({ bootTimeoutMs, pid: process.pid }, 'starting');
   let phase = 'creating the application (connecting to dependencies)';
   const bootTimer = setTimeout(() => {
     const waitingFor = dependenciesBeingConnected();

@@ -9,6 +9,8 @@ export interface ServiceExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   elapsedMs: number;
+  /** Epoch ms of the exit, to compare with the `time` of the process's own log lines. */
+  exitedAt: number;
   stdout: string;
   stderr: string;
 }
@@ -43,14 +45,14 @@ export function spawnService(app: string, env: Record<string, string>): SpawnedS
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<ServiceExit>((done) =>
     child.once('exit', (code, signal) =>
-      done({ code, signal, elapsedMs: Date.now() - started, stdout, stderr }),
+      done({ code, signal, elapsedMs: Date.now() - started, exitedAt: Date.now(), stdout, stderr }),
     ),
   );
   const service: SpawnedService = {
     child,
     exited,
     output: () => stdout + stderr,
-    waitReady: (port, timeoutMs = 15_000) =>
+    waitReady: (port, timeoutMs = 30_000) =>
       expectEventually(
         async () => {
           const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
@@ -69,6 +71,18 @@ export function spawnService(app: string, env: Record<string, string>): SpawnedS
   running.add(service);
   void exited.then(() => running.delete(service));
   return service;
+}
+
+/**
+ * Milliseconds from the service's own `starting` log line (written once its code is loaded, when the boot
+ * bound starts) to its exit: the boot bound as the process sees it, whatever the machine's load did to
+ * loading the code before.
+ */
+export function msFromStartingToExit(exit: ServiceExit): number {
+  const line = exit.stdout.split('\n').find((l) => l.includes('"msg":"starting"'));
+  if (!line) throw new Error(`the service never logged "starting":\n${exit.stdout}${exit.stderr}`);
+  const { time } = JSON.parse(line) as { time: number | string };
+  return exit.exitedAt - (typeof time === 'number' ? time : Date.parse(time));
 }
 
 /** SIGKILLs every service a spec spawned and did not stop (call in afterAll). */

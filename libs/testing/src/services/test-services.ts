@@ -45,8 +45,31 @@ export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
   return {
     name,
     url: withDatabase(databaseUrl, name),
-    drop: () => adminQuery(databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: async () => {
+      // Sessions still closing (a pool whose end() resolved before its sockets closed) get a moment to
+      // go: forcing them out mid-close makes their client emit an 'error' nobody listens to any more.
+      await waitForSessionsToClose(databaseUrl, name, 3_000);
+      await adminQuery(databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
   };
+}
+
+async function waitForSessionsToClose(serverUrl: string, database: string, timeoutMs: number): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+        [database],
+      );
+      if ((rows[0]?.n ?? 0) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 async function adminQuery(serverUrl: string, statement: string): Promise<void> {
