@@ -1,0 +1,217 @@
+/*
+ * `npm run bench`: benchmarks of the foundation against real NATS JetStream and Postgres.
+ *
+ * 1. JetStream publish through JetStreamPublisher (windows 1, 100, 1000) and the duplicate-drop path.
+ * 2. Consume + handle + ack through JetStreamServer (a Nest microservice with a no-op @EventPattern).
+ * 3. Outbox append (ChangeEventRepository.appendEvents, 500 events per transaction), 1 and 4 writers.
+ * 4. Hot paths of the canonical model.
+ *
+ * Services come from @fieldsync/testing (NATS_URL / DATABASE_URL, else private servers on free
+ * loopback ports). The run uses its own stream prefix and a scratch database, removes both, stops
+ * what it started, and writes bench/results/<timestamp>.json and latest.json. Every benchmark checks
+ * its own result (counts, sequences, duplicates) and the run fails instead of reporting a wrong
+ * figure. `--quick` runs a tenth of the work (a smoke test of the bench itself; figures not quoted).
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  connectNats,
+  parseStreamsConfig,
+  StreamKinds,
+  StreamProvisioner,
+  streamName,
+} from '@fieldsync/messaging';
+import { createDatabase, migrateToLatest, type DB } from '@fieldsync/persistence';
+import { provideNats, providePostgres, uniqueStreamPrefix, type ProvidedService } from '@fieldsync/testing';
+import type { Kysely } from 'kysely';
+import { Client } from 'pg';
+import type { BenchReport, BenchResult } from './bench.types';
+import { benchCanonical } from './canonical.bench';
+import { benchConsume, benchPublish } from './jetstream.bench';
+import { describeMachine, loadAverage } from './machine.util';
+import { benchOutbox } from './outbox.bench';
+import { formatTable, writeReport } from './report.util';
+
+const ROOT = resolve(__dirname, '..', '..');
+const RESULTS_DIR = resolve(ROOT, 'bench', 'results');
+/** The whole run, cleanup included, stays under 3 minutes; past this the watchdog cleans up and exits 1. */
+const RUN_LIMIT_MS = 165_000;
+const CLEANUP_LIMIT_MS = 10_000;
+const quick = process.argv.includes('--quick');
+const scale = (n: number): number => (quick ? Math.max(1, Math.round(n / 10)) : n);
+
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const log = (line: string): void => say(`  · ${line}`);
+
+const cleanups: (() => Promise<unknown>)[] = [];
+let cleaning: Promise<void> | undefined;
+/** Runs every registered cleanup (last registered first), each failure reported, the whole bounded. */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    const all = (async () => {
+      for (const fn of cleanups.reverse()) {
+        await fn().catch((err: unknown) =>
+          say(`cleanup: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, CLEANUP_LIMIT_MS)))]);
+    clearTimeout(timer);
+  })();
+  return cleaning;
+}
+
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function admin(serverUrl: string, statement: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const loadAtStart = loadAverage();
+  say(`fieldsync bench${quick ? ' (--quick: a tenth of the work, not for quoting)' : ''}`);
+
+  const nats: ProvidedService = await provideNats({ log });
+  cleanups.push(() => nats.dispose());
+  const postgres: ProvidedService = await providePostgres({ log });
+  cleanups.push(() => postgres.dispose());
+
+  const prefix = uniqueStreamPrefix('bench');
+  const nc: NatsConnection = await connectNats({
+    servers: nats.url,
+    name: 'fieldsync-bench',
+    timeoutMs: 5_000,
+  });
+  cleanups.push(() => nc.drain());
+  cleanups.push(async () => {
+    const jsm = await jetstreamManager(nc);
+    for (const kind of StreamKinds) await jsm.streams.delete(streamName(kind, prefix)).catch(() => false);
+  });
+  await new StreamProvisioner(nc, parseStreamsConfig({ prefix })).provisionOrThrow();
+  log(`NATS ${nats.source} ${nats.url}, streams ${streamName('events', prefix)} …`);
+
+  const dbName = `fs_bench_${randomBytes(5).toString('hex')}`;
+  await admin(postgres.url, `CREATE DATABASE ${dbName}`);
+  cleanups.push(() => admin(postgres.url, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+  const db: Kysely<DB> = createDatabase({
+    url: withDatabase(postgres.url, dbName),
+    poolMax: 8,
+    applicationName: 'fieldsync-bench',
+  });
+  cleanups.push(() => db.destroy());
+  await migrateToLatest(db);
+  log(`Postgres ${postgres.source}, scratch database ${dbName} migrated`);
+
+  const machine = {
+    ...(await describeMachine(nc, db, { nats: nats.source, postgres: postgres.source })),
+    loadAverageAtStart: loadAtStart,
+  };
+  const results: BenchResult[] = [];
+
+  say('canonical model');
+  results.push(
+    ...benchCanonical({
+      durationMs: quick ? 200 : 1_000,
+      warmupMs: quick ? 50 : 300,
+      maxIterations: 2_000_000,
+      log,
+    }),
+  );
+
+  say('JetStream');
+  const js = {
+    nc,
+    natsUrl: nats.url,
+    prefix,
+    messages: scale(50_000),
+    duplicates: scale(10_000),
+    sequentialMessages: scale(2_000),
+    consumeConcurrency: 64,
+    runTimeoutMs: 30_000,
+    log,
+  };
+  results.push(...(await benchPublish(js)));
+  results.push(...(await benchConsume(js)));
+
+  say('outbox');
+  results.push(
+    ...(await benchOutbox({
+      db,
+      batchSize: 500,
+      singleTransactions: scale(40),
+      writers: 4,
+      transactionsPerWriter: scale(20),
+      runTimeoutMs: 30_000,
+      log,
+    })),
+  );
+
+  await cleanup();
+  const report: BenchReport = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    totalMs: Math.round(performance.now() - t0),
+    machine,
+    loadAverageAtEnd: loadAverage(),
+    results,
+  };
+  say('');
+  say(formatTable(results));
+  say('');
+  say(
+    `${machine.cores} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, nats-server ${machine.natsServer}, ` +
+      `${machine.postgres.split(' on ')[0] ?? machine.postgres} (fsync ${machine.postgresSettings['fsync']}), commit ${machine.gitCommit.slice(0, 7)}${machine.gitDirty ? ' (dirty)' : ''}`,
+  );
+  say(
+    `load average at start ${loadAtStart.join(' / ')}, at end ${report.loadAverageAtEnd.join(' / ')} (2 cores: above 2 means other work competed)`,
+  );
+  if (quick) {
+    say(`--quick: results not written (${report.totalMs} ms)`);
+    return;
+  }
+  for (const path of writeReport(RESULTS_DIR, report)) say(`wrote ${path}`);
+  say(`done in ${(report.totalMs / 1000).toFixed(1)} s`);
+}
+
+const watchdog = setTimeout(() => {
+  say(`bench exceeded ${RUN_LIMIT_MS / 1000} s: cleaning up and exiting`);
+  void cleanup().finally(() => process.exit(1));
+}, RUN_LIMIT_MS);
+watchdog.unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  () => {
+    clearTimeout(watchdog);
+    process.exit(0);
+  },
+  async (err: unknown) => {
+    say(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await cleanup();
+    process.exit(1);
+  },
+);
