@@ -4,20 +4,49 @@ import { freePort, killSpawnedServices, spawnService } from '@fieldsync/testing'
 
 jest.setTimeout(60_000);
 
+interface Listing {
+  portals: { vendor: string; port: number; url: string }[];
+}
+
 describe('vendor-sandbox process', () => {
   afterAll(() => killSpawnedServices());
 
-  it('is ready without Postgres or NATS, serves metrics, and exits 0 on SIGTERM', async () => {
+  it('is ready without Postgres or NATS, serves the portals on their ports, and closes them on SIGTERM', async () => {
     const port = await freePort();
-    const sandbox = spawnService('vendor-sandbox', { PORT: String(port), HOST: '127.0.0.1' });
+    const stPort = await freePort();
+    const sandbox = spawnService('vendor-sandbox', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SANDBOX_PORTS: `servicetitan=${stPort},jobber=0`,
+    });
 
     const ready = await sandbox.waitReady(port);
-    expect(ready).toEqual({ status: 'ok', checks: {} });
+    expect(ready).toMatchObject({ status: 'ok', checks: { portals: { status: 'up' } } });
+    expect(Object.keys((ready as { checks: object }).checks)).toEqual(['portals']);
     expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain(
       'service="vendor-sandbox"',
     );
 
+    const listing = (await (await fetch(`http://127.0.0.1:${port}/__sandbox/`)).json()) as Listing;
+    expect(listing.portals.map((p) => p.vendor)).toEqual(['servicetitan', 'jobber']);
+    expect(listing.portals[0]?.port).toBe(stPort);
+    const jobberPort = listing.portals[1]?.port ?? 0;
+    expect(jobberPort).toBeGreaterThan(0);
+    expect(jobberPort).not.toBe(4102);
+
+    for (const portal of listing.portals) {
+      const login = await fetch(`${portal.url}/login`);
+      expect(login.status).toBe(200);
+      expect(await login.text()).toContain('<form method="post" action="/login"');
+      const control = (await (await fetch(`${portal.url}/__sandbox/`)).json()) as { vendor: string };
+      expect(control.vendor).toBe(portal.vendor);
+    }
+    expect(sandbox.output()).toContain(`"port":${jobberPort}`);
+
     const exit = await sandbox.stop('SIGTERM');
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    expect(exit.stdout).toContain('ServiceTitan portal closed');
+    expect(exit.stdout).toContain('Jobber portal closed');
+    await expect(fetch(`http://127.0.0.1:${stPort}/login`)).rejects.toThrow();
   });
 });

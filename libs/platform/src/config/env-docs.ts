@@ -160,6 +160,33 @@ export const envDocs: readonly EnvDoc[] = [
     meaning: 'Id stored next to each ciphertext so keys can be rotated (`A-Z a-z 0-9 _ -`).',
     services: ['session-manager', 'webhook-dispatcher'],
   },
+  {
+    name: 'SANDBOX_PORTS',
+    default: 'servicetitan=4101,jobber=4102,workiz=4103,housecallpro=4104,tom=4105',
+    meaning:
+      'Ports of the vendor portals: `0` puts every portal on a free port (listed at `GET /__sandbox/` of `PORT` and in the log), or `vendor=port,…` overrides some (`jobber=0`). An unknown vendor is a config error.',
+    services: ['vendor-sandbox'],
+  },
+  {
+    name: 'SANDBOX_SESSION_TIMEOUTS',
+    default: '(empty: servicetitan idle 2h / absolute 12h, jobber idle 12h / absolute 14d)',
+    meaning:
+      "Overrides of the portals' session timeouts, `vendor.idle=<duration>` or `vendor.absolute=<duration>`, comma-separated (`jobber.idle=2s`).",
+    services: ['vendor-sandbox'],
+  },
+  {
+    name: 'SANDBOX_LOCKOUT_DURATION',
+    default: '30m',
+    meaning:
+      'How long a portal account stays locked after too many failed logins (`POST /__sandbox/reset` unlocks at once).',
+    services: ['vendor-sandbox'],
+  },
+  {
+    name: 'SANDBOX_SEED',
+    default: '1',
+    meaning: 'Default seed of the PRNG behind fault rates (`POST /__sandbox/faults` may set another).',
+    services: ['vendor-sandbox'],
+  },
 ];
 
 function cell(text: string): string {

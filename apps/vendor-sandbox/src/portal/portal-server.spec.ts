@@ -1,0 +1,118 @@
+import pino from 'pino';
+import { PortalServer } from './portal-server';
+import type { PortalKit, VendorPortal } from './portal.types';
+
+/* The framework's request pipeline through Fastify's inject (no socket): sessions, CSRF, faults. */
+
+const portal: VendorPortal = {
+  id: 'workiz',
+  name: 'Test portal',
+  defaultPort: 0,
+  cookiePrefix: 'tp',
+  sessionTimeouts: { idleMs: 60_000, absoluteMs: 600_000 },
+  lockout: { maxFailures: 5 },
+  users: [{ id: 'u1', username: 'u1', password: 'pw', displayName: 'U One', role: 'Owner', mfa: 'none' }],
+  homePath: '/home',
+  login: {
+    path: '/login',
+    mount(app, kit) {
+      app.post('/test-login', async (_request, reply) => {
+        const user = kit.users.byId('u1');
+        if (user) kit.startSession(reply, user);
+        return reply.send({ ok: true });
+      });
+    },
+  },
+  mountData(scope) {
+    scope.get('/api/items', async () => ({ items: [{ id: 1, modifiedOn: 'x' }] }));
+    scope.post('/api/items', async () => ({ created: true }));
+  },
+};
+
+describe('PortalServer', () => {
+  let server: PortalServer;
+  let kit: PortalKit;
+  let cookie: string;
+
+  beforeEach(async () => {
+    server = await PortalServer.create(portal, {
+      logger: pino({ level: 'silent' }),
+      lockoutDurationMs: 1_000,
+      seed: 1,
+    });
+    kit = server.kit;
+    const login = await server.app.inject({ method: 'POST', url: '/test-login' });
+    cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+  });
+
+  afterEach(() => server.close());
+
+  it('answers 401 JSON to an API call and a redirect to a page load without a session', async () => {
+    const api = await server.app.inject({ method: 'GET', url: '/api/items' });
+    expect(api.statusCode).toBe(401);
+    expect(api.json()).toEqual({ error: 'unauthenticated', reason: 'unknown' });
+    const page = await server.app.inject({ method: 'GET', url: '/home', headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(302);
+    expect(page.headers.location).toBe('/login?next=%2Fhome');
+  });
+
+  it('sets an HttpOnly, SameSite=Lax session cookie on Path=/', async () => {
+    const login = await server.app.inject({ method: 'POST', url: '/test-login' });
+    expect(String(login.headers['set-cookie'])).toMatch(
+      /^tp_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
+  });
+
+  it('needs X-CSRF-Token on state-changing data requests', async () => {
+    const without = await server.app.inject({ method: 'POST', url: '/api/items', headers: { cookie } });
+    expect(without.statusCode).toBe(403);
+    const { csrfToken } = (
+      await server.app.inject({ method: 'GET', url: '/api/csrf', headers: { cookie } })
+    ).json<{ csrfToken: string }>();
+    const withToken = await server.app.inject({
+      method: 'POST',
+      url: '/api/items',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+    });
+    expect(withToken.json()).toEqual({ created: true });
+  });
+
+  it('applies 429 with Retry-After and drift to data routes, never to the control API', async () => {
+    await server.app.inject({
+      method: 'POST',
+      url: '/__sandbox/faults',
+      payload: {
+        rateLimit: { next: 1, retryAfterSeconds: 3 },
+        drift: [{ from: 'modifiedOn', to: 'modifiedAt' }],
+      },
+    });
+    const control = await server.app.inject({ method: 'GET', url: '/__sandbox/faults' });
+    expect(control.statusCode).toBe(200);
+    const limited = await server.app.inject({ method: 'GET', url: '/api/items', headers: { cookie } });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('3');
+    const drifted = await server.app.inject({ method: 'GET', url: '/api/items', headers: { cookie } });
+    expect(drifted.json()).toEqual({ items: [{ id: 1, modifiedAt: 'x' }] });
+  });
+
+  it('ends sessions through the control API and resets everything', async () => {
+    const expired = await server.app.inject({
+      method: 'POST',
+      url: '/__sandbox/sessions/expire',
+      payload: {},
+    });
+    expect(expired.json()).toEqual({ expired: 1 });
+    expect(
+      (await server.app.inject({ method: 'GET', url: '/api/items', headers: { cookie } })).statusCode,
+    ).toBe(401);
+    const world = await server.app.inject({
+      method: 'POST',
+      url: '/__sandbox/reset',
+      payload: { world: { seed: 1, size: 10 } },
+    });
+    expect(world.statusCode).toBe(501);
+    expect(kit.counters.snapshot().total.successes).toBe(1);
+    await server.app.inject({ method: 'POST', url: '/__sandbox/reset' });
+    expect(kit.counters.snapshot().total.successes).toBe(0);
+  });
+});

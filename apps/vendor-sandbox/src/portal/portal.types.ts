@@ -1,0 +1,155 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Csrf } from './csrf.util';
+import type { FaultSwitch } from './fault-switch';
+import type { LoginCounters } from './login-counters';
+import type { LoginLockout } from './login-lockout';
+import type { OneTimeCodes } from './one-time-codes';
+import type { Outbox } from './outbox';
+import type { PortalSession, SessionStore } from './session.store';
+import type { VendorId } from './vendor-ids.constants';
+
+/** Milliseconds since the epoch; injected so expiry is testable without waiting. */
+export type Clock = () => number;
+
+export type MfaMethod = 'none' | 'totp' | 'sms' | 'email';
+
+/** One fixed test user of a portal (its password is documented in the README; tests and dev only). */
+export interface TestUserSpec {
+  /** Stable id used in sessions, counters and the outbox. */
+  id: string;
+  /** What the login form takes: a user name (ServiceTitan) or an email (Jobber). */
+  username: string;
+  password: string;
+  displayName: string;
+  role: string;
+  mfa: MfaMethod;
+  /** Where SMS codes go (E.164). */
+  phone?: string;
+  /** Where email codes go. */
+  email?: string;
+  /** RFC 4648 base32 TOTP secret (readable from `GET /__sandbox/users`). */
+  totpSecret?: string;
+  /** Logs in through the simulated identity provider instead of a password. */
+  sso?: boolean;
+}
+
+/** A test user with its password replaced by a scrypt hash (what the portal keeps at runtime). */
+export interface PortalUser extends Omit<TestUserSpec, 'password'> {
+  passwordHash: string;
+}
+
+export interface SessionTimeouts {
+  /** Inactivity after which the session ends. */
+  idleMs: number;
+  /** Lifetime after login whatever the activity. */
+  absoluteMs: number;
+}
+
+export interface LockoutPolicy {
+  /** Consecutive failures (wrong password or wrong code) that lock the account. */
+  maxFailures: number;
+}
+
+/** What a login flow and a data module get from the framework. */
+export interface PortalKit {
+  readonly vendor: VendorId;
+  readonly name: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly users: PortalUsers;
+  readonly sessions: SessionStore;
+  readonly csrf: Csrf;
+  readonly lockout: LoginLockout;
+  readonly codes: OneTimeCodes;
+  readonly outbox: Outbox;
+  readonly counters: LoginCounters;
+  readonly faults: FaultSwitch;
+  /** Where an unauthenticated page load is sent. */
+  readonly loginPath: string;
+  /** The logged-in landing page. */
+  readonly homePath: string;
+  /** HMAC key of this process (signatures the flow needs: IdP assertions, device tokens). */
+  readonly signingKey: Buffer;
+  /** Creates the session and sets its cookie (after every step of the login succeeded). */
+  startSession(reply: FastifyReply, user: PortalUser): PortalSession;
+  /** Sets a cookie with the portal's defaults: HttpOnly, SameSite=Lax, Path=/ (maxAge in seconds). */
+  setCookie(reply: FastifyReply, name: string, value: string, maxAgeSeconds?: number): void;
+  clearCookie(reply: FastifyReply, name: string): void;
+  /** Reads a cookie of the request. */
+  cookie(request: FastifyRequest, name: string): string | undefined;
+  /** Registers a hook run by `POST /__sandbox/reset` (a flow's own state: MFA challenges, devices). */
+  onReset(hook: () => void): void;
+}
+
+export interface PortalUsers {
+  all(): readonly PortalUser[];
+  byId(id: string): PortalUser | undefined;
+  /** Case-insensitive look-up by what the login form takes. */
+  byUsername(username: string): PortalUser | undefined;
+  /** Constant-time scrypt comparison; an unknown user costs the same as a known one. */
+  verifyPassword(user: PortalUser | undefined, password: string): Promise<boolean>;
+}
+
+/** A vendor's login: its pages and the routes behind them, mounted on the portal's Fastify instance. */
+export interface LoginFlow {
+  /** The login page (GET) — unauthenticated page loads redirect here. */
+  path: string;
+  mount(app: FastifyInstance, kit: PortalKit): void;
+}
+
+/**
+ * One vendor portal. Add a vendor: write its definition (id, port, users, login flow, data routes)
+ * and list it in `PORTALS` (portal.registry.ts); the framework gives it a port, sessions, CSRF,
+ * lockout, the outbox, faults and the control API.
+ */
+export interface VendorPortal {
+  id: VendorId;
+  /** Display name (page titles, logs). */
+  name: string;
+  defaultPort: number;
+  /** Cookie names are prefixed with it so portals on one host do not collide (cookies ignore ports). */
+  cookiePrefix: string;
+  sessionTimeouts: SessionTimeouts;
+  lockout: LockoutPolicy;
+  users: readonly TestUserSpec[];
+  login: LoginFlow;
+  /** The logged-in landing page (served by the framework; the vendor may add more pages). */
+  homePath: string;
+  /**
+   * Data routes that need a valid session, mounted inside the authenticated scope: the session is
+   * checked (idle and absolute timeouts) before each, state-changing methods need `X-CSRF-Token`,
+   * and the API faults (429, 5xx, latency, drift) apply. `request.portalSession` is set.
+   */
+  mountData?(scope: FastifyInstance, kit: PortalKit): void;
+}
+
+/**
+ * How the control API reaches the vendor-neutral world (apps/vendor-sandbox/src/world/): optional
+ * until the world is wired in; provide it under SANDBOX_WORLD_CONTROL and the `/__sandbox/world/*`
+ * endpoints and `POST /__sandbox/reset { world }` use it.
+ */
+export interface SandboxWorldControl {
+  /** Regenerates the world deterministically from `seed` with `size` (e.g. customers per tenant). */
+  reset(options: { seed: number; size: number }): Promise<void> | void;
+  /** Moves the activity clock forward by `ms`, applying every create/update/delete it schedules. */
+  advance(ms: number): Promise<WorldAdvanceResult> | WorldAdvanceResult;
+  /** Ground truth of one entity (`customers`, `jobs` ...) as the world holds it. */
+  exportEntity(entity: string): Promise<unknown[]> | unknown[];
+  /** Entity names exportEntity accepts. */
+  entities(): readonly string[];
+}
+
+export interface WorldAdvanceResult {
+  /** The world clock after advancing (ISO-8601). */
+  now: string;
+  /** Changes applied while advancing. */
+  changes: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The valid session of the request (set inside the authenticated scope). */
+    portalSession: PortalSession | null;
+  }
+}

@@ -1,0 +1,20 @@
+import type { VendorPortal } from '../portal.types';
+import { DEFAULT_PORTAL_PORTS } from '../vendor-ids.constants';
+import { servicetitanLoginFlow } from './servicetitan-login.flow';
+import { SERVICETITAN_USERS } from './servicetitan.users';
+
+/**
+ * ServiceTitan "Go": user name + password, TOTP or SMS, 5-failure lockout, SSO for one user.
+ * Sessions: 2 h idle, 12 h absolute (the vendor does not publish its figures; these are ours).
+ */
+export const servicetitanPortal: VendorPortal = {
+  id: 'servicetitan',
+  name: 'ServiceTitan',
+  defaultPort: DEFAULT_PORTAL_PORTS.servicetitan,
+  cookiePrefix: 'st',
+  sessionTimeouts: { idleMs: 2 * 3_600_000, absoluteMs: 12 * 3_600_000 },
+  lockout: { maxFailures: 5 },
+  users: SERVICETITAN_USERS,
+  login: servicetitanLoginFlow,
+  homePath: '/',
+};
