@@ -5,6 +5,7 @@
  * 2. Consume + handle + ack through JetStreamServer (a Nest microservice with a no-op @EventPattern).
  * 3. Outbox append (ChangeEventRepository.appendEvents, 500 events per transaction), 1 and 4 writers.
  * 4. Hot paths of the canonical model.
+ * 5. The vendor sandbox's world: generating seeded businesses (10k, 100k records) and activity steps.
  *
  * Services come from @fieldsync/testing (NATS_URL / DATABASE_URL, else private servers on free
  * loopback ports). The run uses its own stream prefix and a scratch database, removes both, stops
@@ -34,6 +35,7 @@ import { benchCanonical } from './canonical.bench';
 import { benchConsume, benchPublish } from './jetstream.bench';
 import { describeMachine, loadAverage } from './machine.util';
 import { benchOutbox } from './outbox.bench';
+import { benchWorld } from './world.bench';
 import { formatTable, writeReport } from './report.util';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -133,6 +135,15 @@ async function main(): Promise<void> {
       durationMs: quick ? 200 : 1_000,
       warmupMs: quick ? 50 : 300,
       maxIterations: 2_000_000,
+      log,
+    }),
+  );
+
+  say('vendor sandbox world');
+  results.push(
+    ...benchWorld({
+      sizes: quick ? [1_000, 10_000] : [10_000, 100_000],
+      activitySteps: scale(5_000),
       log,
     }),
   );
