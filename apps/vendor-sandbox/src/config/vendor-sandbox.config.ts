@@ -94,5 +94,16 @@ export const vendorSandboxConfigSchema = z.object({
     .min(0, 'must be at least 0')
     .max(4_294_967_295, 'must be at most 4294967295')
     .default(1),
+  SANDBOX_SIZE: z.coerce
+    .number({ error: 'must be an integer' })
+    .int('must be an integer')
+    .min(30, 'must be at least 30')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(3_000),
+  SANDBOX_ACTIVITY_RATE: z.coerce
+    .number({ error: 'must be a number' })
+    .positive('must be positive')
+    .max(10_000, 'must be at most 10000')
+    .default(2),
 });
 export type VendorSandboxConfig = z.output<typeof vendorSandboxConfigSchema>;

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { faultsInputSchema } from './fault.schema';
-import type { PortalKit, SandboxWorldControl, VendorPortal } from './portal.types';
+import { BULK_EDITABLE, WORLD_ENTITIES, type WorldEntity } from '@fieldsync/sandbox-world';
+import type { SandboxWorldHost } from '../world-host/sandbox-world.host';
+import type { PortalKit, VendorPortal } from './portal.types';
 
 export interface ControlContext {
   kit: PortalKit;
   definition: VendorPortal;
-  world: SandboxWorldControl | undefined;
+  world: SandboxWorldHost;
   resetAll(): void;
   port(): number;
 }
@@ -20,7 +22,24 @@ const resetSchema = z
   })
   .strict();
 const expireSchema = z.object({ user: z.string().min(1).optional() }).strict();
-const advanceSchema = z.object({ ms: z.number().int().min(0) }).strict();
+const advanceSchema = z
+  .object({
+    ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(366 * 24 * 3_600_000),
+  })
+  .strict();
+const runSchema = z
+  .object({
+    speed: z.number().positive().max(86_400),
+    ratePerMinute: z.number().positive().max(10_000).optional(),
+  })
+  .strict();
+const burstSchema = z
+  .object({ count: z.number().int().min(1).max(10_000), entity: z.enum(BULK_EDITABLE).optional() })
+  .strict();
 const outboxQuery = z.object({ to: z.string().optional(), since: z.string().optional() });
 
 function parseSince(value: string | undefined): number | undefined | 'invalid' {
@@ -46,7 +65,7 @@ export function registerControlRoutes(app: FastifyInstance, ctx: ControlContext)
     port: ctx.port(),
     loginPath: kit.loginPath,
     homePath: kit.homePath,
-    world: ctx.world !== undefined,
+    world: ctx.world.describe(),
     endpoints: [
       'GET /__sandbox/users',
       'GET /__sandbox/outbox?to=&since=',
@@ -54,7 +73,11 @@ export function registerControlRoutes(app: FastifyInstance, ctx: ControlContext)
       'POST /__sandbox/reset',
       'POST /__sandbox/sessions/expire',
       'GET|POST|DELETE /__sandbox/faults',
+      'GET /__sandbox/world',
       'POST /__sandbox/world/advance',
+      'POST /__sandbox/world/run',
+      'POST /__sandbox/world/stop',
+      'POST /__sandbox/world/burst',
       'GET /__sandbox/world/export/:entity',
     ],
   }));
@@ -99,13 +122,8 @@ export function registerControlRoutes(app: FastifyInstance, ctx: ControlContext)
     const parsed = resetSchema.safeParse(request.body ?? {});
     if (!parsed.success)
       return reply.code(400).send({ error: 'invalid_request', issues: issues(parsed.error) });
-    if (parsed.data.world && !ctx.world) {
-      return reply
-        .code(501)
-        .send({ error: 'world_unavailable', message: 'no world is wired into the sandbox' });
-    }
     ctx.resetAll();
-    if (parsed.data.world && ctx.world) await ctx.world.reset(parsed.data.world);
+    if (parsed.data.world) ctx.world.reset(parsed.data.world);
     kit.logger.info({ world: parsed.data.world ?? null }, 'sandbox reset');
     return { reset: true, world: parsed.data.world ?? null };
   });
@@ -140,18 +158,48 @@ export function registerControlRoutes(app: FastifyInstance, ctx: ControlContext)
     return kit.faults.get();
   });
 
+  const exportable = (): readonly string[] => definition.groundTruth?.entities ?? WORLD_ENTITIES;
+
+  app.get('/world', async () => ({ ...ctx.world.describe(), entities: exportable() }));
   app.post('/world/advance', async (request, reply) => {
-    if (!ctx.world) return reply.code(501).send({ error: 'world_unavailable' });
     const parsed = advanceSchema.safeParse(request.body ?? {});
     if (!parsed.success)
       return reply.code(400).send({ error: 'invalid_request', issues: issues(parsed.error) });
     return ctx.world.advance(parsed.data.ms);
   });
+  app.post('/world/run', async (request, reply) => {
+    const parsed = runSchema.safeParse(request.body ?? {});
+    if (!parsed.success)
+      return reply.code(400).send({ error: 'invalid_request', issues: issues(parsed.error) });
+    return { running: ctx.world.run(parsed.data) };
+  });
+  app.post('/world/stop', async () => {
+    ctx.world.stop();
+    return { running: null };
+  });
+  // The hard case of incremental sync: many rows sharing one modified timestamp.
+  app.post('/world/burst', async (request, reply) => {
+    const parsed = burstSchema.safeParse(request.body ?? {});
+    if (!parsed.success)
+      return reply.code(400).send({ error: 'invalid_request', issues: issues(parsed.error) });
+    const events = ctx.world.activity.burst(
+      parsed.data.count,
+      parsed.data.entity ? { entity: parsed.data.entity } : {},
+    );
+    return {
+      changes: events.filter((e) => e.ok).length,
+      at: new Date(ctx.world.world.clock.now()).toISOString(),
+    };
+  });
   app.get<{ Params: { entity: string } }>('/world/export/:entity', async (request, reply) => {
-    if (!ctx.world) return reply.code(501).send({ error: 'world_unavailable' });
-    if (!ctx.world.entities().includes(request.params.entity)) {
-      return reply.code(404).send({ error: 'unknown_entity', entities: ctx.world.entities() });
+    const { entity } = request.params;
+    if (!exportable().includes(entity)) {
+      return reply.code(404).send({ error: 'unknown_entity', entities: exportable() });
     }
-    return { entity: request.params.entity, data: await ctx.world.exportEntity(request.params.entity) };
+    const world = ctx.world.world;
+    const data = definition.groundTruth
+      ? definition.groundTruth.export(world, entity)
+      : world.store.snapshot(entity as WorldEntity);
+    return { entity, count: data.length, data };
   });
 }

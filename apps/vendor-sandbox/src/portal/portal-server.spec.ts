@@ -1,3 +1,4 @@
+import { SandboxWorldHost } from '../world-host/sandbox-world.host';
 import pino from 'pino';
 import { PortalServer } from './portal-server';
 import type { PortalKit, VendorPortal } from './portal.types';
@@ -29,6 +30,9 @@ const portal: VendorPortal = {
   },
 };
 
+// One small world for the whole file: generation is deterministic and takes milliseconds at this size.
+const world = new SandboxWorldHost({ seed: 1, size: 300, ratePerMinute: 2 });
+
 describe('PortalServer', () => {
   let server: PortalServer;
   let kit: PortalKit;
@@ -39,6 +43,7 @@ describe('PortalServer', () => {
       logger: pino({ level: 'silent' }),
       lockoutDurationMs: 1_000,
       seed: 1,
+      world,
     });
     kit = server.kit;
     const login = await server.app.inject({ method: 'POST', url: '/test-login' });
@@ -105,14 +110,49 @@ describe('PortalServer', () => {
     expect(
       (await server.app.inject({ method: 'GET', url: '/api/items', headers: { cookie } })).statusCode,
     ).toBe(401);
-    const world = await server.app.inject({
-      method: 'POST',
-      url: '/__sandbox/reset',
-      payload: { world: { seed: 1, size: 10 } },
-    });
-    expect(world.statusCode).toBe(501);
     expect(kit.counters.snapshot().total.successes).toBe(1);
     await server.app.inject({ method: 'POST', url: '/__sandbox/reset' });
     expect(kit.counters.snapshot().total.successes).toBe(0);
+  });
+
+  it('regenerates the world through the control API, deterministically, and exports it', async () => {
+    const exportCustomers = async () =>
+      (await server.app.inject({ method: 'GET', url: '/__sandbox/world/export/customer' })).json<{
+        count: number;
+        data: { id: number }[];
+      }>();
+    const reset = await server.app.inject({
+      method: 'POST',
+      url: '/__sandbox/reset',
+      payload: { world: { seed: 7, size: 400 } },
+    });
+    expect(reset.json()).toEqual({ reset: true, world: { seed: 7, size: 400 } });
+    const first = await exportCustomers();
+    expect(first.count).toBeGreaterThan(0);
+    await server.app.inject({
+      method: 'POST',
+      url: '/__sandbox/reset',
+      payload: { world: { seed: 7, size: 400 } },
+    });
+    expect(await exportCustomers()).toEqual(first);
+    const advanced = await server.app.inject({
+      method: 'POST',
+      url: '/__sandbox/world/advance',
+      payload: { ms: 3_600_000 },
+    });
+    expect(advanced.json<{ changes: number }>().changes).toBeGreaterThan(0);
+    const burst = await server.app.inject({
+      method: 'POST',
+      url: '/__sandbox/world/burst',
+      payload: { count: 25, entity: 'customer' },
+    });
+    expect(burst.json<{ changes: number }>().changes).toBe(25);
+    expect(
+      (await server.app.inject({ method: 'GET', url: '/__sandbox/world/export/spaceship' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await server.app.inject({ method: 'POST', url: '/__sandbox/world/advance', payload: { ms: -1 } }))
+        .statusCode,
+    ).toBe(400);
   });
 });

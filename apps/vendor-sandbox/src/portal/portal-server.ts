@@ -14,17 +14,11 @@ import { LoginLockout } from './login-lockout';
 import { OneTimeCodes } from './one-time-codes';
 import { Outbox } from './outbox';
 import { CONTROL_PREFIX } from './portal.constants';
-import type {
-  Clock,
-  PortalKit,
-  PortalUser,
-  SandboxWorldControl,
-  SessionTimeouts,
-  VendorPortal,
-} from './portal.types';
+import type { Clock, PortalKit, PortalUser, SessionTimeouts, VendorPortal } from './portal.types';
 import { PortalUserDirectory } from './portal-users';
 import { safeEqual } from './safe-equal.util';
 import { SessionStore, type PortalSession } from './session.store';
+import type { SandboxWorldHost } from '../world-host/sandbox-world.host';
 
 export interface PortalServerOptions {
   logger: Logger;
@@ -36,7 +30,8 @@ export interface PortalServerOptions {
   lockoutDurationMs: number;
   /** Default seed of the fault PRNG (SANDBOX_SEED). */
   seed: number;
-  world?: SandboxWorldControl;
+  /** The one business every portal renders. */
+  world: SandboxWorldHost;
 }
 
 const SMS_CODE_POLICY = { ttlMs: 5 * 60_000, maxUnverified: 10, cooldownMs: 60 * 60_000 };
@@ -71,6 +66,7 @@ export class PortalServer {
     const kit: PortalKit = {
       vendor: definition.id,
       name: definition.name,
+      world: options.world,
       clock,
       logger,
       users: await PortalUserDirectory.create(definition.users),

@@ -1,7 +1,8 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { VendorSandboxConfig } from '../config/vendor-sandbox.config';
-import type { SandboxWorldControl, VendorPortal } from './portal.types';
+import type { SandboxWorldHost } from '../world-host/sandbox-world.host';
+import type { VendorPortal } from './portal.types';
 import { PortalServer } from './portal-server';
 
 export interface PortalListing {
@@ -29,7 +30,7 @@ export class PortalServers implements OnApplicationShutdown {
     portals: readonly VendorPortal[],
     config: VendorSandboxConfig,
     logger: Logger,
-    world: SandboxWorldControl | undefined,
+    world: SandboxWorldHost,
   ): Promise<PortalServers> {
     const log = logger.child({ component: 'portals' });
     const started: PortalServer[] = [];

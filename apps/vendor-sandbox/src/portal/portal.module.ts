@@ -3,15 +3,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { VENDOR_SANDBOX_CONFIG } from '../config/config.constants';
 import type { VendorSandboxConfig } from '../config/vendor-sandbox.config';
-import { PORTAL_SERVERS, SANDBOX_WORLD_CONTROL, VENDOR_PORTALS } from './portal.constants';
+import { SandboxWorldHost } from '../world-host/sandbox-world.host';
+import { PORTAL_SERVERS, SANDBOX_WORLD, VENDOR_PORTALS } from './portal.constants';
 import { PORTALS } from './portal.registry';
-import type { SandboxWorldControl, VendorPortal } from './portal.types';
+import type { VendorPortal } from './portal.types';
 import { PortalServers } from './portal-servers';
 import { SandboxIndexController } from './sandbox-index.controller';
 
 /**
  * The vendor portals, each a Fastify server on its own port, and the portal index on the main port.
- * The world joins through SANDBOX_WORLD_CONTROL (optional: without it the world endpoints say 501).
+ * They all render one world (SANDBOX_SEED, SANDBOX_SIZE), generated at boot and reset through the control API.
  */
 @Module({})
 export class PortalModule {
@@ -22,22 +23,27 @@ export class PortalModule {
       providers: [
         { provide: VENDOR_PORTALS, useValue: options.portals ?? PORTALS },
         {
+          provide: SANDBOX_WORLD,
+          inject: [VENDOR_SANDBOX_CONFIG],
+          useFactory: (config: VendorSandboxConfig) =>
+            new SandboxWorldHost({
+              seed: config.SANDBOX_SEED,
+              size: config.SANDBOX_SIZE,
+              ratePerMinute: config.SANDBOX_ACTIVITY_RATE,
+            }),
+        },
+        {
           provide: PORTAL_SERVERS,
-          inject: [
-            VENDOR_PORTALS,
-            VENDOR_SANDBOX_CONFIG,
-            PinoLogger,
-            { token: SANDBOX_WORLD_CONTROL, optional: true },
-          ],
+          inject: [VENDOR_PORTALS, VENDOR_SANDBOX_CONFIG, PinoLogger, SANDBOX_WORLD],
           useFactory: (
             portals: readonly VendorPortal[],
             config: VendorSandboxConfig,
             logger: PinoLogger,
-            world: SandboxWorldControl | undefined,
-          ) => PortalServers.start(portals, config, logger.logger, world ?? undefined),
+            world: SandboxWorldHost,
+          ) => PortalServers.start(portals, config, logger.logger, world),
         },
       ],
-      exports: [PORTAL_SERVERS],
+      exports: [PORTAL_SERVERS, SANDBOX_WORLD],
     };
   }
 }

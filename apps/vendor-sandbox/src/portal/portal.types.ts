@@ -7,6 +7,8 @@ import type { LoginLockout } from './login-lockout';
 import type { OneTimeCodes } from './one-time-codes';
 import type { Outbox } from './outbox';
 import type { PortalSession, SessionStore } from './session.store';
+import type { World } from '@fieldsync/sandbox-world';
+import type { SandboxWorldHost } from '../world-host/sandbox-world.host';
 import type { VendorId } from './vendor-ids.constants';
 
 /** Milliseconds since the epoch; injected so expiry is testable without waiting. */
@@ -55,6 +57,8 @@ export interface LockoutPolicy {
 export interface PortalKit {
   readonly vendor: VendorId;
   readonly name: string;
+  /** The one business every portal renders; read `kit.world.world` per request (a reset replaces it). */
+  readonly world: SandboxWorldHost;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly users: PortalUsers;
@@ -122,29 +126,17 @@ export interface VendorPortal {
    * and the API faults (429, 5xx, latency, drift) apply. `request.portalSession` is set.
    */
   mountData?(scope: FastifyInstance, kit: PortalKit): void;
+  groundTruth?: GroundTruth;
 }
 
 /**
- * How the control API reaches the vendor-neutral world (apps/vendor-sandbox/src/world/): optional
- * until the world is wired in; provide it under SANDBOX_WORLD_CONTROL and the `/__sandbox/world/*`
- * endpoints and `POST /__sandbox/reset { world }` use it.
+ * The vendor's rendering of the world for verification (`GET /__sandbox/world/export/:entity`): every
+ * record of an entity as the vendor holds it, inactive and deleted ones included. Without it the export
+ * is the vendor-neutral record.
  */
-export interface SandboxWorldControl {
-  /** Regenerates the world deterministically from `seed` with `size` (e.g. customers per tenant). */
-  reset(options: { seed: number; size: number }): Promise<void> | void;
-  /** Moves the activity clock forward by `ms`, applying every create/update/delete it schedules. */
-  advance(ms: number): Promise<WorldAdvanceResult> | WorldAdvanceResult;
-  /** Ground truth of one entity (`customers`, `jobs` ...) as the world holds it. */
-  exportEntity(entity: string): Promise<unknown[]> | unknown[];
-  /** Entity names exportEntity accepts. */
-  entities(): readonly string[];
-}
-
-export interface WorldAdvanceResult {
-  /** The world clock after advancing (ISO-8601). */
-  now: string;
-  /** Changes applied while advancing. */
-  changes: number;
+export interface GroundTruth {
+  readonly entities: readonly string[];
+  export(world: World, entity: string): readonly unknown[];
 }
 
 declare module 'fastify' {

@@ -184,7 +184,22 @@ export const envDocs: readonly EnvDoc[] = [
   {
     name: 'SANDBOX_SEED',
     default: '1',
-    meaning: 'Default seed of the PRNG behind fault rates (`POST /__sandbox/faults` may set another).',
+    meaning:
+      'Seed of the generated business every portal renders (the same seed and size give the same records) and default seed of the fault PRNG (`POST /__sandbox/faults` may set another).',
+    services: ['vendor-sandbox'],
+  },
+  {
+    name: 'SANDBOX_SIZE',
+    default: '3000',
+    meaning:
+      'Approximate number of records of the generated business (customers, jobs, invoices …; 30 to 1,000,000; 100k generate in about 1.5 s). `POST /__sandbox/reset {"world":{"seed","size"}}` regenerates it.',
+    services: ['vendor-sandbox'],
+  },
+  {
+    name: 'SANDBOX_ACTIVITY_RATE',
+    default: '2',
+    meaning:
+      'Mean activity events (creates, status moves, reschedules, payments, deletes, merges) per simulated minute when the clock advances (`POST /__sandbox/world/advance` or `/world/run`).',
     services: ['vendor-sandbox'],
   },
 ];
