@@ -138,6 +138,19 @@ function summarise(body: string): string {
   return body.slice(0, 120);
 }
 
+/** The vendor portals the sandbox serves, from its index (`GET /__sandbox/` on its main port). */
+async function describePortals(port: number): Promise<string> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/__sandbox/`, { signal: AbortSignal.timeout(2_000) });
+    const index = (await res.json()) as { portals: { name: string; url: string; loginPath: string }[] };
+    return ['vendor portals (test users and control API: README "Vendor sandbox"):']
+      .concat(index.portals.map((p) => `  ${p.name.padEnd(14)} ${p.url}${p.loginPath}`))
+      .join('\n');
+  } catch (error) {
+    return `vendor portals: index unavailable (${(error as Error).message})`;
+  }
+}
+
 function tail(name: string, lines = 15): string {
   const file = join(LOG_DIR, `${name}.log`);
   if (!existsSync(file)) return '';
@@ -199,10 +212,11 @@ async function main(): Promise<number> {
     };
     // FIELDSYNC_DEMO_FREE_PORTS=1 puts every app on a free port instead of its default (used by the
     // demo's own test, so it never collides with a demo a developer is running).
-    const specs =
-      process.env['FIELDSYNC_DEMO_FREE_PORTS'] === '1'
-        ? await Promise.all(APPS.map(async (app) => ({ ...app, port: await freePort() })))
-        : APPS;
+    const freePorts = process.env['FIELDSYNC_DEMO_FREE_PORTS'] === '1';
+    const specs = freePorts
+      ? await Promise.all(APPS.map(async (app) => ({ ...app, port: await freePort() })))
+      : APPS;
+    if (freePorts) env['SANDBOX_PORTS'] = '0';
     say(`  starting ${specs.length} apps (logs in ${LOG_DIR}/)`);
     for (const spec of specs) apps.push(start(spec, env));
     const ready = await Promise.all(apps.map((app) => waitReady(app)));
@@ -224,6 +238,8 @@ async function main(): Promise<number> {
     const allReady = ready.every(Boolean);
     say('');
     say(allReady ? `all ${apps.length} apps ready` : 'some apps are not ready:');
+    const sandbox = apps.find((a) => a.spec.name === 'vendor-sandbox');
+    if (allReady && sandbox) say(await describePortals(sandbox.spec.port));
     if (!allReady) {
       apps.forEach((a, i) => {
         if (!ready[i]) say(`--- ${a.spec.name} (last lines of its log)\n${tail(a.spec.name)}`);
