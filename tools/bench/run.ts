@@ -6,6 +6,7 @@
  * 3. Outbox append (ChangeEventRepository.appendEvents, 500 events per transaction), 1 and 4 writers.
  * 4. Hot paths of the canonical model.
  * 5. The vendor sandbox's world: generating seeded businesses (10k, 100k records) and activity steps.
+ * 6. The sandbox's ServiceTitan REST and Jobber GraphQL APIs: pages/s of paging and export on a 100k world.
  *
  * Services come from @fieldsync/testing (NATS_URL / DATABASE_URL, else private servers on free
  * loopback ports). The run uses its own stream prefix and a scratch database, removes both, stops
@@ -35,6 +36,8 @@ import { benchCanonical } from './canonical.bench';
 import { benchConsume, benchPublish } from './jetstream.bench';
 import { describeMachine, loadAverage } from './machine.util';
 import { benchOutbox } from './outbox.bench';
+import { benchJobberApi } from './jobber-api.bench';
+import { benchServiceTitanApi } from './servicetitan-api.bench';
 import { benchWorld } from './world.bench';
 import { formatTable, writeReport } from './report.util';
 
@@ -147,6 +150,10 @@ async function main(): Promise<void> {
       log,
     }),
   );
+
+  say('vendor sandbox APIs (pages/s through Fastify inject, rate limits off)');
+  results.push(...(await benchServiceTitanApi(quick ? 10_000 : 100_000)));
+  results.push(...(await benchJobberApi({ size: quick ? 10_000 : 100_000, log })));
 
   say('JetStream');
   const js = {

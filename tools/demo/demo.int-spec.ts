@@ -41,7 +41,7 @@ describe('npm run demo', () => {
     }
     expect(stdout).toContain('all 6 apps ready');
     expect(stdout).toMatch(/^api .*postgres up, nats up/m);
-    expect(stdout).toMatch(/^  ServiceTitan +http:\/\/127\.0\.0\.1:\d+\/login$/m);
-    expect(stdout).toMatch(/^  Jobber +http:\/\/127\.0\.0\.1:\d+\/login$/m);
+    expect(stdout).toMatch(/^ {2}ServiceTitan +http:\/\/127\.0\.0\.1:\d+\/login$/m);
+    expect(stdout).toMatch(/^ {2}Jobber +http:\/\/127\.0\.0\.1:\d+\/login$/m);
   });
 });

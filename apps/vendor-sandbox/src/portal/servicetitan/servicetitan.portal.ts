@@ -1,3 +1,4 @@
+import { mountServiceTitanApi, servicetitanGroundTruth } from '../../vendors/servicetitan/servicetitan-api';
 import type { VendorPortal } from '../portal.types';
 import { DEFAULT_PORTAL_PORTS } from '../vendor-ids.constants';
 import { servicetitanLoginFlow } from './servicetitan-login.flow';
@@ -6,6 +7,7 @@ import { SERVICETITAN_USERS } from './servicetitan.users';
 /**
  * ServiceTitan "Go": user name + password, TOTP or SMS, 5-failure lockout, SSO for one user.
  * Sessions: 2 h idle, 12 h absolute (the vendor does not publish its figures; these are ours).
+ * Behind the session: the v2 REST API (`/{module}/v2/tenant/{tenant}/…`, vendors/servicetitan).
  */
 export const servicetitanPortal: VendorPortal = {
   id: 'servicetitan',
@@ -17,4 +19,6 @@ export const servicetitanPortal: VendorPortal = {
   users: SERVICETITAN_USERS,
   login: servicetitanLoginFlow,
   homePath: '/',
+  mountData: (scope, kit) => mountServiceTitanApi(scope, kit),
+  groundTruth: servicetitanGroundTruth,
 };
