@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import OpenAPIResponseValidator from 'openapi-response-validator';
 import * as OTPAuth from 'otpauth';
 import pino from 'pino';
@@ -75,7 +77,15 @@ async function loginAdmin(server: PortalServer, timestamp = Date.now()): Promise
   return { cookie, csrf };
 }
 
-const SPEC_DIR = '/work/shared/reference/openapi/servicetitan';
+// The vendors' published OpenAPI files live in shared/ beside the checkout (never copied into it);
+// FIELDSYNC_SHARED_DIR points elsewhere. A contract test without its contract fails rather than skips.
+const SHARED_DIR = process.env['FIELDSYNC_SHARED_DIR'] ?? resolve(__dirname, '../../../../../../shared');
+const SPEC_DIR = join(SHARED_DIR, 'reference', 'openapi', 'servicetitan');
+if (!existsSync(SPEC_DIR)) {
+  throw new Error(
+    `ServiceTitan OpenAPI files not found at ${SPEC_DIR} (set FIELDSYNC_SHARED_DIR to the shared/ folder)`,
+  );
+}
 const SPEC_FILES = [
   'crm',
   'jpm',
