@@ -35,93 +35,70 @@ interface SortInput {
   direction: 'ASCENDING' | 'DESCENDING';
 }
 
-const REFERENCE_ENTITY: Readonly<Record<string, WorldEntity>> = {
-  Client: 'customer',
-  Property: 'location',
-  Job: 'job',
-  Visit: 'appointment',
-  Quote: 'estimate',
-  Request: 'estimate',
-  Invoice: 'invoice',
-  PaymentRecord: 'payment',
-  User: 'employee',
-  ProductOrService: 'pricebookItem',
+/** How each Jobber node type is held in the world: its entity, whether Jobber lists it, its rendering. */
+interface NodeType<E extends WorldEntity> {
+  entity: E;
+  visible(mapper: JobberMapper, record: StoredRecord<E>): boolean;
+  render(mapper: JobberMapper, record: StoredRecord<E>): object;
+}
+// Method parameters are bivariant, so each typed entry widens to the table's type.
+const node = <E extends WorldEntity>(n: NodeType<E>): NodeType<WorldEntity> => n;
+
+const NODE_TYPES: Readonly<Record<string, NodeType<WorldEntity>>> = {
+  Client: node({
+    entity: 'customer',
+    visible: (m, r) => m.isClientVisible(r),
+    render: (m, r) => m.client(r),
+  }),
+  Property: node({
+    entity: 'location',
+    visible: (m, r) => m.isPropertyVisible(r),
+    render: (m, r) => m.property(r),
+  }),
+  Job: node({ entity: 'job', visible: (m, r) => m.isRecordVisible(r), render: (m, r) => m.job(r) }),
+  Visit: node({
+    entity: 'appointment',
+    visible: (m, r) => m.isVisitVisible(r),
+    render: (m, r) => m.visit(r),
+  }),
+  Quote: node({
+    entity: 'estimate',
+    visible: (m, r) => m.isEstimateVisible(r),
+    render: (m, r) => m.quote(r),
+  }),
+  Request: node({
+    entity: 'estimate',
+    visible: (m, r) => m.isEstimateVisible(r),
+    render: (m, r) => m.request(r),
+  }),
+  Invoice: node({
+    entity: 'invoice',
+    visible: (m, r) => m.isRecordVisible(r),
+    render: (m, r) => m.invoice(r),
+  }),
+  PaymentRecord: node({
+    entity: 'payment',
+    visible: (m, r) => m.isPaymentVisible(r),
+    render: (m, r) => m.paymentRecord(r),
+  }),
+  User: node({ entity: 'employee', visible: (m, r) => m.isRecordVisible(r), render: (m, r) => m.user(r) }),
+  ProductOrService: node({
+    entity: 'pricebookItem',
+    visible: (m, r) => m.isRecordVisible(r),
+    render: (m, r) => m.productOrService(r),
+  }),
 };
 
-/** Jobber type name → how to load it from the world (null when Jobber does not hold it). */
+/**
+ * Jobber type name → the node from the world, or null when Jobber does not hold it. With `any`, a record
+ * Jobber no longer lists (a deleted client of a closed job) still resolves, as references do.
+ */
 function loader(mapper: JobberMapper, type: string, id: number, any = false): object | null {
-  const s = mapper.world.store;
-  if (any) {
-    // A reference to a record Jobber no longer lists (a deleted client of a closed job) still resolves.
-    const entity = REFERENCE_ENTITY[type];
-    if (entity === undefined) return null;
-    const r: unknown = s.get(entity, id);
-    if (!r) return null;
-    switch (type) {
-      case 'Client':
-        return mapper.client(r as StoredRecord<'customer'>);
-      case 'Property':
-        return mapper.property(r as StoredRecord<'location'>);
-      case 'Job':
-        return mapper.job(r as StoredRecord<'job'>);
-      case 'Visit':
-        return mapper.visit(r as StoredRecord<'appointment'>);
-      case 'Quote':
-        return mapper.quote(r as StoredRecord<'estimate'>);
-      case 'Request':
-        return mapper.request(r as StoredRecord<'estimate'>);
-      case 'Invoice':
-        return mapper.invoice(r as StoredRecord<'invoice'>);
-      case 'PaymentRecord':
-        return mapper.paymentRecord(r as StoredRecord<'payment'>);
-      case 'User':
-        return mapper.user(r as StoredRecord<'employee'>);
-      default:
-        return mapper.productOrService(r as StoredRecord<'pricebookItem'>);
-    }
-  }
-  switch (type) {
-    case 'Client': {
-      const c = s.get('customer', id);
-      return c && mapper.isClientVisible(c) ? mapper.client(c) : null;
-    }
-    case 'Property': {
-      const l = s.get('location', id);
-      return l && mapper.isPropertyVisible(l) ? mapper.property(l) : null;
-    }
-    case 'Job': {
-      const j = s.get('job', id);
-      return j && mapper.isRecordVisible(j) ? mapper.job(j) : null;
-    }
-    case 'Visit': {
-      const a = s.get('appointment', id);
-      return a && mapper.isVisitVisible(a) ? mapper.visit(a) : null;
-    }
-    case 'Quote':
-    case 'Request': {
-      const e = s.get('estimate', id);
-      if (!e || !mapper.isEstimateVisible(e)) return null;
-      return type === 'Quote' ? mapper.quote(e) : mapper.request(e);
-    }
-    case 'Invoice': {
-      const i = s.get('invoice', id);
-      return i && mapper.isRecordVisible(i) ? mapper.invoice(i) : null;
-    }
-    case 'PaymentRecord': {
-      const p = s.get('payment', id);
-      return p && mapper.isPaymentVisible(p) ? mapper.paymentRecord(p) : null;
-    }
-    case 'User': {
-      const e = s.get('employee', id);
-      return e && mapper.isRecordVisible(e) ? mapper.user(e) : null;
-    }
-    case 'ProductOrService': {
-      const p = s.get('pricebookItem', id);
-      return p && mapper.isRecordVisible(p) ? mapper.productOrService(p) : null;
-    }
-    default:
-      return null;
-  }
+  const nodeType = NODE_TYPES[type];
+  if (nodeType === undefined) return null;
+  const record = mapper.world.store.get(nodeType.entity, id);
+  if (!record || (!any && !nodeType.visible(mapper, record))) return null;
+  return nodeType.render(mapper, record);
 }
 
 export function loadNode(ctx: JobberContext, type: string, encoded: string): object | null {
