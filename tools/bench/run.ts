@@ -15,7 +15,6 @@
  * figure. `--quick` runs a tenth of the work (a smoke test of the bench itself; figures not quoted).
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -28,9 +27,14 @@ import {
   streamName,
 } from '@fieldsync/messaging';
 import { createDatabase, migrateToLatest, type DB } from '@fieldsync/persistence';
-import { provideNats, providePostgres, uniqueStreamPrefix, type ProvidedService } from '@fieldsync/testing';
+import {
+  createScratchDatabase,
+  provideNats,
+  providePostgres,
+  uniqueStreamPrefix,
+  type ProvidedService,
+} from '@fieldsync/testing';
 import type { Kysely } from 'kysely';
-import { Client } from 'pg';
 import type { BenchReport, BenchResult } from './bench.types';
 import { benchCanonical } from './canonical.bench';
 import { benchConsume, benchPublish } from './jetstream.bench';
@@ -73,22 +77,6 @@ function cleanup(): Promise<void> {
   return cleaning;
 }
 
-function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<void> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -114,11 +102,11 @@ async function main(): Promise<void> {
   await new StreamProvisioner(nc, parseStreamsConfig({ prefix })).provisionOrThrow();
   log(`NATS ${nats.source} ${nats.url}, streams ${streamName('events', prefix)} …`);
 
-  const dbName = `fs_bench_${randomBytes(5).toString('hex')}`;
-  await admin(postgres.url, `CREATE DATABASE ${dbName}`);
-  cleanups.push(() => admin(postgres.url, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+  const scratch = await createScratchDatabase(postgres.url, 'fs_bench');
+  const dbName = scratch.name;
+  cleanups.push(() => scratch.drop());
   const db: Kysely<DB> = createDatabase({
-    url: withDatabase(postgres.url, dbName),
+    url: scratch.url,
     poolMax: 8,
     applicationName: 'fieldsync-bench',
   });

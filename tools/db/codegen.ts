@@ -2,48 +2,35 @@
 // `npm run db:codegen:check`: fails (exit 1) when the committed file differs from a fresh render.
 // Both create a throw-away database `fs_codegen_<random>` on the server named by DATABASE_URL
 // (default postgres://postgres@127.0.0.1:5432/postgres), migrate it, introspect it and drop it.
-import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import pino from 'pino';
 import { createDatabase, migrateToLatest } from '@fieldsync/persistence';
+import { createScratchDatabase } from '@fieldsync/testing';
 import { DEFAULT_SERVER_URL, describeDatabaseUrl, readDatabaseUrl } from './db-env.schema';
 import { DB_TYPES_PATH, firstDifference, renderDbTypes } from './db-types.codegen';
 
 const logger = pino({ name: 'db-codegen' });
 
-async function withAdminClient<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl, application_name: 'fieldsync-db-codegen' });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function renderFromMigrations(serverUrl: string): Promise<string> {
-  const name = `fs_codegen_${randomBytes(6).toString('hex')}`;
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  await withAdminClient(serverUrl, (client) => client.query(`create database "${name}"`));
+  const scratch = await createScratchDatabase(serverUrl, 'fs_codegen');
   try {
-    const db = createDatabase({ url: url.toString(), poolMax: 2, applicationName: 'fieldsync-db-codegen' });
+    const db = createDatabase({ url: scratch.url, poolMax: 2, applicationName: 'fieldsync-db-codegen' });
     try {
       const report = await migrateToLatest(db);
-      logger.info({ database: name, migrations: report.applied.length }, 'migrated temporary database');
+      logger.info(
+        { database: scratch.name, migrations: report.applied.length },
+        'migrated temporary database',
+      );
     } finally {
       await db.destroy();
     }
-    return await renderDbTypes(url.toString());
+    return await renderDbTypes(scratch.url);
   } finally {
-    await withAdminClient(serverUrl, (client) =>
-      client.query(`drop database if exists "${name}" with (force)`),
-    );
+    await scratch.drop();
   }
 }
 
