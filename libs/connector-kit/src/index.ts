@@ -24,3 +24,35 @@ export {
   type SessionPolicy,
   type SessionUser,
 } from './auth/auth-flow.types';
+export { ENTITLEMENTS, type Entitlement } from './auth/entitlement.constants';
+export {
+  LOGIN_OUTCOME_SELECTORS,
+  credentialForm,
+  oneTimeCodeForm,
+  type CredentialForm,
+  type OneTimeCodeForm,
+} from './auth/login-form.util';
+export {
+  LoginNavigator,
+  type LoginNavigatorOptions,
+  type LoginPageView,
+  type PortalMarkers,
+} from './auth/login-navigator';
+export { sessionCookiesOf, toSessionCookie } from './auth/session-cookie.util';
+export { cookieHeaderFor, cookiesFor, sessionFetch, sessionUrl } from './auth/session-http.util';
+export { probeSession, type SessionProbe } from './auth/session-probe.util';
+export {
+  BrowserPool,
+  type BrowserPoolOptions,
+  type BrowserPoolStats,
+  type PageFunction,
+  type WithPageOptions,
+} from './browser/browser-pool';
+export {
+  CHROMIUM_ARGS,
+  DEFAULT_BROWSER_IDLE_MS,
+  DEFAULT_CHROMIUM_PATH,
+  DEFAULT_MAX_CONCURRENT_LOGINS,
+} from './browser/browser-pool.constants';
+export { BrowserPoolError, BrowserPoolErrorCode } from './browser/browser-pool.error';
+export { checkedSessionPolicy, portalOriginOf } from './auth/flow-input.util';

@@ -13,3 +13,4 @@ export * from './sessions.transport';
 export * from './payload.util';
 export { Semaphore } from './semaphore.util';
 export * from './nats.module';
+export * from './nats-credentials.util';

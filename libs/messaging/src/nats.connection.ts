@@ -2,6 +2,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { StreamKinds } from './messaging.constants';
 import { MessagingError, MessagingErrorCode } from './messaging.error';
+import { natsCredentials } from './nats-credentials.util';
 import { streamName } from './subjects';
 
 export interface ConnectNatsOptions {
@@ -22,25 +23,28 @@ export interface ConnectNatsOptions {
   >;
 }
 
-function splitServers(servers: string | string[]): string[] {
-  const list = (Array.isArray(servers) ? servers : servers.split(',')).map((s) => s.trim()).filter(Boolean);
-  if (list.length === 0) {
-    throw new MessagingError(MessagingErrorCode.InvalidConfig, 'NATS servers: no URL given');
-  }
-  return list;
-}
-
 /**
  * Connects with a bounded timeout. Rejects with a MessagingError naming the servers when the
  * first connection fails (fatal at boot); once connected, reconnects per policy.
  */
 export async function connectNats(opts: ConnectNatsOptions): Promise<NatsConnection> {
-  const servers = splitServers(opts.servers);
+  // NATS_URL may carry the service's NATS user (`nats://writer:<password>@nats:4222`); the clients do
+  // not read user info from a URL, so it becomes the user/pass options and never reaches a message.
+  let parsed;
+  try {
+    parsed = natsCredentials(opts.servers);
+  } catch (error) {
+    throw new MessagingError(MessagingErrorCode.InvalidConfig, (error as Error).message, false, {
+      cause: error,
+    });
+  }
+  const { servers, user, pass } = parsed;
   const timeout = opts.timeoutMs ?? 5_000;
   let timer: NodeJS.Timeout | undefined;
   const attempt = connect({
     ...opts.extra,
     servers,
+    ...(user === undefined ? {} : { user, pass }),
     name: opts.name,
     timeout,
     waitOnFirstConnect: false,

@@ -1,4 +1,5 @@
 import { ServerNats, Transport, type ClientOptions, type NatsOptions } from '@nestjs/microservices';
+import { natsCredentials } from './nats-credentials.util';
 import { assertPrefix, sessionsSubject, withPrefix, type SessionOperation } from './subjects';
 
 /*
@@ -22,16 +23,15 @@ export interface SessionsTransportOptions {
 
 type NatsServerOptions = Required<NatsOptions>['options'];
 
-function servers(s: string | string[]): string[] {
-  return (Array.isArray(s) ? s : s.split(',')).map((x) => x.trim()).filter(Boolean);
-}
-
 /** Options of Nest's NATS transport (client or server side). */
 export function sessionsNatsOptions(opts: SessionsTransportOptions): NatsServerOptions {
   const prefix = assertPrefix(opts.prefix ?? '');
   const queue = opts.queue ?? DEFAULT_SESSIONS_QUEUE;
+  // User info in NATS_URL becomes the user/pass options (the nats client ignores it in a URL).
+  const { servers, user, pass } = natsCredentials(opts.servers);
   return {
-    servers: servers(opts.servers),
+    servers,
+    ...(user === undefined ? {} : { user, pass }),
     queue: prefix === '' ? queue : `${prefix}-${queue}`,
     timeout: opts.timeoutMs ?? 5_000,
     maxReconnectAttempts: -1,

@@ -55,8 +55,9 @@ export function spawnService(app: string, env: Record<string, string>): SpawnedS
     waitReady: (port, timeoutMs = 30_000) =>
       expectEventually(
         async () => {
+          // No jest `expect` here: the bench and the demo's tooling start services too.
           const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
-          expect(res.status).toBe(200);
+          if (res.status !== 200) throw new Error(`GET /health/ready answered ${res.status}`);
           return res.json();
         },
         { timeoutMs, intervalMs: 100 },

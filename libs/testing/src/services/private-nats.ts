@@ -11,6 +11,14 @@ export interface PrivateNatsOptions {
   /** nats-server binary; defaults to NATS_SERVER_BIN or the one on PATH. */
   binary?: string;
   startTimeoutMs?: number;
+  /**
+   * A nats-server configuration file (`-c`), e.g. docker/nats/nats-server.conf with its accounts and
+   * permissions. The port, the loopback address, JetStream and the store directory still come from
+   * the command line, which overrides the file.
+   */
+  configFile?: string;
+  /** Extra environment of the server process: the `$VARIABLES` the config file refers to (passwords). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -26,6 +34,7 @@ export class PrivateNats {
     readonly storeDir: string,
     private readonly binary: string,
     private readonly startTimeoutMs: number,
+    private readonly config: Pick<PrivateNatsOptions, 'configFile' | 'env'> = {},
   ) {}
 
   get url(): string {
@@ -39,18 +48,23 @@ export class PrivateNats {
   static async start(options: PrivateNatsOptions = {}): Promise<PrivateNats> {
     const binary = options.binary ?? (existsSync(NATS_SERVER_BIN) ? NATS_SERVER_BIN : 'nats-server');
     const storeDir = mkdtempSync(join(tmpdir(), 'fs-nats-'));
-    const nats = new PrivateNats(await freePort(), storeDir, binary, options.startTimeoutMs ?? 10_000);
+    const nats = new PrivateNats(await freePort(), storeDir, binary, options.startTimeoutMs ?? 10_000, {
+      ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
     await nats.start();
     return nats;
   }
 
   async start(): Promise<void> {
     if (this.child) return;
+    const configArgs = this.config.configFile === undefined ? [] : ['-c', this.config.configFile];
     const child = spawn(
       this.binary,
-      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir],
+      [...configArgs, '-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
+        ...(this.config.env === undefined ? {} : { env: { ...process.env, ...this.config.env } }),
       },
     );
     let stderr = '';
