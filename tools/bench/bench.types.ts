@@ -13,7 +13,7 @@ export interface LatencySummary {
 /** The figures of one benchmark; only produced after its own checks passed. */
 export interface BenchResult {
   readonly id: string;
-  readonly group: 'jetstream' | 'outbox' | 'canonical-model' | 'vendor-sandbox';
+  readonly group: 'jetstream' | 'outbox' | 'canonical-model' | 'vendor-sandbox' | 'sessions' | 'webhooks';
   readonly title: string;
   /** What `count` counts: messages, events, operations. */
   readonly unit: 'msgs' | 'events' | 'ops';

@@ -7,6 +7,10 @@
  * 4. Hot paths of the canonical model.
  * 5. The vendor sandbox's world: generating seeded businesses (10k, 100k records) and activity steps.
  * 6. The sandbox's ServiceTitan REST and Jobber GraphQL APIs: pages/s of paging and export on a 100k world.
+ * 7. The session manager: login time per vendor through Chromium, and logins per connection over a long
+ *    run with compressed session lifetimes (sessions.bench.ts).
+ * 8. The webhook dispatcher (a process) delivering to a loopback Standard Webhooks receiver: deliveries/s
+ *    against raw signed POSTs of the same client, and event → first attempt (webhooks.bench.ts).
  *
  * Services come from @fieldsync/testing (NATS_URL / DATABASE_URL, else private servers on free
  * loopback ports). The run uses its own stream prefix and a scratch database, removes both, stops
@@ -42,13 +46,15 @@ import { describeMachine, loadAverage } from './machine.util';
 import { benchOutbox } from './outbox.bench';
 import { benchJobberApi } from './jobber-api.bench';
 import { benchServiceTitanApi } from './servicetitan-api.bench';
+import { benchSessions } from './sessions.bench';
+import { benchWebhooks } from './webhooks.bench';
 import { benchWorld } from './world.bench';
 import { formatTable, writeReport } from './report.util';
 
 const ROOT = resolve(__dirname, '..', '..');
 const RESULTS_DIR = resolve(ROOT, 'bench', 'results');
-/** The whole run, cleanup included, stays under 3 minutes; past this the watchdog cleans up and exits 1. */
-const RUN_LIMIT_MS = 165_000;
+/** The whole run, cleanup included, stays under 5 minutes; past this the watchdog cleans up and exits 1. */
+const RUN_LIMIT_MS = 300_000;
 const CLEANUP_LIMIT_MS = 10_000;
 const quick = process.argv.includes('--quick');
 const scale = (n: number): number => (quick ? Math.max(1, Math.round(n / 10)) : n);
@@ -167,6 +173,33 @@ async function main(): Promise<void> {
       writers: 4,
       transactionsPerWriter: scale(20),
       runTimeoutMs: 30_000,
+      log,
+    })),
+  );
+
+  say('session manager (Chromium logins against the sandbox)');
+  results.push(
+    ...(await benchSessions({
+      databaseUrl: scratch.url,
+      natsUrl: nats.url,
+      prefix,
+      loginSamples: quick ? 2 : 5,
+      runMs: quick ? 25_000 : 60_000,
+      log,
+    })),
+  );
+
+  say('webhook dispatcher (a process, default settings, loopback receiver)');
+  results.push(
+    ...(await benchWebhooks({
+      databaseUrl: scratch.url,
+      natsUrl: nats.url,
+      nc,
+      backlogEvents: scale(5_000),
+      endpoints: 4,
+      steadyEvents: quick ? 50 : 500,
+      steadyRatePerSec: 50,
+      runTimeoutMs: 60_000,
       log,
     })),
   );

@@ -5,7 +5,7 @@ import { deleteStreamsWithPrefix, getTestServices, uniqueStreamPrefix } from '@f
 
 /* `npm run demo` as a user runs it: every app starts, reports ready, and stops cleanly. */
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 describe('npm run demo', () => {
   const prefix = uniqueStreamPrefix('demo');
@@ -18,7 +18,7 @@ describe('npm run demo', () => {
       ['-r', '@swc-node/register', 'tools/demo/demo.ts'],
       {
         cwd: resolve(__dirname, '../..'),
-        timeout: 110_000,
+        timeout: 170_000,
         env: {
           PATH: process.env['PATH'] ?? '',
           DATABASE_URL: databaseUrl,
@@ -43,5 +43,10 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/^api .*postgres up, nats up/m);
     expect(stdout).toMatch(/^ {2}ServiceTitan +http:\/\/127\.0\.0\.1:\d+\/login$/m);
     expect(stdout).toMatch(/^ {2}Jobber +http:\/\/127\.0\.0\.1:\d+\/login$/m);
+    // Both sandbox vendors connected and logged in through the session manager (real Chromium).
+    expect(stdout).toMatch(/^servicetitan +st\.admin +con_\w+ +logged in +Avery Admin /m);
+    expect(stdout).toMatch(/^jobber +owner@greenleaf-hvac\.example +con_\w+ +logged in +Olive Owner /m);
+    // Three job changes delivered to the demo's receiver, each signature verified.
+    expect(stdout.match(/ job\.\w+ +job_\w+ +signature verified$/gm)?.length ?? 0).toBeGreaterThanOrEqual(3);
   });
 });

@@ -9,7 +9,13 @@
  * 3. Stops them cleanly (SIGTERM) and reports how each exited; `npm run demo -- --serve` keeps them
  *    running until Ctrl-C instead.
  *
- * Each later capability makes this do more (connections, a backfill, commands, webhooks).
+ * 2b. Creates a ServiceTitan and a Jobber connection to the sandbox in the session manager and logs
+ *    both in through `POST /sessions` (Chromium, TOTP and SMS), and shows who they act as.
+ *
+ * 2c. Registers a local Standard Webhooks receiver with the webhook dispatcher, publishes three job
+ *    changes and shows them delivered and verified.
+ *
+ * Each later capability makes this do more (a backfill, commands).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +24,9 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createDatabase, migrateToLatest } from '@fieldsync/persistence';
 import { freePort, provideNats, providePostgres, type ProvidedService } from '@fieldsync/testing';
+import { connectDemoVendors } from './demo-connections';
+import { demoWebhooks } from './demo-webhooks';
+import type { WebhookReceiver } from '@fieldsync/testing';
 
 interface AppSpec {
   name: string;
@@ -199,6 +208,7 @@ async function main(): Promise<number> {
       await db.destroy();
     }
 
+    const adminToken = process.env['FIELDSYNC_ADMIN_TOKEN'] ?? randomBytes(24).toString('base64url');
     // Each service brings the four streams in line with config at boot (idempotent).
     const prefix = process.env['FIELDSYNC_STREAM_PREFIX'] ?? '';
     const env: NodeJS.ProcessEnv = {
@@ -209,6 +219,9 @@ async function main(): Promise<number> {
       NATS_URL: nats.url,
       FIELDSYNC_STREAM_PREFIX: prefix,
       FIELDSYNC_VAULT_KEY: process.env['FIELDSYNC_VAULT_KEY'] ?? devVaultKey(),
+      FIELDSYNC_ADMIN_TOKEN: adminToken,
+      // Development only: SMS and email codes are read from the sandbox's outbox.
+      FIELDSYNC_MFA_SANDBOX_OUTBOX: 'true',
     };
     // FIELDSYNC_DEMO_FREE_PORTS=1 puts every app on a free port instead of its default (used by the
     // demo's own test, so it never collides with a demo a developer is running).
@@ -240,6 +253,52 @@ async function main(): Promise<number> {
     say(allReady ? `all ${apps.length} apps ready` : 'some apps are not ready:');
     const sandbox = apps.find((a) => a.spec.name === 'vendor-sandbox');
     if (allReady && sandbox) say(await describePortals(sandbox.spec.port));
+    const sessionManager = apps.find((a) => a.spec.name === 'session-manager');
+    let connected = true;
+    if (allReady && sandbox && sessionManager) {
+      say('');
+      say('connecting the sandbox vendors (a real Chromium login each, MFA included) ...');
+      const connections = await connectDemoVendors({
+        sessionManagerUrl: `http://127.0.0.1:${sessionManager.spec.port}`,
+        sandboxUrl: `http://127.0.0.1:${sandbox.spec.port}`,
+        adminToken,
+      });
+      say(
+        table([
+          ['vendor', 'login', 'connection', 'status', 'acting as', 'entitlements', 'token expires in'],
+          ...connections.map((c) => [
+            c.vendor,
+            c.username,
+            c.connectionId,
+            c.status,
+            c.user,
+            c.entitlements.join(','),
+            c.expiresIn > 0 ? `${c.expiresIn} s` : '-',
+          ]),
+        ]),
+      );
+      for (const c of connections) if (c.detail) say(`  ${c.vendor}: ${c.detail}`);
+      connected = connections.every((c) => c.status === 'logged in');
+    }
+    const dispatcher = apps.find((a) => a.spec.name === 'webhook-dispatcher');
+    let receiver: WebhookReceiver | undefined;
+    let delivered = true;
+    if (allReady && connected && dispatcher) {
+      say('');
+      say('webhooks: a local receiver registered as an endpoint of tn_demo; three job changes published ...');
+      try {
+        receiver = await demoWebhooks({
+          dispatcherPort: dispatcher.spec.port,
+          natsUrl: nats.url,
+          prefix,
+          tenantId: 'tn_demo',
+          say,
+        });
+      } catch (error) {
+        delivered = false;
+        say(`  webhooks: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     if (!allReady) {
       apps.forEach((a, i) => {
         if (!ready[i]) say(`--- ${a.spec.name} (last lines of its log)\n${tail(a.spec.name)}`);
@@ -254,6 +313,7 @@ async function main(): Promise<number> {
       });
     }
 
+    await receiver?.close();
     say('stopping (SIGTERM) ...');
     const codes = await stopAll(apps);
     apps.length = 0;
@@ -263,7 +323,7 @@ async function main(): Promise<number> {
         .map(([name, code]) => `  ${name}: ${code === 0 ? 'stopped cleanly' : `exit ${code}`}`)
         .join('\n'),
     );
-    return allReady && clean ? 0 : 1;
+    return allReady && clean && connected && delivered ? 0 : 1;
   } finally {
     if (apps.length > 0) await stopAll(apps);
     await Promise.allSettled(services.map((s) => s.dispose()));

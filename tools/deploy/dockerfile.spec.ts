@@ -1,6 +1,8 @@
 // Static checks of docker/ (no Docker engine is needed): the image builds every app and the migration
 // entry, runs as non-root under an init, exposes the ports the services use, matches the Node version
-// the repository pins; compose wires every service with a healthcheck and the right start order.
+// the repository pins, and has a Chromium variant for the session manager (Debian's package, never a
+// browser downloaded by Playwright); compose wires every service with a healthcheck and the right start
+// order, the session-manager on the browser variant.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { envDocs } from '@fieldsync/platform';
@@ -10,6 +12,7 @@ const root = join(__dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
 const dockerfile = read('docker/Dockerfile');
 const entrypoint = read('docker/entrypoint.sh');
+const chromiumPath = envDocs.find((doc) => doc.name === 'CHROMIUM_PATH')?.default;
 const apps = readdirSync(join(root, 'apps'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(root, 'apps', entry.name, 'project.json')))
   .map((entry) => entry.name)
@@ -21,13 +24,16 @@ const defaultPorts = new Map(
   }),
 );
 
-/** The instructions of one stage (`FROM … AS name` up to the next FROM), continuation lines joined. */
+/** The Dockerfile's instructions, continuation lines joined, comments and blank lines dropped. */
+const instructions = dockerfile
+  .replace(/\\\n/g, ' ')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#'));
+
+/** The instructions of one stage (`FROM … AS name` up to the next FROM). */
 function stage(name: string): string[] {
-  const lines = dockerfile
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
+  const lines = instructions;
   const start = lines.findIndex((line) => new RegExp(`^FROM\\s+\\S+\\s+AS\\s+${name}$`, 'i').test(line));
   if (start < 0) throw new Error(`docker/Dockerfile has no stage ${name}`);
   const end = lines.findIndex((line, i) => i > start && /^FROM\s/i.test(line));
@@ -82,6 +88,46 @@ describe('docker/Dockerfile', () => {
       expect({ app, exposed: exposed.includes(defaultPorts.get(app) ?? -1) }).toEqual({ app, exposed: true });
   });
 
+  it("has a runtime-browser target: runtime plus Debian's chromium and fonts, still non-root, HOME writable", () => {
+    const browser = stage('runtime-browser');
+    expect(browser[0]).toMatch(/^FROM\s+runtime\s+AS\s+runtime-browser$/i);
+    const install = browser.find((line) => /apt-get install/.test(line)) ?? '';
+    const packages = /apt-get install -y --no-install-recommends ([^&]+)/
+      .exec(install)?.[1]
+      ?.trim()
+      .split(/\s+/);
+    expect(packages).toContain('chromium');
+    expect(packages).toContainEqual(expect.stringMatching(/^fonts-/) as unknown);
+    expect(install).toMatch(/rm -rf \/var\/lib\/apt\/lists/);
+    // The documented default of CHROMIUM_PATH is where Debian's package puts it; the build runs it.
+    expect(chromiumPath).toBe('/usr/bin/chromium');
+    expect(install).toContain(`${chromiumPath} --version`);
+    // Chromium writes under $HOME; with a read-only root only /tmp is writable.
+    expect(browser).toContainEqual(expect.stringMatching(/^ENV\s+HOME=\/tmp\b/) as unknown);
+    expect(browser.filter((line) => /^USER\s/i.test(line)).at(-1)).toMatch(/^USER\s+[1-9]\d*(:[1-9]\d*)?$/);
+    expect(browser.some((line) => /^(ENTRYPOINT|CMD)\b/i.test(line))).toBe(false);
+  });
+
+  it("keeps Chromium out of the services' image and the default target", () => {
+    expect(stage('runtime').join('\n')).not.toMatch(/chromium/i);
+    // Without --target, docker builds the last stage: it must be `runtime` as it is.
+    const lastStage = instructions.slice(instructions.findLastIndex((line) => /^FROM\s/i.test(line)));
+    expect(lastStage).toEqual([expect.stringMatching(/^FROM\s+runtime(\s+AS\s+(?!runtime-browser$)\S+)?$/i)]);
+  });
+
+  it('never downloads a browser with Playwright', () => {
+    expect(dockerfile).not.toMatch(/playwright\s+install|PLAYWRIGHT_BROWSERS_PATH|ms-playwright/i);
+    expect(stage('base').join('\n')).toMatch(/PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1/);
+    // No package in the lockfile that could fetch a browser from an install script.
+    const lock = JSON.parse(read('package-lock.json')) as {
+      packages: Record<string, { hasInstallScript?: boolean }>;
+    };
+    const fetchers = Object.entries(lock.packages)
+      .filter(([path, pkg]) => /playwright|puppeteer|chrom/i.test(path) && pkg.hasInstallScript === true)
+      .map(([path]) => path);
+    expect(fetchers).toEqual([]);
+  });
+
   it('keeps secrets, dependencies and build output out of the build context', () => {
     const ignored = read('.dockerignore').split('\n');
     for (const pattern of ['**/node_modules', 'dist', '.git', '**/.env']) expect(ignored).toContain(pattern);
@@ -90,6 +136,8 @@ describe('docker/Dockerfile', () => {
 
 interface ComposeService {
   image?: string;
+  build?: { context?: string; dockerfile?: string; target?: string };
+  shm_size?: string;
   command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
@@ -109,6 +157,25 @@ describe('docker/compose.yaml', () => {
     expect(services.nats?.command).toContain('-js');
     expect(services.migrate?.command).toEqual(['migrate']);
     for (const app of apps) expect(services[app]?.command).toEqual([app]);
+  });
+
+  it('builds the session-manager from the browser target and every other app from runtime', () => {
+    const sessionManager = services['session-manager'];
+    expect(sessionManager?.build?.target).toBe('runtime-browser');
+    expect(sessionManager?.image).toMatch(/^fieldsync-browser:/);
+    // Chromium's shared memory: more than Docker's 64 MB default.
+    expect(sessionManager?.shm_size).toMatch(/^\d+[mg]$/i);
+    // Unset, the connections admin API would be open.
+    expect(sessionManager?.environment?.FIELDSYNC_ADMIN_TOKEN).toMatch(
+      /^\$\{FIELDSYNC_ADMIN_TOKEN:-.{24,}\}$/,
+    );
+    for (const app of [...apps.filter((a) => a !== 'session-manager'), 'migrate']) {
+      expect({ app, target: services[app]?.build?.target }).toEqual({ app, target: 'runtime' });
+      expect({ app, image: services[app]?.image }).toEqual({
+        app,
+        image: expect.stringMatching(/^fieldsync:/) as unknown,
+      });
+    }
   });
 
   it('starts a backend only after a successful migration and a healthy NATS', () => {

@@ -1,7 +1,9 @@
 // Renders every kustomize overlay under k8s/overlays with `kubectl kustomize` (offline) and checks what an
 // operator relies on: probes on the health endpoints and the container port, resources, a locked-down
 // security context, a grace period longer than the shutdown timeout, an environment that covers every
-// required variable with documented names only (secrets from the Secret), one image, prod's replicas and HPAs.
+// required variable with documented names only (secrets from the Secret; NATS_URL one key per service),
+// one pinned image (the session-manager its Chromium variant of the same tag), the session-manager's
+// browser resources, prod's replicas and HPAs.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +22,7 @@ interface EnvVar {
   name: string;
   value?: string;
   valueFrom?: {
-    secretKeyRef?: { name: string; key: string };
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
     configMapKeyRef?: { name: string; key: string };
   };
 }
@@ -48,7 +50,7 @@ interface PodSpec {
   containers: Container[];
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type?: string } };
-  volumes?: { name: string; emptyDir?: object }[];
+  volumes?: { name: string; emptyDir?: { medium?: string; sizeLimit?: string } }[];
 }
 interface Resource {
   apiVersion: string;
@@ -105,8 +107,36 @@ const shutdownDefaultMs = Number(docsByName.get('FIELDSYNC_SHUTDOWN_TIMEOUT_MS')
 
 const isService = (name: string): name is ServiceName => (SERVICES as readonly string[]).includes(name);
 
-/** Every variable the container gets, and where from. */
+/** The Secret key of a workload's NATS_URL: each service has its own NATS user (k8s/base/nats-auth.md). */
+const natsUrlKey = (workload: string): string => `NATS_URL_${workload.toUpperCase().replace(/-/g, '_')}`;
+
+/** The session-manager, whose vendor logins run Chromium: the one workload on the browser image. */
+const BROWSER_WORKLOAD = 'session-manager';
+/** Memory of Node without browsers, and of one browser context (Chromium included): k8s/README.md. */
+const NODE_MEMORY_MI = 256;
+const BROWSER_MEMORY_MI = 250;
+
+const QUANTITY_MI: Record<string, number> = {
+  Ki: 1 / 1024,
+  Mi: 1,
+  Gi: 1024,
+  k: 1e3 / 2 ** 20,
+  M: 1e6 / 2 ** 20,
+  G: 1e9 / 2 ** 20,
+};
+/** A Kubernetes memory quantity (`768Mi`, `1.5Gi`, `1G`) in MiB. */
+function mebibytes(quantity: string | undefined): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(quantity ?? '');
+  if (!match?.[1]) throw new Error(`not a memory quantity: ${quantity}`);
+  return Number(match[1]) * (match[2] ? (QUANTITY_MI[match[2]] ?? NaN) : 1 / 2 ** 20);
+}
+
+/**
+ * Every variable the container of `workload` gets, and where from. A Secret key is named like its
+ * variable, except NATS_URL: `NATS_URL_<WORKLOAD>` (NATS_URL_SESSION_MANAGER, ...).
+ */
 function environmentOf(
+  workload: string,
   container: Container,
   resources: Resource[],
 ): Map<string, 'literal' | 'configmap' | 'secret'> {
@@ -124,7 +154,7 @@ function environmentOf(
       expect({ variable: variable.name, secret: secret.name, key: secret.key }).toEqual({
         variable: variable.name,
         secret: SECRET_NAME,
-        key: variable.name,
+        key: variable.name === 'NATS_URL' ? natsUrlKey(workload) : variable.name,
       });
       env.set(variable.name, 'secret');
     } else env.set(variable.name, variable.valueFrom ? 'configmap' : 'literal');
@@ -177,12 +207,43 @@ describeIfKubectl.each(overlays)('k8s/overlays/%s', (overlay) => {
     expect([...namespaces]).toEqual(['fieldsync']);
   });
 
-  it('runs one image everywhere, pinned by the overlay', () => {
-    const images = new Set(workloads.flatMap(containersOf).map((c) => c.image));
-    expect(images.size).toBe(1);
-    const [image = ''] = [...images];
+  it('runs one image pinned by the overlay everywhere, the session-manager its browser variant of the same tag', () => {
+    const imagesOf = (w: Resource): string[] => containersOf(w).map((c) => c.image ?? '');
+    const others = new Set(workloads.filter((w) => w.metadata.name !== BROWSER_WORKLOAD).flatMap(imagesOf));
+    expect(others.size).toBe(1);
+    const [image = ''] = [...others];
+    const pinned = /^(?<repository>(?:.+\/)?)fieldsync:(?<tag>[\w.-]+)$/.exec(image);
     expect(image).toMatch(/(^|\/)fieldsync:[\w.-]+$/);
     expect(image).not.toMatch(/:latest$/);
+    const browser = deployments.find((d) => d.metadata.name === BROWSER_WORKLOAD);
+    if (!browser) throw new Error(`no ${BROWSER_WORKLOAD} Deployment`);
+    expect(imagesOf(browser)).toEqual([
+      `${pinned?.groups?.repository}fieldsync-browser:${pinned?.groups?.tag}`,
+    ]);
+  });
+
+  it('gives the session-manager what Chromium needs: memory per browser, /dev/shm in memory, the tokens', () => {
+    const browser = deployments.find((d) => d.metadata.name === BROWSER_WORKLOAD);
+    if (!browser) throw new Error(`no ${BROWSER_WORKLOAD} Deployment`);
+    const container = mainContainer(browser);
+    const pod = podOf(browser);
+    const concurrency = Number(
+      container.env?.find((v) => v.name === 'SESSION_BROWSER_CONCURRENCY')?.value ??
+        docsByName.get('SESSION_BROWSER_CONCURRENCY')?.default,
+    );
+    expect(concurrency).toBeGreaterThanOrEqual(1);
+    const request = mebibytes(container.resources?.requests?.memory);
+    const limit = mebibytes(container.resources?.limits?.memory);
+    expect(request).toBeGreaterThanOrEqual(NODE_MEMORY_MI + concurrency * BROWSER_MEMORY_MI);
+    const shmMount = container.volumeMounts?.find((m) => m.mountPath === '/dev/shm');
+    const shm = pod.volumes?.find((v) => v.name === shmMount?.name)?.emptyDir;
+    expect(shm).toMatchObject({ medium: 'Memory', sizeLimit: expect.any(String) as unknown });
+    // A memory emptyDir is charged to the container's memory limit.
+    expect(limit).toBeGreaterThan(request + mebibytes(shm?.sizeLimit));
+    for (const name of ['FIELDSYNC_ADMIN_TOKEN', 'FIELDSYNC_MFA_RELAY_TOKEN']) {
+      const ref = container.env?.find((v) => v.name === name)?.valueFrom?.secretKeyRef;
+      expect({ name, ref }).toEqual({ name, ref: { name: SECRET_NAME, key: name } });
+    }
   });
 
   it('probes the health endpoints on the port the service listens on', () => {
@@ -284,7 +345,7 @@ describeIfKubectl.each(overlays)('k8s/overlays/%s', (overlay) => {
   it('sets only documented variables, every required one, and secrets only from the Secret', () => {
     for (const d of deployments) {
       const service = d.metadata.name as ServiceName;
-      const env = environmentOf(mainContainer(d), resources);
+      const env = environmentOf(service, mainContainer(d), resources);
       const undocumented = [...env.keys()].filter((name) => !appliesTo(name, service));
       expect({ service, undocumented }).toEqual({ service, undocumented: [] });
       const missing = requiredFor(service).filter((name) => !env.has(name));
@@ -310,7 +371,7 @@ describeIfKubectl.each(overlays)('k8s/overlays/%s', (overlay) => {
     expect(job.metadata.annotations?.['argocd.argoproj.io/hook']).toBe('PreSync');
     const container = mainContainer(job);
     expect(container.args).toEqual(['migrate']);
-    expect(environmentOf(container, resources).get('DATABASE_URL')).toBe('secret');
+    expect(environmentOf(job.metadata.name, container, resources).get('DATABASE_URL')).toBe('secret');
   });
 
   it('generates ConfigMaps with a content hash, so a config change rolls the pods', () => {

@@ -1,18 +1,28 @@
-import { InfrastructureModule } from '@fieldsync/infrastructure';
+import { InfrastructureModule, OutboxRelayModule } from '@fieldsync/infrastructure';
 import { DynamicModule, Module } from '@nestjs/common';
 import { SESSION_MANAGER_CONFIG } from './config/config.constants';
 import type { SessionManagerConfig } from './config/session-manager.config';
+import { SessionsModule } from './sessions/sessions.module';
+import { Vault } from '@fieldsync/vault';
+import { vaultProvider } from './vault/vault.providers';
 
-/** session-manager: vendor logins, MFA, credential vault, session refresh. Feature modules join the imports as they are built. */
+/** session-manager: vendor logins, MFA, credential vault, session refresh. */
 @Module({})
 export class AppModule {
   static forRoot(config: SessionManagerConfig): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      imports: [InfrastructureModule.forRoot({ service: 'session-manager', config })],
-      providers: [{ provide: SESSION_MANAGER_CONFIG, useValue: config }],
-      exports: [SESSION_MANAGER_CONFIG],
+      imports: [
+        InfrastructureModule.forRoot({ service: 'session-manager', config }),
+        OutboxRelayModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          prefix: config.FIELDSYNC_STREAM_PREFIX,
+        }),
+        SessionsModule,
+      ],
+      providers: [{ provide: SESSION_MANAGER_CONFIG, useValue: config }, vaultProvider(config)],
+      exports: [SESSION_MANAGER_CONFIG, Vault],
     };
   }
 }

@@ -11,9 +11,10 @@ import { PersistenceErrorCode } from './persistence.error';
 const TABLES = [
   'api_keys', 'appointments', 'attachments', 'audit_log', 'change_events', 'commands', 'communications',
   'connection_sequences', 'connections', 'contacts', 'customers', 'drift_reports', 'equipment', 'estimates',
-  'idempotency_keys', 'invoices', 'jobs', 'leads', 'locations', 'memberships', 'payments', 'pricebook_items',
+  'idempotency_keys', 'invoices', 'jobs', 'leads', 'locations', 'memberships', 'mfa_messages', 'payments', 'pricebook_items',
   'purchase_orders', 'refunds', 'sessions', 'stock_levels', 'sync_cursors', 'technicians', 'tenants',
-  'timesheet_entries', 'warehouses', 'webhook_attempts', 'webhook_endpoints', 'webhook_messages',
+  'timesheet_entries', 'warehouses', 'webhook_attempts', 'webhook_endpoint_secrets', 'webhook_endpoints',
+  'webhook_messages', 'webhook_operational_outbox',
 ]; // prettier-ignore
 const ALL = MIGRATIONS.map(([name]) => name);
 
@@ -71,9 +72,11 @@ describe('migrations on a fresh database', () => {
     const last = ALL[ALL.length - 1];
     await expect(migrateDown(db, { steps: 1 })).resolves.toEqual({ direction: 'down', applied: [last] });
     const tables = await publicTables(db);
-    expect(tables).not.toContain('audit_log');
-    expect(tables).not.toContain('drift_reports');
+    // The last migration (webhook delivery) added these two tables; the one before it stays.
+    expect(tables).not.toContain('webhook_endpoint_secrets');
+    expect(tables).not.toContain('webhook_operational_outbox');
     expect(tables).toContain('webhook_messages');
+    expect(tables).toContain('mfa_messages');
     await expect(checkDatabase(db)).rejects.toMatchObject({ code: PersistenceErrorCode.SchemaBehind });
   });
 

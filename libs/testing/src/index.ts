@@ -18,6 +18,34 @@ export {
   type SpawnedService,
 } from './process/spawn-service.util';
 export { waitForPort } from './services/wait-for-port.util';
+export {
+  startWebhookReceiver,
+  verifyDelivery,
+  type ReceivedDelivery,
+  type Responder,
+  type ScriptedResponse,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from './webhooks/webhook-receiver';
+export {
+  sandboxAuthContext,
+  type SandboxAuthContext,
+  type SandboxAuthContextOptions,
+} from './sandbox/sandbox-auth-context.util';
+export {
+  launchChromium,
+  startSandbox,
+  type PortalHandle,
+  type RunningSandbox,
+} from './sandbox/sandbox.fixture';
+export {
+  OutboxCodeTimeoutError,
+  outboxTo,
+  waitForOutboxCode,
+  type OutboxCodeRequest,
+} from './sandbox/sandbox-outbox.util';
+export { totpCode, userOf } from './sandbox/sandbox-users.util';
+export type { LoginCounts, LoginsReport, OutboxMessage, SandboxUser } from './sandbox/sandbox.types';
 import { PrivateNats, type PrivateNatsOptions } from './services/private-nats';
 import { PrivatePostgres, type PrivatePostgresOptions } from './services/private-postgres';
 

@@ -166,19 +166,24 @@ export interface Communications {
 }
 
 export interface Connections {
+  consecutive_failures: Generated<number>;
   created_at: Generated<Timestamp>;
   id: string;
   key_id: string | null;
   label: string | null;
   last_login_at: Timestamp | null;
+  mfa_destination: string | null;
   mfa_method: Generated<string>;
   mfa_secret_encrypted: Buffer | null;
+  next_login_at: Timestamp | null;
   password_encrypted: Buffer | null;
   portal_url: string;
   sso: Generated<boolean>;
+  sso_username: string | null;
   status: Generated<string>;
   status_reason: string | null;
   tenant_id: string;
+  totp_last_step: Int8 | null;
   updated_at: Generated<Timestamp>;
   username: string;
   vendor: string;
@@ -459,6 +464,20 @@ export interface Memberships {
   version: Generated<number>;
 }
 
+export interface MfaMessages {
+  channel: string;
+  code_encrypted: Buffer;
+  consumed_at: Timestamp | null;
+  consumed_by: string | null;
+  created_at: Generated<Timestamp>;
+  destination: string;
+  external_id: string | null;
+  id: string;
+  key_id: string;
+  received_at: Timestamp;
+  sender: string | null;
+}
+
 export interface Payments {
   connection_id: string;
   content_hash: string;
@@ -565,14 +584,18 @@ export interface Refunds {
 export interface Sessions {
   connection_id: string;
   created_at: Generated<Timestamp>;
+  device_state_encrypted: Buffer | null;
+  established_at: Timestamp | null;
   expires_at: Timestamp | null;
   health: Generated<string>;
+  invalidated_reason: string | null;
   key_id: string;
   last_checked_at: Timestamp | null;
   last_refreshed_at: Timestamp | null;
   state_encrypted: Buffer;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
+  user_info: Json | null;
   version: Generated<number>;
 }
 
@@ -701,50 +724,81 @@ export interface Warehouses {
 }
 
 export interface WebhookAttempts {
+  attempt_number: Generated<number>;
   created_at: Generated<Timestamp>;
   duration_ms: number;
   endpoint_id: string;
   error: string | null;
   id: string;
   message_id: string;
+  next_attempt_at: Timestamp | null;
+  outcome: Generated<string>;
   response_excerpt: string | null;
   status_code: number | null;
   tenant_id: string;
+  url: string | null;
 }
 
 export interface WebhookEndpoints {
+  connection_ids: string[] | null;
   created_at: Generated<Timestamp>;
   description: string | null;
   disabled: Generated<boolean>;
+  disabled_at: Timestamp | null;
   disabled_reason: string | null;
   event_types: string[] | null;
   failing_since: Timestamp | null;
   id: string;
   key_id: string;
   ordered: Generated<boolean>;
-  previous_secret_encrypted: Buffer | null;
-  previous_secret_expires_at: Timestamp | null;
   rate_limit_per_second: number | null;
   secret_encrypted: Buffer;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
   url: string;
+  vendors: string[] | null;
+}
+
+export interface WebhookEndpointSecrets {
+  created_at: Generated<Timestamp>;
+  endpoint_id: string;
+  expires_at: Timestamp;
+  id: string;
+  key_id: string;
+  secret_encrypted: Buffer;
+  tenant_id: string;
 }
 
 export interface WebhookMessages {
   attempt_count: Generated<number>;
+  claimed_by: string | null;
   created_at: Generated<Timestamp>;
   endpoint_id: string;
   event_id: string;
   event_type: string;
+  failure_reason: string | null;
   id: string;
   last_attempt_at: Timestamp | null;
+  last_error: string | null;
+  last_status_code: number | null;
   next_attempt_at: Timestamp | null;
-  payload: Json;
+  ordering_key: string | null;
+  ordering_seq: Generated<Int8>;
+  payload: string;
   retained_until: Timestamp;
+  scheduled_attempts: Generated<number>;
   status: Generated<string>;
   tenant_id: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface WebhookOperationalOutbox {
+  created_at: Generated<Timestamp>;
+  id: string;
+  payload: Json;
+  published_at: Timestamp | null;
+  subject: string;
+  tenant_id: string;
 }
 
 export interface DB {
@@ -768,6 +822,7 @@ export interface DB {
   leads: Leads;
   locations: Locations;
   memberships: Memberships;
+  mfa_messages: MfaMessages;
   payments: Payments;
   pricebook_items: PricebookItems;
   purchase_orders: PurchaseOrders;
@@ -780,6 +835,8 @@ export interface DB {
   timesheet_entries: TimesheetEntries;
   warehouses: Warehouses;
   webhook_attempts: WebhookAttempts;
+  webhook_endpoint_secrets: WebhookEndpointSecrets;
   webhook_endpoints: WebhookEndpoints;
   webhook_messages: WebhookMessages;
+  webhook_operational_outbox: WebhookOperationalOutbox;
 }

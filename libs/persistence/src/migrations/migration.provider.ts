@@ -5,6 +5,9 @@ import * as changeLog from './20261121000300-change-log';
 import * as commands from './20261121000400-commands';
 import * as webhooks from './20261121000500-webhooks';
 import * as operations from './20261121000600-operations';
+import * as mfaRelay from './20261121000700-mfa-relay';
+import * as sessionManager from './20261121000800-session-manager';
+import * as webhookDelivery from './20261121000900-webhook-delivery';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -18,6 +21,9 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261121000400-commands', commands],
   ['20261121000500-webhooks', webhooks],
   ['20261121000600-operations', operations],
+  ['20261121000700-mfa-relay', mfaRelay],
+  ['20261121000800-session-manager', sessionManager],
+  ['20261121000900-webhook-delivery', webhookDelivery],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -88,8 +88,9 @@ export const envDocs: readonly EnvDoc[] = [
     name: 'NATS_URL',
     default: undefined,
     meaning:
-      'Comma-separated NATS server URLs (`nats://host:4222,nats://host2:4222`); JetStream must be enabled.',
+      'Comma-separated NATS server URLs (`nats://host:4222,nats://host2:4222`); JetStream must be enabled. With the shipped authorization config (docker/nats) each service names its own NATS user: `nats://<user>:<password>@host:4222` (percent-encode `@ : / ? #`; start the password with a letter). Never logged.',
     services: BACKEND,
+    secret: true,
   },
   {
     name: 'FIELDSYNC_STREAM_PREFIX',
@@ -159,6 +160,231 @@ export const envDocs: readonly EnvDoc[] = [
     default: 'k1',
     meaning: 'Id stored next to each ciphertext so keys can be rotated (`A-Z a-z 0-9 _ -`).',
     services: ['session-manager', 'webhook-dispatcher'],
+  },
+  {
+    name: 'FIELDSYNC_VAULT_PREVIOUS_KEYS',
+    default: '(empty)',
+    meaning:
+      'Keys that still open older ciphertexts during a rotation, `<key id>:<base64 key>` comma-separated; drop one after `npm run vault:reencrypt` has resealed everything under the current key. Never logged.',
+    services: ['session-manager', 'webhook-dispatcher'],
+    secret: true,
+  },
+  {
+    name: 'FIELDSYNC_ADMIN_TOKEN',
+    default: '(unset: the admin API is open, development only)',
+    meaning:
+      'Bearer token of the connections admin API (`/connections`, `/tenants`), at least 24 characters. Set it everywhere but a laptop. Never logged.',
+    services: ['session-manager'],
+    secret: true,
+  },
+  {
+    name: 'CHROMIUM_PATH',
+    default: '/usr/bin/chromium',
+    meaning: "The Chromium the vendor logins run in (Debian's `chromium`; never a downloaded browser).",
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_BROWSER_CONCURRENCY',
+    default: '2',
+    meaning: 'Vendor logins running at once (browser contexts); more wait in line.',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_LOGIN_TIMEOUT',
+    default: '2m',
+    meaning: 'Budget of one login, MFA included.',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_MFA_TIMEOUT',
+    default: '2m',
+    meaning:
+      'How long a login waits for an SMS or email code before it fails with `mfa_timeout` (retried with backoff).',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_REFRESH_INTERVAL',
+    default: '30s',
+    meaning:
+      'Tick of the refresher that logs in connections without a session, refreshes sessions near expiry and keeps idle ones alive.',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_REFRESH_MARGIN',
+    default: '10m',
+    meaning: 'A session this close to its absolute expiry is replaced by a fresh login.',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_VERIFY_AFTER',
+    default: '1m',
+    meaning:
+      'An acquire of a session unchecked for this long checks it at the vendor first (a cheap authenticated call).',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_RETRY_BASE',
+    default: '5s',
+    meaning:
+      'First backoff after a retriable login failure (MFA timeout, vendor outage); doubles per failure, with jitter.',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_RETRY_MAX',
+    default: '15m',
+    meaning: 'Longest backoff between retriable login failures.',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_TOKEN_TTL',
+    default: '1h',
+    meaning: 'Lifetime of the `authToken` of `POST /sessions` (never longer than the vendor session).',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_TIMEOUTS',
+    default:
+      "(empty: the connectors' defaults, servicetitan idle 2h / absolute 12h, jobber idle 12h / absolute 14d)",
+    meaning:
+      "Overrides of the vendors' session lifetimes the refresher plans with, `vendor.idle=<duration>` or `vendor.absolute=<duration>`, comma-separated (match `SANDBOX_SESSION_TIMEOUTS` when the sandbox's are changed).",
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_AUTO_LOGIN',
+    default: 'true',
+    meaning:
+      '`true`: every pending or active connection is kept logged in; `false`: logins happen only on demand (acquire).',
+    services: ['session-manager'],
+  },
+  {
+    name: 'FIELDSYNC_MFA_RELAY_TOKEN',
+    default: '(unset: the relay answers 503)',
+    meaning:
+      'Shared secret (at least 24 characters) an SMS or email provider sends to `POST /mfa/inbound` as `Authorization: Bearer <token>` (or as the password of HTTP Basic auth, e.g. `https://relay:<token>@host/mfa/inbound` in a Twilio webhook). Unset, the relay accepts no messages.',
+    services: ['session-manager'],
+    secret: true,
+  },
+  {
+    name: 'FIELDSYNC_MFA_SANDBOX_OUTBOX',
+    default: 'false',
+    meaning:
+      "`true`: while a login waits for an SMS or email code, the relay also reads the vendor sandbox's outbox (`<portal>/__sandbox/outbox`). Development, demo and tests only; never in production.",
+    services: ['session-manager'],
+  },
+  {
+    name: 'FIELDSYNC_MFA_CLOCK_SKEW',
+    default: '2s',
+    meaning:
+      'How much earlier than the moment a login asked for a code a message may have been received and still be taken for that login (clock differences between hosts and providers).',
+    services: ['session-manager'],
+  },
+  {
+    name: 'FIELDSYNC_MFA_POLL_INTERVAL',
+    default: '500ms',
+    meaning:
+      'How often a waiting login looks for its code in Postgres besides being woken by LISTEN/NOTIFY (the fallback when a notification is missed; at least 50ms).',
+    services: ['session-manager'],
+  },
+  {
+    name: 'FIELDSYNC_MFA_RETENTION',
+    default: '1h',
+    meaning:
+      'How long received MFA messages (the code encrypted, never the body) are kept before the purge deletes them.',
+    services: ['session-manager'],
+  },
+  {
+    name: 'FIELDSYNC_MFA_PURGE_INTERVAL',
+    default: '5m',
+    meaning:
+      'How often the session manager deletes MFA messages older than `FIELDSYNC_MFA_RETENTION` (at least 1s).',
+    services: ['session-manager'],
+  },
+  {
+    name: 'WEBHOOK_REQUEST_TIMEOUT',
+    default: '15s',
+    meaning:
+      'Budget of one delivery attempt (connect, send, response headers and body); past it the attempt is a timeout and is retried.',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_RETRY_SCHEDULE',
+    default: '5s,5m,30m,2h,5h,10h,10h',
+    meaning:
+      'Delays between delivery attempts after the first, comma-separated (8 attempts by default); each is jittered by `WEBHOOK_RETRY_JITTER`.',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_RETRY_JITTER',
+    default: '0.2',
+    meaning: 'Random spread of each retry delay, as a fraction (0.2 = ±20 %).',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_THROTTLE_MIN_DELAY',
+    default: '60s',
+    meaning:
+      'Shortest wait after a 429, a 503 (whose `Retry-After` is honoured within [delay, 2 × delay]) or a timeout.',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_DISABLE_AFTER',
+    default: '5d',
+    meaning:
+      'An endpoint failing without a single success for this long is disabled and an `endpoint.disabled` event is emitted.',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_SECRET_ROTATION_GRACE',
+    default: '24h',
+    meaning:
+      'How long a rotated-out signing secret keeps signing deliveries beside the new one (at most 7d).',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_PAYLOAD_RETENTION',
+    default: '90d',
+    meaning:
+      'How long delivered and failed messages (payload and attempts) are kept for inspection and resending.',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_MAX_CONCURRENCY',
+    default: '64',
+    meaning: 'Delivery requests in flight per dispatcher replica, all endpoints together.',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_ENDPOINT_CONCURRENCY',
+    default: '8',
+    meaning:
+      'Delivery requests in flight per endpoint and replica, so one slow endpoint never holds more than its share.',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_POLL_INTERVAL',
+    default: '250ms',
+    meaning:
+      'How often an idle replica looks for due messages (new events and finished attempts wake it at once).',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_FANOUT_CONCURRENCY',
+    default: '128',
+    meaning: 'FSM_EVENTS messages handled at once by fan-out (recorded in batches, one transaction each).',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_ALLOWED_NETWORKS',
+    default: '(empty; 127.0.0.0/8,::1/128 when NODE_ENV=development)',
+    meaning:
+      'CIDR networks deliveries may reach although they are loopback, private, link-local or otherwise refused (SSRF guard), comma-separated; `none` for no exception.',
+    services: ['webhook-dispatcher'],
+  },
+  {
+    name: 'WEBHOOK_ALLOW_HTTP',
+    default: 'false (true when NODE_ENV=development)',
+    meaning: 'Whether endpoint URLs may use plain `http://`; otherwise only `https://` is accepted.',
+    services: ['webhook-dispatcher'],
   },
   {
     name: 'SANDBOX_PORTS',

@@ -151,5 +151,33 @@ export const vaultEnv = z.object({
     .string()
     .refine((value) => TOKEN_RE.test(value), { error: 'may contain only A-Z a-z 0-9 _ -' })
     .default('k1'),
+  FIELDSYNC_VAULT_PREVIOUS_KEYS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const keys: { id: string; key: Buffer }[] = [];
+      for (const entry of value
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean)) {
+        const at = entry.indexOf(':');
+        const id = at < 0 ? '' : entry.slice(0, at);
+        const key = at < 0 ? '' : entry.slice(at + 1);
+        if (
+          !TOKEN_RE.test(id) ||
+          !/^[A-Za-z0-9+/]+={0,2}$/.test(key) ||
+          Buffer.from(key, 'base64').length !== 32
+        ) {
+          // The entry is never echoed: it holds a key.
+          ctx.addIssue({
+            code: 'custom',
+            message: `entry ${keys.length + 1} must be <key id>:<32 bytes base64>, comma-separated`,
+          });
+          return z.NEVER;
+        }
+        keys.push({ id, key: Buffer.from(key, 'base64') });
+      }
+      return keys;
+    }),
 });
 export type VaultConfig = z.output<typeof vaultEnv>;

@@ -1,0 +1,148 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats, parseStreamsConfig, StreamProvisioner, streamName } from '@fieldsync/messaging';
+import {
+  ChangeEventRepository,
+  createDatabase,
+  migrateToLatest,
+  TenantRepository,
+  type DB,
+  type NewChangeEvent,
+} from '@fieldsync/persistence';
+import {
+  createTestDatabase,
+  expectEventually,
+  startPrivateNats,
+  type PrivateNats,
+  type TestDatabase,
+} from '@fieldsync/testing';
+import type { Kysely } from 'kysely';
+import { Registry } from 'prom-client';
+import { OutboxRelay } from './outbox.relay';
+
+/* The outbox relay against real Postgres and a private nats-server it can stop and restart. */
+
+let n = 0;
+function event(connection: string): NewChangeEvent {
+  n += 1;
+  const id = `evt_01JTEST${String(n).padStart(19, '0')}`;
+  return {
+    id,
+    subject: `fsm.events.ten_r.jobber.job.updated`,
+    type: 'job.updated',
+    entityType: 'job',
+    entityId: `job_${connection}`,
+    payload: { specversion: '1.0', id, type: 'job.updated', connectionid: connection, n },
+  };
+}
+
+describe('OutboxRelay', () => {
+  const prefix = 'relay';
+  let nats: PrivateNats;
+  let database: TestDatabase;
+  let db: Kysely<DB>;
+  let nc: NatsConnection;
+  const outbox = (): ChangeEventRepository => new ChangeEventRepository(db);
+  const relay = (): OutboxRelay =>
+    new OutboxRelay(db, nc, { databaseUrl: database.url, prefix, batchSize: 7 }, new Registry(), outbox());
+
+  beforeAll(async () => {
+    nats = await startPrivateNats();
+    database = await createTestDatabase('outbox_relay');
+    db = createDatabase({ url: database.url, poolMax: 8 });
+    await migrateToLatest(db);
+    await new TenantRepository(db).create({ id: 'ten_r', name: 'R' });
+    await db
+      .insertInto('connections')
+      .values(
+        ['con_1', 'con_2'].map((id) => ({
+          id,
+          tenant_id: 'ten_r',
+          vendor: 'jobber',
+          portal_url: 'https://j.test',
+          username: id,
+        })),
+      )
+      .execute();
+    nc = await connectNats({
+      servers: nats.url,
+      name: 'outbox-relay-spec',
+      timeoutMs: 5_000,
+      reconnectTimeWaitMs: 200,
+    });
+    await new StreamProvisioner(nc, parseStreamsConfig({ prefix })).provisionOrThrow();
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await db?.destroy();
+    await database?.drop();
+    await nats?.stop();
+  });
+
+  const append = (connection: string, count: number) =>
+    db.transaction().execute((trx) =>
+      outbox().appendEvents(
+        trx,
+        'ten_r',
+        connection,
+        Array.from({ length: count }, () => event(connection)),
+      ),
+    );
+
+  const streamed = async (): Promise<{ id: string; connection: string; sequence: string }[]> => {
+    const js = jetstream(nc);
+    const info = await (await jetstreamManager(nc)).streams.info(streamName('events', prefix));
+    const out: { id: string; connection: string; sequence: string }[] = [];
+    if (info.state.messages === 0) return out;
+    const consumer = await js.consumers.get(streamName('events', prefix));
+    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
+    for await (const m of batch) {
+      const body = m.json<{ id: string; connectionid: string; sequence: string }>();
+      out.push({ id: body.id, connection: body.connectionid, sequence: body.sequence });
+      if (out.length === info.state.messages) break;
+    }
+    return out;
+  };
+
+  it('publishes every event once, in per-connection sequence order, and marks it published, with two relays racing', async () => {
+    await append('con_1', 20);
+    await append('con_2', 15);
+    await append('con_1', 10);
+    const a = relay();
+    const b = relay();
+    for (let i = 0; i < 20; i += 1) await Promise.all([a.relayOnce(), b.relayOnce()]);
+    const events = await streamed();
+    expect(events).toHaveLength(45);
+    expect(new Set(events.map((e) => e.id)).size).toBe(45);
+    for (const connection of ['con_1', 'con_2']) {
+      const sequences = events.filter((e) => e.connection === connection).map((e) => Number(e.sequence));
+      expect(sequences).toEqual([...sequences].sort((x, y) => x - y));
+      expect(sequences[0]).toBe(1);
+    }
+    const left = await db
+      .selectFrom('change_events')
+      .select('id')
+      .where('published_at', 'is', null)
+      .execute();
+    expect(left).toEqual([]);
+  });
+
+  it('a JetStream outage delays events and drops none; a republished batch is deduplicated', async () => {
+    const before = (await streamed()).length;
+    await nats.stop();
+    await append('con_2', 5);
+    await expect(relay().relayOnce()).rejects.toThrow();
+    const pending = await db
+      .selectFrom('change_events')
+      .select('id')
+      .where('published_at', 'is', null)
+      .execute();
+    expect(pending).toHaveLength(5);
+    await nats.start();
+    await expectEventually(async () => expect(await relay().relayOnce()).toBe(5), { timeoutMs: 20_000 });
+    const after = await streamed();
+    expect(after.length - before).toBe(5);
+    expect(new Set(after.map((e) => e.id)).size).toBe(after.length);
+  });
+});

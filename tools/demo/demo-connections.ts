@@ -1,0 +1,154 @@
+/*
+ * The demo's vendor connections: one ServiceTitan login (TOTP) and one Jobber login (SMS on a new
+ * device, the code read from the sandbox outbox by the MFA relay), created through the session
+ * manager's admin API and logged in through `POST /sessions` — the integrators' API of the seeds.
+ */
+
+export interface DemoConnection {
+  vendor: string;
+  username: string;
+  connectionId: string;
+  status: string;
+  user: string;
+  entitlements: string[];
+  expiresIn: number;
+  detail?: string;
+}
+
+interface PortalListing {
+  portals: { vendor: string; url: string }[];
+}
+
+interface Spec {
+  vendor: 'servicetitan' | 'jobber';
+  username: string;
+  password: string;
+  mfa: (portalUrl: string) => Promise<Record<string, unknown>>;
+}
+
+/** Sandbox test users (README "Vendor sandbox"); never real credentials. */
+const SPECS: readonly Spec[] = [
+  {
+    vendor: 'servicetitan',
+    username: 'st.admin',
+    password: 'Sandbox!Admin1',
+    mfa: async (portalUrl) => {
+      const res = await fetch(`${portalUrl}/__sandbox/users`);
+      const { users } = (await res.json()) as { users: { username: string; totpSecret: string | null }[] };
+      const secret = users.find((u) => u.username === 'st.admin')?.totpSecret;
+      if (!secret) throw new Error('the ServiceTitan sandbox has no st.admin TOTP secret');
+      return { method: 'totp', secret };
+    },
+  },
+  {
+    vendor: 'jobber',
+    username: 'owner@greenleaf-hvac.example',
+    password: 'Sandbox!Owner1',
+    mfa: async () => ({ method: 'sms', phone: '+15555550201' }),
+  },
+];
+
+async function call<T>(
+  url: string,
+  method: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(180_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+/** Creates (or reuses) the demo tenant and connections and logs each one in; never throws. */
+export async function connectDemoVendors(options: {
+  sessionManagerUrl: string;
+  sandboxUrl: string;
+  adminToken: string;
+}): Promise<DemoConnection[]> {
+  const { sessionManagerUrl: sm, adminToken } = options;
+  const listing = (await (await fetch(`${options.sandboxUrl}/__sandbox/`)).json()) as PortalListing;
+  await call(`${sm}/tenants/tn_demo`, 'PUT', { name: 'Demo contractor' }, adminToken);
+  const existing = await call<{ data: { id: string; vendor: string; username: string }[] }>(
+    `${sm}/connections?tenantId=tn_demo`,
+    'GET',
+    undefined,
+    adminToken,
+  );
+  const results: DemoConnection[] = [];
+  for (const spec of SPECS) {
+    const portalUrl = listing.portals.find((p) => p.vendor === spec.vendor)?.url;
+    const row: DemoConnection = {
+      vendor: spec.vendor,
+      username: spec.username,
+      connectionId: '-',
+      status: 'not connected',
+      user: '-',
+      entitlements: [],
+      expiresIn: 0,
+    };
+    results.push(row);
+    try {
+      if (!portalUrl) throw new Error(`the sandbox serves no ${spec.vendor} portal`);
+      const mfa = await spec.mfa(portalUrl);
+      // The sandbox may run on other ports than last time: keep the connection, update where it points.
+      const found = existing.body.data.find((c) => c.vendor === spec.vendor && c.username === spec.username);
+      const saved = found
+        ? await call<{ id: string }>(
+            `${sm}/connections/${found.id}`,
+            'PATCH',
+            { portalUrl, password: spec.password, mfa },
+            adminToken,
+          )
+        : await call<{ id: string }>(
+            `${sm}/connections`,
+            'POST',
+            {
+              tenantId: 'tn_demo',
+              vendor: spec.vendor,
+              portalUrl,
+              username: spec.username,
+              password: spec.password,
+              mfa,
+            },
+            adminToken,
+          );
+      if (saved.status >= 300)
+        throw new Error(`saving the connection: HTTP ${saved.status} ${JSON.stringify(saved.body)}`);
+      row.connectionId = saved.body.id;
+      const session = await call<{
+        authToken?: string;
+        expiresIn?: number;
+        user?: { name: string; entitlements: string[] };
+        message?: string;
+      }>(`${sm}/sessions`, 'POST', {
+        connectionId: saved.body.id,
+        username: spec.username,
+        password: spec.password,
+      });
+      if (session.status !== 200 || !session.body.user) {
+        throw new Error(`POST /sessions: HTTP ${session.status} ${session.body.message ?? ''}`);
+      }
+      const view = await call<{ status: string }>(
+        `${sm}/connections/${saved.body.id}`,
+        'GET',
+        undefined,
+        adminToken,
+      );
+      row.status = view.body.status === 'active' ? 'logged in' : view.body.status;
+      row.user = session.body.user.name;
+      row.entitlements = session.body.user.entitlements;
+      row.expiresIn = session.body.expiresIn ?? 0;
+    } catch (error) {
+      row.detail = error instanceof Error ? error.message : String(error);
+    }
+  }
+  return results;
+}
