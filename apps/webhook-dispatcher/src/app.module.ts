@@ -2,15 +2,27 @@ import { InfrastructureModule } from '@fieldsync/infrastructure';
 import { DynamicModule, Module } from '@nestjs/common';
 import { WEBHOOK_DISPATCHER_CONFIG } from './config/config.constants';
 import type { WebhookDispatcherConfig } from './config/webhook-dispatcher.config';
+import { DeliveryModule } from './delivery/delivery.module';
+import type { Resolver } from './egress/guarded-connector';
+import { EndpointsModule } from './endpoints/endpoints.module';
+import { FanoutModule } from './fanout/fanout.module';
 
-/** webhook-dispatcher: endpoint registry, fan-out, signing, retries, replay. Feature modules join the imports as they are built. */
+/**
+ * webhook-dispatcher: the endpoint registry (admin API), fan-out of FSM_EVENTS into the Postgres delivery
+ * ledger, signed delivery with retries, replay, and the operational events about it.
+ */
 @Module({})
 export class AppModule {
-  static forRoot(config: WebhookDispatcherConfig): DynamicModule {
+  static forRoot(config: WebhookDispatcherConfig, options: { resolver?: Resolver } = {}): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      imports: [InfrastructureModule.forRoot({ service: 'webhook-dispatcher', config })],
+      imports: [
+        InfrastructureModule.forRoot({ service: 'webhook-dispatcher', config }),
+        DeliveryModule.forRoot(config, options),
+        EndpointsModule,
+        FanoutModule,
+      ],
       providers: [{ provide: WEBHOOK_DISPATCHER_CONFIG, useValue: config }],
       exports: [WEBHOOK_DISPATCHER_CONFIG],
     };

@@ -3,13 +3,20 @@ import { jetStreamTransport } from '@fieldsync/infrastructure';
 import { bootstrapService } from '@fieldsync/platform';
 import { AppModule } from './app.module';
 import { webhookDispatcherConfigSchema } from './config/webhook-dispatcher.config';
+import { fanoutConsumer } from './fanout/fanout.consumer';
 
 void bootstrapService({
   name: 'webhook-dispatcher',
   config: webhookDispatcherConfigSchema,
   module: (config) => AppModule.forRoot(config),
-  // @EventPattern handlers over durable pull consumers; the consumers arrive with the features.
+  // FSM_EVENTS → the delivery ledger (FanoutHandler); delivery itself runs from Postgres.
   microservices: ({ app, config, logger }) => [
-    jetStreamTransport({ service: 'webhook-dispatcher', app, config, logger, consumers: [] }),
+    jetStreamTransport({
+      service: 'webhook-dispatcher',
+      app,
+      config,
+      logger,
+      consumers: [fanoutConsumer(config.WEBHOOK_FANOUT_CONCURRENCY)],
+    }),
   ],
 });

@@ -1,5 +1,6 @@
 import { baseEnv, databaseEnv, httpEnv, natsEnv, streamsEnv, vaultEnv } from '@fieldsync/platform';
 import { z } from 'zod';
+import { deliveryEnv } from './delivery.config';
 
 /** The webhook-dispatcher environment (README "Environment"); parsed once by bootstrapService before Nest starts. */
 export const webhookDispatcherConfigSchema = z.object({
@@ -9,5 +10,6 @@ export const webhookDispatcherConfigSchema = z.object({
   ...natsEnv.shape,
   ...streamsEnv.shape,
   ...vaultEnv.shape,
+  ...deliveryEnv.shape,
 });
 export type WebhookDispatcherConfig = z.output<typeof webhookDispatcherConfigSchema>;
