@@ -18,6 +18,8 @@ export interface DemoWebhooksOptions {
   /** FIELDSYNC_STREAM_PREFIX of the demo's services. */
   prefix: string;
   tenantId: string;
+  /** FIELDSYNC_ADMIN_TOKEN of the demo's services. */
+  adminToken: string;
   say: (line: string) => void;
 }
 
@@ -31,7 +33,11 @@ export async function demoWebhooks(o: DemoWebhooksOptions): Promise<WebhookRecei
   const receiver = await startWebhookReceiver({ onDelivery: (d) => o.say(describe(d)) });
   const res = await fetch(`http://127.0.0.1:${o.dispatcherPort}/endpoints`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'fieldsync-tenant-id': o.tenantId },
+    headers: {
+      'content-type': 'application/json',
+      'fieldsync-tenant-id': o.tenantId,
+      authorization: `Bearer ${o.adminToken}`,
+    },
     body: JSON.stringify({ url: receiver.url('/demo'), description: 'npm run demo receiver' }),
   });
   const endpoint = (await res.json()) as { id?: string; secret?: string; message?: string };

@@ -292,6 +292,7 @@ async function main(): Promise<number> {
           natsUrl: nats.url,
           prefix,
           tenantId: 'tn_demo',
+          adminToken,
           say,
         });
       } catch (error) {

@@ -1,4 +1,5 @@
 import { InfrastructureModule, OutboxRelayModule } from '@fieldsync/infrastructure';
+import { ADMIN_TOKEN } from '@fieldsync/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { SESSION_MANAGER_CONFIG } from './config/config.constants';
 import type { SessionManagerConfig } from './config/session-manager.config';
@@ -21,8 +22,12 @@ export class AppModule {
         }),
         SessionsModule,
       ],
-      providers: [{ provide: SESSION_MANAGER_CONFIG, useValue: config }, vaultProvider(config)],
-      exports: [SESSION_MANAGER_CONFIG, Vault],
+      providers: [
+        { provide: SESSION_MANAGER_CONFIG, useValue: config },
+        { provide: ADMIN_TOKEN, useValue: config.FIELDSYNC_ADMIN_TOKEN },
+        vaultProvider(config),
+      ],
+      exports: [SESSION_MANAGER_CONFIG, ADMIN_TOKEN, Vault],
     };
   }
 }

@@ -388,14 +388,20 @@ describe('webhook dispatcher (process, compressed schedule)', () => {
     expect((await nth('/flaky', 6, 5)).webhookId).toBe(webhookId);
   });
 
-  it('scopes the admin API by tenant and names the field of a bad request', async () => {
+  it('needs the admin token, scopes the admin API by tenant and names the field of a bad request', async () => {
     const mine = await endpoint('/mine');
     const someone = 'ten_someone_else';
     expect((await h.api('GET', `/endpoints/${mine.id}`, undefined, someone)).status).toBe(404);
     const delivered = must(receiver.deliveries('/all')[0]?.webhookId);
     expect((await h.api('GET', `/messages/${delivered}`, undefined, someone)).status).toBe(404);
 
-    const noTenant = await fetch(`http://127.0.0.1:${h.port}/endpoints`);
+    const noToken = await fetch(`http://127.0.0.1:${h.port}/endpoints`, {
+      headers: { 'fieldsync-tenant-id': h.tenantId },
+    });
+    expect(noToken.status).toBe(401);
+    const noTenant = await fetch(`http://127.0.0.1:${h.port}/endpoints`, {
+      headers: { authorization: `Bearer ${h.adminToken}` },
+    });
     expect(noTenant.status).toBe(400);
     expect(((await noTenant.json()) as ApiError).message).toContain('fieldsync-tenant-id');
 

@@ -1,4 +1,5 @@
 import { InfrastructureModule } from '@fieldsync/infrastructure';
+import { ADMIN_TOKEN } from '@fieldsync/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { WEBHOOK_DISPATCHER_CONFIG } from './config/config.constants';
 import type { WebhookDispatcherConfig } from './config/webhook-dispatcher.config';
@@ -23,8 +24,11 @@ export class AppModule {
         EndpointsModule,
         FanoutModule,
       ],
-      providers: [{ provide: WEBHOOK_DISPATCHER_CONFIG, useValue: config }],
-      exports: [WEBHOOK_DISPATCHER_CONFIG],
+      providers: [
+        { provide: WEBHOOK_DISPATCHER_CONFIG, useValue: config },
+        { provide: ADMIN_TOKEN, useValue: config.FIELDSYNC_ADMIN_TOKEN },
+      ],
+      exports: [WEBHOOK_DISPATCHER_CONFIG, ADMIN_TOKEN],
     };
   }
 }

@@ -10,13 +10,18 @@ void bootstrapService({
   config: webhookDispatcherConfigSchema,
   module: (config) => AppModule.forRoot(config),
   // FSM_EVENTS → the delivery ledger (FanoutHandler); delivery itself runs from Postgres.
-  microservices: ({ app, config, logger }) => [
-    jetStreamTransport({
-      service: 'webhook-dispatcher',
-      app,
-      config,
-      logger,
-      consumers: [fanoutConsumer(config.WEBHOOK_FANOUT_CONCURRENCY)],
-    }),
-  ],
+  microservices: ({ app, config, logger }) => {
+    if (config.FIELDSYNC_ADMIN_TOKEN === undefined) {
+      logger.warn('FIELDSYNC_ADMIN_TOKEN is not set: the endpoints admin API is open (development only)');
+    }
+    return [
+      jetStreamTransport({
+        service: 'webhook-dispatcher',
+        app,
+        config,
+        logger,
+        consumers: [fanoutConsumer(config.WEBHOOK_FANOUT_CONCURRENCY)],
+      }),
+    ];
+  },
 });

@@ -15,6 +15,7 @@ export {
   natsEnv,
   streamsEnv,
   vaultEnv,
+  adminEnv,
   streamsSettings,
   type BaseConfig,
   type HttpConfig,
@@ -22,6 +23,7 @@ export {
   type NatsConfig,
   type StreamsEnvConfig,
   type VaultConfig,
+  type AdminConfig,
 } from './config/env.schema';
 export { durationMs } from './config/duration.schema';
 export { envDocs, renderEnvDocsMarkdown, SERVICES, type EnvDoc, type ServiceName } from './config/env-docs';
@@ -44,3 +46,4 @@ export {
 } from './boot/bootstrap-service';
 export { DependencyUnavailableError } from './boot/dependency.error';
 export { connectDependency } from './boot/connect-dependency.util';
+export { ADMIN_TOKEN, AdminTokenGuard } from './auth/admin-token.guard';

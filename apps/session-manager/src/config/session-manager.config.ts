@@ -1,4 +1,5 @@
 import {
+  adminEnv,
   baseEnv,
   databaseEnv,
   durationMs,
@@ -59,7 +60,7 @@ export const sessionManagerConfigSchema = z.object({
   ...natsEnv.shape,
   ...streamsEnv.shape,
   ...vaultEnv.shape,
-  FIELDSYNC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  ...adminEnv.shape,
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   SESSION_BROWSER_CONCURRENCY: z.coerce
     .number({ error: 'must be an integer' })

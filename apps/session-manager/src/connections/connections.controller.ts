@@ -1,4 +1,5 @@
 import { tenantIdSchema } from '@fieldsync/canonical-model';
+import { AdminTokenGuard } from '@fieldsync/platform';
 import {
   Body,
   ConflictException,
@@ -14,7 +15,6 @@ import {
   UnprocessableEntityException,
   UseGuards,
 } from '@nestjs/common';
-import { AdminTokenGuard } from '../admin/admin-token.guard';
 import { parseOr400 } from '../admin/zod-body.util';
 import { ConnectionError, ConnectionErrorCode } from './connection.error';
 import {

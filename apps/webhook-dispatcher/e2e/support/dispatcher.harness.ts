@@ -63,6 +63,8 @@ export class DispatcherHarness {
   readonly factory: CanonicalFactory = canonicalFactory({ tenantId: this.tenantId, vendor: 'jobber' });
   readonly prefix = uniqueStreamPrefix('webhooks');
   readonly vaultKey = randomBytes(32).toString('base64');
+  /** FIELDSYNC_ADMIN_TOKEN of the spawned dispatcher; `api()` sends it. */
+  readonly adminToken = `admin-${randomBytes(16).toString('hex')}`;
   database!: TestDatabase;
   db!: Kysely<DB>;
   port = 0;
@@ -89,6 +91,7 @@ export class DispatcherHarness {
       FIELDSYNC_STREAM_PREFIX: this.prefix,
       FIELDSYNC_STREAM_STORAGE: 'memory',
       FIELDSYNC_VAULT_KEY: this.vaultKey,
+      FIELDSYNC_ADMIN_TOKEN: this.adminToken,
       FIELDSYNC_BOOT_TIMEOUT_MS: '20000',
       PORT: String(this.port),
       HOST: '127.0.0.1',
@@ -111,6 +114,7 @@ export class DispatcherHarness {
     const res = await fetch(`http://127.0.0.1:${this.port}${path}`, {
       method,
       headers: {
+        authorization: `Bearer ${this.adminToken}`,
         'fieldsync-tenant-id': tenantId,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },

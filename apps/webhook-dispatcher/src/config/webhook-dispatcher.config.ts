@@ -1,4 +1,4 @@
-import { baseEnv, databaseEnv, httpEnv, natsEnv, streamsEnv, vaultEnv } from '@fieldsync/platform';
+import { adminEnv, baseEnv, databaseEnv, httpEnv, natsEnv, streamsEnv, vaultEnv } from '@fieldsync/platform';
 import { z } from 'zod';
 import { deliveryEnv } from './delivery.config';
 
@@ -10,6 +10,7 @@ export const webhookDispatcherConfigSchema = z.object({
   ...natsEnv.shape,
   ...streamsEnv.shape,
   ...vaultEnv.shape,
+  ...adminEnv.shape,
   ...deliveryEnv.shape,
 });
 export type WebhookDispatcherConfig = z.output<typeof webhookDispatcherConfigSchema>;

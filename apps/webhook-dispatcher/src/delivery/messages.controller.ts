@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { AdminTokenGuard } from '@fieldsync/platform';
+import { Controller, Get, HttpCode, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { TenantId } from '../api/request.util';
 import { WebhookApiErrorFilter } from '../api/webhook-api-error.filter';
 import { attemptView, messageView } from './message.mapper';
@@ -6,6 +7,7 @@ import { MessagesService } from './messages.service';
 
 /** One message: its payload and attempts, and resending it (same `webhook-id`). Tenant-scoped. */
 @Controller('messages')
+@UseGuards(AdminTokenGuard)
 @UseFilters(WebhookApiErrorFilter)
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}

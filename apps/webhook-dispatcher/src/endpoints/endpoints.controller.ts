@@ -1,3 +1,4 @@
+import { AdminTokenGuard } from '@fieldsync/platform';
 import {
   Body,
   Controller,
@@ -9,6 +10,7 @@ import {
   Post,
   Query,
   UseFilters,
+  UseGuards,
 } from '@nestjs/common';
 import { parseRequest, TenantId } from '../api/request.util';
 import { WebhookApiErrorFilter } from '../api/webhook-api-error.filter';
@@ -30,6 +32,7 @@ import { EndpointsService } from './endpoints.service';
  * `fieldsync-tenant-id` header; another tenant's endpoint is a 404.
  */
 @Controller('endpoints')
+@UseGuards(AdminTokenGuard)
 @UseFilters(WebhookApiErrorFilter)
 export class EndpointsController {
   constructor(

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { formatConfigIssues, loadConfig, parseConfig } from './config.loader';
 import { envDocs, renderEnvDocsMarkdown } from './env-docs';
-import { baseEnv, databaseEnv, httpEnv, natsEnv, streamsEnv, streamsSettings, vaultEnv } from './env.schema';
+import {
+  adminEnv,
+  baseEnv,
+  databaseEnv,
+  httpEnv,
+  natsEnv,
+  streamsEnv,
+  streamsSettings,
+  vaultEnv,
+} from './env.schema';
 
 const schema = z.object({
   ...baseEnv.shape,
@@ -10,6 +19,7 @@ const schema = z.object({
   ...natsEnv.shape,
   ...streamsEnv.shape,
   ...vaultEnv.shape,
+  ...adminEnv.shape,
 });
 
 const VAULT_KEY = Buffer.alloc(32, 7).toString('base64');

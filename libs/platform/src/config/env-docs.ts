@@ -173,8 +173,8 @@ export const envDocs: readonly EnvDoc[] = [
     name: 'FIELDSYNC_ADMIN_TOKEN',
     default: '(unset: the admin API is open, development only)',
     meaning:
-      'Bearer token of the connections admin API (`/connections`, `/tenants`), at least 24 characters. Set it everywhere but a laptop. Never logged.',
-    services: ['session-manager'],
+      "Bearer token of the operators' APIs (session-manager `/connections`, `/tenants`; webhook-dispatcher `/endpoints`, `/messages`), at least 24 characters. Set it everywhere but a laptop. Never logged.",
+    services: ['session-manager', 'webhook-dispatcher'],
     secret: true,
   },
   {

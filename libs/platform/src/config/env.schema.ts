@@ -181,3 +181,9 @@ export const vaultEnv = z.object({
     }),
 });
 export type VaultConfig = z.output<typeof vaultEnv>;
+
+/** The bearer token of the operators' HTTP APIs (session-manager, webhook-dispatcher). */
+export const adminEnv = z.object({
+  FIELDSYNC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+});
+export type AdminConfig = z.output<typeof adminEnv>;
