@@ -56,3 +56,13 @@ export {
 } from './browser/browser-pool.constants';
 export { BrowserPoolError, BrowserPoolErrorCode } from './browser/browser-pool.error';
 export { checkedSessionPolicy, portalOriginOf } from './auth/flow-input.util';
+export {
+  VendorCallError,
+  type ConnectorReadSide,
+  type ReadPage,
+  type RecordMapper,
+  type StreamReader,
+  type SyncContext,
+  type VendorCallFailure,
+  type VendorRecord,
+} from './sync/sync-reader.types';
