@@ -78,6 +78,11 @@ export interface ReadPage {
   readonly checkpoint: string | null;
   /** True when the stream has nothing more right now (the next read waits for the interval). */
   readonly caughtUp: boolean;
+  /**
+   * Optional: how many records the whole stream holds when the vendor says so (a `totalCount`), from a
+   * read that started at null. Drives the backfill ETA in the extractor's metrics and logs.
+   */
+  readonly total?: number;
 }
 
 /** One incremental stream of a connector (usually one per entity, named after it). */
@@ -93,6 +98,13 @@ export interface StreamReader {
    * are found by full reconciliation (generation marking), never by mistaking "unchanged" for "gone".
    */
   readonly signalsDeletes: boolean;
+  /**
+   * Optional, for streams without delete signals: the entities a complete pass of this stream sees in
+   * full, so reconciliation may tombstone their rows it did not see (default: `entities`). Leave out an
+   * entity the stream only yields in part (a parent's embedded children another stream also reads).
+   * Two streams of one connector must not reconcile the same entity.
+   */
+  readonly reconciles?: readonly EntityType[];
   /** The page after `checkpoint` (null: from the beginning, a backfill). */
   readPage(ctx: SyncContext, checkpoint: string | null): Promise<ReadPage>;
 }

@@ -5,3 +5,12 @@ export {
   type ServiceTitanAuthFlowOptions,
 } from './servicetitan.auth-flow';
 export { SERVICETITAN_ROLE_ENTITLEMENTS, servicetitanEntitlements } from './servicetitan-roles.util';
+export { DEFAULT_RETRY_AFTER_MS, ServiceTitanClient, retryAfterMs } from './servicetitan.client';
+export { ServiceTitanMapper } from './servicetitan.mapper';
+export {
+  SERVICETITAN_SANDBOX_TENANT_ID,
+  createServiceTitanReadSide,
+  servicetitanReadSide,
+  servicetitanStreams,
+  type ServiceTitanReadSideOptions,
+} from './servicetitan.readers';
