@@ -178,6 +178,97 @@ export const envDocs: readonly EnvDoc[] = [
     secret: true,
   },
   {
+    name: 'EXTRACTOR_WORKER_ID',
+    default: '<hostname>-<pid>',
+    meaning: 'Lease owner name of this extractor replica in `sync_cursors` (unique per replica).',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_CONCURRENCY',
+    default: '8',
+    meaning: 'Streams (connection × entity) one extractor replica syncs at once.',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_CONNECTION_CONCURRENCY',
+    default: '2',
+    meaning: 'Streams of one connection leased at once across all replicas.',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_REQUESTS_PER_SECOND',
+    default: '10',
+    meaning:
+      "Vendor calls per second per connection (per replica, evenly spaced); a 429's Retry-After pauses the connection's calls.",
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_LEASE',
+    default: '60s',
+    meaning:
+      "Lease on a stream; renewed while the run lasts, so a dead replica's streams are taken over once it runs out.",
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_POLL_INTERVAL',
+    default: '1s',
+    meaning: 'How often an idle replica looks for due streams.',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_MAX_ATTEMPTS',
+    default: '6',
+    meaning:
+      'Attempts of one vendor call on 429/5xx before the stream run fails (and is retried later with backoff).',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_RETRY_BASE',
+    default: '500ms',
+    meaning: 'First backoff after a vendor 5xx/timeout; doubles per attempt, with jitter.',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_RETRY_MAX',
+    default: '30s',
+    meaning: 'Longest backoff between attempts of one vendor call.',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_MAX_RETRY_AFTER',
+    default: '5m',
+    meaning:
+      'Longest Retry-After the extractor waits for inside a run; a longer one fails the run (retried later).',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_FAILURE_BACKOFF',
+    default: '5s',
+    meaning:
+      'First delay before a failed stream run is retried; doubles per consecutive failure up to ten intervals (at most 1 h).',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_RECONCILE_INTERVAL',
+    default: '6h',
+    meaning:
+      'Period of the full reconciliation pass of streams whose vendor does not signal deletes (rows not seen by a complete pass are tombstoned).',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_CONNECTIONS_REFRESH',
+    default: '30s',
+    meaning: 'How often sync cursors are created for new active/pending connections.',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_STREAM_INTERVALS',
+    default: "(readers' defaults)",
+    meaning:
+      'Interval overrides: comma-separated `<stream>=<duration>` or `<vendor>.<stream>=<duration>`, e.g. `jobs=15s,servicetitan.pricebook-items=1h`.',
+    services: ['extractor'],
+  },
+  {
     name: 'CHROMIUM_PATH',
     default: '/usr/bin/chromium',
     meaning: "The Chromium the vendor logins run in (Debian's `chromium`; never a downloaded browser).",

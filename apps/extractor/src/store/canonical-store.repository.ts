@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import {
+  buildChangeEvent,
+  stringifyCanonical,
+  type CanonicalEntity,
+  type ChangeEvent,
+  type EntityType,
+  type Vendor,
+} from '@fieldsync/canonical-model';
+import type { DB } from '@fieldsync/persistence';
+import { Injectable } from '@nestjs/common';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { entityTable, projectColumns } from './entity-tables.constants';
+
+/** One vendor record after mapping, ready for the store. */
+export interface MappedRecord {
+  readonly entity: EntityType;
+  readonly externalId: string;
+  /** The canonical object (validated by the caller). */
+  readonly object: CanonicalEntity;
+  readonly raw: unknown;
+  /** The vendor signalled the record is gone. */
+  readonly deleted: boolean;
+}
+
+export interface StoreScope {
+  readonly tenantId: string;
+  readonly connectionId: string;
+  readonly vendor: Vendor;
+  /** Stamped on every row the page touches or sees (reconciliation). */
+  readonly generation: number;
+  /** Clock for `deletedAt` of tombstones and event times. */
+  readonly now: Date;
+}
+
+export interface StoredPage {
+  /** Change events to append, in record order (one per real change). */
+  readonly events: ChangeEvent[];
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+  readonly unchanged: number;
+}
+
+interface ExistingRow {
+  readonly external_id: string;
+  readonly document: CanonicalEntity;
+  readonly content_hash: string;
+  readonly deleted_at: Date | null;
+}
+
+/** SHA-256 of the canonical JSON with sorted keys: equal documents hash equal whatever the key order. */
+export function contentHash(object: CanonicalEntity): string {
+  return createHash('sha256')
+    .update(stringifyCanonical(object, { sortKeys: true }), 'utf8')
+    .digest('hex');
+}
+
+const ENVELOPE_COLUMNS = [
+  'id',
+  'tenant_id',
+  'connection_id',
+  'vendor',
+  'external_id',
+  'document',
+  'raw',
+  'content_hash',
+  'deleted_at',
+  'sync_generation',
+] as const;
+
+/**
+ * The canonical store tables (customers, jobs, ... one per entity). Every method runs in the caller's
+ * transaction, which also appends the events it returns and advances the cursor, so a page is stored
+ * whole or not at all. Callers hold the connection's page lock (see StreamSyncService), so the
+ * before-images read here cannot be overtaken by another writer of the same connection.
+ */
+@Injectable()
+export class CanonicalStoreRepository {
+  /**
+   * Upserts one page. A record whose content hash equals the stored one writes nothing (only its
+   * generation stamp moves); every real change yields its change event (buildChangeEvent with the
+   * stored document as `before`), a `deleted` record the `<entity>.deleted` of its last known object.
+   */
+  async upsertPage(
+    trx: Transaction<DB>,
+    scope: StoreScope,
+    records: readonly MappedRecord[],
+  ): Promise<StoredPage> {
+    const result = { events: [] as ChangeEvent[], created: 0, updated: 0, deleted: 0, unchanged: 0 };
+    const byEntity = new Map<EntityType, MappedRecord[]>();
+    for (const record of records) {
+      const list = byEntity.get(record.entity) ?? [];
+      list.push(record);
+      byEntity.set(record.entity, list);
+    }
+    const eventsByRecord = new Map<MappedRecord, ChangeEvent>();
+    for (const [entity, list] of byEntity) {
+      const { table } = entityTable(entity);
+      const existing = await this.lockExisting(trx, table, scope.connectionId, list);
+      // The last record of an external id in the page wins; earlier ones still count as changes in order.
+      const writes = new Map<string, { record: MappedRecord; object: CanonicalEntity; hash: string }>();
+      const seen: string[] = [];
+      for (const record of list) {
+        const before =
+          writes.get(record.externalId)?.object ?? existing.get(record.externalId)?.document ?? null;
+        const beforeHash =
+          writes.get(record.externalId)?.hash ?? existing.get(record.externalId)?.content_hash;
+        const wasDeleted = writes.has(record.externalId)
+          ? writes.get(record.externalId)?.object.deletedAt !== null
+          : (existing.get(record.externalId)?.deleted_at ?? null) !== null;
+        // A vendor delete signal keeps the first deletion time, so re-reading a deleted record is no change.
+        const priorDeletedAt = wasDeleted ? (before?.deletedAt ?? null) : null;
+        const object: CanonicalEntity =
+          record.deleted && record.object.deletedAt === null
+            ? { ...record.object, deletedAt: priorDeletedAt ?? scope.now.toISOString() }
+            : record.object;
+        const isDeleted = object.deletedAt !== null;
+        const hash = contentHash(object);
+        if (hash === beforeHash) {
+          result.unchanged += 1;
+          seen.push(record.externalId);
+          continue;
+        }
+        writes.set(record.externalId, { record, object, hash });
+        let event: ChangeEvent | undefined;
+        if (before === null) {
+          // A record first seen already deleted (a backfill of inactive rows) is stored, not announced.
+          if (!isDeleted) event = this.event(scope, null, object, false);
+          result.created += 1;
+        } else if (isDeleted && !wasDeleted) {
+          event = this.event(scope, before, object, true);
+          result.deleted += 1;
+        } else if (isDeleted) {
+          // Consumers had the `<entity>.deleted`; later edits of a deleted record are kept, not announced.
+          result.updated += 1;
+        } else {
+          event = this.event(scope, before, object, false);
+          result.updated += 1;
+        }
+        if (event) eventsByRecord.set(record, event);
+      }
+      await this.write(trx, table, entity, scope, [...writes.values()]);
+      await this.stamp(
+        trx,
+        table,
+        scope,
+        seen.filter((id) => !writes.has(id)),
+      );
+    }
+    for (const record of records) {
+      const event = eventsByRecord.get(record);
+      if (event) result.events.push(event);
+    }
+    return result;
+  }
+
+  /**
+   * Tombstones the connection's rows of `entity` a complete reconciliation pass did not see (their
+   * generation is older than the pass's) and returns their `<entity>.deleted` events. Only ever called
+   * when the pass completed.
+   */
+  async tombstoneUnseen(trx: Transaction<DB>, scope: StoreScope, entity: EntityType): Promise<ChangeEvent[]> {
+    const { table } = entityTable(entity);
+    const stale = await sql<{ external_id: string; document: CanonicalEntity }>`
+      select external_id, document from ${sql.table(table)}
+      where connection_id = ${scope.connectionId} and tenant_id = ${scope.tenantId}
+        and deleted_at is null and sync_generation < ${scope.generation}
+      order by external_id
+      for update`.execute(trx);
+    const events: ChangeEvent[] = [];
+    for (const row of stale.rows) {
+      const object = { ...row.document, deletedAt: scope.now.toISOString() } as CanonicalEntity;
+      await sql`
+        update ${sql.table(table)}
+        set deleted_at = ${scope.now}, document = ${stringifyCanonical(object)}::jsonb,
+            content_hash = ${contentHash(object)}, version = version + 1, updated_at = now()
+        where connection_id = ${scope.connectionId} and external_id = ${row.external_id}`.execute(trx);
+      const event = this.event(scope, row.document, object, true);
+      if (event) events.push(event);
+    }
+    return events;
+  }
+
+  private event(
+    scope: StoreScope,
+    before: CanonicalEntity | null,
+    after: CanonicalEntity,
+    deleted: boolean,
+  ): ChangeEvent | undefined {
+    return buildChangeEvent({
+      tenantId: scope.tenantId,
+      connectionId: scope.connectionId,
+      vendor: scope.vendor,
+      // Placeholder: ChangeEventRepository.appendEvents sets the allocated per-connection sequence.
+      sequence: 1,
+      before,
+      after,
+      deleted,
+      time: scope.now.toISOString(),
+    });
+  }
+
+  private async lockExisting(
+    trx: Transaction<DB>,
+    table: string,
+    connectionId: string,
+    records: readonly MappedRecord[],
+  ): Promise<Map<string, ExistingRow>> {
+    const ids = [...new Set(records.map((r) => r.externalId))];
+    const rows = await sql<ExistingRow>`
+      select external_id, document, content_hash, deleted_at from ${sql.table(table)}
+      where connection_id = ${connectionId} and external_id = any(${ids}::text[])
+      order by external_id
+      for update`.execute(trx);
+    return new Map(rows.rows.map((row) => [row.external_id, row]));
+  }
+
+  private async write(
+    trx: Transaction<DB>,
+    table: string,
+    entity: EntityType,
+    scope: StoreScope,
+    writes: readonly { record: MappedRecord; object: CanonicalEntity; hash: string }[],
+  ): Promise<void> {
+    if (writes.length === 0) return;
+    const projected = writes.map((w) => projectColumns(entity, w.object));
+    const extraColumns = Object.keys(projected[0] ?? {});
+    const columns = [...ENVELOPE_COLUMNS, ...extraColumns];
+    const rows = writes.map((w, index) => {
+      const envelope: RawBuilder<unknown>[] = [
+        sql`${w.object.id}`,
+        sql`${scope.tenantId}`,
+        sql`${scope.connectionId}`,
+        sql`${scope.vendor}`,
+        sql`${w.record.externalId}`,
+        sql`${stringifyCanonical(w.object)}::jsonb`,
+        sql`${w.record.raw === undefined ? null : JSON.stringify(w.record.raw)}::jsonb`,
+        sql`${w.hash}`,
+        sql`${w.object.deletedAt === null ? null : new Date(w.object.deletedAt)}::timestamptz`,
+        sql`${scope.generation}::bigint`,
+      ];
+      const extra = extraColumns.map((column) => sql`${projected[index]?.[column] ?? null}`);
+      return sql`(${sql.join([...envelope, ...extra])})`;
+    });
+    const updates = columns
+      .filter((column) => !['id', 'tenant_id', 'connection_id', 'external_id'].includes(column))
+      .map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`);
+    await sql`
+      insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+      values ${sql.join(rows)}
+      on conflict (connection_id, external_id) do update set
+        ${sql.join(updates)},
+        version = ${sql.table(table)}.version + 1,
+        updated_at = now()`.execute(trx);
+  }
+
+  /** Unchanged rows a page saw: only their generation moves (what a reconciliation pass needs). */
+  private async stamp(
+    trx: Transaction<DB>,
+    table: string,
+    scope: StoreScope,
+    externalIds: readonly string[],
+  ): Promise<void> {
+    if (externalIds.length === 0) return;
+    await sql`
+      update ${sql.table(table)} set sync_generation = ${scope.generation}
+      where connection_id = ${scope.connectionId} and external_id = any(${[...externalIds]}::text[])
+        and sync_generation <> ${scope.generation}`.execute(trx);
+  }
+}

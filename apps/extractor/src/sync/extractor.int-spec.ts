@@ -1,0 +1,762 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Vendor } from '@fieldsync/canonical-model';
+import type { ConnectorReadSide } from '@fieldsync/connector-kit';
+import { OutboxRelay } from '@fieldsync/infrastructure';
+import { connectNats, parseStreamsConfig, StreamProvisioner, streamName } from '@fieldsync/messaging';
+import {
+  ChangeEventRepository,
+  createDatabase,
+  migrateToLatest,
+  TenantRepository,
+  type DB,
+} from '@fieldsync/persistence';
+import {
+  createTestDatabase,
+  deleteStreamsWithPrefix,
+  getTestServices,
+  uniqueStreamPrefix,
+  type TestDatabase,
+} from '@fieldsync/testing';
+import { sql, type Kysely } from 'kysely';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { FakeSessionSource, ScriptedVendor } from '../__fixtures__/scripted-vendor.fixture';
+import { CanonicalStoreRepository } from '../store/canonical-store.repository';
+import { DriftReportRepository } from '../store/drift-report.repository';
+import { ENTITY_TABLES } from '../store/entity-tables.constants';
+import { ConnectionRateLimiter } from './connection-rate-limiter';
+import { StreamSyncService, type RunResult } from './stream-sync.service';
+import { SyncCursorRepository } from './sync-cursor.repository';
+import { SyncMetrics } from './sync.metrics';
+import type { SyncOptions } from './sync-options.types';
+import { SyncScheduler } from './sync.scheduler';
+
+/*
+ * The sync engine against real Postgres and NATS JetStream, driven through the scripted vendor
+ * (apps/extractor/src/__fixtures__): store, change events, outbox relay to FSM_EVENTS, drift, deletes,
+ * reconciliation, leases between two workers, and the 401 policy. Sessions come from FakeSessionSource,
+ * a test double of the SessionSource seam (the production SessionClient is wired in ExtractorModule).
+ */
+
+const TENANT = 'ten_extractor';
+const logger = pino({ level: 'silent' });
+
+interface Worker {
+  readonly scheduler: SyncScheduler;
+  readonly service: StreamSyncService;
+}
+
+interface EventRow {
+  id: string;
+  type: string;
+  entity_id: string;
+  sequence: string;
+  payload: {
+    data: {
+      changedFields?: string[];
+      previous?: Record<string, unknown> | null;
+      object?: { externalId?: string };
+    };
+  };
+}
+
+describe('extractor sync engine', () => {
+  let database: TestDatabase;
+  let db: Kysely<DB>;
+  let nc: NatsConnection;
+  let prefix: string;
+  let relay: OutboxRelay;
+  let connectionSerial = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('extractor');
+    db = createDatabase({ url: database.url, poolMax: 12 });
+    await migrateToLatest(db);
+    await new TenantRepository(db).create({ id: TENANT, name: 'Extractor' });
+    prefix = uniqueStreamPrefix('extr');
+    nc = await connectNats({ servers: getTestServices().natsUrl, name: 'extractor-spec', timeoutMs: 5_000 });
+    await new StreamProvisioner(nc, parseStreamsConfig({ prefix })).provisionOrThrow();
+    relay = new OutboxRelay(
+      db,
+      nc,
+      { databaseUrl: database.url, prefix },
+      new Registry(),
+      new ChangeEventRepository(db),
+    );
+  });
+
+  afterAll(async () => {
+    if (nc) {
+      await deleteStreamsWithPrefix(prefix).catch(() => undefined);
+      await nc.close();
+    }
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  async function newConnection(): Promise<string> {
+    connectionSerial += 1;
+    const id = `con_extr${connectionSerial}`;
+    await db
+      .insertInto('connections')
+      .values({
+        id,
+        tenant_id: TENANT,
+        vendor: 'servicetitan',
+        portal_url: 'https://st.test',
+        username: id,
+        status: 'active',
+      })
+      .execute();
+    return id;
+  }
+
+  function options(overrides: Partial<SyncOptions> = {}): SyncOptions {
+    return {
+      workerId: 'worker-a',
+      leaseMs: 5_000,
+      pollIntervalMs: 20,
+      concurrency: 4,
+      perConnectionConcurrency: 2,
+      requestsPerSecond: 1_000,
+      maxAttempts: 3,
+      retryBaseMs: 5,
+      retryMaxMs: 20,
+      maxRetryAfterMs: 5_000,
+      failureBackoffBaseMs: 100,
+      reconcileIntervalMs: 3_600_000,
+      intervalOverrides: new Map(),
+      ensureIntervalMs: 60_000,
+      ...overrides,
+    };
+  }
+
+  function worker(
+    vendor: ScriptedVendor,
+    sessions: FakeSessionSource,
+    overrides: Partial<SyncOptions> = {},
+  ): Worker {
+    const syncOptions = options(overrides);
+    const readSides = new Map<Vendor, ConnectorReadSide>([['servicetitan', vendor.readSide]]);
+    const service = new StreamSyncService({
+      db,
+      cursors: new SyncCursorRepository(db),
+      store: new CanonicalStoreRepository(),
+      drift: new DriftReportRepository(),
+      outbox: new ChangeEventRepository(db),
+      readSides,
+      sessions,
+      limiter: new ConnectionRateLimiter(syncOptions.requestsPerSecond),
+      metrics: new SyncMetrics(new Registry()),
+      options: syncOptions,
+      logger,
+    });
+    const scheduler = new SyncScheduler(
+      new SyncCursorRepository(db),
+      service,
+      readSides,
+      syncOptions,
+      logger,
+    );
+    return { scheduler, service };
+  }
+
+  /** Makes the connection's streams due now, then claims and runs until nothing is due. */
+  async function sync(w: Worker, connectionId: string, streams?: string[]): Promise<RunResult[]> {
+    await w.scheduler.ensureCursors();
+    let query = db
+      .updateTable('sync_cursors')
+      .set({ next_run_at: new Date(Date.now() - 1_000) })
+      .where('connection_id', '=', connectionId);
+    if (streams) query = query.where('entity_type', 'in', streams);
+    await query.execute();
+    const results: RunResult[] = [];
+    for (;;) {
+      const runs = await w.scheduler.claimAndStart();
+      if (runs.length === 0) return results;
+      results.push(...(await Promise.all(runs)));
+    }
+  }
+
+  const events = (connectionId: string): Promise<EventRow[]> =>
+    db
+      .selectFrom('change_events')
+      .select(['id', 'type', 'entity_id', 'sequence'])
+      .select(sql<EventRow['payload']>`payload`.as('payload'))
+      .where('connection_id', '=', connectionId)
+      .orderBy('sequence')
+      .execute();
+
+  const cursor = (connectionId: string, stream: string) =>
+    db
+      .selectFrom('sync_cursors')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('entity_type', '=', stream)
+      .executeTakeFirstOrThrow();
+
+  /** Everything the relay published to FSM_EVENTS for the connection, by event id. */
+  async function published(connectionId: string): Promise<Map<string, { type: string; subject: string }>> {
+    while ((await relay.relayOnce()) > 0) {
+      /* drain the outbox */
+    }
+    const info = await (await jetstreamManager(nc)).streams.info(streamName('events', prefix));
+    const out = new Map<string, { type: string; subject: string }>();
+    if (info.state.messages === 0) return out;
+    const consumer = await jetstream(nc).consumers.get(streamName('events', prefix));
+    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
+    let seen = 0;
+    for await (const message of batch) {
+      seen += 1;
+      const body = message.json<{ id: string; type: string; connectionid: string }>();
+      if (body.connectionid === connectionId) out.set(body.id, { type: body.type, subject: message.subject });
+      if (seen === info.state.messages) break;
+    }
+    return out;
+  }
+
+  it('maps every projected column to a column of its canonical-store table', async () => {
+    const columns = await sql<{ table_name: string; column_name: string }>`
+      select table_name, column_name from information_schema.columns where table_schema = 'public'`.execute(
+      db,
+    );
+    const byTable = new Map<string, Set<string>>();
+    for (const row of columns.rows) {
+      const set = byTable.get(row.table_name) ?? new Set<string>();
+      set.add(row.column_name);
+      byTable.set(row.table_name, set);
+    }
+    const missing = Object.values(ENTITY_TABLES).flatMap((spec) =>
+      [
+        'status',
+        'vendor_status',
+        'tags',
+        'vendor_created_at',
+        'vendor_updated_at',
+        ...Object.keys(spec.columns),
+      ]
+        .filter((column) => !byTable.get(spec.table)?.has(column))
+        .map((column) => `${spec.table}.${column}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('emits exactly one event per real change, with its type and changedFields, none without a change, and the relay publishes them', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    const sessions = new FakeSessionSource();
+    for (const id of ['1', '2', '3']) vendor.upsertCustomer({ id, email: `c${id}@example.com` });
+    for (const id of ['10', '11']) vendor.upsertJob({ id, customerId: '1' });
+    const w = worker(vendor, sessions);
+
+    const first = await sync(w, connectionId);
+    expect(first.map((r) => r.outcome)).toEqual(['caught_up', 'caught_up']);
+    const created = await events(connectionId);
+    expect(created.map((e) => e.type).sort()).toEqual([
+      'customer.created',
+      'customer.created',
+      'customer.created',
+      'job.created',
+      'job.created',
+    ]);
+    expect(created.map((e) => Number(e.sequence))).toEqual([1, 2, 3, 4, 5]);
+    const jobRow = await db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('external_id', '=', '10')
+      .executeTakeFirstOrThrow();
+    expect(jobRow).toMatchObject({
+      status: 'scheduled',
+      vendor_status: 'Scheduled',
+      total_minor: '10000',
+      currency: 'USD',
+      version: 1,
+    });
+    expect(jobRow.raw).toMatchObject({ id: '10', status: 'Scheduled' });
+    const customerRow = await db
+      .selectFrom('customers')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('external_id', '=', '1')
+      .executeTakeFirstOrThrow();
+    expect(customerRow).toMatchObject({
+      email: 'c1@example.com',
+      city: 'San Diego',
+      display_name: 'Customer 1',
+    });
+
+    vendor.upsertJob({ id: '10', status: 'Dispatched' }); // job.status_changed
+    vendor.upsertCustomer({ id: '2', name: 'Renamed Two' }); // customer.updated
+    vendor.upsertCustomer({ id: '3' }); // only modifiedOn moves: no event
+    vendor.upsertJob({ id: '11', total: '250.50' }); // job.updated
+    await sync(w, connectionId);
+    const changes = (await events(connectionId)).slice(5);
+    const byType = Object.fromEntries(changes.map((e) => [e.type, e.payload.data]));
+    expect(changes).toHaveLength(3);
+    expect(Object.keys(byType).sort()).toEqual(['customer.updated', 'job.status_changed', 'job.updated']);
+    expect(byType['job.status_changed']?.changedFields).toEqual(
+      expect.arrayContaining(['status', 'vendorStatus']),
+    );
+    expect(byType['job.status_changed']?.previous).toMatchObject({
+      status: 'scheduled',
+      vendorStatus: 'Scheduled',
+    });
+    expect(byType['customer.updated']?.changedFields).toEqual(['displayName']);
+    expect(byType['job.updated']?.changedFields).toEqual(
+      expect.arrayContaining(['total', 'subtotal', 'balance']),
+    );
+    const customer3 = await db
+      .selectFrom('customers')
+      .select(['version'])
+      .where('connection_id', '=', connectionId)
+      .where('external_id', '=', '3')
+      .executeTakeFirstOrThrow();
+    expect(customer3.version).toBe(2); // its document moved (updatedAt), without an event
+
+    // Re-reading everything from the start changes nothing: no event, no row written.
+    const before = await db
+      .selectFrom('jobs')
+      .select(['external_id', 'version', 'updated_at'])
+      .where('connection_id', '=', connectionId)
+      .orderBy('external_id')
+      .execute();
+    await db
+      .updateTable('sync_cursors')
+      .set({ cursor: null })
+      .where('connection_id', '=', connectionId)
+      .execute();
+    const reread = await sync(w, connectionId);
+    expect(reread.every((r) => r.outcome === 'caught_up' && r.records > 0)).toBe(true);
+    expect(await events(connectionId)).toHaveLength(8);
+    expect(
+      await db
+        .selectFrom('jobs')
+        .select(['external_id', 'version', 'updated_at'])
+        .where('connection_id', '=', connectionId)
+        .orderBy('external_id')
+        .execute(),
+    ).toEqual(before);
+
+    const all = await events(connectionId);
+    const onStream = await published(connectionId);
+    expect([...onStream.keys()].sort()).toEqual(all.map((e) => e.id).sort());
+    expect(onStream.get(changes.find((e) => e.type === 'job.status_changed')?.id ?? '')?.subject).toBe(
+      `${prefix}.fsm.events.${TENANT}.servicetitan.job.status_changed`,
+    );
+  });
+
+  it('leaves no rows, events or checkpoint of a page whose store fails, and stores it whole on the next run', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 5 });
+    const sessions = new FakeSessionSource();
+    for (const id of ['20', '21', 'boom']) vendor.upsertJob({ id });
+    await sql
+      .raw(
+        `
+      create function extractor_spec_fail() returns trigger language plpgsql as $$
+      begin
+        if new.payload -> 'data' -> 'object' ->> 'externalId' = 'boom' then raise exception 'scripted store failure'; end if;
+        return new;
+      end $$;
+      create trigger extractor_spec_fail before insert on change_events for each row execute function extractor_spec_fail();
+    `,
+      )
+      .execute(db);
+    const w = worker(vendor, sessions);
+    try {
+      const [result] = await sync(w, connectionId, ['jobs']);
+      expect(result?.outcome).toBe('failed');
+      expect(
+        await db.selectFrom('jobs').select('id').where('connection_id', '=', connectionId).execute(),
+      ).toEqual([]);
+      expect(await events(connectionId)).toEqual([]);
+      const failed = await cursor(connectionId, 'jobs');
+      expect(failed).toMatchObject({
+        cursor: null,
+        lease_owner: null,
+        consecutive_failures: 1,
+        records_synced: '0',
+      });
+      expect(failed.last_error).toContain('scripted store failure');
+    } finally {
+      await sql
+        .raw(`drop trigger extractor_spec_fail on change_events; drop function extractor_spec_fail();`)
+        .execute(db);
+    }
+    const [retry] = await sync(w, connectionId, ['jobs']);
+    expect(retry?.outcome).toBe('caught_up');
+    expect((await events(connectionId)).map((e) => e.type)).toEqual([
+      'job.created',
+      'job.created',
+      'job.created',
+    ]);
+    expect(await cursor(connectionId, 'jobs')).toMatchObject({
+      consecutive_failures: 0,
+      last_error: null,
+      records_synced: '3',
+    });
+  });
+
+  it('never lets two workers read one stream at once, and each record is announced once', async () => {
+    const connections = [await newConnection(), await newConnection(), await newConnection()];
+    const vendor = new ScriptedVendor({ pageSize: 1 });
+    const sessions = new FakeSessionSource();
+    for (let i = 0; i < 6; i += 1) vendor.upsertCustomer({ id: `c${i}` });
+    for (let i = 0; i < 6; i += 1) vendor.upsertJob({ id: `j${i}` });
+    const a = worker(vendor, sessions, { workerId: 'worker-a', concurrency: 3 });
+    const b = worker(vendor, sessions, { workerId: 'worker-b', concurrency: 3 });
+    await a.scheduler.ensureCursors();
+    await db
+      .updateTable('sync_cursors')
+      .set({ next_run_at: new Date(Date.now() - 1_000) })
+      .where('connection_id', 'in', connections)
+      .execute();
+
+    // Both claim while every read is held: each stream goes to exactly one of them.
+    vendor.hold();
+    const runsA = await a.scheduler.claimAndStart();
+    const runsB = await b.scheduler.claimAndStart();
+    const leased = await db
+      .selectFrom('sync_cursors')
+      .select(['connection_id', 'entity_type', 'lease_owner'])
+      .where('connection_id', 'in', connections)
+      .execute();
+    expect(runsA.length + runsB.length).toBe(6);
+    expect(leased.every((row) => row.lease_owner === 'worker-a' || row.lease_owner === 'worker-b')).toBe(
+      true,
+    );
+    expect(await worker(vendor, sessions, { workerId: 'worker-c' }).scheduler.claimAndStart()).toEqual([]);
+    vendor.release();
+    const results = await Promise.all([...runsA, ...runsB]);
+    expect(results.map((r) => r.outcome)).toEqual(Array(6).fill('caught_up'));
+
+    // And with both loops running freely over fresh changes.
+    for (let i = 0; i < 6; i += 1) vendor.upsertCustomer({ id: `c${i}`, name: `Changed ${i}` });
+    await db
+      .updateTable('sync_cursors')
+      .set({ next_run_at: new Date(Date.now() - 1_000) })
+      .where('connection_id', 'in', connections)
+      .execute();
+    a.scheduler.start();
+    b.scheduler.start();
+    try {
+      for (let tries = 0; tries < 200; tries += 1) {
+        const pending = await db
+          .selectFrom('sync_cursors')
+          .select('connection_id')
+          .where('connection_id', 'in', connections)
+          .where((eb) => eb.or([eb('next_run_at', '<=', new Date()), eb('lease_owner', 'is not', null)]))
+          .execute();
+        if (pending.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await a.scheduler.stop();
+      await b.scheduler.stop();
+    }
+    expect([...vendor.maxConcurrentReads.values()].every((n) => n === 1)).toBe(true);
+    for (const connectionId of connections) {
+      const types = (await events(connectionId)).map((e) => e.type).sort();
+      expect(types).toEqual([
+        ...Array<string>(6).fill('customer.created'),
+        ...Array<string>(6).fill('customer.updated'),
+        ...Array<string>(6).fill('job.created'),
+      ]);
+    }
+  });
+
+  it("takes over a stream whose worker died once its lease runs out, and the dead worker's writes are refused", async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor();
+    const sessions = new FakeSessionSource();
+    vendor.upsertCustomer({ id: '30' });
+    const b = worker(vendor, sessions, { workerId: 'worker-b' });
+    await b.scheduler.ensureCursors();
+    await db
+      .updateTable('sync_cursors')
+      .set({ next_run_at: new Date(Date.now() - 1_000) })
+      .where('connection_id', '=', connectionId)
+      .execute();
+    const cursors = new SyncCursorRepository(db);
+    // A worker claims the customers stream with a short lease and dies.
+    let dead;
+    do {
+      dead = await cursors.claimNext({
+        owner: 'worker-dead',
+        leaseMs: 400,
+        vendors: ['servicetitan'],
+        busy: [],
+        perConnection: 2,
+      });
+    } while (dead && dead.connectionId !== connectionId);
+    expect(dead?.connectionId).toBe(connectionId);
+    const deadStream = dead?.stream ?? '';
+    const whileLeased = await b.scheduler.claimAndStart();
+    expect(whileLeased).toHaveLength(1); // only the other stream of the connection
+    await Promise.all(whileLeased);
+    expect(await b.scheduler.claimAndStart()).toEqual([]);
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const takeover = await b.scheduler.claimAndStart();
+    expect(takeover).toHaveLength(1);
+    expect((await Promise.all(takeover))[0]?.outcome).toBe('caught_up');
+    const held = await db.transaction().execute((trx) =>
+      cursors.advance(trx, { connectionId, stream: deadStream }, 'worker-dead', {
+        state: { checkpoint: '999', pass: false, reconciledAt: null },
+        generation: 0,
+        records: 1,
+        leaseMs: 1_000,
+      }),
+    );
+    expect(held).toBe(false);
+    expect(await cursor(connectionId, deadStream)).toMatchObject({ lease_owner: null });
+    expect((await events(connectionId)).map((e) => e.type)).toEqual(['customer.created']);
+  });
+
+  it('on stop, aborts the runs in flight and hands their leases back with the last committed checkpoint', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor();
+    const sessions = new FakeSessionSource();
+    vendor.upsertCustomer({ id: '35' });
+    const w = worker(vendor, sessions, { workerId: 'worker-stopping' });
+    await w.scheduler.ensureCursors();
+    await db
+      .updateTable('sync_cursors')
+      .set({ next_run_at: new Date(Date.now() - 1_000) })
+      .where('connection_id', '=', connectionId)
+      .execute();
+    vendor.hold();
+    const runs = await w.scheduler.claimAndStart();
+    expect(runs).toHaveLength(2);
+    await w.scheduler.stop();
+    expect((await Promise.all(runs)).map((r) => r.outcome)).toEqual(['stopped', 'stopped']);
+    vendor.release();
+    const rows = await db
+      .selectFrom('sync_cursors')
+      .select(['lease_owner', 'cursor', 'consecutive_failures'])
+      .where('connection_id', '=', connectionId)
+      .execute();
+    expect(rows).toEqual([
+      { lease_owner: null, cursor: null, consecutive_failures: 0 },
+      { lease_owner: null, cursor: null, consecutive_failures: 0 },
+    ]);
+    expect(await events(connectionId)).toEqual([]);
+  });
+
+  it('quarantines drift once per kind while the other records of the page are stored', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 10 });
+    const sessions = new FakeSessionSource();
+    vendor.upsertCustomer({ id: '40' });
+    vendor.putRaw('customers', '41', {
+      id: '41',
+      fullName: 'Renamed Field',
+      email: null,
+      city: null,
+      active: true,
+      modifiedOn: '2026-01-01T00:00:00Z',
+    });
+    vendor.putRaw('customers', '42', {
+      id: '42',
+      fullName: 'Renamed Too',
+      email: null,
+      city: null,
+      active: true,
+      modifiedOn: '2026-01-01T00:00:00Z',
+    });
+    vendor.upsertCustomer({ id: '43' });
+    const w = worker(vendor, sessions);
+    await sync(w, connectionId, ['customers']);
+    expect(
+      (
+        await db
+          .selectFrom('customers')
+          .select('external_id')
+          .where('connection_id', '=', connectionId)
+          .orderBy('external_id')
+          .execute()
+      ).map((r) => r.external_id),
+    ).toEqual(['40', '43']);
+    let reports = await db
+      .selectFrom('drift_reports')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .execute();
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({
+      entity_type: 'customer',
+      kind: 'wire_schema',
+      occurrences: 2,
+      external_id: '42',
+    });
+    expect(reports[0]?.raw).toMatchObject({ fullName: 'Renamed Too' });
+
+    vendor.putRaw('customers', '44', {
+      id: '44',
+      fullName: 'Third',
+      email: null,
+      city: null,
+      active: true,
+      modifiedOn: '2026-01-01T00:00:00Z',
+    });
+    vendor.putRaw('customers', '45', {
+      id: '45',
+      name: 'Bad email',
+      email: 7,
+      city: null,
+      active: true,
+      modifiedOn: '2026-01-01T00:00:00Z',
+    });
+    await sync(w, connectionId, ['customers']);
+    reports = await db
+      .selectFrom('drift_reports')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .orderBy('first_seen_at')
+      .execute();
+    expect(reports.map((r) => r.occurrences)).toEqual([3, 1]);
+    const drift = (await events(connectionId)).filter((e) => e.type === 'connector.drift_detected');
+    expect(drift).toHaveLength(2);
+    expect(JSON.stringify(drift.map((e) => e.payload))).not.toContain('Renamed Field');
+    expect((await events(connectionId)).filter((e) => e.type === 'customer.created')).toHaveLength(2);
+    const onStream = await published(connectionId);
+    expect([...onStream.values()].filter((e) => e.type === 'connector.drift_detected')).toHaveLength(2);
+  });
+
+  it('turns a vendor delete signal into <entity>.deleted with the last known object', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor();
+    const sessions = new FakeSessionSource();
+    vendor.upsertCustomer({ id: '50', name: 'Leaving Soon' });
+    vendor.upsertCustomer({ id: '51' });
+    const w = worker(vendor, sessions);
+    await sync(w, connectionId, ['customers']);
+    vendor.remove('customers', '50');
+    await sync(w, connectionId, ['customers']);
+    const deleted = (await events(connectionId)).filter((e) => e.type === 'customer.deleted');
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]?.payload.data.object).toMatchObject({ externalId: '50', displayName: 'Leaving Soon' });
+    const row = await db
+      .selectFrom('customers')
+      .select(['deleted_at', 'document'])
+      .where('connection_id', '=', connectionId)
+      .where('external_id', '=', '50')
+      .executeTakeFirstOrThrow();
+    expect(row.deleted_at).not.toBeNull();
+    const eventsSoFar = (await events(connectionId)).length;
+    // The vendor keeps sending the inactive record: re-reading it from the start is no change.
+    await db
+      .updateTable('sync_cursors')
+      .set({ cursor: null })
+      .where('connection_id', '=', connectionId)
+      .where('entity_type', '=', 'customers')
+      .execute();
+    const [reread] = await sync(w, connectionId, ['customers']);
+    expect(reread).toMatchObject({ outcome: 'caught_up', records: 2 });
+    expect(await events(connectionId)).toHaveLength(eventsSoFar);
+    const again = await db
+      .selectFrom('customers')
+      .select(['deleted_at', 'version'])
+      .where('connection_id', '=', connectionId)
+      .where('external_id', '=', '50')
+      .executeTakeFirstOrThrow();
+    expect(again).toEqual({ deleted_at: row.deleted_at, version: 2 });
+  });
+
+  it('reconciles a stream without delete signals only after a complete pass', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    const sessions = new FakeSessionSource();
+    for (const id of ['60', '61', '62', '63', '64']) vendor.upsertJob({ id });
+    const w = worker(vendor, sessions, { maxAttempts: 1 });
+    await sync(w, connectionId, ['jobs']);
+    expect(await cursor(connectionId, 'jobs')).toMatchObject({ sync_generation: '1' });
+
+    vendor.remove('jobs', '62');
+    await sync(w, connectionId, ['jobs']); // incremental: "not seen" is not "gone"
+    const live = () =>
+      db
+        .selectFrom('jobs')
+        .select('external_id')
+        .where('connection_id', '=', connectionId)
+        .where('deleted_at', 'is', null)
+        .orderBy('external_id')
+        .execute();
+    expect((await live()).map((r) => r.external_id)).toEqual(['60', '61', '62', '63', '64']);
+
+    // A reconciliation pass that fails after its first page deletes nothing.
+    await sql`update sync_cursors set cursor = jsonb_set(cursor, '{reconciledAt}', '"2000-01-01T00:00:00.000Z"')
+      where connection_id = ${connectionId} and entity_type = 'jobs'`.execute(db);
+    vendor.failNext('jobs', null, { kind: 'unavailable', status: 503, message: 'scripted outage' });
+    const [partial] = await sync(w, connectionId, ['jobs']);
+    expect(partial).toMatchObject({ outcome: 'failed', pages: 1 });
+    expect((await live()).map((r) => r.external_id)).toEqual(['60', '61', '62', '63', '64']);
+    expect((await events(connectionId)).filter((e) => e.type === 'job.deleted')).toEqual([]);
+    expect(await cursor(connectionId, 'jobs')).toMatchObject({ sync_generation: '2' });
+
+    // The pass resumes from its checkpoint, completes, and only then tombstones what it did not see.
+    const [complete] = await sync(w, connectionId, ['jobs']);
+    expect(complete?.outcome).toBe('caught_up');
+    expect((await live()).map((r) => r.external_id)).toEqual(['60', '61', '63', '64']);
+    const deleted = (await events(connectionId)).filter((e) => e.type === 'job.deleted');
+    expect(deleted.map((e) => e.payload.data.object?.externalId)).toEqual(['62']);
+    expect((await cursor(connectionId, 'jobs')).cursor).toMatchObject({ pass: false });
+  });
+
+  it('on a 401 invalidates the session and retries once; a second 401 fails the run and records it', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor();
+    const sessions = new FakeSessionSource();
+    vendor.upsertCustomer({ id: '70' });
+    const w = worker(vendor, sessions);
+    await sync(w, connectionId, ['customers']);
+    expect(sessions.invalidations).toEqual([]);
+
+    vendor.upsertCustomer({ id: '71' });
+    vendor.expireSessions(sessions);
+    const [recovered] = await sync(w, connectionId, ['customers']);
+    expect(recovered?.outcome).toBe('caught_up');
+    expect(sessions.invalidations).toEqual([{ connectionId, reason: 'unauthorized', sessionVersion: 1 }]);
+    expect(
+      vendor.calls
+        .filter((c) => c.connectionId === connectionId && c.stream === 'customers')
+        .map((c) => c.sessionVersion),
+    ).toEqual([1, 1, 2]);
+
+    vendor.upsertCustomer({ id: '72' });
+    vendor.rejectAllSessions = true;
+    const [failed] = await sync(w, connectionId, ['customers']);
+    expect(failed?.outcome).toBe('failed');
+    expect(sessions.invalidations).toHaveLength(2);
+    const row = await cursor(connectionId, 'customers');
+    expect(row).toMatchObject({ lease_owner: null, lease_expires_at: null, consecutive_failures: 1 });
+    expect(row.last_error).toMatch(/^unauthorized: /);
+    expect((await events(connectionId)).map((e) => e.type)).toEqual(['customer.created', 'customer.created']);
+  });
+
+  it('waits out a 429 and backs off a 5xx, then completes with the same result', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    vendor.reportTotal = true;
+    const sessions = new FakeSessionSource();
+    for (const id of ['80', '81', '82']) vendor.upsertCustomer({ id });
+    vendor.failNext('customers', { kind: 'rate_limited', retryAfterMs: 50 }, null, {
+      kind: 'unavailable',
+      status: 502,
+      message: 'bad gateway',
+    });
+    const w = worker(vendor, sessions);
+    const [result] = await sync(w, connectionId, ['customers']);
+    expect(result).toMatchObject({ outcome: 'caught_up', pages: 2, records: 3 });
+    expect(
+      vendor.calls.filter((c) => c.connectionId === connectionId && c.stream === 'customers'),
+    ).toHaveLength(4);
+    expect((await events(connectionId)).map((e) => e.type)).toEqual([
+      'customer.created',
+      'customer.created',
+      'customer.created',
+    ]);
+  });
+});

@@ -1,0 +1,159 @@
+import { hostname } from 'node:os';
+import type { Vendor } from '@fieldsync/canonical-model';
+import type { ConnectorReadSide } from '@fieldsync/connector-kit';
+import { ChangeEventRepository, DATABASE, type DB } from '@fieldsync/persistence';
+import { METRICS_REGISTRY } from '@fieldsync/platform';
+import { SESSION_CLIENT, type SessionClient } from '@fieldsync/session-client';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { PinoLogger } from 'nestjs-pino';
+import type { Registry } from 'prom-client';
+import type { ExtractorConfig } from '../config/extractor.config';
+import { CanonicalStoreRepository } from '../store/canonical-store.repository';
+import { DriftReportRepository } from '../store/drift-report.repository';
+import { ConnectionRateLimiter } from './connection-rate-limiter';
+import { validateReadSides } from './read-sides.util';
+import type { SessionSource } from './session-source.types';
+import { StreamSyncService } from './stream-sync.service';
+import { SyncCursorRepository } from './sync-cursor.repository';
+import { CONNECTOR_READ_SIDES, SESSION_SOURCE, SYNC_OPTIONS } from './sync.constants';
+import { SyncMetrics } from './sync.metrics';
+import type { SyncOptions } from './sync-options.types';
+import { SyncScheduler } from './sync.scheduler';
+
+/** ExtractorConfig → SyncOptions. */
+export function syncOptionsFromConfig(config: ExtractorConfig): SyncOptions {
+  return {
+    workerId: config.EXTRACTOR_WORKER_ID ?? `${hostname()}-${process.pid}`,
+    leaseMs: config.EXTRACTOR_LEASE,
+    pollIntervalMs: config.EXTRACTOR_POLL_INTERVAL,
+    concurrency: config.EXTRACTOR_CONCURRENCY,
+    perConnectionConcurrency: config.EXTRACTOR_CONNECTION_CONCURRENCY,
+    requestsPerSecond: config.EXTRACTOR_REQUESTS_PER_SECOND,
+    maxAttempts: config.EXTRACTOR_MAX_ATTEMPTS,
+    retryBaseMs: config.EXTRACTOR_RETRY_BASE,
+    retryMaxMs: Math.max(config.EXTRACTOR_RETRY_BASE, config.EXTRACTOR_RETRY_MAX),
+    maxRetryAfterMs: config.EXTRACTOR_MAX_RETRY_AFTER,
+    failureBackoffBaseMs: config.EXTRACTOR_FAILURE_BACKOFF,
+    reconcileIntervalMs: config.EXTRACTOR_RECONCILE_INTERVAL,
+    intervalOverrides: config.EXTRACTOR_STREAM_INTERVALS,
+    ensureIntervalMs: config.EXTRACTOR_CONNECTIONS_REFRESH,
+  };
+}
+
+export interface ExtractorModuleOptions {
+  readonly config: ExtractorConfig;
+  /** The connectors registry (CONNECTOR_READ_SIDES): one read side per vendor. */
+  readonly readSides: ReadonlyMap<Vendor, ConnectorReadSide>;
+}
+
+/**
+ * The sync engine: cursors and leases, the stream runner, the canonical store and drift reports, and
+ * the scheduler loop started at bootstrap and stopped (runs aborted, leases handed back) at shutdown.
+ * Needs InfrastructureModule (DATABASE), SessionClientModule (SESSION_CLIENT) and the service's
+ * LoggerModule and MetricsModule; the OutboxRelayModule beside it publishes what the runs append.
+ */
+@Module({})
+export class ExtractorModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(SyncScheduler) private readonly scheduler: SyncScheduler) {}
+
+  static forRoot(options: ExtractorModuleOptions): DynamicModule {
+    validateReadSides(options.readSides);
+    return {
+      module: ExtractorModule,
+      providers: [
+        { provide: CONNECTOR_READ_SIDES, useValue: options.readSides },
+        { provide: SYNC_OPTIONS, useValue: syncOptionsFromConfig(options.config) },
+        {
+          provide: SESSION_SOURCE,
+          inject: [SESSION_CLIENT],
+          useFactory: (client: SessionClient): SessionSource => ({
+            acquire: (connectionId) => client.acquire(connectionId),
+            invalidate: (connectionId, reason, sessionVersion) =>
+              client.invalidate(connectionId, reason, sessionVersion),
+          }),
+        },
+        {
+          provide: SyncCursorRepository,
+          inject: [DATABASE],
+          useFactory: (db: Kysely<DB>) => new SyncCursorRepository(db),
+        },
+        ChangeEventRepository,
+        CanonicalStoreRepository,
+        DriftReportRepository,
+        {
+          provide: SyncMetrics,
+          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry) => new SyncMetrics(registry),
+        },
+        {
+          provide: StreamSyncService,
+          inject: [
+            DATABASE,
+            SyncCursorRepository,
+            CanonicalStoreRepository,
+            DriftReportRepository,
+            ChangeEventRepository,
+            CONNECTOR_READ_SIDES,
+            SESSION_SOURCE,
+            SyncMetrics,
+            SYNC_OPTIONS,
+            PinoLogger,
+          ],
+          useFactory: (
+            db: Kysely<DB>,
+            cursors: SyncCursorRepository,
+            store: CanonicalStoreRepository,
+            drift: DriftReportRepository,
+            outbox: ChangeEventRepository,
+            readSides: ReadonlyMap<Vendor, ConnectorReadSide>,
+            sessions: SessionSource,
+            metrics: SyncMetrics,
+            syncOptions: SyncOptions,
+            logger: PinoLogger,
+          ) =>
+            new StreamSyncService({
+              db,
+              cursors,
+              store,
+              drift,
+              outbox,
+              readSides,
+              sessions,
+              limiter: new ConnectionRateLimiter(syncOptions.requestsPerSecond),
+              metrics,
+              options: syncOptions,
+              logger: logger.logger,
+            }),
+        },
+        {
+          provide: SyncScheduler,
+          inject: [SyncCursorRepository, StreamSyncService, CONNECTOR_READ_SIDES, SYNC_OPTIONS, PinoLogger],
+          useFactory: (
+            cursors: SyncCursorRepository,
+            streams: StreamSyncService,
+            readSides: ReadonlyMap<Vendor, ConnectorReadSide>,
+            syncOptions: SyncOptions,
+            logger: PinoLogger,
+          ) => new SyncScheduler(cursors, streams, readSides, syncOptions, logger.logger),
+        },
+      ],
+      exports: [CONNECTOR_READ_SIDES, SyncScheduler, StreamSyncService, SyncCursorRepository],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.scheduler.start();
+  }
+
+  /** Before the pool, NATS and the relay close: runs stop and hand their leases back first. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.scheduler.stop();
+  }
+}

@@ -1,0 +1,206 @@
+import type { Vendor } from '@fieldsync/canonical-model';
+import { DATABASE, type DB } from '@fieldsync/persistence';
+import { Inject, Injectable } from '@nestjs/common';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { z } from 'zod';
+
+/** Connections in these states are synced (`needs_attention` and `disabled` wait for an operator). */
+export const SYNCED_CONNECTION_STATUSES = ['active', 'pending'] as const;
+
+/**
+ * `sync_cursors.cursor`: the reader's opaque checkpoint plus the reconciliation state of streams
+ * without delete signals. `pass` is set while a full pass (generation `sync_generation`) is under way;
+ * `reconciledAt` is when the last one completed.
+ */
+export const cursorStateSchema = z.object({
+  checkpoint: z.string().nullable(),
+  pass: z.boolean().default(false),
+  reconciledAt: z.string().nullable().default(null),
+});
+export type CursorState = z.infer<typeof cursorStateSchema>;
+
+export interface StreamInterval {
+  readonly stream: string;
+  readonly intervalSeconds: number;
+}
+
+/** A cursor this worker leased. */
+export interface ClaimedCursor {
+  readonly connectionId: string;
+  readonly tenantId: string;
+  readonly vendor: Vendor;
+  readonly stream: string;
+  readonly state: CursorState;
+  readonly generation: number;
+  readonly intervalSeconds: number;
+  readonly consecutiveFailures: number;
+}
+
+export interface CursorKey {
+  readonly connectionId: string;
+  readonly stream: string;
+}
+
+/**
+ * `sync_cursors`: one row per connection × stream (the `entity_type` column holds the stream name),
+ * with checkpoint, interval, next run, lease and outcome. Leases: a worker claims a due row with
+ * `FOR UPDATE SKIP LOCKED` and stamps owner + expiry; every write of a run checks it still owns an
+ * unexpired lease, so a worker whose lease ran out can no longer commit anything.
+ */
+@Injectable()
+export class SyncCursorRepository {
+  constructor(@Inject(DATABASE) private readonly db: Kysely<DB>) {}
+
+  /** Creates the missing cursors of every synced connection of `vendor` and keeps intervals in line with config. */
+  async ensureCursors(vendor: Vendor, streams: readonly StreamInterval[]): Promise<number> {
+    if (streams.length === 0) return 0;
+    const values = sql.join(streams.map((s) => sql`(${s.stream}::text, ${s.intervalSeconds}::integer)`));
+    const result = await sql`
+      insert into sync_cursors (connection_id, entity_type, tenant_id, interval_seconds)
+      select c.id, s.stream, c.tenant_id, s.interval_seconds
+      from connections c cross join (values ${values}) as s (stream, interval_seconds)
+      where c.vendor = ${vendor} and c.status in (${sql.join([...SYNCED_CONNECTION_STATUSES])})
+      on conflict (connection_id, entity_type) do update set interval_seconds = excluded.interval_seconds,
+        next_run_at = least(sync_cursors.next_run_at, now() + make_interval(secs => excluded.interval_seconds)),
+        updated_at = now()
+      where sync_cursors.interval_seconds <> excluded.interval_seconds`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
+  /**
+   * Leases the most overdue cursor of a synced connection of one of `vendors`, skipping rows another
+   * worker is claiming, rows under an unexpired lease, connections in `busy` (this worker's
+   * per-connection bound is reached) and connections with `perConnection` unexpired leases already.
+   */
+  async claimNext(p: {
+    owner: string;
+    leaseMs: number;
+    vendors: readonly Vendor[];
+    busy: readonly string[];
+    perConnection: number;
+  }): Promise<ClaimedCursor | undefined> {
+    if (p.vendors.length === 0) return undefined;
+    const result = await sql<{
+      connection_id: string;
+      tenant_id: string;
+      vendor: Vendor;
+      entity_type: string;
+      cursor: unknown;
+      sync_generation: string;
+      interval_seconds: number;
+      consecutive_failures: number;
+    }>`
+      with due as (
+        select sc.connection_id, sc.entity_type, c.vendor
+        from sync_cursors sc
+        join connections c on c.id = sc.connection_id and c.tenant_id = sc.tenant_id
+        where c.status in (${sql.join([...SYNCED_CONNECTION_STATUSES])})
+          and c.vendor in (${sql.join([...p.vendors])})
+          and sc.next_run_at <= now()
+          and (sc.lease_expires_at is null or sc.lease_expires_at < now())
+          and not (sc.connection_id = any(${[...p.busy]}::text[]))
+          and (select count(*) from sync_cursors other
+               where other.connection_id = sc.connection_id and other.lease_expires_at >= now()) < ${p.perConnection}
+        order by sc.next_run_at, sc.connection_id, sc.entity_type
+        limit 1
+        for update of sc skip locked
+      )
+      update sync_cursors s
+      set lease_owner = ${p.owner},
+          lease_expires_at = now() + make_interval(secs => ${p.leaseMs / 1000}),
+          last_run_at = now(), updated_at = now()
+      from due
+      where s.connection_id = due.connection_id and s.entity_type = due.entity_type
+      returning s.connection_id, s.tenant_id, due.vendor, s.entity_type, s.cursor, s.sync_generation,
+        s.interval_seconds, s.consecutive_failures`.execute(this.db);
+    const row = result.rows[0];
+    if (!row) return undefined;
+    return {
+      connectionId: row.connection_id,
+      tenantId: row.tenant_id,
+      vendor: row.vendor,
+      stream: row.entity_type,
+      state: parseCursorState(row.cursor),
+      generation: Number(row.sync_generation),
+      intervalSeconds: row.interval_seconds,
+      consecutiveFailures: row.consecutive_failures,
+    };
+  }
+
+  /** Extends the lease; false when it is no longer ours (expired and taken, or released). */
+  async renewLease(key: CursorKey, owner: string, leaseMs: number): Promise<boolean> {
+    const result = await sql`
+      update sync_cursors set lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000})
+      where connection_id = ${key.connectionId} and entity_type = ${key.stream}
+        and lease_owner = ${owner} and lease_expires_at >= now()`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n) === 1;
+  }
+
+  /**
+   * In a page's transaction: persists the checkpoint state and generation, extends the lease and
+   * counts the records, only while this worker holds an unexpired lease. Locks the cursor row until the
+   * transaction ends. Returns false when the lease is lost (the caller rolls the page back).
+   */
+  async advance(
+    trx: Transaction<DB>,
+    key: CursorKey,
+    owner: string,
+    p: { state: CursorState; generation: number; records: number; leaseMs: number },
+  ): Promise<boolean> {
+    const result = await sql`
+      update sync_cursors
+      set cursor = ${JSON.stringify(p.state)}::jsonb, sync_generation = ${p.generation},
+          records_synced = records_synced + ${p.records},
+          lease_expires_at = greatest(lease_expires_at, clock_timestamp() + make_interval(secs => ${p.leaseMs / 1000})),
+          updated_at = now()
+      where connection_id = ${key.connectionId} and entity_type = ${key.stream}
+        and lease_owner = ${owner} and lease_expires_at >= clock_timestamp()`.execute(trx);
+    return Number(result.numAffectedRows ?? 0n) === 1;
+  }
+
+  /** The run caught up: release the lease, schedule the next run after the interval. */
+  async complete(key: CursorKey, owner: string): Promise<boolean> {
+    const result = await sql`
+      update sync_cursors
+      set lease_owner = null, lease_expires_at = null, last_success_at = now(), consecutive_failures = 0,
+          last_error = null, next_run_at = now() + make_interval(secs => interval_seconds), updated_at = now()
+      where connection_id = ${key.connectionId} and entity_type = ${key.stream} and lease_owner = ${owner}`.execute(
+      this.db,
+    );
+    return Number(result.numAffectedRows ?? 0n) === 1;
+  }
+
+  /** The run failed: release the lease, record the error, retry after `retryInMs`. */
+  async fail(key: CursorKey, owner: string, error: string, retryInMs: number): Promise<boolean> {
+    const result = await sql`
+      update sync_cursors
+      set lease_owner = null, lease_expires_at = null, last_error = ${error.slice(0, 2000)},
+          last_error_at = now(), consecutive_failures = consecutive_failures + 1,
+          next_run_at = now() + make_interval(secs => ${retryInMs / 1000}), updated_at = now()
+      where connection_id = ${key.connectionId} and entity_type = ${key.stream} and lease_owner = ${owner}`.execute(
+      this.db,
+    );
+    return Number(result.numAffectedRows ?? 0n) === 1;
+  }
+
+  /** Shutdown: hand the stream back at once (its checkpoint is whatever the last committed page left). */
+  async release(key: CursorKey, owner: string): Promise<void> {
+    await sql`
+      update sync_cursors set lease_owner = null, lease_expires_at = null, next_run_at = now(), updated_at = now()
+      where connection_id = ${key.connectionId} and entity_type = ${key.stream} and lease_owner = ${owner}`.execute(
+      this.db,
+    );
+  }
+}
+
+/** A stored cursor; null (never run) is a fresh stream. */
+export function parseCursorState(value: unknown): CursorState {
+  if (value === null || value === undefined) return { checkpoint: null, pass: false, reconciledAt: null };
+  const parsed = cursorStateSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new TypeError(
+      `sync_cursors.cursor is not a cursor state: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
+  }
+  return parsed.data;
+}

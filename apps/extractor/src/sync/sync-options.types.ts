@@ -1,0 +1,29 @@
+/** How the extractor schedules and runs streams (from ExtractorConfig; see env-docs). */
+export interface SyncOptions {
+  /** Lease owner name of this worker (unique per replica). */
+  readonly workerId: string;
+  /** Lease length; renewed every third of it while a run lasts. */
+  readonly leaseMs: number;
+  /** How often an idle worker looks for due cursors. */
+  readonly pollIntervalMs: number;
+  /** Streams this worker runs at once. */
+  readonly concurrency: number;
+  /** Streams of one connection leased at once (across replicas, as a bound on claims). */
+  readonly perConnectionConcurrency: number;
+  /** Vendor calls per second per connection (per replica). */
+  readonly requestsPerSecond: number;
+  /** Attempts of one vendor call on 429 / 5xx before the run fails. */
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** Longest wait for one Retry-After before it counts as a failure of the run. */
+  readonly maxRetryAfterMs: number;
+  /** A failed run is retried after backoff from this base, up to the stream's interval × 10 (at most 1 h). */
+  readonly failureBackoffBaseMs: number;
+  /** Full reconciliation period of streams without delete signals. */
+  readonly reconcileIntervalMs: number;
+  /** Interval overrides: `<vendor>.<stream>` or `<stream>` → ms. */
+  readonly intervalOverrides: ReadonlyMap<string, number>;
+  /** How often the cursors of new connections are created. */
+  readonly ensureIntervalMs: number;
+}

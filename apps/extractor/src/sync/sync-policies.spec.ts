@@ -1,0 +1,95 @@
+import type { ConnectorReadSide, StreamReader } from '@fieldsync/connector-kit';
+import { backoffWithJitter } from './backoff.util';
+import { ConnectionRateLimiter } from './connection-rate-limiter';
+import { validateReadSides } from './read-sides.util';
+import { streamIntervalSeconds } from './stream-interval.util';
+
+describe('backoffWithJitter', () => {
+  it('grows exponentially within [base, cap], spread by the random draw', () => {
+    expect(backoffWithJitter(1, 100, 10_000, () => 1)).toBe(100);
+    expect(backoffWithJitter(4, 100, 10_000, () => 1)).toBe(800);
+    expect(backoffWithJitter(4, 100, 10_000, () => 0)).toBe(100);
+    expect(backoffWithJitter(30, 100, 10_000, () => 1)).toBe(10_000);
+  });
+});
+
+describe('ConnectionRateLimiter', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('spaces calls of one connection, not of others, and holds them for a Retry-After pause', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const limiter = new ConnectionRateLimiter(10);
+    const taken: string[] = [];
+    const take = (connection: string, label: string) =>
+      limiter.take(connection).then(() => taken.push(label));
+    await take('con_a', 'a1');
+    await take('con_b', 'b1');
+    const a2 = take('con_a', 'a2');
+    await jest.advanceTimersByTimeAsync(99);
+    expect(taken).toEqual(['a1', 'b1']);
+    await jest.advanceTimersByTimeAsync(1);
+    await a2;
+    expect(taken).toEqual(['a1', 'b1', 'a2']);
+
+    limiter.pause('con_b', 5_000);
+    const b2 = take('con_b', 'b2');
+    await jest.advanceTimersByTimeAsync(4_900);
+    expect(taken).toEqual(['a1', 'b1', 'a2']);
+    await jest.advanceTimersByTimeAsync(100);
+    await b2;
+    expect(taken).toEqual(['a1', 'b1', 'a2', 'b2']);
+  });
+});
+
+describe('stream intervals and the registry check', () => {
+  const stream = (name: string, overrides: Partial<StreamReader> = {}): StreamReader => ({
+    stream: name,
+    entities: ['job'],
+    intervalMs: 30_000,
+    signalsDeletes: false,
+    readPage: () => Promise.reject(new Error('not read in this spec')),
+    ...overrides,
+  });
+  const readSide = (streams: StreamReader[]): ConnectorReadSide => ({
+    vendor: 'jobber',
+    streams,
+    mapper: { toCanonical: () => Promise.reject(new Error('unused')) as never },
+  });
+
+  it('prefers the vendor override, then the stream override, then the reader default', () => {
+    const overrides = new Map([
+      ['jobs', 15_000],
+      ['jobber.jobs', 5_000],
+    ]);
+    expect(streamIntervalSeconds('jobber', stream('jobs'), overrides)).toBe(5);
+    expect(streamIntervalSeconds('servicetitan', stream('jobs'), overrides)).toBe(15);
+    expect(streamIntervalSeconds('jobber', stream('visits'), overrides)).toBe(30);
+  });
+
+  it('rejects a read side under another vendor, duplicate streams and doubly reconciled entities', () => {
+    expect(() => validateReadSides(new Map([['servicetitan', readSide([stream('jobs')])]]))).toThrow(
+      /registered for servicetitan is jobber's/,
+    );
+    expect(() =>
+      validateReadSides(new Map([['jobber', readSide([stream('jobs'), stream('jobs')])]])),
+    ).toThrow(/stream jobs is declared twice/);
+    expect(() =>
+      validateReadSides(
+        new Map([['jobber', readSide([stream('jobs'), stream('visits', { entities: ['job'] })])]]),
+      ),
+    ).toThrow(/streams jobs and visits both reconcile job/);
+    expect(() =>
+      validateReadSides(
+        new Map([
+          [
+            'jobber',
+            readSide([
+              stream('jobs'),
+              stream('visits', { entities: ['job', 'appointment'], reconciles: ['appointment'] }),
+            ]),
+          ],
+        ]),
+      ),
+    ).not.toThrow();
+  });
+});
