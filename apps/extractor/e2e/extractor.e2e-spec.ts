@@ -37,6 +37,19 @@ import { connectorReadSides } from '../src/sync/read-sides.registry';
 jest.setTimeout(300_000);
 
 const ADMIN = `admin-${randomBytes(16).toString('hex')}`;
+const STREAMS = [
+  ...['customers', 'locations', 'contacts', 'technicians', 'jobs', 'appointments', 'appointment-assignments'],
+  ...[
+    'estimates',
+    'invoices',
+    'payments',
+    'pricebook-items',
+    'memberships',
+    'installed-equipment',
+    'clients',
+  ],
+  ...['properties', 'quotes', 'requests', 'users', 'payment-records', 'products-and-services'],
+];
 
 interface Expected {
   live: Map<string, unknown>;
@@ -54,6 +67,26 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
   let extractor: SpawnedService;
   const connections: { id: string; vendor: Vendor }[] = [];
   const sides = connectorReadSides();
+  let common: Record<string, string> = {};
+  let admin: (method: string, path: string, body: unknown) => Promise<{ id: string }>;
+
+  /** Starts the extractor process (every stream every 2 s, reconciliation every 5 s) and waits until ready. */
+  async function startExtractor(): Promise<SpawnedService> {
+    const port = await freePort();
+    const service = spawnService('extractor', {
+      ...common,
+      PORT: String(port),
+      EXTRACTOR_CONNECTIONS_REFRESH: '1s',
+      EXTRACTOR_LEASE: '3s',
+      // Jobber lists no deletions: a vendor-side delete is found by the next full reconciliation, which
+      // the test brings forward from the default 6 h.
+      EXTRACTOR_RECONCILE_INTERVAL: '5s',
+      // Every stream every 2 s (the readers' defaults go up to an hour for the pricebook).
+      EXTRACTOR_STREAM_INTERVALS: STREAMS.map((stream) => `${stream}=2s`).join(','),
+    });
+    await service.waitReady(port);
+    return service;
+  }
 
   /** Everything the connector reads now, mapped: per entity, live documents by external id and deletions. */
   async function readAll(connectionId: string, vendor: Vendor): Promise<Map<EntityType, Expected>> {
@@ -164,7 +197,7 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
     db = createDatabase({ url: database.url });
     await migrateToLatest(db);
     sandbox = await startSandbox({ SANDBOX_SIZE: '150', SANDBOX_SEED: '5' });
-    const common = {
+    common = {
       DATABASE_URL: database.url,
       NATS_URL: services.natsUrl,
       FIELDSYNC_STREAM_PREFIX: prefix,
@@ -181,7 +214,7 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
       FIELDSYNC_MFA_SANDBOX_OUTBOX: 'true',
     });
     await manager.waitReady(smPort);
-    const admin = async (method: string, path: string, body: unknown) => {
+    admin = async (method: string, path: string, body: unknown) => {
       const res = await fetch(`http://127.0.0.1:${smPort}${path}`, {
         method,
         headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
@@ -221,41 +254,7 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
     });
     await sessions.connect();
     nc = await connectNats({ servers: services.natsUrl, name: 'extractor-e2e', timeoutMs: 5_000 });
-    const exPort = await freePort();
-    extractor = spawnService('extractor', {
-      ...common,
-      PORT: String(exPort),
-      EXTRACTOR_CONNECTIONS_REFRESH: '1s',
-      // Jobber lists no deletions: a vendor-side delete is found by the next full reconciliation, which
-      // the test brings forward from the default 6 h.
-      EXTRACTOR_RECONCILE_INTERVAL: '5s',
-      // Every stream every 2 s (the readers' defaults go up to an hour for the pricebook).
-      EXTRACTOR_STREAM_INTERVALS: [
-        'customers',
-        'locations',
-        'contacts',
-        'technicians',
-        'jobs',
-        'appointments',
-        'appointment-assignments',
-        'estimates',
-        'invoices',
-        'payments',
-        'pricebook-items',
-        'memberships',
-        'installed-equipment',
-        'clients',
-        'properties',
-        'quotes',
-        'requests',
-        'users',
-        'payment-records',
-        'products-and-services',
-      ]
-        .map((stream) => `${stream}=2s`)
-        .join(','),
-    });
-    await extractor.waitReady(exPort);
+    extractor = await startExtractor();
   });
 
   afterAll(async () => {
@@ -308,6 +307,46 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
     );
     const settled = after.filter((e) => e.connectionid !== undefined && !e.type.startsWith('session.'));
     expect(quiet.length).toBe(settled.length);
+  });
+
+  it('SIGKILLed at random points during a backfill and restarted: the same store, each record created once', async () => {
+    await extractor.stop('SIGKILL');
+    const st = sandbox.portal('servicetitan');
+    const { id } = await admin('POST', '/connections', {
+      tenantId: 'tn_x',
+      vendor: 'servicetitan',
+      portalUrl: st.url,
+      username: 'st.csr',
+      password: 'Sandbox!Csr1',
+      mfa: { method: 'totp', secret: (await userOf(st, 'st.csr')).totpSecret },
+    });
+    connections.push({ id, vendor: 'servicetitan' });
+    await sessions.acquire(id); // the login (TOTP) happens here, not inside the kill window
+    for (let kill = 0; kill < 4; kill += 1) {
+      const running = await startExtractor();
+      await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 1_700)));
+      await running.stop('SIGKILL');
+    }
+    extractor = await startExtractor();
+    await expectStoreToEqualVendor();
+    await expectEventually(
+      async () => {
+        // The connection's entity events (its session.* and connection.* events come from the session manager).
+        const mine = (await events()).filter(
+          (e) => e.connectionid === id && !/^(session|connection)\./.test(e.type),
+        );
+        expect(new Set(mine.map((e) => e.id)).size).toBe(mine.length);
+        const created = new Map<string, number>();
+        for (const e of mine.filter((x) => x.type.endsWith('.created'))) {
+          created.set(e.subject, (created.get(e.subject) ?? 0) + 1);
+        }
+        expect(created.size).toBeGreaterThan(50);
+        expect([...created.values()].every((n) => n === 1)).toBe(true);
+        // Nothing changed at the vendor: a record is announced once, created, and never updated.
+        expect(mine.filter((x) => !x.type.endsWith('.created'))).toEqual([]);
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
   });
 });
 
