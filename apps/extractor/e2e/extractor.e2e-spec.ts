@@ -71,8 +71,10 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
   let admin: (method: string, path: string, body: unknown) => Promise<{ id: string }>;
 
   /** Starts the extractor process (every stream every 2 s, reconciliation every 5 s) and waits until ready. */
+  let extractorPort = 0;
   async function startExtractor(): Promise<SpawnedService> {
     const port = await freePort();
+    extractorPort = port;
     const service = spawnService('extractor', {
       ...common,
       PORT: String(port),
@@ -347,6 +349,52 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
       },
       { timeoutMs: 30_000, intervalMs: 1_000 },
     );
+  });
+
+  it('completes a backfill through 10 % faults (429, 503, slowness) and a session expiry, with the same result', async () => {
+    const st = sandbox.portal('servicetitan');
+    await st.control('POST', 'faults', {
+      seed: 7,
+      rateLimit: { rate: 0.05, retryAfterSeconds: 1 },
+      serverError: { rate: 0.05, status: 503 },
+      latencyMs: 25,
+    });
+    try {
+      const { id } = await admin('POST', '/connections', {
+        tenantId: 'tn_x',
+        vendor: 'servicetitan',
+        portalUrl: st.url,
+        username: 'st.dispatch',
+        password: 'Sandbox!Dispatch1',
+        mfa: { method: 'sms', phone: '+15555550101' },
+      });
+      connections.push({ id, vendor: 'servicetitan' });
+      // The vendor ends the session mid-backfill: the extractor gets 401s, invalidates, logs in again (SMS).
+      await new Promise((r) => setTimeout(r, 2_500));
+      await st.control('POST', 'sessions/expire', { user: 'st.dispatch' });
+      await expectEventually(
+        async () => {
+          const cursors = await db
+            .selectFrom('sync_cursors')
+            .select(['entity_type', 'last_success_at'])
+            .where('connection_id', '=', id)
+            .execute();
+          expect(cursors.length).toBeGreaterThan(10);
+          expect(cursors.every((c) => c.last_success_at !== null)).toBe(true);
+        },
+        { timeoutMs: 120_000, intervalMs: 2_000 },
+      );
+    } finally {
+      await st.control('DELETE', 'faults');
+    }
+    await expectStoreToEqualVendor();
+    // The faults were met and retried, not avoided.
+    const metrics = await (await fetch(`http://127.0.0.1:${extractorPort}/metrics`)).text();
+    const retried = [...metrics.matchAll(/^fsm_extractor_vendor_retries_total\{[^}]*\} (\d+)/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+    expect(retried).toBeGreaterThan(0);
   });
 });
 
