@@ -1,13 +1,13 @@
 import type { AuthFlow } from '@fieldsync/connector-kit';
 import { DATABASE, type DB } from '@fieldsync/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { ulid } from 'ulid';
 import { AUTH_FLOWS } from '../sessions/session.constants';
 import { SessionEventsPublisher } from '../sessions/session-events.publisher';
 import { sessionStatusView } from '../sessions/session-status.view';
 import { SessionVault } from '../sessions/session.vault';
-import { SessionsRepository } from '../sessions/sessions.repository';
+import { SessionsRepository, type SessionRow } from '../sessions/sessions.repository';
 import { VaultContexts } from '../vault/vault.providers';
 import { ConnectionError, ConnectionErrorCode } from './connection.error';
 import type { CreateConnectionInput, MfaInput, UpdateConnectionInput } from './connection.schemas';
@@ -128,7 +128,9 @@ export class ConnectionsService {
 
   async list(filter: { tenantId?: string; vendor?: string; status?: string }): Promise<ConnectionView[]> {
     const rows = await this.connections.list(filter);
-    return Promise.all(rows.map((row) => this.view(row)));
+    // One query for every listed connection's session, not one per row.
+    const sessions = await this.sessions.findMany(rows.map((row) => row.id));
+    return rows.map((row) => viewOf(row, sessions.get(row.id)));
   }
 
   async get(connectionId: string): Promise<ConnectionView> {
@@ -235,11 +237,7 @@ export class ConnectionsService {
     return this.view(row ?? current);
   }
 
-  private async dropSession(
-    trx: Parameters<Parameters<ReturnType<Kysely<DB>['transaction']>['execute']>[0]>[0],
-    connection: ConnectionRow,
-    reason: string,
-  ): Promise<void> {
+  private async dropSession(trx: Transaction<DB>, connection: ConnectionRow, reason: string): Promise<void> {
     const dropped = await this.sessions.invalidate(connection.id, 'invalid', reason, undefined, trx);
     if (dropped) {
       await this.events.append(trx, connection, 'session.expired', {
@@ -256,24 +254,28 @@ export class ConnectionsService {
   }
 
   private async view(row: ConnectionRow): Promise<ConnectionView> {
-    const session = await this.sessions.find(row.id);
-    return {
-      id: row.id,
-      tenantId: row.tenant_id,
-      vendor: row.vendor,
-      label: row.label,
-      portalUrl: row.portal_url,
-      username: row.username,
-      mfa: { method: row.mfa_method, destination: row.mfa_destination },
-      sso: row.sso && row.sso_username ? { username: row.sso_username } : null,
-      status: row.status,
-      statusReason: row.status_reason,
-      consecutiveFailures: row.consecutive_failures,
-      nextLoginAt: row.next_login_at?.toISOString() ?? null,
-      lastLoginAt: row.last_login_at?.toISOString() ?? null,
-      session: sessionStatusView(session),
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
-    };
+    return viewOf(row, await this.sessions.find(row.id));
   }
+}
+
+/** What the admin API shows of a connection and its session. */
+function viewOf(row: ConnectionRow, session: SessionRow | undefined): ConnectionView {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    vendor: row.vendor,
+    label: row.label,
+    portalUrl: row.portal_url,
+    username: row.username,
+    mfa: { method: row.mfa_method, destination: row.mfa_destination },
+    sso: row.sso && row.sso_username ? { username: row.sso_username } : null,
+    status: row.status,
+    statusReason: row.status_reason,
+    consecutiveFailures: row.consecutive_failures,
+    nextLoginAt: row.next_login_at?.toISOString() ?? null,
+    lastLoginAt: row.last_login_at?.toISOString() ?? null,
+    session: sessionStatusView(session),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
 }

@@ -54,10 +54,12 @@ export class SessionRefresher implements OnApplicationBootstrap, OnApplicationSh
   /** One pass over the maintained connections (exposed for tests and the bench). */
   async tick(): Promise<void> {
     const now = Date.now();
-    for (const connection of await this.connections.listMaintained()) {
+    const maintained = await this.connections.listMaintained();
+    const stored = await this.sessions.findMany(maintained.map((c) => c.id));
+    for (const connection of maintained) {
       if (this.stopped) return;
       if (this.busy.has(connection.id)) continue;
-      const row = await this.sessions.find(connection.id);
+      const row = stored.get(connection.id);
       let work: (() => Promise<unknown>) | undefined;
       const expiresAt = row?.expires_at?.getTime();
       const live =

@@ -1,7 +1,7 @@
 import { AuthFlowError, type AuthFailureReason, type CapturedSession } from '@fieldsync/connector-kit';
 import { DATABASE, type DB } from '@fieldsync/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { ulid } from 'ulid';
 import { SESSION_MANAGER_CONFIG } from '../config/config.constants';
 import type { SessionManagerConfig } from '../config/session-manager.config';
@@ -14,7 +14,6 @@ import { SessionEventsPublisher } from './session-events.publisher';
 import { SessionMetrics } from './session.metrics';
 import { SessionVault } from './session.vault';
 import { SessionsRepository, type SessionRow } from './sessions.repository';
-import { SessionPolicies } from './session-policies';
 
 /** A usable session with what callers need to know about it. */
 export interface ActiveSession {
@@ -57,7 +56,6 @@ export class SessionService {
     private readonly runner: LoginRunner,
     private readonly events: SessionEventsPublisher,
     private readonly metrics: SessionMetrics,
-    private readonly policies: SessionPolicies,
   ) {}
 
   async acquire(connectionId: string, options: AcquireOptions = {}): Promise<ActiveSession> {
@@ -280,7 +278,6 @@ export class SessionService {
         };
       }
 
-      const policy = this.policies.of(connection.vendor);
       const timer = this.metrics.loginDuration.startTimer({ vendor: connection.vendor });
       let outcome;
       try {
@@ -309,10 +306,9 @@ export class SessionService {
       this.metrics.logins.inc({ vendor: connection.vendor, outcome: 'succeeded' });
 
       const captured = outcome.session;
+      // The flow computes the expiry from its session policy (SESSION_TIMEOUTS applied: authFlowsFor).
       const establishedAt = new Date(captured.establishedAt);
-      const expiresAt = new Date(
-        Math.min(new Date(captured.expiresAt).getTime(), establishedAt.getTime() + policy.absoluteMs),
-      );
+      const expiresAt = new Date(captured.expiresAt);
       const sealed = this.vault.sealSession(connectionId, captured);
       const row = await this.sessions.store(
         {
@@ -368,7 +364,7 @@ export class SessionService {
   }
 
   private async recordFailure(
-    trx: Parameters<Parameters<ReturnType<Kysely<DB>['transaction']>['execute']>[0]>[0],
+    trx: Transaction<DB>,
     connection: ConnectionRow,
     failure: AuthFlowError,
   ): Promise<SessionError> {

@@ -30,6 +30,17 @@ export class SessionsRepository {
       .executeTakeFirst();
   }
 
+  /** The sessions of several connections, by connection id (one query). */
+  async findMany(connectionIds: readonly string[]): Promise<Map<string, SessionRow>> {
+    if (connectionIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('connection_id', 'in', connectionIds)
+      .execute();
+    return new Map(rows.map((row) => [row.connection_id, row]));
+  }
+
   /** Stores a fresh login: the version goes up by one, so stale invalidations miss it. */
   async store(values: StoredSessionValues, executor: Executor): Promise<SessionRow> {
     const now = new Date();
