@@ -34,7 +34,7 @@ import { connectorReadSides } from '../src/sync/read-sides.registry';
  * follows, with one event per real change and none without.
  */
 
-jest.setTimeout(300_000);
+jest.setTimeout(480_000);
 
 const ADMIN = `admin-${randomBytes(16).toString('hex')}`;
 const STREAMS = [
@@ -398,14 +398,20 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
   });
 });
 
-async function readWithRetry<T>(read: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
+/**
+ * The test's own reads share the vendor's limits with the extractor running beside it (Jobber's cost
+ * bucket above all): rate limits and outages are waited out until a deadline, not a number of attempts.
+ */
+async function readWithRetry<T>(read: () => Promise<T>, deadlineMs = 150_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
     try {
       return await read();
     } catch (error) {
       const failure = (error as { failure?: { kind: string; retryAfterMs?: number } }).failure;
-      if (!failure || failure.kind === 'unauthorized' || attempt >= 20) throw error;
-      await new Promise((r) => setTimeout(r, Math.min(10_000, failure.retryAfterMs ?? 1_000)));
+      if (!failure || failure.kind === 'unauthorized' || Date.now() > deadline) throw error;
+      const wait = Math.min(10_000, Math.max(250, failure.retryAfterMs ?? 1_000));
+      await new Promise((r) => setTimeout(r, wait));
     }
   }
 }
