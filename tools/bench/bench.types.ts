@@ -13,10 +13,11 @@ export interface LatencySummary {
 /** The figures of one benchmark; only produced after its own checks passed. */
 export interface BenchResult {
   readonly id: string;
-  readonly group: 'jetstream' | 'outbox' | 'canonical-model' | 'vendor-sandbox' | 'sessions' | 'webhooks';
+  readonly group:
+    'jetstream' | 'outbox' | 'canonical-model' | 'vendor-sandbox' | 'sessions' | 'webhooks' | 'extractor';
   readonly title: string;
-  /** What `count` counts: messages, events, operations. */
-  readonly unit: 'msgs' | 'events' | 'ops';
+  /** What `count` counts: messages, events, operations, canonical records. */
+  readonly unit: 'msgs' | 'events' | 'ops' | 'records';
   readonly count: number;
   readonly wallMs: number;
   /** count / wall time. */

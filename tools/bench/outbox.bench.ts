@@ -100,7 +100,7 @@ async function verifyConnections(
            max(e.sequence)::text as max_seq,
            count(distinct e.sequence)::int as distinct_seq,
            count(distinct e.id)::int as distinct_id,
-           count(*) filter (where e.payload->>'sequence' <> lpad(e.sequence::text, 16, '0'))::int as bad_payload_seq,
+           count(*) filter (where e.payload::jsonb->>'sequence' <> lpad(e.sequence::text, 16, '0'))::int as bad_payload_seq,
            max(s.last_sequence)::text as last_sequence
     from change_events e left join connection_sequences s on s.connection_id = e.connection_id
     where e.connection_id = any(${[...expected.keys()]})

@@ -11,12 +11,17 @@
  *    run with compressed session lifetimes (sessions.bench.ts).
  * 8. The webhook dispatcher (a process) delivering to a loopback Standard Webhooks receiver: deliveries/s
  *    against raw signed POSTs of the same client, and event → first attempt (webhooks.bench.ts).
+ * 9. The extractor: store path vs raw COPY, OutboxRelay vs raw publish (extractor-store.bench.ts); the
+ *    backfill of a 100k-record ServiceTitan tenant and sandbox change → FSM_EVENTS freshness, with the
+ *    sandbox, session manager and extractor as processes (extractor-backfill.bench.ts).
  *
  * Services come from @fieldsync/testing (NATS_URL / DATABASE_URL, else private servers on free
  * loopback ports). The run uses its own stream prefix and a scratch database, removes both, stops
  * what it started, and writes bench/results/<timestamp>.json and latest.json. Every benchmark checks
  * its own result (counts, sequences, duplicates) and the run fails instead of reporting a wrong
  * figure. `--quick` runs a tenth of the work (a smoke test of the bench itself; figures not quoted).
+ * `--only <name>[,<name>]` runs some sections: canonical, world, sandbox-api, jetstream, outbox, sessions,
+ * webhooks, extractor.
  */
 import 'reflect-metadata';
 import { resolve } from 'node:path';
@@ -41,6 +46,8 @@ import {
 import type { Kysely } from 'kysely';
 import type { BenchReport, BenchResult } from './bench.types';
 import { benchCanonical } from './canonical.bench';
+import { benchExtractorBackfill } from './extractor-backfill.bench';
+import { benchExtractorStore } from './extractor-store.bench';
 import { benchConsume, benchPublish } from './jetstream.bench';
 import { describeMachine, loadAverage } from './machine.util';
 import { benchOutbox } from './outbox.bench';
@@ -53,8 +60,29 @@ import { formatTable, writeReport } from './report.util';
 
 const ROOT = resolve(__dirname, '..', '..');
 const RESULTS_DIR = resolve(ROOT, 'bench', 'results');
-/** The whole run, cleanup included, stays under 5 minutes; past this the watchdog cleans up and exits 1. */
-const RUN_LIMIT_MS = 300_000;
+const SECTIONS = [
+  'canonical',
+  'world',
+  'sandbox-api',
+  'jetstream',
+  'outbox',
+  'sessions',
+  'webhooks',
+  'extractor',
+] as const;
+const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
+const only = process.argv.includes('--only') ? (onlyArg ?? '').split(',').filter(Boolean) : undefined;
+const unknownSections = (only ?? []).filter((name) => !(SECTIONS as readonly string[]).includes(name));
+if (only?.length === 0 || unknownSections.length > 0) {
+  process.stderr.write(`--only takes a comma-separated list of: ${SECTIONS.join(', ')}\n`);
+  process.exit(2);
+}
+const runs = (section: (typeof SECTIONS)[number]): boolean => only === undefined || only.includes(section);
+/**
+ * The foundation's benches stay under 5 minutes, the extractor's under 6 more (cleanup included); past
+ * this the watchdog cleans up and exits 1.
+ */
+const RUN_LIMIT_MS = 300_000 + (runs('extractor') ? 420_000 : 0);
 const CLEANUP_LIMIT_MS = 10_000;
 const quick = process.argv.includes('--quick');
 const scale = (n: number): number => (quick ? Math.max(1, Math.round(n / 10)) : n);
@@ -88,6 +116,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const loadAtStart = loadAverage();
   say(`fieldsync bench${quick ? ' (--quick: a tenth of the work, not for quoting)' : ''}`);
+  if (only) say(`--only ${only.join(',')}`);
 
   const nats: ProvidedService = await provideNats({ log });
   cleanups.push(() => nats.dispose());
@@ -126,83 +155,122 @@ async function main(): Promise<void> {
   };
   const results: BenchResult[] = [];
 
-  say('canonical model');
-  results.push(
-    ...benchCanonical({
-      durationMs: quick ? 200 : 1_000,
-      warmupMs: quick ? 50 : 300,
-      maxIterations: 2_000_000,
-      log,
-    }),
-  );
+  if (runs('canonical')) {
+    say('canonical model');
+    results.push(
+      ...benchCanonical({
+        durationMs: quick ? 200 : 1_000,
+        warmupMs: quick ? 50 : 300,
+        maxIterations: 2_000_000,
+        log,
+      }),
+    );
+  }
 
-  say('vendor sandbox world');
-  results.push(
-    ...benchWorld({
-      sizes: quick ? [1_000, 10_000] : [10_000, 100_000],
-      activitySteps: scale(5_000),
-      log,
-    }),
-  );
+  if (runs('world')) {
+    say('vendor sandbox world');
+    results.push(
+      ...benchWorld({
+        sizes: quick ? [1_000, 10_000] : [10_000, 100_000],
+        activitySteps: scale(5_000),
+        log,
+      }),
+    );
+  }
 
-  say('vendor sandbox APIs (pages/s through Fastify inject, rate limits off)');
-  results.push(...(await benchServiceTitanApi(quick ? 10_000 : 100_000)));
-  results.push(...(await benchJobberApi({ size: quick ? 10_000 : 100_000, log })));
+  if (runs('sandbox-api')) {
+    say('vendor sandbox APIs (pages/s through Fastify inject, rate limits off)');
+    results.push(...(await benchServiceTitanApi(quick ? 10_000 : 100_000)));
+    results.push(...(await benchJobberApi({ size: quick ? 10_000 : 100_000, log })));
+  }
 
-  say('JetStream');
-  const js = {
-    nc,
-    natsUrl: nats.url,
-    prefix,
-    messages: scale(50_000),
-    duplicates: scale(10_000),
-    sequentialMessages: scale(2_000),
-    consumeConcurrency: 64,
-    runTimeoutMs: 30_000,
-    log,
-  };
-  results.push(...(await benchPublish(js)));
-  results.push(...(await benchConsume(js)));
-
-  say('outbox');
-  results.push(
-    ...(await benchOutbox({
-      db,
-      batchSize: 500,
-      singleTransactions: scale(40),
-      writers: 4,
-      transactionsPerWriter: scale(20),
-      runTimeoutMs: 30_000,
-      log,
-    })),
-  );
-
-  say('session manager (Chromium logins against the sandbox)');
-  results.push(
-    ...(await benchSessions({
-      databaseUrl: scratch.url,
+  if (runs('jetstream')) {
+    say('JetStream');
+    const js = {
+      nc,
       natsUrl: nats.url,
       prefix,
-      loginSamples: quick ? 2 : 5,
-      runMs: quick ? 25_000 : 60_000,
+      messages: scale(50_000),
+      duplicates: scale(10_000),
+      sequentialMessages: scale(2_000),
+      consumeConcurrency: 64,
+      runTimeoutMs: 30_000,
       log,
-    })),
-  );
+    };
+    results.push(...(await benchPublish(js)));
+    results.push(...(await benchConsume(js)));
+  }
 
-  say('webhook dispatcher (a process, default settings, loopback receiver)');
-  results.push(
-    ...(await benchWebhooks({
-      databaseUrl: scratch.url,
-      natsUrl: nats.url,
-      nc,
-      backlogEvents: scale(5_000),
-      endpoints: 4,
-      steadyEvents: quick ? 50 : 500,
-      steadyRatePerSec: 50,
-      runTimeoutMs: 60_000,
-      log,
-    })),
-  );
+  if (runs('outbox')) {
+    say('outbox');
+    results.push(
+      ...(await benchOutbox({
+        db,
+        batchSize: 500,
+        singleTransactions: scale(40),
+        writers: 4,
+        transactionsPerWriter: scale(20),
+        runTimeoutMs: 30_000,
+        log,
+      })),
+    );
+  }
+
+  if (runs('sessions')) {
+    say('session manager (Chromium logins against the sandbox)');
+    results.push(
+      ...(await benchSessions({
+        databaseUrl: scratch.url,
+        natsUrl: nats.url,
+        prefix,
+        loginSamples: quick ? 2 : 5,
+        runMs: quick ? 25_000 : 60_000,
+        log,
+      })),
+    );
+  }
+
+  if (runs('webhooks')) {
+    say('webhook dispatcher (a process, default settings, loopback receiver)');
+    results.push(
+      ...(await benchWebhooks({
+        databaseUrl: scratch.url,
+        natsUrl: nats.url,
+        nc,
+        backlogEvents: scale(5_000),
+        endpoints: 4,
+        steadyEvents: quick ? 50 : 500,
+        steadyRatePerSec: 50,
+        runTimeoutMs: 60_000,
+        log,
+      })),
+    );
+  }
+
+  if (runs('extractor')) {
+    say('extractor: store path vs COPY, outbox relay vs raw publish');
+    results.push(
+      ...(await benchExtractorStore({
+        postgresUrl: postgres.url,
+        nc,
+        records: scale(20_000),
+        pageSize: 200,
+        publishWindow: 500,
+        runTimeoutMs: 120_000,
+        log,
+      })),
+    );
+    say('extractor: backfill and freshness (sandbox, session manager, extractor as processes)');
+    results.push(
+      ...(await benchExtractorBackfill({
+        postgresUrl: postgres.url,
+        natsUrl: nats.url,
+        nc,
+        quick,
+        log,
+      })),
+    );
+  }
 
   await cleanup();
   const report: BenchReport = {

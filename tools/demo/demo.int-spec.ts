@@ -1,30 +1,52 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { jobberReadSide } from '@fieldsync/connectors/jobber';
+import { servicetitanReadSide } from '@fieldsync/connectors/servicetitan';
+import { createDatabase } from '@fieldsync/persistence';
 import { deleteStreamsWithPrefix, getTestServices, uniqueStreamPrefix } from '@fieldsync/testing';
+import { sql } from 'kysely';
+import { shortId } from './demo-extractor';
 
-/* `npm run demo` as a user runs it: every app starts, reports ready, and stops cleanly. */
+/*
+ * `npm run demo` as a user runs it: every app starts and reports ready, both sandbox vendors are
+ * connected and backfilled with progress, live changes stream from FSM_EVENTS, and everything stops
+ * cleanly. A smaller sandbox world and a shorter live phase keep it quick.
+ */
 
-jest.setTimeout(180_000);
+jest.setTimeout(240_000);
+
+const LIVE_LINE = /^ {2}\d\d:\d\d:\d\d {2}(servicetitan|jobber) +([a-z_]+\.[a-z_]+) +([a-z_]+) (\S+)/gm;
+const num = (text: string | undefined): number => Number((text ?? '').replace(/,/g, ''));
+
+/** Where the demo keeps its data for a server URL (demo.ts: the `fieldsync_demo` database there). */
+function demoDatabaseUrl(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  if (url.pathname.length > 1 && url.pathname !== '/postgres') return serverUrl;
+  url.pathname = '/fieldsync_demo';
+  return url.toString();
+}
 
 describe('npm run demo', () => {
   const prefix = uniqueStreamPrefix('demo');
   afterAll(() => deleteStreamsWithPrefix(prefix));
 
-  it('starts the sandbox and every service, reports all six ready, and stops them cleanly', async () => {
+  it('starts every service, connects and backfills both vendors, streams live changes, stops cleanly', async () => {
     const { databaseUrl, natsUrl } = getTestServices();
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['-r', '@swc-node/register', 'tools/demo/demo.ts'],
+      ['-r', '@swc-node/register', 'tools/demo/demo.ts', '--live-seconds=8'],
       {
         cwd: resolve(__dirname, '../..'),
-        timeout: 170_000,
+        timeout: 230_000,
         env: {
           PATH: process.env['PATH'] ?? '',
           DATABASE_URL: databaseUrl,
           NATS_URL: natsUrl,
           FIELDSYNC_STREAM_PREFIX: prefix,
           FIELDSYNC_DEMO_FREE_PORTS: '1',
+          // A smaller world than the default 3,000: Jobber's query-cost budget paces its backfill.
+          SANDBOX_SIZE: '500',
         },
       },
     );
@@ -48,5 +70,87 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/^jobber +owner@greenleaf-hvac\.example +con_\w+ +logged in +Olive Owner /m);
     // Three job changes delivered to the demo's receiver, each signature verified.
     expect(stdout.match(/ job\.\w+ +job_\w+ +signature verified$/gm)?.length ?? 0).toBeGreaterThanOrEqual(3);
+
+    // Backfill: one final line per vendor, every stream caught up; without a TTY, progress lines at
+    // most every few seconds rather than one a second.
+    const backfilled = new Map<string, number>();
+    for (const [vendor, streams] of [
+      ['servicetitan', servicetitanReadSide.streams.length],
+      ['jobber', jobberReadSide.streams.length],
+    ] as const) {
+      const done = new RegExp(
+        `^ {2}${vendor} +([\\d,]+) records stored, all ${streams} streams caught up in ([\\d.]+) s \\(`,
+        'm',
+      ).exec(stdout);
+      expect(done).not.toBeNull();
+      backfilled.set(vendor, num(done?.[1]));
+      const progress = stdout.match(new RegExp(`^ {2}${vendor} +[\\d,]+ of ~[\\d,]+ records stored `, 'gm'));
+      expect(progress?.length ?? 0).toBeLessThanOrEqual(Math.ceil(num(done?.[2]) / 5) + 2);
+    }
+    expect(stdout).toMatch(
+      /^ {2}outbox: [\d,]+ change events published to \w+_FSM_EVENTS, every consumer caught up$/m,
+    );
+
+    // Live: every line is an event the extractor wrote to the outbox, and the summary counts them all,
+    // each delivered to the webhook receiver with a verified signature.
+    const live = [...stdout.matchAll(LIVE_LINE)].map((m) => ({
+      vendor: m[1] ?? '',
+      type: m[2] ?? '',
+      entity: m[3] ?? '',
+      id: m[4] ?? '',
+    }));
+    expect(live.length).toBeGreaterThan(0);
+    expect(stdout).not.toContain('INVALID');
+    const summary =
+      /^summary: backfilled servicetitan ([\d,]+) and jobber ([\d,]+) records in [\d.]+ s; live [\d.]+ s: (\d+) change events \(servicetitan (\d+), jobber (\d+)\), (\d+) of them delivered to the webhook receiver, signature verified$/m.exec(
+        stdout,
+      );
+    expect(summary).not.toBeNull();
+    expect([num(summary?.[1]), num(summary?.[2])]).toEqual([
+      backfilled.get('servicetitan'),
+      backfilled.get('jobber'),
+    ]);
+    expect(num(summary?.[3])).toBe(live.length);
+    expect([num(summary?.[4]), num(summary?.[5])]).toEqual([
+      live.filter((l) => l.vendor === 'servicetitan').length,
+      live.filter((l) => l.vendor === 'jobber').length,
+    ]);
+    expect(num(summary?.[6])).toBe(live.length);
+
+    // The store behind the numbers (the demo leaves it until its next run).
+    const db = createDatabase({ url: demoDatabaseUrl(databaseUrl) });
+    try {
+      const cursors = await sql<{ vendor: string; streams: number; caught_up: number }>`
+        select c.vendor, count(*)::int as streams, count(s.last_success_at)::int as caught_up
+        from sync_cursors s join connections c on c.id = s.connection_id
+        where c.tenant_id = 'tn_demo' group by c.vendor order by c.vendor`.execute(db);
+      expect(cursors.rows).toEqual([
+        {
+          vendor: 'jobber',
+          streams: jobberReadSide.streams.length,
+          caught_up: jobberReadSide.streams.length,
+        },
+        {
+          vendor: 'servicetitan',
+          streams: servicetitanReadSide.streams.length,
+          caught_up: servicetitanReadSide.streams.length,
+        },
+      ]);
+      const events = await sql<{ vendor: string; type: string; external_id: string | null }>`
+        select c.vendor, e.type, e.payload::jsonb->'data'->'object'->>'externalId' as external_id
+        from change_events e join connections c on c.id = e.connection_id
+        where c.tenant_id = 'tn_demo' and e.published_at is not null`.execute(db);
+      const outbox = new Set(
+        events.rows.map(
+          (e) => `${e.vendor} ${e.type} ${e.external_id === null ? '' : shortId(e.external_id)}`,
+        ),
+      );
+      for (const line of live) {
+        expect(line.type.startsWith(`${line.entity}.`)).toBe(true);
+        expect(outbox.has(`${line.vendor} ${line.type} ${line.id}`)).toBe(true);
+      }
+    } finally {
+      await db.destroy();
+    }
   });
 });

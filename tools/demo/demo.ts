@@ -12,10 +12,19 @@
  * 2b. Creates a ServiceTitan and a Jobber connection to the sandbox in the session manager and logs
  *    both in through `POST /sessions` (Chromium, TOTP and SMS), and shows who they act as.
  *
- * 2c. Registers a local Standard Webhooks receiver with the webhook dispatcher, publishes three job
+ * 2c. Shows the extractor backfilling both connections (records, rate, ETA per vendor, redrawn about
+ *    once a second on a terminal) until every stream caught up (demo-extractor.ts).
+ *
+ * 2d. Registers a local Standard Webhooks receiver with the webhook dispatcher, publishes three job
  *    changes and shows them delivered and verified.
  *
- * Each later capability makes this do more (a backfill, commands).
+ * 2e. Starts the sandbox's activity clock and streams the change events it causes from FSM_EVENTS, one
+ *    line each, for 15 s (`--live-seconds=<n>`; with `--serve` until Ctrl-C), then a summary line.
+ *
+ * Each run starts the demo tenant afresh (its connections and webhook endpoints from an earlier run
+ * are removed), because the sandbox regenerates its world at every start.
+ *
+ * Each later capability makes this do more (commands).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,7 +33,15 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createDatabase, migrateToLatest } from '@fieldsync/persistence';
 import { freePort, provideNats, providePostgres, type ProvidedService } from '@fieldsync/testing';
-import { connectDemoVendors } from './demo-connections';
+import { connectDemoVendors, type DemoConnection } from './demo-connections';
+import {
+  demoExtractorEnv,
+  resetDemoTenant,
+  showBackfill,
+  streamLiveChanges,
+  type BackfillResult,
+  type LiveResult,
+} from './demo-extractor';
 import { demoWebhooks } from './demo-webhooks';
 import type { WebhookReceiver } from '@fieldsync/testing';
 
@@ -46,10 +63,15 @@ const ROOT = resolve(__dirname, '..', '..');
 const STATE_DIR = join(ROOT, '.fieldsync');
 const LOG_DIR = join(STATE_DIR, 'logs');
 const DEMO_DATABASE = 'fieldsync_demo';
+const DEMO_TENANT = 'tn_demo';
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 const serve = process.argv.includes('--serve');
+/** `--live-seconds=<n>`: how long the live phase streams changes (default 15; the demo's test shortens it). */
+const liveSeconds = Number(
+  /^--live-seconds=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--live-seconds=')) ?? '')?.[1] ?? 15,
+);
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -90,7 +112,9 @@ function start(spec: AppSpec, env: NodeJS.ProcessEnv): Running {
   const log = createWriteStream(join(LOG_DIR, `${spec.name}.log`), { flags: 'w' });
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${spec.name}/src/main.ts`], {
     cwd: ROOT,
-    env: { ...env, PORT: String(spec.port) },
+    // The extractor picks up new connections within a second and polls every stream every 2 s, so the
+    // live phase shows sandbox changes within seconds (demoExtractorEnv explains the values).
+    env: { ...env, ...(spec.name === 'extractor' ? demoExtractorEnv() : {}), PORT: String(spec.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);
@@ -204,6 +228,12 @@ async function main(): Promise<number> {
       say(
         `  migrations: ${report.applied.length === 0 ? 'up to date' : `applied ${report.applied.join(', ')}`}`,
       );
+      const reset = await resetDemoTenant(db, DEMO_TENANT);
+      if (reset.connections + reset.endpoints > 0) {
+        say(
+          `  demo tenant ${DEMO_TENANT} reset: removed ${reset.connections} connections and ${reset.endpoints} webhook endpoints of an earlier run`,
+        );
+      }
     } finally {
       await db.destroy();
     }
@@ -255,10 +285,11 @@ async function main(): Promise<number> {
     if (allReady && sandbox) say(await describePortals(sandbox.spec.port));
     const sessionManager = apps.find((a) => a.spec.name === 'session-manager');
     let connected = true;
+    let connections: DemoConnection[] = [];
     if (allReady && sandbox && sessionManager) {
       say('');
       say('connecting the sandbox vendors (a real Chromium login each, MFA included) ...');
-      const connections = await connectDemoVendors({
+      connections = await connectDemoVendors({
         sessionManagerUrl: `http://127.0.0.1:${sessionManager.spec.port}`,
         sandboxUrl: `http://127.0.0.1:${sandbox.spec.port}`,
         adminToken,
@@ -280,9 +311,35 @@ async function main(): Promise<number> {
       for (const c of connections) if (c.detail) say(`  ${c.vendor}: ${c.detail}`);
       connected = connections.every((c) => c.status === 'logged in');
     }
-    const dispatcher = apps.find((a) => a.spec.name === 'webhook-dispatcher');
+    const extractor = apps.find((a) => a.spec.name === 'extractor');
+    const synced = connections.map((c) => ({ vendor: c.vendor, connectionId: c.connectionId }));
+    const demoDb = createDatabase({ url: databaseUrl, applicationName: 'fieldsync-demo', poolMax: 2 });
+    let backfill: BackfillResult | undefined;
+    let live: LiveResult | undefined;
     let receiver: WebhookReceiver | undefined;
     let delivered = true;
+    try {
+      if (allReady && connected && sandbox && extractor) {
+        say('');
+        say('backfill: the extractor reads everything both vendors hold into the canonical store ...');
+        backfill = await showBackfill({
+          db: demoDb,
+          tenantId: DEMO_TENANT,
+          connections: synced,
+          sandboxUrl: `http://127.0.0.1:${sandbox.spec.port}`,
+          extractorUrl: `http://127.0.0.1:${extractor.spec.port}`,
+          natsUrl: nats.url,
+          prefix,
+          tty: process.stdout.isTTY === true,
+          say,
+        });
+      }
+    } finally {
+      await demoDb.destroy();
+    }
+    const dispatcher = apps.find((a) => a.spec.name === 'webhook-dispatcher');
+    // The receiver prints every delivery; during the live phase the summary counts them instead.
+    let receiverSays = true;
     if (allReady && connected && dispatcher) {
       say('');
       say('webhooks: a local receiver registered as an endpoint of tn_demo; three job changes published ...');
@@ -291,9 +348,11 @@ async function main(): Promise<number> {
           dispatcherPort: dispatcher.spec.port,
           natsUrl: nats.url,
           prefix,
-          tenantId: 'tn_demo',
+          tenantId: DEMO_TENANT,
           adminToken,
-          say,
+          say: (line) => {
+            if (receiverSays) say(line);
+          },
         });
       } catch (error) {
         delivered = false;
@@ -306,13 +365,55 @@ async function main(): Promise<number> {
       });
     }
 
+    const stopServing = new AbortController();
     if (serve && allReady) {
-      say('serving; press Ctrl-C to stop');
-      await new Promise<void>((done) => {
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
-      });
+      process.once('SIGINT', () => stopServing.abort());
+      process.once('SIGTERM', () => stopServing.abort());
     }
+    if (backfill?.ok && sandbox) {
+      say('');
+      say(
+        `live changes: the sandbox's activity clock moves the world; each change event from ${prefix ? `${prefix}_` : ''}FSM_EVENTS as it arrives ...`,
+      );
+      receiverSays = false;
+      try {
+        live = await streamLiveChanges({
+          tenantId: DEMO_TENANT,
+          connections: synced,
+          sandboxUrl: `http://127.0.0.1:${sandbox.spec.port}`,
+          natsUrl: nats.url,
+          prefix,
+          liveMs: liveSeconds * 1000,
+          ...(serve ? { until: stopServing.signal } : {}),
+          ...(receiver ? { receiver } : {}),
+          say,
+        });
+      } catch (error) {
+        say(`  live changes: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      receiverSays = true;
+    }
+    if (backfill && live) {
+      const records = [...backfill.records].map(([vendor, n]) => `${vendor} ${n.toLocaleString('en-US')}`);
+      const perVendor = [...live.byVendor].map(([vendor, n]) => `${vendor} ${n}`).join(', ');
+      say('');
+      say(
+        `summary: backfilled ${records.join(' and ')} records in ${(backfill.ms / 1000).toFixed(1)} s; ` +
+          `live ${(live.ms / 1000).toFixed(1)} s: ${live.events} change events (${perVendor})` +
+          (receiver
+            ? `, ${live.delivered} of them delivered to the webhook receiver, signature verified`
+            : '') +
+          (live.invalid > 0 ? `; ${live.invalid} INVALID events` : ''),
+      );
+    }
+
+    if (serve && allReady && !live) {
+      say('serving; press Ctrl-C to stop');
+      if (!stopServing.signal.aborted) {
+        await new Promise<void>((done) => stopServing.signal.addEventListener('abort', () => done()));
+      }
+    }
+    const extracted = backfill?.ok === true && live?.ok === true;
 
     await receiver?.close();
     say('stopping (SIGTERM) ...');
@@ -324,7 +425,7 @@ async function main(): Promise<number> {
         .map(([name, code]) => `  ${name}: ${code === 0 ? 'stopped cleanly' : `exit ${code}`}`)
         .join('\n'),
     );
-    return allReady && clean && connected && delivered ? 0 : 1;
+    return allReady && clean && connected && delivered && extracted ? 0 : 1;
   } finally {
     if (apps.length > 0) await stopAll(apps);
     await Promise.allSettled(services.map((s) => s.dispose()));

@@ -438,23 +438,30 @@ describe('session-manager against the vendor sandbox (real Chromium)', () => {
       },
       { timeoutMs: 15_000 },
     );
-    const count = (await jsm.streams.info(stream)).state.messages;
-    const consumer = await js.consumers.get(stream);
-    const messages = await consumer.fetch({ max_messages: count, expires: 5_000 });
-    let seen = 0;
-    for await (const m of messages) {
-      const event = m.json<{ type: string }>();
-      types.set(event.type, (types.get(event.type) ?? 0) + 1);
-      const text = m.string();
-      for (const s of secrets) expect(containsSecret(text, s)).toBe(false);
-      seen += 1;
-      if (seen === count) break;
-    }
-    expect(seen).toBe(count);
-    expect(types.get('session.established')).toBeGreaterThanOrEqual(7);
-    expect(types.get('connection.auth_failed')).toBe(2);
-    expect(types.get('connection.mfa_required')).toBeGreaterThanOrEqual(4);
-    expect(types.get('session.expired')).toBeGreaterThanOrEqual(2);
+    // The relay publishes asynchronously: read the whole stream again until every expected event is there.
+    await expectEventually(
+      async () => {
+        types.clear();
+        const count = (await jsm.streams.info(stream)).state.messages;
+        const consumer = await js.consumers.get(stream);
+        const messages = await consumer.fetch({ max_messages: count, expires: 5_000 });
+        let seen = 0;
+        for await (const m of messages) {
+          const event = m.json<{ type: string }>();
+          types.set(event.type, (types.get(event.type) ?? 0) + 1);
+          const text = m.string();
+          for (const s of secrets) expect(containsSecret(text, s)).toBe(false);
+          seen += 1;
+          if (seen === count) break;
+        }
+        expect(seen).toBe(count);
+        expect(types.get('session.established')).toBeGreaterThanOrEqual(7);
+        expect(types.get('connection.auth_failed')).toBe(2);
+        expect(types.get('connection.mfa_required')).toBeGreaterThanOrEqual(4);
+        expect(types.get('session.expired')).toBeGreaterThanOrEqual(2);
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
   });
 
   it('no password, TOTP secret, MFA code, cookie value or token appears in a log line, an event or an unencrypted column', async () => {

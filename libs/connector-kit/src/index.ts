@@ -23,6 +23,7 @@ export {
   type SessionCookie,
   type SessionPolicy,
   type SessionUser,
+  type VendorAccount,
 } from './auth/auth-flow.types';
 export { ENTITLEMENTS, type Entitlement } from './auth/entitlement.constants';
 export {

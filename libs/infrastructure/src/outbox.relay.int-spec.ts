@@ -145,4 +145,45 @@ describe('OutboxRelay', () => {
     expect(after.length - before).toBe(5);
     expect(new Set(after.map((e) => e.id)).size).toBe(after.length);
   });
+
+  it('publishes the stored wire text byte for byte: money keeps its decimals in data.object and data.previous', async () => {
+    const id = 'evt_01JTESTMONEY00000000000001';
+    await db.transaction().execute((trx) =>
+      outbox().appendEvents(trx, 'ten_r', 'con_1', [
+        {
+          id,
+          subject: 'fsm.events.ten_r.jobber.invoice.paid',
+          type: 'invoice.paid',
+          entityType: 'invoice',
+          entityId: 'inv_x',
+          payload: {
+            specversion: '1.0',
+            id,
+            type: 'invoice.paid',
+            connectionid: 'con_1',
+            data: {
+              object: { id: 'inv_x', currency: 'USD', total: 1403, balance: 0, status: 'paid' },
+              previous: { balance: 1403.5, status: 'sent' },
+              changedFields: ['balance', 'status'],
+            },
+          },
+        },
+      ]),
+    );
+    await relay().relayOnce();
+    const stored = await db
+      .selectFrom('change_events')
+      .select('payload')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const message = await (
+      await jetstreamManager(nc)
+    ).streams.getMessage(streamName('events', prefix), {
+      last_by_subj: `${prefix}.fsm.events.ten_r.jobber.invoice.paid`,
+    });
+    const text = new TextDecoder().decode(message?.data);
+    expect(text).toBe(stored.payload);
+    expect(text).toContain('"object":{"id":"inv_x","currency":"USD","total":1403.00,"balance":0.00');
+    expect(text).toContain('"previous":{"balance":1403.50,"status":"sent"}');
+  });
 });

@@ -89,7 +89,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // Publishes go out in order on one connection; their acks are awaited together.
       await Promise.all(
         rows.map((row) =>
-          this.publisher.publish(row.subject, row.payload, {
+          // The stored text is the event's wire form (see ChangeEventRepository.appendEvents): sent as is.
+          this.publisher.publish(row.subject, Buffer.from(row.payload, 'utf8'), {
             msgId: row.id,
             tenantId: row.tenant_id,
             connectionId: row.connection_id,

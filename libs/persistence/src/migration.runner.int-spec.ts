@@ -70,13 +70,28 @@ describe('migrations on a fresh database', () => {
 
   it('goes down one step, reverting only the last migration', async () => {
     const last = ALL[ALL.length - 1];
+    const payloadType = async (): Promise<string | undefined> =>
+      (
+        await sql<{ data_type: string }>`
+          select data_type from information_schema.columns
+          where table_schema = 'public' and table_name = 'change_events' and column_name = 'payload'`.execute(
+          db,
+        )
+      ).rows[0]?.data_type;
+    const hasPosition = async (): Promise<boolean> =>
+      (
+        await sql<{ n: number }>`
+          select count(*)::int as n from information_schema.columns
+          where table_schema = 'public' and table_name = 'change_events' and column_name = 'position'`.execute(
+          db,
+        )
+      ).rows[0]?.n === 1;
+    expect(await hasPosition()).toBe(true);
     await expect(migrateDown(db, { steps: 1 })).resolves.toEqual({ direction: 'down', applied: [last] });
-    const tables = await publicTables(db);
-    // The last migration (webhook delivery) added these two tables; the one before it stays.
-    expect(tables).not.toContain('webhook_endpoint_secrets');
-    expect(tables).not.toContain('webhook_operational_outbox');
-    expect(tables).toContain('webhook_messages');
-    expect(tables).toContain('mfa_messages');
+    // The last migration (change-event position) added the outbox's publishing order; every table stays.
+    expect(await hasPosition()).toBe(false);
+    expect(await payloadType()).toBe('text');
+    expect(await publicTables(db)).toEqual(TABLES);
     await expect(checkDatabase(db)).rejects.toMatchObject({ code: PersistenceErrorCode.SchemaBehind });
   });
 

@@ -36,6 +36,29 @@ describe('ActivityEngine', () => {
     ).toBe(true);
   });
 
+  it('runs at its rate whether the time comes in one window or in many short ones (the real-time ticks)', () => {
+    const count = (windowMs: number): { events: number; elapsed: number } => {
+      const world = generateWorld({ seed: 3, size: 300 });
+      const engine = new ActivityEngine(world.writer, { seed: 3, ratePerMinute: 2 });
+      const start = world.clock.now();
+      let events = 0;
+      for (let t = 0; t < 3_600_000; t += windowMs) events += engine.runFor(windowMs).length;
+      return { events, elapsed: world.clock.now() - start };
+    };
+    const long = count(3_600_000);
+    const ticks = count(250 * 6); // 250 ms ticks at 6x
+    // 2 a minute for an hour: about 120 either way, and the clock moved exactly the hour.
+    for (const run of [long, ticks]) {
+      expect(run.elapsed).toBe(3_600_000);
+      expect(run.events).toBeGreaterThan(100);
+      expect(run.events).toBeLessThan(140);
+    }
+    // A window shorter than the gap to the next event applies none.
+    const world = generateWorld({ seed: 4, size: 300 });
+    const engine = new ActivityEngine(world.writer, { seed: 4, ratePerMinute: 2 });
+    expect(engine.runFor(1)).toEqual([]);
+  });
+
   it('is deterministic given the seed and the calls', () => {
     const run = (activitySeed: number): string => {
       const world = generateWorld({ seed: 8, size: 1_500 });

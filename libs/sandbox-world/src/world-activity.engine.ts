@@ -77,6 +77,8 @@ export class ActivityEngine {
   private readonly mix: ActivityMix;
   private readonly meanGapMs: number;
   private readonly store: WorldStore;
+  /** When runFor's next event is due (world time); undefined until runFor first schedules one. */
+  private nextAt: number | undefined;
 
   constructor(
     private readonly writer: WorldWriter,
@@ -93,8 +95,14 @@ export class ActivityEngine {
   /** One event at the current time, then the clock moves on by a jittered 1/rate. */
   step(): ActivityEvent {
     const event = this.event(this.rng.weighted(this.mix));
-    this.store.clock.advance(Math.max(1, Math.round(this.meanGapMs * (0.5 + this.rng.next()))));
+    this.store.clock.advance(this.gap());
+    this.nextAt = undefined;
     return event;
+  }
+
+  /** The world time to the next event: 1/rate, jittered ±50 %. */
+  private gap(): number {
+    return Math.max(1, Math.round(this.meanGapMs * (0.5 + this.rng.next())));
   }
 
   /** `count` steps. */
@@ -104,11 +112,23 @@ export class ActivityEngine {
     return out;
   }
 
-  /** Steps until `ms` of world time have passed. */
+  /**
+   * The activity of the next `ms` of world time: each event at its due instant (a jittered 1/rate after
+   * the previous one), and the clock ends exactly `ms` later. A window shorter than the time to the next
+   * event applies none; the engine remembers when it is due, so many short windows (the real-time
+   * clock's ticks) add up to the configured rate, as one long one does.
+   */
   runFor(ms: number): ActivityEvent[] {
-    const until = this.store.clock.now() + ms;
+    const clock = this.store.clock;
+    const until = clock.now() + ms;
+    this.nextAt ??= clock.now() + this.gap();
     const out: ActivityEvent[] = [];
-    while (this.store.clock.now() < until) out.push(this.step());
+    while (this.nextAt <= until) {
+      clock.advance(Math.max(0, this.nextAt - clock.now()));
+      out.push(this.event(this.rng.weighted(this.mix)));
+      this.nextAt = Math.max(this.nextAt, clock.now()) + this.gap();
+    }
+    clock.advance(Math.max(0, until - clock.now()));
     return out;
   }
 

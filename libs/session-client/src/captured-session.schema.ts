@@ -35,6 +35,7 @@ export const capturedSessionSchema: z.ZodType<CapturedSession> = z.object({
   cookies: z.array(sessionCookieSchema),
   headers: z.record(z.string(), z.string()),
   user: sessionUserSchema,
+  account: z.object({ id: z.string().min(1), name: z.string() }).optional(),
   establishedAt: isoTime,
   expiresAt: isoTime,
   deviceCookies: z.array(sessionCookieSchema),

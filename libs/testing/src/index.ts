@@ -17,6 +17,7 @@ export {
   type ServiceExit,
   type SpawnedService,
 } from './process/spawn-service.util';
+export { startSessionManager, type RunningSessionManager } from './process/session-manager.fixture';
 export { waitForPort } from './services/wait-for-port.util';
 export {
   startWebhookReceiver,

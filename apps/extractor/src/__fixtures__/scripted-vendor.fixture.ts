@@ -97,6 +97,11 @@ export class ScriptedVendor {
   rejectAllSessions = false;
   /** Reported as ReadPage.total when set (backfill ETA). */
   reportTotal = false;
+  /**
+   * A field renamed in every response while set (the sandbox's drift fault): the stored records do not
+   * change, only what the vendor sends.
+   */
+  renameOnRead: { from: string; to: string } | undefined;
 
   constructor(options: { vendor?: Vendor; pageSize?: number } = {}) {
     this.vendor = options.vendor ?? 'servicetitan';
@@ -239,13 +244,20 @@ export class ScriptedVendor {
 
   private toVendorRecord(stream: StreamName, record: StoredRecord): VendorRecord {
     const entity = stream === 'customers' ? 'customer' : 'job';
-    const parsed = (stream === 'customers' ? customerWireSchema : jobWireSchema).safeParse(record.raw);
+    const rename = this.renameOnRead;
+    const raw =
+      rename && typeof record.raw === 'object' && record.raw !== null && rename.from in record.raw
+        ? Object.fromEntries(
+            Object.entries(record.raw).map(([k, v]) => [k === rename.from ? rename.to : k, v] as const),
+          )
+        : record.raw;
+    const parsed = (stream === 'customers' ? customerWireSchema : jobWireSchema).safeParse(raw);
     if (!parsed.success) {
       return {
         kind: 'drift',
         entity,
         externalId: record.id,
-        raw: record.raw,
+        raw,
         issues: parsed.error.issues.map((issue) => ({
           path: issue.path.map(String).join('.'),
           code: issue.code,

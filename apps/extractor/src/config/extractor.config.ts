@@ -78,6 +78,7 @@ export const extractorConfigSchema = z.object({
   EXTRACTOR_MAX_RETRY_AFTER: atLeast(1_000, '1s').default(300_000),
   EXTRACTOR_FAILURE_BACKOFF: atLeast(100, '100ms').default(5_000),
   EXTRACTOR_RECONCILE_INTERVAL: atLeast(1_000, '1s').default(21_600_000),
+  EXTRACTOR_DRIFT_RETRY: atLeast(1_000, '1s').default(900_000),
   EXTRACTOR_CONNECTIONS_REFRESH: atLeast(1_000, '1s').default(30_000),
   EXTRACTOR_STREAM_INTERVALS: streamIntervals,
 });

@@ -10,7 +10,7 @@ import {
 import type { DB } from '@fieldsync/persistence';
 import { Injectable } from '@nestjs/common';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
-import { entityTable, projectColumns } from './entity-tables.constants';
+import { ENTITY_TABLES, entityTable, projectColumns } from './entity-tables.constants';
 
 /** One vendor record after mapping, ready for the store. */
 export interface MappedRecord {
@@ -29,6 +29,11 @@ export interface StoreScope {
   readonly vendor: Vendor;
   /** Stamped on every row the page touches or sees (reconciliation). */
   readonly generation: number;
+  /**
+   * Per entity, the generation to stamp instead: that of the stream that reconciles the entity, when
+   * another stream yields it too (Jobber's clients carry properties; the properties stream owns them).
+   */
+  readonly generationOf?: ReadonlyMap<EntityType, number>;
   /** Clock for `deletedAt` of tombstones and event times. */
   readonly now: Date;
 }
@@ -140,11 +145,12 @@ export class CanonicalStoreRepository {
         }
         if (event) eventsByRecord.set(record, event);
       }
-      await this.write(trx, table, entity, scope, [...writes.values()]);
+      const stampScope = this.stampScope(scope, entity);
+      await this.write(trx, table, entity, stampScope, [...writes.values()]);
       await this.stamp(
         trx,
         table,
-        scope,
+        stampScope,
         seen.filter((id) => !writes.has(id)),
       );
     }
@@ -243,9 +249,16 @@ export class CanonicalStoreRepository {
       const extra = extraColumns.map((column) => sql`${projected[index]?.[column] ?? null}`);
       return sql`(${sql.join([...envelope, ...extra])})`;
     });
+    // Generations only go up: two streams that yield one entity (Jobber's clients carry their
+    // properties, which the properties stream reconciles) count their passes separately, and a lower
+    // stamp from one must not make a row look unseen to the other's pass in progress.
     const updates = columns
       .filter((column) => !['id', 'tenant_id', 'connection_id', 'external_id'].includes(column))
-      .map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`);
+      .map((column) =>
+        column === 'sync_generation'
+          ? sql`sync_generation = greatest(${sql.table(table)}.sync_generation, excluded.sync_generation)`
+          : sql`${sql.ref(column)} = excluded.${sql.ref(column)}`,
+      );
     await sql`
       insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
       values ${sql.join(rows)}
@@ -255,7 +268,32 @@ export class CanonicalStoreRepository {
         updated_at = now()`.execute(trx);
   }
 
-  /** Unchanged rows a page saw: only their generation moves (what a reconciliation pass needs). */
+  /**
+   * Records a page saw but could not store (quarantined drift): their stored rows, if any, count as
+   * seen by the pass (generation stamp), so a reconciliation pass never tombstones them.
+   */
+  async markSeen(
+    trx: Transaction<DB>,
+    scope: StoreScope,
+    records: readonly { readonly entity: EntityType; readonly externalId: string | null }[],
+  ): Promise<void> {
+    const byEntity = new Map<EntityType, string[]>();
+    for (const { entity, externalId } of records) {
+      if (externalId === null || !ENTITY_TABLES[entity]) continue;
+      byEntity.set(entity, [...(byEntity.get(entity) ?? []), externalId]);
+    }
+    for (const [entity, ids] of byEntity) {
+      await this.stamp(trx, entityTable(entity).table, this.stampScope(scope, entity), ids);
+    }
+  }
+
+  /** The scope whose generation a row of `entity` is stamped with (StoreScope.generationOf). */
+  private stampScope(scope: StoreScope, entity: EntityType): StoreScope {
+    const owner = scope.generationOf?.get(entity);
+    return owner === undefined ? scope : { ...scope, generation: owner };
+  }
+
+  /** Unchanged rows a page saw: only their generation moves, and only up (what a reconciliation pass needs). */
   private async stamp(
     trx: Transaction<DB>,
     table: string,
@@ -266,6 +304,6 @@ export class CanonicalStoreRepository {
     await sql`
       update ${sql.table(table)} set sync_generation = ${scope.generation}
       where connection_id = ${scope.connectionId} and external_id = any(${[...externalIds]}::text[])
-        and sync_generation <> ${scope.generation}`.execute(trx);
+        and sync_generation < ${scope.generation}`.execute(trx);
   }
 }

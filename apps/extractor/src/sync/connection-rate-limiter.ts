@@ -1,4 +1,4 @@
-import { sleep } from './backoff.util';
+import { sleep } from './sleep.util';
 
 /**
  * Spaces one process's vendor calls per connection: at most `requestsPerSecond` (evenly spaced, no

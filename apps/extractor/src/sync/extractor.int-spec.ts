@@ -21,13 +21,13 @@ import {
 import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { FakeSessionSource, ScriptedVendor } from '../__fixtures__/scripted-vendor.fixture';
+import { FakeSessionSource, mapCustomer, ScriptedVendor } from '../__fixtures__/scripted-vendor.fixture';
 import { CanonicalStoreRepository } from '../store/canonical-store.repository';
 import { DriftReportRepository } from '../store/drift-report.repository';
 import { ENTITY_TABLES } from '../store/entity-tables.constants';
 import { ConnectionRateLimiter } from './connection-rate-limiter';
 import { StreamSyncService, type RunResult } from './stream-sync.service';
-import { SyncCursorRepository } from './sync-cursor.repository';
+import { cursorStateSchema, SyncCursorRepository } from './sync-cursor.repository';
 import { SyncMetrics } from './sync.metrics';
 import type { SyncOptions } from './sync-options.types';
 import { SyncScheduler } from './sync.scheduler';
@@ -126,6 +126,7 @@ describe('extractor sync engine', () => {
       maxRetryAfterMs: 5_000,
       failureBackoffBaseMs: 100,
       reconcileIntervalMs: 3_600_000,
+      driftRetryMs: 3_600_000,
       intervalOverrides: new Map(),
       ensureIntervalMs: 60_000,
       ...overrides,
@@ -136,6 +137,7 @@ describe('extractor sync engine', () => {
     vendor: ScriptedVendor,
     sessions: FakeSessionSource,
     overrides: Partial<SyncOptions> = {},
+    observe: { logger?: pino.Logger; registry?: Registry } = {},
   ): Worker {
     const syncOptions = options(overrides);
     const readSides = new Map<Vendor, ConnectorReadSide>([['servicetitan', vendor.readSide]]);
@@ -148,9 +150,9 @@ describe('extractor sync engine', () => {
       readSides,
       sessions,
       limiter: new ConnectionRateLimiter(syncOptions.requestsPerSecond),
-      metrics: new SyncMetrics(new Registry()),
+      metrics: new SyncMetrics(observe.registry ?? new Registry()),
       options: syncOptions,
-      logger,
+      logger: observe.logger ?? logger,
     });
     const scheduler = new SyncScheduler(
       new SyncCursorRepository(db),
@@ -183,7 +185,7 @@ describe('extractor sync engine', () => {
     db
       .selectFrom('change_events')
       .select(['id', 'type', 'entity_id', 'sequence'])
-      .select(sql<EventRow['payload']>`payload`.as('payload'))
+      .select(sql<EventRow['payload']>`payload::jsonb`.as('payload'))
       .where('connection_id', '=', connectionId)
       .orderBy('sequence')
       .execute();
@@ -357,7 +359,7 @@ describe('extractor sync engine', () => {
         `
       create function extractor_spec_fail() returns trigger language plpgsql as $$
       begin
-        if new.payload -> 'data' -> 'object' ->> 'externalId' = 'boom' then raise exception 'scripted store failure'; end if;
+        if new.payload::jsonb -> 'data' -> 'object' ->> 'externalId' = 'boom' then raise exception 'scripted store failure'; end if;
         return new;
       end $$;
       create trigger extractor_spec_fail before insert on change_events for each row execute function extractor_spec_fail();
@@ -504,7 +506,7 @@ describe('extractor sync engine', () => {
     expect((await Promise.all(takeover))[0]?.outcome).toBe('caught_up');
     const held = await db.transaction().execute((trx) =>
       cursors.advance(trx, { connectionId, stream: deadStream }, 'worker-dead', {
-        state: { checkpoint: '999', pass: false, reconciledAt: null },
+        state: cursorStateSchema.parse({ checkpoint: '999' }),
         generation: 0,
         records: 1,
         leaseMs: 1_000,
@@ -543,6 +545,48 @@ describe('extractor sync engine', () => {
       { lease_owner: null, cursor: null, consecutive_failures: 0 },
     ]);
     expect(await events(connectionId)).toEqual([]);
+  });
+
+  it("reports a backfill's progress: records, rate and ETA as gauges and as info log lines", async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    vendor.reportTotal = true;
+    for (let i = 0; i < 10; i += 1) vendor.upsertCustomer({ id: `p${i}` });
+    const lines: Record<string, unknown>[] = [];
+    const captured = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const registry = new Registry();
+    const reported = jest.spyOn(SyncMetrics.prototype, 'passProgress');
+    try {
+      await sync(worker(vendor, new FakeSessionSource(), {}, { logger: captured, registry }), connectionId, [
+        'customers',
+      ]);
+      // The connection's other streams (jobs) may run in the same claim and report their own empty pass.
+      const mine = reported.mock.calls.filter(
+        ([connection, stream]) => connection === connectionId && stream === 'customers',
+      );
+      // After the first page of 2 out of 10: an ETA for the other 8 at the rate so far.
+      expect(mine[0]?.[2]).toMatchObject({ records: 2, etaSeconds: expect.any(Number) as unknown });
+      expect(mine[0]?.[2].etaSeconds).toBeGreaterThan(0);
+      expect(mine.at(-1)?.[2]).toMatchObject({ records: 10, etaSeconds: 0 });
+    } finally {
+      reported.mockRestore();
+    }
+    const gauges = await registry.getMetricsAsJSON();
+    const gauge = (name: string) =>
+      gauges
+        .find((m) => m.name === name)
+        ?.values.find((v) => v.labels['connection_id'] === connectionId && v.labels['stream'] === 'customers')
+        ?.value;
+    expect(gauge('fsm_extractor_backfill_records')).toBe(10);
+    expect(gauge('fsm_extractor_backfill_records_per_second')).toBeGreaterThan(0);
+    expect(gauge('fsm_extractor_backfill_eta_seconds')).toBe(0);
+    const logged = lines.filter((l) => l['connectionId'] === connectionId && l['stream'] === 'customers');
+    expect(logged.filter((l) => l['msg'] === 'pass complete')).toEqual([
+      expect.objectContaining({ level: 30, records: 10, total: 10, etaSeconds: 0, done: true }),
+    ]);
   });
 
   it('quarantines drift once per kind while the other records of the page are stored', async () => {
@@ -663,6 +707,150 @@ describe('extractor sync engine', () => {
       .where('external_id', '=', '50')
       .executeTakeFirstOrThrow();
     expect(again).toEqual({ deleted_at: row.deleted_at, version: 2 });
+  });
+
+  it('reads quarantined records again once the vendor sends them in a shape that fits, without re-announcing the rest', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    const sessions = new FakeSessionSource();
+    for (const id of ['70', '71', '72']) vendor.upsertCustomer({ id });
+    const w = worker(vendor, sessions, { driftRetryMs: 1 });
+    await sync(w, connectionId, ['customers']);
+    const before = (await events(connectionId)).length;
+
+    // The vendor renames a field in its responses; 71 changes and 73 is new meanwhile: both drift.
+    vendor.renameOnRead = { from: 'name', to: 'fullName' };
+    vendor.upsertCustomer({ id: '71', city: 'Oakland' });
+    vendor.upsertCustomer({ id: '73' });
+    vendor.upsertCustomer({ id: '74' });
+    await sync(w, connectionId, ['customers']);
+    const stored = () =>
+      db
+        .selectFrom('customers')
+        .select(['external_id', 'city'])
+        .where('connection_id', '=', connectionId)
+        .orderBy('external_id')
+        .execute();
+    expect(await stored()).toEqual([
+      { external_id: '70', city: 'San Diego' },
+      { external_id: '71', city: 'San Diego' },
+      { external_id: '72', city: 'San Diego' },
+    ]);
+    expect((await cursor(connectionId, 'customers')).cursor).toMatchObject({
+      driftFrom: { checkpoint: '3' },
+    });
+    // Still drifting: the re-read quarantines them again, stores nothing, announces nothing.
+    await sync(w, connectionId, ['customers']);
+    expect(await stored()).toHaveLength(3);
+
+    // The vendor's shape is back; the records themselves did not change again, so only a re-read finds them.
+    vendor.renameOnRead = undefined;
+    await sync(w, connectionId, ['customers']);
+    expect(await stored()).toEqual([
+      { external_id: '70', city: 'San Diego' },
+      { external_id: '71', city: 'Oakland' },
+      { external_id: '72', city: 'San Diego' },
+      { external_id: '73', city: 'San Diego' },
+      { external_id: '74', city: 'San Diego' },
+    ]);
+    const fresh = (await events(connectionId)).slice(before).filter((e) => e.type.startsWith('customer.'));
+    expect(fresh.map((e) => [e.type, e.payload.data.object?.externalId])).toEqual([
+      ['customer.updated', '71'],
+      ['customer.created', '73'],
+      ['customer.created', '74'],
+    ]);
+    expect((await cursor(connectionId, 'customers')).cursor).toMatchObject({ driftFrom: null });
+    // Caught up: the next run neither re-reads from the old checkpoint nor announces anything.
+    const reads = vendor.calls.length;
+    const announced = (await events(connectionId)).length;
+    await sync(w, connectionId, ['customers']);
+    expect(vendor.calls.slice(reads).map((c) => c.checkpoint)).toEqual(['6']);
+    expect((await events(connectionId)).length).toBe(announced);
+  });
+
+  it('a reconciliation pass never tombstones a record it could only quarantine', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    const sessions = new FakeSessionSource();
+    for (const id of ['80', '81', '82']) vendor.upsertJob({ id });
+    const w = worker(vendor, sessions, { maxAttempts: 1, driftRetryMs: 3_600_000 });
+    await sync(w, connectionId, ['jobs']);
+    vendor.renameOnRead = { from: 'summary', to: 'title' };
+    await sql`update sync_cursors set cursor = jsonb_set(cursor, '{reconciledAt}', '"2000-01-01T00:00:00.000Z"')
+      where connection_id = ${connectionId} and entity_type = 'jobs'`.execute(db);
+    const [pass] = await sync(w, connectionId, ['jobs']);
+    expect(pass).toMatchObject({ outcome: 'caught_up' });
+    expect((await cursor(connectionId, 'jobs')).cursor).toMatchObject({ pass: false });
+    const live = await db
+      .selectFrom('jobs')
+      .select('external_id')
+      .where('connection_id', '=', connectionId)
+      .where('deleted_at', 'is', null)
+      .orderBy('external_id')
+      .execute();
+    expect(live.map((r) => r.external_id)).toEqual(['80', '81', '82']);
+    expect((await events(connectionId)).filter((e) => e.type === 'job.deleted')).toEqual([]);
+  });
+
+  it("never lets a second stream's lower generation stamp make a row look unseen to another stream's pass", async () => {
+    // Jobber's clients stream carries properties that the properties stream reconciles: each counts its
+    // passes on its own, so the two generations are unrelated numbers.
+    const connectionId = await newConnection();
+    const store = new CanonicalStoreRepository();
+    const customer = mapCustomer(
+      {
+        id: '90',
+        name: 'Shared',
+        email: null,
+        city: 'San Diego',
+        active: true,
+        modifiedOn: '2026-01-01T00:00:00Z',
+      },
+      connectionId,
+      'servicetitan',
+    );
+    const record = {
+      entity: 'customer' as const,
+      externalId: '90',
+      object: customer,
+      raw: {},
+      deleted: false,
+    };
+    const scope = (generation: number) => ({
+      tenantId: TENANT,
+      connectionId,
+      vendor: 'servicetitan' as const,
+      generation,
+      now: new Date(),
+    });
+    const generation = async () =>
+      (
+        await db
+          .selectFrom('customers')
+          .select('sync_generation')
+          .where('connection_id', '=', connectionId)
+          .executeTakeFirstOrThrow()
+      ).sync_generation;
+    await db.transaction().execute((trx) => store.upsertPage(trx, scope(9), [record])); // the owner's pass 9 sees it
+    await db.transaction().execute((trx) => store.upsertPage(trx, scope(5), [record])); // another stream, unchanged
+    expect(await generation()).toBe('9');
+    const changed = { ...record, object: { ...customer, displayName: 'Shared, renamed' } };
+    await db.transaction().execute((trx) => store.upsertPage(trx, scope(5), [changed])); // another stream, changed
+    expect(await generation()).toBe('9');
+    const tombstones = await db
+      .transaction()
+      .execute((trx) => store.tombstoneUnseen(trx, scope(9), 'customer'));
+    expect(tombstones).toEqual([]);
+    // Stamped in the owner's count (StoreScope.generationOf), a row the other stream saw counts as seen
+    // by the owner's pass in progress, and a later owner pass that does not see it still finds it gone.
+    const owned = { ...scope(40), generationOf: new Map([['customer' as const, 10]]) };
+    await db.transaction().execute((trx) => store.upsertPage(trx, owned, [record]));
+    expect(await generation()).toBe('10');
+    expect(
+      await db.transaction().execute((trx) => store.tombstoneUnseen(trx, scope(10), 'customer')),
+    ).toEqual([]);
+    const gone = await db.transaction().execute((trx) => store.tombstoneUnseen(trx, scope(11), 'customer'));
+    expect(gone.map((e) => e.type)).toEqual(['customer.deleted']);
   });
 
   it('reconciles a stream without delete signals only after a complete pass', async () => {

@@ -42,6 +42,7 @@ export function syncOptionsFromConfig(config: ExtractorConfig): SyncOptions {
     maxRetryAfterMs: config.EXTRACTOR_MAX_RETRY_AFTER,
     failureBackoffBaseMs: config.EXTRACTOR_FAILURE_BACKOFF,
     reconcileIntervalMs: config.EXTRACTOR_RECONCILE_INTERVAL,
+    driftRetryMs: config.EXTRACTOR_DRIFT_RETRY,
     intervalOverrides: config.EXTRACTOR_STREAM_INTERVALS,
     ensureIntervalMs: config.EXTRACTOR_CONNECTIONS_REFRESH,
   };

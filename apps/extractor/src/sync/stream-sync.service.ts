@@ -17,15 +17,16 @@ import {
   type VendorRecord,
 } from '@fieldsync/connector-kit';
 import { OUTBOX_CHANNEL } from '@fieldsync/infrastructure';
+import { backoffDelayMs } from '@fieldsync/platform';
 import { eventSubject } from '@fieldsync/messaging';
 import type { ChangeEventRepository, DB, JsonObject, NewChangeEvent } from '@fieldsync/persistence';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import type { CanonicalStoreRepository, MappedRecord } from '../store/canonical-store.repository';
+import type { CanonicalStoreRepository, MappedRecord, StoreScope } from '../store/canonical-store.repository';
 import type { DriftIssue, DriftKind, DriftReportRepository } from '../store/drift-report.repository';
 import { ENTITY_TABLES } from '../store/entity-tables.constants';
-import { backoffWithJitter, sleep } from './backoff.util';
+import { sleep } from './sleep.util';
 import type { ConnectionRateLimiter } from './connection-rate-limiter';
 import type { SessionSource, SourcedSession } from './session-source.types';
 import type { ClaimedCursor, CursorKey, CursorState, SyncCursorRepository } from './sync-cursor.repository';
@@ -67,7 +68,12 @@ interface PassProgress {
   readonly startedAt: number;
   records: number;
   total: number | null;
+  /** When progress was last logged (info, at most every PROGRESS_LOG_MS). */
+  loggedAt: number;
 }
+
+/** A backfill or reconciliation pass logs its progress at info level at most this often, and at its end. */
+const PROGRESS_LOG_MS = 5_000;
 
 /** The issues of a mapping failure in the drift-report shape. */
 function mappingIssues(error: unknown): DriftIssue[] {
@@ -162,10 +168,11 @@ export class StreamSyncService {
         return { outcome: 'stopped', pages, records };
       }
       const interval = claim.intervalSeconds * 1000;
-      const retryInMs = backoffWithJitter(
+      const retryInMs = backoffDelayMs(
         claim.consecutiveFailures + 1,
         Math.min(options.failureBackoffBaseMs, interval),
         Math.max(interval, Math.min(interval * 10, 3_600_000)),
+        { jitter: 'full' },
       );
       await cursors
         .fail(key, options.workerId, `${error.code}: ${error.message}`, retryInMs)
@@ -195,18 +202,40 @@ export class StreamSyncService {
     }
     let state: CursorState = claim.state;
     let generation = claim.generation;
+    const now = this.now();
     const reconciledAt = state.reconciledAt === null ? null : Date.parse(state.reconciledAt);
+    const driftRetriedAt = state.driftFrom && Date.parse(state.driftRetriedAt ?? state.driftFrom.at);
     if (
       !stream.signalsDeletes &&
       !state.pass &&
-      (reconciledAt === null || this.now().getTime() - reconciledAt >= options.reconcileIntervalMs)
+      (reconciledAt === null || now.getTime() - reconciledAt >= options.reconcileIntervalMs)
     ) {
-      state = { checkpoint: null, pass: true, reconciledAt: state.reconciledAt };
+      // A full pass reads every record again, the quarantined ones included.
+      state = { ...state, checkpoint: null, pass: true, passBlind: false, driftFrom: null };
       generation += 1;
       log.info({ generation }, 'full reconciliation pass starts');
+    } else if (
+      state.driftFrom &&
+      !state.pass &&
+      now.getTime() - (driftRetriedAt ?? 0) >= options.driftRetryMs
+    ) {
+      // The vendor sends a record that drifted only once unless it changes again: read the stretch
+      // since the first drifted page again. Unchanged records hash equal and write nothing.
+      log.info(
+        { driftSince: state.driftFrom.at },
+        'reading again from the checkpoint before the first drifted page',
+      );
+      state = {
+        ...state,
+        checkpoint: state.driftFrom.checkpoint,
+        driftFrom: null,
+        driftRetriedAt: now.toISOString(),
+      };
     }
     const pass: PassProgress | null =
-      state.pass || state.checkpoint === null ? { startedAt: Date.now(), records: 0, total: null } : null;
+      state.pass || state.checkpoint === null
+        ? { startedAt: Date.now(), records: 0, total: null, loggedAt: Date.now() }
+        : null;
     const started = Date.now();
     let session = await this.acquire(claim.connectionId);
     let pages = 0;
@@ -223,16 +252,29 @@ export class StreamSyncService {
       const read = await this.readWithRetry(stream, ctx, state.checkpoint, session, signal);
       session = read.session;
       const page = read.page;
+      const { mapped, drifted } = this.mapPage(readSide, claim, page.records);
       const passCompleted = state.pass && page.caughtUp;
+      // A pass that met a drifted record without an id cannot tell what it did not see: no tombstones.
+      const passBlind = state.pass && (state.passBlind || drifted.some((d) => d.externalId === null));
       const nextState: CursorState = {
         checkpoint: page.checkpoint,
         pass: state.pass && !page.caughtUp,
         reconciledAt: passCompleted ? this.now().toISOString() : state.reconciledAt,
+        driftFrom:
+          drifted.length > 0 && state.driftFrom === null
+            ? { checkpoint: state.checkpoint, at: this.now().toISOString() }
+            : state.driftFrom,
+        driftRetriedAt: state.driftRetriedAt,
+        passBlind: passBlind && !passCompleted,
       };
-      const committed = await this.commitPage(claim, key, stream, readSide, page.records, {
+      if (passCompleted && passBlind) {
+        log.warn('reconciliation pass met drift without record ids: nothing is tombstoned this time');
+      }
+      const committed = await this.commitPage(claim, key, stream, readSide, mapped, drifted, {
         state: nextState,
         generation,
-        passCompleted,
+        records: page.records.length,
+        tombstone: passCompleted && !passBlind,
       });
       state = nextState;
       pages += 1;
@@ -262,7 +304,20 @@ export class StreamSyncService {
       rate,
       etaSeconds,
     });
-    log.debug({ records: pass.records, total: pass.total, rate, etaSeconds }, 'backfill progress');
+    const now = Date.now();
+    if (page.caughtUp || now - pass.loggedAt >= PROGRESS_LOG_MS) {
+      pass.loggedAt = now;
+      log.info(
+        {
+          records: pass.records,
+          total: pass.total,
+          rate: Math.round(rate * 10) / 10,
+          etaSeconds: etaSeconds === null ? null : Math.ceil(etaSeconds),
+          done: page.caughtUp,
+        },
+        page.caughtUp ? 'pass complete' : 'pass progress',
+      );
+    }
   }
 
   private async acquire(connectionId: string): Promise<SourcedSession> {
@@ -347,7 +402,7 @@ export class StreamSyncService {
           limiter.pause(ctx.connectionId, failure.retryAfterMs);
           ctx.logger.debug({ retryAfterMs: failure.retryAfterMs, attempts }, 'rate limited; waiting');
         } else {
-          const delay = backoffWithJitter(attempts, options.retryBaseMs, options.retryMaxMs);
+          const delay = backoffDelayMs(attempts, options.retryBaseMs, options.retryMaxMs, { jitter: 'full' });
           ctx.logger.debug({ status: failure.status, attempts, delay }, 'vendor unavailable; backing off');
           await sleep(delay, signal);
         }
@@ -355,23 +410,44 @@ export class StreamSyncService {
     }
   }
 
-  /** Maps and validates the records (outside the transaction), then stores the page in one transaction. */
-  private async commitPage(
+  /**
+   * For each entity of the page that another stream reconciles (its owner: Jobber's properties stream
+   * for the locations the clients stream also yields), the owner's current generation: rows are
+   * stamped in the owner's count, so the owner's pass in progress sees them as seen and a later pass
+   * of the owner can still find them gone. Generations of different streams are unrelated numbers.
+   */
+  private async ownerGenerations(
+    trx: Transaction<DB>,
     claim: ClaimedCursor,
-    key: CursorKey,
-    stream: StreamReader,
     readSide: ConnectorReadSide,
+    stream: StreamReader,
+    mapped: readonly MappedRecord[],
+    drifted: readonly DriftRecord[],
+  ): Promise<Map<EntityType, number>> {
+    const out = new Map<EntityType, number>();
+    const entities = new Set<EntityType>([...mapped.map((r) => r.entity), ...drifted.map((r) => r.entity)]);
+    for (const entity of entities) {
+      const owner = readSide.streams.find(
+        (s) => !s.signalsDeletes && (s.reconciles ?? s.entities).includes(entity),
+      );
+      if (!owner || owner.stream === stream.stream) continue;
+      const row = await trx
+        .selectFrom('sync_cursors')
+        .select('sync_generation')
+        .where('connection_id', '=', claim.connectionId)
+        .where('entity_type', '=', owner.stream)
+        .executeTakeFirst();
+      out.set(entity, Number(row?.sync_generation ?? 0));
+    }
+    return out;
+  }
+
+  /** Maps and validates a page's records (outside any transaction): stored ones and drift. */
+  private mapPage(
+    readSide: ConnectorReadSide,
+    claim: ClaimedCursor,
     vendorRecords: readonly VendorRecord[],
-    next: { state: CursorState; generation: number; passCompleted: boolean },
-  ): Promise<{
-    created: number;
-    updated: number;
-    deleted: number;
-    unchanged: number;
-    drift: number;
-    events: number;
-  }> {
-    const { db, cursors, store, drift, outbox, options, metrics } = this.deps;
+  ): { mapped: MappedRecord[]; drifted: DriftRecord[] } {
     const mapped: MappedRecord[] = [];
     const drifted: DriftRecord[] = [];
     for (const record of vendorRecords) {
@@ -383,19 +459,33 @@ export class StreamSyncService {
       if ('issues' in result) drifted.push(result);
       else mapped.push(result);
     }
+    return { mapped, drifted };
+  }
+
+  /** Stores one mapped page in one transaction. */
+  private async commitPage(
+    claim: ClaimedCursor,
+    key: CursorKey,
+    stream: StreamReader,
+    readSide: ConnectorReadSide,
+    mapped: readonly MappedRecord[],
+    drifted: readonly DriftRecord[],
+    next: { state: CursorState; generation: number; records: number; tombstone: boolean },
+  ): Promise<{
+    created: number;
+    updated: number;
+    deleted: number;
+    unchanged: number;
+    drift: number;
+    events: number;
+  }> {
+    const { db, cursors, store, drift, outbox, options, metrics } = this.deps;
     const now = this.now();
-    const scope = {
-      tenantId: claim.tenantId,
-      connectionId: claim.connectionId,
-      vendor: claim.vendor,
-      generation: next.generation,
-      now,
-    };
     const outcome = await db.transaction().execute(async (trx) => {
       const held = await cursors.advance(trx, key, options.workerId, {
         state: next.state,
         generation: next.generation,
-        records: vendorRecords.length,
+        records: next.records,
         leaseMs: options.leaseMs,
       });
       if (!held) throw new SyncError(SyncErrorCode.LeaseLost, 'lease lost before the page committed', true);
@@ -404,9 +494,19 @@ export class StreamSyncService {
       await sql`select pg_advisory_xact_lock(hashtextextended(${`fieldsync.extractor:${claim.connectionId}`}, 0))`.execute(
         trx,
       );
+      const scope: StoreScope = {
+        tenantId: claim.tenantId,
+        connectionId: claim.connectionId,
+        vendor: claim.vendor,
+        generation: next.generation,
+        generationOf: await this.ownerGenerations(trx, claim, readSide, stream, mapped, drifted),
+        now,
+      };
       const stored = await store.upsertPage(trx, scope, mapped);
       const events: NewChangeEvent[] = stored.events.map((event) => this.outboxEntry(claim.tenantId, event));
-      if (next.passCompleted) {
+      // A quarantined record is still there at the vendor: a pass must not take it for gone.
+      await store.markSeen(trx, scope, drifted);
+      if (next.tombstone) {
         for (const entity of stream.reconciles ?? stream.entities) {
           if (!ENTITY_TABLES[entity]) continue;
           const tombstones = await store.tombstoneUnseen(trx, scope, entity);

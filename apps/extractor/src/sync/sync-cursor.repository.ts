@@ -16,6 +16,16 @@ export const cursorStateSchema = z.object({
   checkpoint: z.string().nullable(),
   pass: z.boolean().default(false),
   reconciledAt: z.string().nullable().default(null),
+  /**
+   * Records were quarantined as drift: the checkpoint the first such page was read from, and when.
+   * The stream reads again from there (every EXTRACTOR_DRIFT_RETRY) until they fit, because the
+   * vendor sends an unchanged record only once.
+   */
+  driftFrom: z.object({ checkpoint: z.string().nullable(), at: z.string() }).nullable().default(null),
+  /** When the last re-read from `driftFrom` started. */
+  driftRetriedAt: z.string().nullable().default(null),
+  /** The reconciliation pass in progress met drift without an id: it must not tombstone anything. */
+  passBlind: z.boolean().default(false),
 });
 export type CursorState = z.infer<typeof cursorStateSchema>;
 
@@ -195,7 +205,7 @@ export class SyncCursorRepository {
 
 /** A stored cursor; null (never run) is a fresh stream. */
 export function parseCursorState(value: unknown): CursorState {
-  if (value === null || value === undefined) return { checkpoint: null, pass: false, reconciledAt: null };
+  if (value === null || value === undefined) return cursorStateSchema.parse({ checkpoint: null });
   const parsed = cursorStateSchema.safeParse(value);
   if (!parsed.success) {
     throw new TypeError(

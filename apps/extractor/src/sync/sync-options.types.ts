@@ -22,6 +22,11 @@ export interface SyncOptions {
   readonly failureBackoffBaseMs: number;
   /** Full reconciliation period of streams without delete signals. */
   readonly reconcileIntervalMs: number;
+  /**
+   * A stream that quarantined drifted records reads again from the checkpoint before its first drifted
+   * page this often, until they fit (the vendor sends an unchanged record only once).
+   */
+  readonly driftRetryMs: number;
   /** Interval overrides: `<vendor>.<stream>` or `<stream>` → ms. */
   readonly intervalOverrides: ReadonlyMap<string, number>;
   /** How often the cursors of new connections are created. */

@@ -1,17 +1,7 @@
 import type { ConnectorReadSide, StreamReader } from '@fieldsync/connector-kit';
-import { backoffWithJitter } from './backoff.util';
 import { ConnectionRateLimiter } from './connection-rate-limiter';
 import { validateReadSides } from './read-sides.util';
 import { streamIntervalSeconds } from './stream-interval.util';
-
-describe('backoffWithJitter', () => {
-  it('grows exponentially within [base, cap], spread by the random draw', () => {
-    expect(backoffWithJitter(1, 100, 10_000, () => 1)).toBe(100);
-    expect(backoffWithJitter(4, 100, 10_000, () => 1)).toBe(800);
-    expect(backoffWithJitter(4, 100, 10_000, () => 0)).toBe(100);
-    expect(backoffWithJitter(30, 100, 10_000, () => 1)).toBe(10_000);
-  });
-});
 
 describe('ConnectionRateLimiter', () => {
   afterEach(() => jest.useRealTimers());

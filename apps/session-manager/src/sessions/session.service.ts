@@ -1,5 +1,6 @@
 import { AuthFlowError, type AuthFailureReason, type CapturedSession } from '@fieldsync/connector-kit';
 import { DATABASE, type DB } from '@fieldsync/persistence';
+import { backoffDelayMs } from '@fieldsync/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kysely, Transaction } from 'kysely';
 import { ulid } from 'ulid';
@@ -7,7 +8,6 @@ import { SESSION_MANAGER_CONFIG } from '../config/config.constants';
 import type { SessionManagerConfig } from '../config/session-manager.config';
 import { ConnectionsRepository, type ConnectionRow } from '../connections/connections.repository';
 import { maskDestination } from '../mfa/mask-destination.util';
-import { backoffDelayMs } from './backoff.util';
 import { LoginRunner } from './login.runner';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionEventsPublisher } from './session-events.publisher';

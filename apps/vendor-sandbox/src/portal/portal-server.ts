@@ -236,6 +236,7 @@ function homeRoutes(
     return {
       vendor: definition.id,
       user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+      ...(definition.account ? { tenant: definition.account } : {}),
       session: session
         ? {
             createdAt: new Date(session.createdAt).toISOString(),

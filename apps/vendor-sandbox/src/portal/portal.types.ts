@@ -127,6 +127,11 @@ export interface VendorPortal {
    */
   mountData?(scope: FastifyInstance, kit: PortalKit): void;
   groundTruth?: GroundTruth;
+  /**
+   * The vendor account the portal's users work in, reported by `/api/whoami` as `tenant` (ServiceTitan's
+   * tenant id, which every API path carries, is learnt this way after a login).
+   */
+  account?: { id: string; name: string };
 }
 
 /**

@@ -7,6 +7,8 @@ import { ChangeEvent, changeEventSchema, eventSource } from './change-event.sche
 import { diffEntities } from './entity-diff.util';
 import { EntityEventType, STATUS_EVENT_TYPES, StatusEventType } from './event-type.schema';
 import { formatSequence } from './sequence.util';
+import { isSupportedCurrency } from '../money/currency.constants';
+import { stringifyCanonical } from '../money/canonical-json.util';
 
 /** Status value → the specific event type it emits (checked before the generic `<entity>.status_changed`). */
 const STATUS_REACHED_EVENTS: Partial<Record<EntityType, Record<string, StatusEventType>>> = {
@@ -107,4 +109,18 @@ export function buildChangeEvent(input: BuildChangeEventInput): ChangeEvent | un
     sequence: formatSequence(input.sequence),
     data: { object: input.after, previous, changedFields },
   });
+}
+
+/**
+ * The wire text of an event (change or operational): stringifyCanonical, with the money fields of
+ * `data.previous` (which holds only the changed fields, usually without `currency`) written in the
+ * currency of `data.object`. This is the text the outbox stores and the relay publishes unchanged.
+ */
+export function stringifyEventPayload(event: unknown): string {
+  const data = (event as { data?: { object?: { currency?: unknown } } } | null)?.data;
+  const currency = data?.object?.currency;
+  return stringifyCanonical(
+    event,
+    typeof currency === 'string' && isSupportedCurrency(currency) ? { currency } : {},
+  );
 }

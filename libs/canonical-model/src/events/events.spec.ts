@@ -3,7 +3,7 @@ import { expectIssueAt } from '../__fixtures__/expect-issue.fixture';
 import { Invoice } from '../invoice/invoice.schema';
 import { Job } from '../job/job.schema';
 import { ChangeEvent, changeEventSchema } from './change-event.schema';
-import { buildChangeEvent, deriveChangeEventType } from './change-event.util';
+import { buildChangeEvent, deriveChangeEventType, stringifyEventPayload } from './change-event.util';
 import { canonicalDeepEqual, diffEntities } from './entity-diff.util';
 import { ENTITY_EVENT_TYPES } from './event-type.schema';
 import { operationalEventSchema } from './operational-event.schema';
@@ -97,6 +97,23 @@ describe('buildChangeEvent', () => {
     expect(ENTITY_EVENT_TYPES).toEqual(
       expect.arrayContaining(['appointment.status_changed', 'payment.captured', 'line_item.deleted']),
     );
+  });
+
+  it("writes the money of data.previous in the currency of data.object, to the currency's decimals", () => {
+    const before: Invoice = { ...invoice, status: 'open', amountPaid: 0, balance: invoice.total };
+    const paid: Invoice = { ...before, status: 'paid', amountPaid: invoice.total, balance: 0 };
+    const event = mustBuild({ ...common, sequence: 9, before, after: paid });
+    const text = stringifyEventPayload(event);
+    const previous = text.slice(text.indexOf('"previous":{'));
+    expect(previous).toContain(`"amountPaid":0.00`);
+    expect(previous).toContain(`"balance":${invoice.total.toFixed(2)}`);
+    expect(text).toMatch(/"object":\{[^]*"balance":0\.00/);
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(event)));
+    // JSON.stringify, which the outbox used before, writes 0 where the wire form has 0.00.
+    expect(JSON.stringify(event)).toContain('"amountPaid":0,');
+    // An event without money (operational) is plain JSON.
+    const operational = { id: 'evt_1', type: 'session.refreshed', data: { connectionId: 'con_1' } };
+    expect(stringifyEventPayload(operational)).toBe(JSON.stringify(operational));
   });
 
   it('returns undefined when only updatedAt moved', () => {

@@ -5,6 +5,12 @@ import { Money } from './money.util';
 export interface StringifyCanonicalOptions {
   /** Sort object keys (for hashing / request fingerprints). Default false: insertion order, like JSON.stringify. */
   readonly sortKeys?: boolean;
+  /**
+   * The currency of money fields that have no `currency` field of their own in an enclosing object (the
+   * root scope). A change event's `data.previous` holds only the changed fields, so its amounts are
+   * written in the currency of `data.object` (see stringifyEventPayload).
+   */
+  readonly currency?: CurrencyCode;
 }
 
 function writeValue(
@@ -77,7 +83,7 @@ function writeValue(
  * Parsing needs nothing special: `JSON.parse` of the output gives back the canonical object.
  */
 export function stringifyCanonical(value: unknown, options: StringifyCanonicalOptions = {}): string {
-  const text = writeValue(value, undefined, '$', options);
+  const text = writeValue(value, options.currency, '$', options);
   if (text === undefined) throw new TypeError('cannot serialise undefined');
   return text;
 }

@@ -50,6 +50,12 @@ export interface SessionUser {
   readonly entitlements: readonly string[];
 }
 
+/** The vendor account a session works in. */
+export interface VendorAccount {
+  readonly id: string;
+  readonly name: string;
+}
+
 /** What a data call needs, captured at login; stored encrypted, never logged. */
 export interface CapturedSession {
   readonly vendor: Vendor;
@@ -59,6 +65,11 @@ export interface CapturedSession {
   /** Headers every data call sends besides `Cookie` (e.g. `x-csrf-token`, `authorization`). */
   readonly headers: Readonly<Record<string, string>>;
   readonly user: SessionUser;
+  /**
+   * The vendor account (tenant) the session works in, where the vendor's API names it: ServiceTitan's
+   * tenant id, which every API path carries. Read from the portal at login.
+   */
+  readonly account?: VendorAccount;
   /** ISO time the vendor accepted the login. */
   readonly establishedAt: string;
   /** ISO time the vendor ends the session whatever the activity (absolute lifetime). */

@@ -13,6 +13,8 @@ export interface JobberConnectionField {
   /** More arguments, as GraphQL text (`after: $after, filter: $filter`). */
   readonly args?: string;
   readonly nodes: JobberSelection;
+  /** Also select the connection's `totalCount` (1 point). */
+  readonly totalCount?: boolean;
 }
 
 /** An object field: `name { … }`. */
@@ -42,7 +44,8 @@ export function renderSelection(selection: JobberSelection): string {
       if (typeof field === 'string') return field;
       if (isConnection(field)) {
         const args = [`first: ${String(field.first)}`, ...(field.args ? [field.args] : [])].join(', ');
-        return `${field.name}(${args}) { nodes { ${renderSelection(field.nodes)} } ${PAGE_INFO} }`;
+        const count = field.totalCount ? ' totalCount' : '';
+        return `${field.name}(${args}) { nodes { ${renderSelection(field.nodes)} } ${PAGE_INFO}${count} }`;
       }
       const args = field.args ? `(${field.args})` : '';
       return `${field.name}${args} { ${renderSelection(field.fields)} }`;
@@ -57,7 +60,7 @@ export function selectionCost(selection: JobberSelection, first: number): number
     if (typeof field === 'string') total += 1;
     else if (isConnection(field)) {
       const size = field.first === '$first' ? first : field.first;
-      total += 1 + size * (selectionCost(field.nodes, first) + PAGE_INFO_COST);
+      total += 1 + size * (selectionCost(field.nodes, first) + PAGE_INFO_COST) + (field.totalCount ? 1 : 0);
     } else total += 1 + selectionCost(field.fields, first);
   }
   return total;

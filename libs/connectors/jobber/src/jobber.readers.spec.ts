@@ -95,6 +95,32 @@ describe('Jobber stream readers', () => {
     ]);
   });
 
+  it("a pass from the start reports the root connection's totalCount (the backfill's ETA); later pages do not", async () => {
+    const counted = (nodes: unknown[], more: boolean, cursor: string | null, totalCount: number) =>
+      new Response(
+        JSON.stringify({
+          data: { clients: { nodes, pageInfo: { hasNextPage: more, endCursor: cursor }, totalCount } },
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      );
+    script(
+      counted([client(1, '2026-03-02T10:00:00-06:00')], true, 'c1', 57),
+      counted([client(2, '2026-03-02T10:00:05-06:00')], false, 'c2', 57),
+    );
+    const first = await stream('clients').readPage(ctx, null);
+    expect(first.total).toBe(57);
+    const second = await stream('clients').readPage(ctx, first.checkpoint);
+    expect(second.total).toBeUndefined();
+    const query = (
+      JSON.parse((jest.mocked(fetch).mock.calls[0]?.[1] as RequestInit).body as string) as {
+        query: string;
+      }
+    ).query;
+    expect(query).toMatch(
+      /clients\([^)]*\) \{ nodes \{[^]*\} pageInfo \{ hasNextPage endCursor \} totalCount \}/,
+    );
+  });
+
   it('a cursor Jobber refuses is dropped for the updatedAt bound', async () => {
     const refused = new Response(
       JSON.stringify({ errors: [{ message: 'Invalid cursor', extensions: { code: 'INVALID_CURSOR' } }] }),

@@ -308,7 +308,7 @@ function rootQuery(spec: StreamSpec): { text: string; first: number; operation: 
     args.push(`sort: [{ key: UPDATED_AT, direction: ASCENDING }]`);
   }
   const selection: JobberSelection = [
-    { name: spec.root, first: '$first', args: args.join(', '), nodes: spec.nodes },
+    { name: spec.root, first: '$first', args: args.join(', '), nodes: spec.nodes, totalCount: true },
   ];
   const first = fitPageSize(selection, JOBBER_PAGE_COST_BUDGET);
   return {
@@ -371,6 +371,9 @@ class JobberStreamReader implements StreamReader {
     }
     const rest = this.restFetcher(ctx);
     const { nodes, pageInfo } = connection;
+    // The first page of a pass says how many records the pass will read (the backfill's ETA).
+    const total =
+      checkpoint === null && connection.totalCount !== undefined ? { total: connection.totalCount } : {};
     const more = pageInfo.hasNextPage && pageInfo.endCursor !== null;
     const cursor = pageInfo.endCursor ?? from.cursor;
     switch (this.spec.mode.kind) {
@@ -380,6 +383,7 @@ class JobberStreamReader implements StreamReader {
           records,
           checkpoint: more ? serializeJobberCheckpoint({ updatedAfter: null, cursor }) : null,
           caughtUp: !more,
+          ...total,
         };
       }
       case 'sorted': {
@@ -398,10 +402,15 @@ class JobberStreamReader implements StreamReader {
             if (updatedAfter === null || bound > epochOf(updatedAfter)) updatedAfter = isoOf(bound);
           }
         }
-        return { records, checkpoint: serializeJobberCheckpoint({ updatedAfter, cursor }), caughtUp: !more };
+        return {
+          records,
+          checkpoint: serializeJobberCheckpoint({ updatedAfter, cursor }),
+          caughtUp: !more,
+          ...total,
+        };
       }
       case 'filtered':
-        return this.filteredPage(from, nodes, more, cursor, rest);
+        return { ...(await this.filteredPage(from, nodes, more, cursor, rest)), ...total };
     }
   }
 

@@ -50,6 +50,8 @@ export type JobberPageInfo = z.infer<typeof jobberPageInfoSchema>;
 export const jobberConnectionSchema = z.object({
   nodes: z.array(z.unknown()),
   pageInfo: jobberPageInfoSchema,
+  /** Selected on the readers' root connections only (the backfill's ETA). */
+  totalCount: z.number().int().nonnegative().optional(),
 });
 export type JobberConnection = z.infer<typeof jobberConnectionSchema>;
 

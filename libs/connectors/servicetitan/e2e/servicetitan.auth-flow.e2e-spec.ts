@@ -128,6 +128,8 @@ describe('ServiceTitan auth flow (Chromium against the sandbox)', () => {
       vendor: 'servicetitan',
       portalUrl: st.url,
       user: { id: 'st-admin', name: 'Avery Admin', role: 'Admin', entitlements: [...ENTITLEMENTS] },
+      // The tenant every v2 API path carries, as the portal names it.
+      account: { id: '1000042', name: 'Greenleaf Heating & Air' },
       deviceCookies: [],
     });
     expect(session.cookies.map((c) => c.name)).toContain('st_session');

@@ -8,7 +8,6 @@ export { SERVICETITAN_ROLE_ENTITLEMENTS, servicetitanEntitlements } from './serv
 export { DEFAULT_RETRY_AFTER_MS, ServiceTitanClient, retryAfterMs } from './servicetitan.client';
 export { ServiceTitanMapper } from './servicetitan.mapper';
 export {
-  SERVICETITAN_SANDBOX_TENANT_ID,
   createServiceTitanReadSide,
   servicetitanReadSide,
   servicetitanStreams,

@@ -205,6 +205,10 @@ export class ServiceTitanAuthFlow implements AuthFlow {
         'ServiceTitan role not in the entitlement table: the session gets no entitlements',
       );
     }
+    if (!whoami.tenant) {
+      // Every v2 API path carries the tenant id: a session that cannot name it reads nothing.
+      throw nav.fail('login_page_changed', 'the portal no longer says which tenant the user works in');
+    }
     const establishedAt = whoami.session?.createdAt ?? new Date().toISOString();
     return {
       vendor: this.vendor,
@@ -217,6 +221,7 @@ export class ServiceTitanAuthFlow implements AuthFlow {
         role: whoami.user.role,
         entitlements: [...(entitlements ?? [])],
       },
+      account: { id: whoami.tenant.id, name: whoami.tenant.name },
       establishedAt,
       expiresAt: new Date(Date.parse(establishedAt) + this.sessionPolicy.absoluteMs).toISOString(),
       deviceCookies: [],

@@ -17,20 +17,23 @@ export function retryAfterMs(header: string | null, now: Date): number | undefin
 
 /**
  * GETs of ServiceTitan's v2 API (`/{module}/v2/tenant/{tenant}/…`) with the connection's portal
- * session. A failure the extractor's policy handles is thrown as `VendorCallError` (401/403, a
+ * session; the tenant is the one the session works in (`CapturedSession.account`, learnt at login). A failure the extractor's policy handles is thrown as `VendorCallError` (401/403, a
  * redirect or an HTML page → unauthorized; 429 → rate_limited with Retry-After; 5xx and network
  * errors → unavailable); any other non-2xx is a plain Error naming the call and the vendor's problem.
  * Messages carry the path and status only: never a cookie, token or header.
  */
 export class ServiceTitanClient {
-  constructor(readonly tenantId: number) {
-    if (!Number.isSafeInteger(tenantId) || tenantId <= 0) {
-      throw new RangeError(`ServiceTitan tenantId must be a positive integer, got ${String(tenantId)}`);
+  /** `/{module}/v2/tenant/{tenant}/{resource}` for the session's tenant. */
+  path(ctx: Pick<SyncContext, 'session'>, module: string, resource: string): string {
+    const tenant = ctx.session.account?.id;
+    if (tenant === undefined || !/^\d+$/.test(tenant)) {
+      // A session from before the login learnt the tenant: a new login (the extractor's 401 path) fixes it.
+      throw new VendorCallError(
+        { kind: 'unauthorized', status: 401 },
+        'ServiceTitan: the session does not name its tenant; a new login is needed',
+      );
     }
-  }
-
-  path(module: string, resource: string): string {
-    return `/${module}/v2/tenant/${this.tenantId}/${resource}`;
+    return `/${module}/v2/tenant/${tenant}/${resource}`;
   }
 
   async get(
@@ -39,7 +42,7 @@ export class ServiceTitanClient {
     resource: string,
     query: Readonly<Record<string, string>> = {},
   ): Promise<unknown> {
-    const path = this.path(module, resource);
+    const path = this.path(ctx, module, resource);
     const search = new URLSearchParams(query).toString();
     const target = search === '' ? path : `${path}?${search}`;
     const call = `ServiceTitan GET ${path}`;

@@ -30,6 +30,7 @@ const session: CapturedSession = {
   ],
   headers: { 'x-csrf-token': 'csrf-value' },
   user: { id: 'st-admin', name: 'Avery Admin', role: 'Admin', entitlements: [] },
+  account: { id: '777', name: 'Tenant 777' },
   establishedAt: NOW.toISOString(),
   expiresAt: NOW.toISOString(),
   deviceCookies: [],
@@ -44,7 +45,7 @@ const ctx: SyncContext = {
   now: () => NOW,
 };
 
-const readSide = createServiceTitanReadSide({ tenantId: 777 });
+const readSide = createServiceTitanReadSide();
 function stream(name: string): StreamReader {
   const found = readSide.streams.find((s) => s.stream === name);
   if (!found) throw new Error(`no stream ${name}`);
@@ -71,6 +72,46 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe('ServiceTitan export streams', () => {
+  it('calls the tenant the session works in; a session that names none is sent back to log in again', async () => {
+    serve(() => json({ hasMore: false, continueFrom: 'token-1', data: [] }));
+    await stream('customers').readPage(
+      { ...ctx, session: { ...session, account: { id: '31337', name: 'B' } } },
+      null,
+    );
+    expect(calls.map((c) => c.url.pathname)).toEqual([
+      '/crm/v2/tenant/31337/customers', // the row count of a pass from the start
+      '/crm/v2/tenant/31337/export/customers',
+    ]);
+    const { account: _account, ...withoutTenant } = session;
+    await expect(
+      stream('customers').readPage({ ...ctx, session: withoutTenant }, null),
+    ).rejects.toMatchObject({
+      failure: { kind: 'unauthorized' },
+    });
+    expect(calls).toHaveLength(2);
+  });
+
+  it("a pass from the start reports the feed's row count from its list (includeTotal, active or not)", async () => {
+    serve((url) =>
+      url.pathname.includes('/export/')
+        ? json({ hasMore: true, continueFrom: 'token-2', data: rows.payments })
+        : json({ page: 1, pageSize: 1, hasMore: true, totalCount: 4321, data: [] }),
+    );
+    const first = await stream('payments').readPage(ctx, null);
+    expect(first.total).toBe(4321);
+    expect(calls[0]?.url.pathname).toBe('/accounting/v2/tenant/777/payments');
+    expect(Object.fromEntries(calls[0]?.url.searchParams ?? [])).toEqual({
+      page: '1',
+      pageSize: '1',
+      includeTotal: 'true',
+      active: 'Any',
+    });
+    // A page from a checkpoint counts nothing.
+    const next = await stream('payments').readPage(ctx, 'token-2');
+    expect(next.total).toBeUndefined();
+    expect(calls).toHaveLength(3);
+  });
+
   it('reads one export batch with the session, from the checkpoint, and returns continueFrom', async () => {
     serve(() => json({ hasMore: true, continueFrom: 'token-2', data: rows.payments }));
     const page = await stream('payments').readPage(ctx, 'token-1');
@@ -176,6 +217,9 @@ describe('ServiceTitan export streams', () => {
     serve((url) => {
       if (url.pathname.endsWith('/export/appointments')) {
         return json({ hasMore: false, continueFrom: 't', data: rows.appointments });
+      }
+      if (url.pathname === '/jpm/v2/tenant/777/appointments') {
+        return json({ page: 1, pageSize: 1, hasMore: false, totalCount: 2, data: [] });
       }
       expect(url.pathname).toBe('/dispatch/v2/tenant/777/appointment-assignments');
       expect(url.searchParams.get('appointmentIds')).toBe('120000001,120000232');

@@ -124,6 +124,8 @@ interface ExportFeed<S extends z.ZodType> {
   readonly signalsDeletes: boolean;
   /** The entities a complete pass sees in full (StreamReader.reconciles); default: the feed's entity. */
   readonly reconciles?: readonly EntityType[];
+  /** A pass from the start reports the feed's row count (default true; a chained part's alone says little). */
+  readonly reportsTotal?: boolean;
   deleted(row: z.infer<S>): boolean;
   /** Valid rows → records (default: one record per row, the row as raw). */
   records?(
@@ -153,6 +155,9 @@ class ExportStreamReader<S extends z.ZodType> implements StreamReader {
 
   async readPage(ctx: SyncContext, checkpoint: string | null): Promise<ReadPage> {
     const { module, feed } = this.feed;
+    // A pass from the start reports how many rows to expect (the backfill's ETA).
+    const total =
+      checkpoint === null && this.feed.reportsTotal !== false ? await this.countRows(ctx) : undefined;
     const body = await this.client.get(
       ctx,
       module,
@@ -170,7 +175,29 @@ class ExportStreamReader<S extends z.ZodType> implements StreamReader {
     const records = this.feed.records
       ? await this.feed.records(ctx, this.client, rows)
       : rows.map((row) => this.record(row));
-    return { records: [...records, ...drifts], checkpoint: page.continueFrom, caughtUp: !page.hasMore };
+    return {
+      records: [...records, ...drifts],
+      checkpoint: page.continueFrom,
+      caughtUp: !page.hasMore,
+      ...(total === undefined ? {} : { total }),
+    };
+  }
+
+  /**
+   * The feed's row count from its transactional list (`includeTotal`, every row active or not): an
+   * estimate of what a pass from the start reads (exports also hold deleted rows). A rate limit or
+   * outage is the page's failure like any call; an unreadable count only leaves the ETA out.
+   */
+  private async countRows(ctx: SyncContext): Promise<number | undefined> {
+    const { module, feed } = this.feed;
+    const body = await this.client.get(ctx, module, feed, {
+      page: '1',
+      pageSize: '1',
+      includeTotal: 'true',
+      active: 'Any',
+    });
+    const parsed = servicetitanListPageSchema.safeParse(body);
+    return parsed.success ? (parsed.data.totalCount ?? undefined) : undefined;
   }
 
   private record(row: z.infer<S>): VendorRecord {
@@ -312,8 +339,6 @@ async function byIds<S extends z.ZodType>(
 }
 
 export interface ServiceTitanReadSideOptions {
-  /** The ServiceTitan tenant id every API path carries (`/{module}/v2/tenant/{tenant}/…`). */
-  readonly tenantId: number;
   /** The tenant's currency (ServiceTitan amounts carry none). Default USD. */
   readonly currency?: CurrencyCode;
 }
@@ -477,6 +502,7 @@ export function servicetitanStreams(client: ServiceTitanClient): StreamReader[] 
     new ChainedExportReader('pricebook-items', SLOW_MS, [
       reader({
         stream: 'pricebook-items/services',
+        reportsTotal: false,
         module: 'pricebook',
         feed: 'services',
         entity: 'pricebook_item',
@@ -487,6 +513,7 @@ export function servicetitanStreams(client: ServiceTitanClient): StreamReader[] 
       }),
       reader({
         stream: 'pricebook-items/materials',
+        reportsTotal: false,
         module: 'pricebook',
         feed: 'materials',
         entity: 'pricebook_item',
@@ -497,6 +524,7 @@ export function servicetitanStreams(client: ServiceTitanClient): StreamReader[] 
       }),
       reader({
         stream: 'pricebook-items/equipment',
+        reportsTotal: false,
         module: 'pricebook',
         feed: 'equipment',
         entity: 'pricebook_item',
@@ -548,9 +576,12 @@ function pickJob(raw: unknown): unknown {
   return { id: row['id'], customerId: row['customerId'], locationId: row['locationId'] };
 }
 
-/** ServiceTitan's read side for one tenant. */
-export function createServiceTitanReadSide(options: ServiceTitanReadSideOptions): ConnectorReadSide {
-  const client = new ServiceTitanClient(options.tenantId);
+/**
+ * ServiceTitan's read side. The tenant every API path carries is the one the connection's session works
+ * in (learnt from the portal at login), so one read side serves every ServiceTitan connection.
+ */
+export function createServiceTitanReadSide(options: ServiceTitanReadSideOptions = {}): ConnectorReadSide {
+  const client = new ServiceTitanClient();
   return {
     vendor: 'servicetitan',
     streams: servicetitanStreams(client),
@@ -558,13 +589,5 @@ export function createServiceTitanReadSide(options: ServiceTitanReadSideOptions)
   };
 }
 
-/** The one ServiceTitan tenant the vendor sandbox serves (every API path carries it). */
-export const SERVICETITAN_SANDBOX_TENANT_ID = 1_000_042;
-
-/**
- * The read side against the sandbox's tenant. A connection to a real ServiceTitan tenant needs its own
- * tenant id: `createServiceTitanReadSide({ tenantId })`.
- */
-export const servicetitanReadSide: ConnectorReadSide = createServiceTitanReadSide({
-  tenantId: SERVICETITAN_SANDBOX_TENANT_ID,
-});
+/** The read side of every ServiceTitan connection in USD. */
+export const servicetitanReadSide: ConnectorReadSide = createServiceTitanReadSide();

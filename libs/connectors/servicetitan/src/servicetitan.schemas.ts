@@ -13,6 +13,8 @@ export const servicetitanWhoamiSchema = z.object({
     displayName: z.string().min(1),
     role: z.string().min(1),
   }),
+  /** The tenant the user works in: its id is the `{tenant}` of every v2 API path. */
+  tenant: z.object({ id: z.string().regex(/^\d+$/), name: z.string() }).optional(),
   session: z
     .object({
       createdAt: z.iso.datetime({ offset: true }),

@@ -113,7 +113,8 @@ export interface ChangeEvents {
   entity_id: string;
   entity_type: string;
   id: string;
-  payload: Json;
+  payload: string;
+  position: Generated<Int8>;
   published_at: Timestamp | null;
   sequence: Int8;
   subject: string;

@@ -8,6 +8,8 @@ import * as operations from './20261121000600-operations';
 import * as mfaRelay from './20261121000700-mfa-relay';
 import * as sessionManager from './20261121000800-session-manager';
 import * as webhookDelivery from './20261121000900-webhook-delivery';
+import * as changeEventText from './20261121001000-change-event-text';
+import * as changeEventPosition from './20261121001100-change-event-position';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -24,6 +26,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261121000700-mfa-relay', mfaRelay],
   ['20261121000800-session-manager', sessionManager],
   ['20261121000900-webhook-delivery', webhookDelivery],
+  ['20261121001000-change-event-text', changeEventText],
+  ['20261121001100-change-event-position', changeEventPosition],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -44,6 +44,7 @@ describe('ChangeEventRepository', () => {
         { id: 'con_a1', tenant_id: 'ten_a', ...connection },
         { id: 'con_a2', tenant_id: 'ten_a', ...connection, username: 'ops2' },
         { id: 'con_b1', tenant_id: 'ten_b', ...connection },
+        { id: 'con_b2', tenant_id: 'ten_b', ...connection, username: 'ops-b2' },
       ])
       .execute();
     events = new ChangeEventRepository(db);
@@ -64,7 +65,9 @@ describe('ChangeEventRepository', () => {
       .execute((trx) => events.appendEvents(trx, 'ten_a', 'con_a2', [event()]));
     expect(more.map((e) => e.sequence)).toEqual(['3']);
     const rows = await events.listByConnection('ten_a', 'con_a2', '0', 10);
-    expect(rows.map((row) => [row.sequence, (row.payload as { sequence: string }).sequence])).toEqual([
+    expect(
+      rows.map((row) => [row.sequence, (JSON.parse(row.payload) as { sequence: string }).sequence]),
+    ).toEqual([
       ['1', '0000000000000001'],
       ['2', '0000000000000002'],
       ['3', '0000000000000003'],
@@ -95,6 +98,40 @@ describe('ChangeEventRepository', () => {
     const rows = await events.listByConnection('ten_a', 'con_a1', '0', 100);
     expect(rows.map((row) => Number(row.sequence))).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
     expect(new Set(rows.map((row) => row.id))).toEqual(new Set(committed.map((e) => e.id)));
+  });
+
+  it("hands out a connection's events in sequence order even when the later sequence began its transaction first", async () => {
+    // A begins (its created_at is now), B begins, appends and commits, then A appends: A gets the
+    // higher sequence but the earlier transaction time. The relay must still see B first.
+    let releaseA: () => void = () => undefined;
+    const aMayAppend = new Promise<void>((resolve) => (releaseA = resolve));
+    let aStarted: () => void = () => undefined;
+    const aHasBegun = new Promise<void>((resolve) => (aStarted = resolve));
+    const eventA = event('job_order_a');
+    const eventB = event('job_order_b');
+    const a = db.transaction().execute(async (trx) => {
+      await trx.selectNoFrom((eb) => eb.val(1).as('one')).execute(); // the transaction has begun
+      aStarted();
+      await aMayAppend;
+      return events.appendEvents(trx, 'ten_b', 'con_b2', [eventA]);
+    });
+    await aHasBegun;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const b = await db.transaction().execute((trx) => events.appendEvents(trx, 'ten_b', 'con_b2', [eventB]));
+    releaseA();
+    const appendedA = await a;
+    expect(Number(appendedA[0]?.sequence)).toBe(Number(b[0]?.sequence) + 1);
+    const order = await db
+      .transaction()
+      .execute(async (trx) =>
+        (await events.listUnpublished(trx, 10_000))
+          .filter((row) => row.connection_id === 'con_b2')
+          .map((row) => [row.id, row.sequence]),
+      );
+    expect(order).toEqual([
+      [eventB.id, b[0]?.sequence],
+      [eventA.id, appendedA[0]?.sequence],
+    ]);
   });
 
   it("refuses to number another tenant's connection", async () => {

@@ -1,4 +1,4 @@
-import { formatSequence } from '@fieldsync/canonical-model';
+import { formatSequence, stringifyEventPayload } from '@fieldsync/canonical-model';
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, Selectable, Transaction } from 'kysely';
 import type { ChangeEvents, DB, JsonObject } from '../generated/db.types';
@@ -17,7 +17,8 @@ export interface NewChangeEvent {
   readonly entityId: string;
   /**
    * The CloudEvent. Its `sequence` attribute is set here to the allocated sequence, in the canonical
-   * model's zero-padded form (CloudEvents compares sequences as strings).
+   * model's zero-padded form (CloudEvents compares sequences as strings), and it is stored as the text
+   * stringifyEventPayload writes (money to its currency's decimals), which is what gets published.
    */
   readonly payload: JsonObject;
 }
@@ -82,7 +83,8 @@ export class ChangeEventRepository {
         type: event.type,
         entity_type: event.entityType,
         entity_id: event.entityId,
-        payload: JSON.stringify({ ...event.payload, sequence: formatSequence(BigInt(sequence)) }),
+        // The exact wire text, money written to its currency's decimals; the relay publishes it as is.
+        payload: stringifyEventPayload({ ...event.payload, sequence: formatSequence(BigInt(sequence)) }),
       };
     });
     await trx.insertInto('change_events').values(rows).execute();
@@ -90,17 +92,16 @@ export class ChangeEventRepository {
   }
 
   /**
-   * Locks up to `limit` unpublished events, oldest first, skipping rows another relay holds. Call it in
-   * a transaction and mark the published ones before committing.
+   * Locks up to `limit` unpublished events in insertion order (`position`, which within a connection is
+   * sequence order), skipping rows another relay holds. Call it in a transaction and mark the published
+   * ones before committing.
    */
   async listUnpublished(trx: Transaction<DB>, limit: number): Promise<ChangeEventRow[]> {
     return trx
       .selectFrom('change_events')
       .selectAll()
       .where('published_at', 'is', null)
-      .orderBy('created_at')
-      .orderBy('connection_id')
-      .orderBy('sequence')
+      .orderBy('position')
       .limit(limit)
       .forUpdate()
       .skipLocked()

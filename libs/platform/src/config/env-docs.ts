@@ -256,6 +256,13 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['extractor'],
   },
   {
+    name: 'EXTRACTOR_DRIFT_RETRY',
+    default: '15m',
+    meaning:
+      'How often a stream that quarantined drifted records reads again from the checkpoint before the first drifted page, until they fit again.',
+    services: ['extractor'],
+  },
+  {
     name: 'EXTRACTOR_CONNECTIONS_REFRESH',
     default: '30s',
     meaning: 'How often sync cursors are created for new active/pending connections.',

@@ -1,4 +1,5 @@
 import { mountServiceTitanApi, servicetitanGroundTruth } from '../../vendors/servicetitan/servicetitan-api';
+import { SERVICETITAN_TENANT_ID } from '../../vendors/servicetitan/servicetitan-api.constants';
 import type { VendorPortal } from '../portal.types';
 import { DEFAULT_PORTAL_PORTS } from '../vendor-ids.constants';
 import { servicetitanLoginFlow } from './servicetitan-login.flow';
@@ -21,4 +22,5 @@ export const servicetitanPortal: VendorPortal = {
   homePath: '/',
   mountData: (scope, kit) => mountServiceTitanApi(scope, kit),
   groundTruth: servicetitanGroundTruth,
+  account: { id: String(SERVICETITAN_TENANT_ID), name: 'Greenleaf Heating & Air' },
 };

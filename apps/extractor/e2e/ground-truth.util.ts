@@ -1,0 +1,428 @@
+import { isDeepStrictEqual } from 'node:util';
+import {
+  canonicalId,
+  deriveChangeEventType,
+  diffEntities,
+  stringifyCanonical,
+  type EntityType,
+  type Vendor,
+} from '@fieldsync/canonical-model';
+import type { ConnectorReadSide, VendorRecord } from '@fieldsync/connector-kit';
+import type { DB } from '@fieldsync/persistence';
+import type { PortalHandle } from '@fieldsync/testing';
+import { sql, type Kysely } from 'kysely';
+import { entityTable } from '../src/store/entity-tables.constants';
+
+/*
+ * The vendor sandbox's ground truth (`GET /__sandbox/world/export/:entity`: every record the vendor
+ * holds, in the vendor's own wire shape) mapped through the connector's mapper into the canonical
+ * documents the extractor must store, and the change events that must lead from one such state to the
+ * next. The rows are turned into the records the connector's readers would hand the mapper; where a
+ * reader assembles a record from more than one call, the assembly is reproduced here, naming the
+ * reader code it mirrors.
+ */
+
+type Doc = Record<string, unknown>;
+type Row = Record<string, unknown>;
+
+/** One canonical entity of one connection: live documents and vendor-deleted ones, by external id. */
+export interface EntityState {
+  readonly live: Map<string, Doc>;
+  readonly deleted: Map<string, Doc>;
+}
+
+export interface TruthState {
+  readonly vendor: Vendor;
+  readonly connectionId: string;
+  readonly entities: Map<EntityType, EntityState>;
+  /**
+   * Canonical ids the export cannot reproduce (a record whose reader would report it as drift, or that
+   * needs a value the export does not carry): left out of every comparison.
+   */
+  readonly excluded: Set<string>;
+}
+
+/**
+ * Canonical fields the Jobber export cannot give: its rows carry the scalar fields and the `{ id }` of
+ * references only, while these fields come from nested connections the readers select (a visit's
+ * `assignedUsers`, the job's `visits.assignedUsers`, quote and invoice `lineItems`, an invoice's
+ * `jobs`/`properties`). They are removed from both sides before comparing (documents and events).
+ */
+export const UNEXPORTED_FIELDS: Readonly<
+  Partial<Record<Vendor, Partial<Record<EntityType, readonly string[]>>>>
+> = {
+  jobber: {
+    job: ['technicianIds'],
+    appointment: ['technicianIds'],
+    estimate: ['lineItems'],
+    invoice: ['lineItems', 'jobId', 'locationId'],
+  },
+};
+
+/** The canonical entities each vendor's connector stores. */
+export const VENDOR_ENTITIES: Readonly<Record<'servicetitan' | 'jobber', readonly EntityType[]>> = {
+  servicetitan: [
+    'customer',
+    'location',
+    'contact',
+    'technician',
+    'job',
+    'appointment',
+    'estimate',
+    'invoice',
+    'payment',
+    'pricebook_item',
+    'membership',
+    'equipment',
+  ],
+  jobber: [
+    'customer',
+    'location',
+    'lead',
+    'estimate',
+    'job',
+    'appointment',
+    'invoice',
+    'payment',
+    'technician',
+    'pricebook_item',
+  ],
+};
+
+function masked(vendor: Vendor, entity: EntityType, doc: Doc): Doc {
+  const fields = UNEXPORTED_FIELDS[vendor]?.[entity];
+  if (!fields) return doc;
+  const copy = { ...doc };
+  for (const field of fields) delete copy[field];
+  return copy;
+}
+
+async function exportOf(portal: PortalHandle, entity: string): Promise<Row[]> {
+  const body = await portal.control<{ data: Row[] }>('GET', `world/export/${entity}`);
+  return body.data;
+}
+
+type RecordOf = Extract<VendorRecord, { kind: 'record' }>;
+const rec = (entity: EntityType, raw: Row, deleted: boolean): RecordOf => ({
+  kind: 'record',
+  entity,
+  externalId: String(raw['id']),
+  raw,
+  deleted,
+});
+
+/** The records ServiceTitan's readers (libs/connectors/servicetitan/src/servicetitan.readers.ts) build. */
+async function servicetitanRecords(
+  portal: PortalHandle,
+): Promise<{ records: RecordOf[]; drift: RecordOf[] }> {
+  const names = [
+    'customers',
+    'locations',
+    'contacts',
+    'technicians',
+    'jobs',
+    'appointments',
+    'appointment-assignments',
+    'estimates',
+    'invoices',
+    'payments',
+    'services',
+    'materials',
+    'equipment',
+    'memberships',
+    'installed-equipment',
+  ] as const;
+  const rows = new Map(await Promise.all(names.map(async (n) => [n, await exportOf(portal, n)] as const)));
+  const get = (name: (typeof names)[number]): Row[] => rows.get(name) ?? [];
+  const records: RecordOf[] = [];
+  const drift: RecordOf[] = [];
+  const inactive = (row: Row) => row['active'] !== true;
+  // The `deleted(row)` of each export feed in servicetitanStreams().
+  for (const row of get('customers')) records.push(rec('customer', row, row['mergedToId'] !== null));
+  for (const row of get('locations')) records.push(rec('location', row, row['mergedToId'] !== null));
+  for (const row of get('contacts')) records.push(rec('contact', row, inactive(row)));
+  for (const row of get('technicians')) records.push(rec('technician', row, false));
+  for (const row of get('jobs')) records.push(rec('job', row, inactive(row)));
+  // appointmentRecords(): the appointment row without the export's `active`, with its current
+  // assignments as dispatch's list returns them (not deleted, without `active`), in id order.
+  const assignments = new Map<unknown, Row[]>();
+  for (const { active, ...row } of get('appointment-assignments')) {
+    if (active !== true) continue;
+    const list = assignments.get(row['appointmentId']) ?? [];
+    list.push(row);
+    assignments.set(row['appointmentId'], list);
+  }
+  for (const { active, ...row } of get('appointments')) {
+    const own = (assignments.get(row['id']) ?? []).sort((a, b) => Number(a['id']) - Number(b['id']));
+    records.push({
+      kind: 'record',
+      entity: 'appointment',
+      externalId: String(row['id']),
+      raw: { appointment: row, assignments: own },
+      deleted: active !== true,
+    });
+  }
+  // The estimates feed's records(): `{ estimate, job }` with the job's id, customer and location from
+  // jpm's job list (active jobs only); an estimate without such a job fails its record schema (drift).
+  const jobs = new Map(get('jobs').map((job) => [job['id'], job]));
+  for (const row of get('estimates')) {
+    const job = jobs.get(row['jobId']);
+    const raw = {
+      estimate: row,
+      job:
+        job && job['active'] === true
+          ? { id: job['id'], customerId: job['customerId'], locationId: job['locationId'] }
+          : null,
+    };
+    const record: RecordOf = {
+      kind: 'record',
+      entity: 'estimate',
+      externalId: String(row['id']),
+      raw,
+      deleted: inactive(row),
+    };
+    (raw.job === null ? drift : records).push(record);
+  }
+  for (const row of get('invoices')) records.push(rec('invoice', row, inactive(row)));
+  for (const row of get('payments')) records.push(rec('payment', row, inactive(row)));
+  for (const name of ['services', 'materials', 'equipment'] as const) {
+    for (const row of get(name)) records.push(rec('pricebook_item', row, false));
+  }
+  for (const row of get('memberships')) records.push(rec('membership', row, row['status'] === 'Deleted'));
+  for (const row of get('installed-equipment')) records.push(rec('equipment', row, inactive(row)));
+  return { records, drift };
+}
+
+const NO_MORE = { hasNextPage: false, endCursor: null };
+
+/** The records Jobber's readers (libs/connectors/jobber/src/jobber.readers.ts, STREAMS) build. */
+async function jobberRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; drift: RecordOf[] }> {
+  const names = [
+    'clients',
+    'properties',
+    'requests',
+    'quotes',
+    'jobs',
+    'visits',
+    'invoices',
+    'paymentRecords',
+    'users',
+    'productsAndServices',
+  ] as const;
+  const rows = new Map(await Promise.all(names.map(async (n) => [n, await exportOf(portal, n)] as const)));
+  const get = (name: (typeof names)[number]): Row[] => rows.get(name) ?? [];
+  const records: RecordOf[] = [];
+  const drift: RecordOf[] = [];
+  const clients = new Map(get('clients').map((c) => [c['id'], c]));
+  for (const row of get('clients')) records.push(rec('customer', row, false));
+  // PROPERTY selects `client { id createdAt }` (properties have no timestamps of their own).
+  for (const row of get('properties')) {
+    const ref = row['client'] as { id: string } | null;
+    const client = ref === null ? undefined : clients.get(ref.id);
+    const raw = { ...row, client: ref === null ? null : { id: ref.id, createdAt: client?.['createdAt'] } };
+    (ref !== null && client === undefined ? drift : records).push(rec('location', raw, false));
+  }
+  for (const row of get('requests')) records.push(rec('lead', row, false));
+  for (const row of get('quotes')) records.push(rec('estimate', row, false));
+  for (const row of get('jobs')) records.push(rec('job', row, false));
+  // Visits are reached through their job (the jobs stream): only the visits of listed jobs, with
+  // `assignedUsers` (not in the export: see UNEXPORTED_FIELDS) empty.
+  const jobIds = new Set(get('jobs').map((j) => j['id']));
+  for (const row of get('visits')) {
+    if (!jobIds.has((row['job'] as { id: string }).id)) continue;
+    records.push(rec('appointment', { ...row, assignedUsers: { nodes: [], pageInfo: NO_MORE } }, false));
+  }
+  for (const row of get('invoices')) records.push(rec('invoice', row, false));
+  for (const row of get('paymentRecords')) records.push(rec('payment', row, false));
+  for (const row of get('users')) records.push(rec('technician', row, false));
+  for (const row of get('productsAndServices')) records.push(rec('pricebook_item', row, false));
+  return { records, drift };
+}
+
+/** The sandbox's ground truth of one portal, mapped for one connection. */
+export async function groundTruth(
+  portal: PortalHandle,
+  side: ConnectorReadSide,
+  connection: { tenantId: string; connectionId: string },
+): Promise<TruthState> {
+  const vendor = side.vendor;
+  const { records, drift } =
+    vendor === 'servicetitan' ? await servicetitanRecords(portal) : await jobberRecords(portal);
+  const entities = new Map<EntityType, EntityState>(
+    (VENDOR_ENTITIES[vendor as 'servicetitan' | 'jobber'] ?? []).map((e) => [
+      e,
+      { live: new Map(), deleted: new Map() },
+    ]),
+  );
+  const excluded = new Set(drift.map((r) => canonicalId(connection.connectionId, r.entity, r.externalId)));
+  for (const record of records) {
+    let doc: Doc;
+    try {
+      const object = side.mapper.toCanonical(record, connection);
+      doc = masked(vendor, record.entity, JSON.parse(stringifyCanonical(object)) as Doc);
+    } catch {
+      // The extractor quarantines a record its mapper refuses (mapping drift): not stored.
+      excluded.add(canonicalId(connection.connectionId, record.entity, record.externalId));
+      continue;
+    }
+    const state = entities.get(record.entity);
+    if (!state) throw new Error(`${vendor} ground truth: no ${record.entity} entity expected`);
+    (record.deleted ? state.deleted : state.live).set(record.externalId, doc);
+  }
+  return { vendor, connectionId: connection.connectionId, entities, excluded };
+}
+
+/** What the extractor stored for one connection, in the same shape (tombstones as `deleted`). */
+export async function storeState(db: Kysely<DB>, truth: TruthState): Promise<TruthState> {
+  const entities = new Map<EntityType, EntityState>();
+  for (const entity of truth.entities.keys()) {
+    const { table } = entityTable(entity);
+    const rows = await sql<{ external_id: string; document: Doc; deleted_at: Date | null }>`
+      select external_id, document, deleted_at from ${sql.table(table)}
+      where connection_id = ${truth.connectionId}`.execute(db);
+    const state: EntityState = { live: new Map(), deleted: new Map() };
+    for (const row of rows.rows) {
+      const doc = masked(truth.vendor, entity, row.document);
+      (row.deleted_at === null ? state.live : state.deleted).set(row.external_id, doc);
+    }
+    entities.set(entity, state);
+  }
+  return { ...truth, entities };
+}
+
+/**
+ * Every difference between the ground truth and the store (empty when they agree): the same live
+ * records with the same documents, field by field; a vendor-deleted record is never live in the store.
+ */
+export function storeMismatches(truth: TruthState, stored: TruthState, limit = 20): string[] {
+  const out: string[] = [];
+  for (const [entity, want] of truth.entities) {
+    const got = stored.entities.get(entity) ?? {
+      live: new Map<string, Doc>(),
+      deleted: new Map<string, Doc>(),
+    };
+    const skip = (id: string) => truth.excluded.has(canonicalId(truth.connectionId, entity, id));
+    for (const [id, doc] of want.live) {
+      if (skip(id)) continue;
+      const stored = got.live.get(id);
+      if (!stored) out.push(`${truth.vendor} ${entity} ${id}: missing from the store`);
+      else if (!isDeepStrictEqual(stored, doc)) {
+        const fields = Object.keys({ ...doc, ...stored }).filter(
+          (k) => !isDeepStrictEqual(doc[k], stored[k]),
+        );
+        out.push(
+          `${truth.vendor} ${entity} ${id}: ${fields
+            .map((k) => `${k}: stored ${JSON.stringify(stored[k])} ≠ vendor ${JSON.stringify(doc[k])}`)
+            .join('; ')}`,
+        );
+      }
+    }
+    for (const id of got.live.keys()) {
+      if (!want.live.has(id) && !skip(id)) {
+        out.push(
+          `${truth.vendor} ${entity} ${id}: live in the store, ${want.deleted.has(id) ? 'deleted' : 'absent'} at the vendor`,
+        );
+      }
+    }
+  }
+  return out.slice(0, limit);
+}
+
+/** Number of live records in a state. */
+export function liveCount(state: TruthState): number {
+  let total = 0;
+  for (const { live } of state.entities.values()) total += live.size;
+  return total;
+}
+
+/** An entity event reduced to what is compared: type, canonical id, sorted changed fields. */
+export interface EventKey {
+  readonly type: string;
+  readonly subject: string;
+  readonly changedFields: readonly string[];
+}
+
+export const eventKey = (e: EventKey): string =>
+  `${e.type} ${e.subject} [${[...e.changedFields].sort().join(',')}]`;
+
+/**
+ * The events the extractor must emit to go from `before` to `after` (the store's rules, see
+ * CanonicalStoreRepository.upsertPage and tombstoneUnseen): a new live record → created; a live record
+ * that is deleted or gone → deleted; a live record whose document changed → the type
+ * deriveChangeEventType gives, with diffEntities' changed fields (none → no event); a record first seen
+ * deleted, or edited while deleted → nothing.
+ */
+export function expectedEvents(before: TruthState, after: TruthState): EventKey[] {
+  const out: EventKey[] = [];
+  for (const [entity, now] of after.entities) {
+    const then = before.entities.get(entity) ?? {
+      live: new Map<string, Doc>(),
+      deleted: new Map<string, Doc>(),
+    };
+    const id = (externalId: string) => canonicalId(after.connectionId, entity, externalId);
+    const skip = (externalId: string) =>
+      after.excluded.has(id(externalId)) || before.excluded.has(id(externalId));
+    for (const [externalId, doc] of now.live) {
+      if (skip(externalId)) continue;
+      const old = then.live.get(externalId) ?? then.deleted.get(externalId);
+      if (!old) {
+        out.push({ type: `${entity}.created`, subject: id(externalId), changedFields: [] });
+        continue;
+      }
+      const diff = diffEntities(old, doc);
+      if (diff.changedFields.length === 0) continue;
+      out.push({
+        type: deriveChangeEventType(entity, old, doc),
+        subject: id(externalId),
+        changedFields: [...diff.changedFields].sort(),
+      });
+    }
+    for (const externalId of then.live.keys()) {
+      if (!now.live.has(externalId) && !skip(externalId)) {
+        out.push({ type: `${entity}.deleted`, subject: id(externalId), changedFields: [] });
+      }
+    }
+  }
+  return out.sort((a, b) => eventKey(a).localeCompare(eventKey(b)));
+}
+
+/** A change event as read from FSM_EVENTS (the fields the tests look at). */
+export interface StreamEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly connectionid?: string;
+  readonly vendor?: string;
+  readonly data?: {
+    readonly object?: Doc;
+    readonly previous?: Doc | null;
+    readonly changedFields?: readonly string[];
+    readonly entity?: string;
+  };
+}
+
+/**
+ * An entity event as the ground truth can see it: the fields the export cannot give are taken out of
+ * `changedFields`; an update that only touched such fields is invisible to the ground truth (null).
+ */
+export function visibleEventKey(event: StreamEvent): EventKey | null {
+  const entity = event.type.slice(0, event.type.indexOf('.')) as EntityType;
+  const hidden = new Set(UNEXPORTED_FIELDS[event.vendor as Vendor]?.[entity] ?? []);
+  const all = event.data?.changedFields ?? [];
+  const changedFields = all.filter((f) => !hidden.has(f)).sort();
+  if (all.length > 0 && changedFields.length === 0) return null;
+  return { type: event.type, subject: event.subject, changedFields };
+}
+
+/** Items of `a` not matched one-for-one in `b` (multiset difference), sorted. */
+export function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const item of b) left.set(item, (left.get(item) ?? 0) + 1);
+  const out: string[] = [];
+  for (const item of a) {
+    const n = left.get(item) ?? 0;
+    if (n > 0) left.set(item, n - 1);
+    else out.push(item);
+  }
+  return out.sort();
+}

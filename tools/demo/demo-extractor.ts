@@ -1,0 +1,620 @@
+/*
+ * The demo's extractor steps, after both sandbox vendors are connected:
+ *
+ * 1. Backfill: watches the extractor fill the canonical store from the sandbox, about once a second,
+ *    one line per vendor (records stored, rate, ETA, streams caught up) until every stream of both
+ *    connections has caught up. The numbers are the extractor's own: the canonical rows it committed
+ *    (page by page, each in one transaction), `sync_cursors` (when it took each stream up, which ones
+ *    caught up, which are running or failing) and, at the end, its `/metrics`. The readers report no
+ *    totals (the extractor's ETA gauge stays unset mid-pass), so the ETA divides what the vendor holds
+ *    (the sandbox's count of its own records) by the rate. Then it waits until the outbox relay has
+ *    published every change event and every durable consumer of FSM_EVENTS has caught up, so what
+ *    follows is live.
+ * 2. Live changes: starts the sandbox's activity clock and prints each change event from FSM_EVENTS as
+ *    it arrives (an ordered consumer from "now"), one line each, then stops the clock.
+ */
+import {
+  changeEventSchema,
+  operationalEventSchema,
+  type ChangeEvent,
+  type Vendor,
+} from '@fieldsync/canonical-model';
+import type { ConnectorReadSide } from '@fieldsync/connector-kit';
+import { jobberReadSide } from '@fieldsync/connectors/jobber';
+import { servicetitanReadSide } from '@fieldsync/connectors/servicetitan';
+import { connectNats, eventsFilter, streamName, withPrefix } from '@fieldsync/messaging';
+import type { DB } from '@fieldsync/persistence';
+import type { WebhookReceiver } from '@fieldsync/testing';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { sql, type Kysely } from 'kysely';
+
+/** The read sides the extractor syncs for the demo's vendors: their streams and default intervals. */
+const READ_SIDES: ReadonlyMap<Vendor, ConnectorReadSide> = new Map<Vendor, ConnectorReadSide>([
+  ['servicetitan', servicetitanReadSide],
+  ['jobber', jobberReadSide],
+]);
+
+/**
+ * How often the demo's extractor polls each stream (see demoExtractorEnv). Jobber's streams share one
+ * query-cost budget (500 points a second come back), so they poll less often, and those it polls
+ * rarely in production (properties, users, payment records, products: each run reads them whole) keep
+ * their intervals, or they would spend the budget the others need to show changes.
+ */
+const DEMO_STREAM_INTERVALS: Readonly<Record<string, { every: string; upToDefaultMs: number }>> = {
+  servicetitan: { every: '2s', upToDefaultMs: Number.POSITIVE_INFINITY },
+  jobber: { every: '5s', upToDefaultMs: 2 * 60_000 },
+};
+const PROGRESS_EVERY_MS = 1_000;
+const RATE_WINDOW_MS = 15_000;
+/** Without a TTY (CI, the demo's own test) a progress line per vendor at most this often. */
+const PLAIN_PROGRESS_EVERY_MS = 5_000;
+/** The backfill gives up when nothing moved for this long (no record stored, no stream caught up). */
+const STALL_TIMEOUT_MS = 90_000;
+const QUIET_TIMEOUT_MS = 60_000;
+/**
+ * The activity clock during the live phase: a wall second is a simulated minute, with 2 activity events
+ * per simulated minute on each portal, so about 2 world changes a second per vendor. One change often
+ * touches several records (a job, its appointment and invoice, the customer's balance ...).
+ */
+const ACTIVITY = { speed: 60, ratePerMinute: 2 } as const;
+
+export interface DemoVendorConnection {
+  readonly vendor: string;
+  readonly connectionId: string;
+}
+
+type Say = (line: string) => void;
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((done) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        done();
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * The extractor's environment in the demo: new connections are picked up within a second (the default
+ * looks every 30 s), and every ServiceTitan stream is polled every 2 s and Jobber's jobs, clients,
+ * invoices, quotes and requests every 5 s instead of their production intervals (15 s for jobs up to an
+ * hour for the pricebook), so a sandbox change shows up as an event within seconds. Reconciliation passes keep their default (6 h): Jobber deletes surface only there.
+ */
+export function demoExtractorEnv(): Record<string, string> {
+  const intervals = [...READ_SIDES].flatMap(([vendor, side]) => {
+    const demo = DEMO_STREAM_INTERVALS[vendor];
+    if (!demo) return [];
+    return side.streams
+      .filter((s) => s.intervalMs <= demo.upToDefaultMs)
+      .map((s) => `${vendor}.${s.stream}=${demo.every}`);
+  });
+  return { EXTRACTOR_CONNECTIONS_REFRESH: '1s', EXTRACTOR_STREAM_INTERVALS: intervals.join(',') };
+}
+
+/**
+ * Starts the demo tenant afresh: removes its connections (with them, by cascade, their cursors,
+ * canonical rows, outbox and sessions) and its webhook endpoints. The sandbox regenerates its world at
+ * every start, so what an earlier run stored no longer matches it, and an earlier run's endpoint points
+ * at a receiver that is gone. Runs before the services start, so none of them holds any of it.
+ */
+export async function resetDemoTenant(
+  db: Kysely<DB>,
+  tenantId: string,
+): Promise<{ connections: number; endpoints: number }> {
+  return db.transaction().execute(async (trx) => {
+    const endpoints = await sql`delete from webhook_endpoints where tenant_id = ${tenantId}`.execute(trx);
+    const connections = await sql`delete from connections where tenant_id = ${tenantId}`.execute(trx);
+    return {
+      connections: Number(connections.numAffectedRows ?? 0n),
+      endpoints: Number(endpoints.numAffectedRows ?? 0n),
+    };
+  });
+}
+
+/** How many records each vendor portal of the sandbox holds (its own export, deleted ones included). */
+async function vendorTotals(sandboxUrl: string): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  const index = (await (await fetch(`${sandboxUrl}/__sandbox/`)).json()) as {
+    portals: { vendor: string; url: string }[];
+  };
+  for (const portal of index.portals) {
+    if (!READ_SIDES.has(portal.vendor as Vendor)) continue;
+    const world = (await (await fetch(`${portal.url}/__sandbox/world`)).json()) as { entities: string[] };
+    let total = 0;
+    for (const entity of world.entities) {
+      const res = await fetch(`${portal.url}/__sandbox/world/export/${encodeURIComponent(entity)}`);
+      total += ((await res.json()) as { count: number }).count;
+    }
+    totals.set(portal.vendor, total);
+  }
+  return totals;
+}
+
+interface CursorProgress {
+  /** Since the extractor created the connection's first cursor (its own clock, the database's). */
+  readonly elapsedMs: number;
+  /** From the first cursor's creation to the last caught-up run. */
+  readonly caughtUpAfterMs: number | null;
+  readonly streams: number;
+  readonly caughtUp: number;
+  readonly running: number;
+  readonly records: number;
+  readonly failing: number;
+  readonly lastError: string | null;
+}
+
+async function cursorProgress(
+  db: Kysely<DB>,
+  tenantId: string,
+  connectionIds: readonly string[],
+): Promise<Map<string, CursorProgress>> {
+  const result = await sql<{
+    connection_id: string;
+    elapsed_ms: number;
+    caught_up_after_ms: number | null;
+    streams: number;
+    caught_up: number;
+    running: number;
+    records: number;
+    failing: number;
+    last_error: string | null;
+  }>`
+    select connection_id, (extract(epoch from now() - min(created_at)) * 1000)::float8 as elapsed_ms,
+      (extract(epoch from max(last_success_at) - min(created_at)) * 1000)::float8 as caught_up_after_ms,
+      count(*)::int as streams, count(last_success_at)::int as caught_up,
+      count(lease_owner)::int as running, coalesce(sum(records_synced), 0)::float8 as records,
+      count(*) filter (where consecutive_failures > 0)::int as failing,
+      (array_agg(entity_type || ': ' || last_error order by last_error_at desc)
+        filter (where consecutive_failures > 0))[1] as last_error
+    from sync_cursors
+    where tenant_id = ${tenantId} and connection_id = any(${[...connectionIds]}::text[])
+    group by connection_id`.execute(db);
+  return new Map(
+    result.rows.map((r) => [
+      r.connection_id,
+      {
+        elapsedMs: r.elapsed_ms,
+        caughtUpAfterMs: r.caught_up_after_ms,
+        streams: r.streams,
+        caughtUp: r.caught_up,
+        running: r.running,
+        records: r.records,
+        failing: r.failing,
+        lastError: r.last_error,
+      },
+    ]),
+  );
+}
+
+/** Prometheus text → samples (name, labels, value). */
+function parseMetrics(text: string): { name: string; labels: Record<string, string>; value: number }[] {
+  const samples: { name: string; labels: Record<string, string>; value: number }[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match?.[1] || match[3] === undefined) continue;
+    const labels: Record<string, string> = {};
+    for (const label of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) {
+      if (label[1] !== undefined && label[2] !== undefined) labels[label[1]] = label[2];
+    }
+    samples.push({ name: match[1], labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+/** One line of the extractor's /metrics about the backfill just watched. */
+async function metricsLine(
+  extractorUrl: string,
+  connections: readonly DemoVendorConnection[],
+): Promise<string> {
+  try {
+    const res = await fetch(`${extractorUrl}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const samples = parseMetrics(await res.text());
+    const sum = (name: string, match: (labels: Record<string, string>) => boolean): number =>
+      samples.filter((s) => s.name === name && match(s.labels)).reduce((n, s) => n + s.value, 0);
+    const backfilled = connections
+      .map(
+        (c) =>
+          `${c.vendor} ${fmt(sum('fsm_extractor_backfill_records', (l) => l['connection_id'] === c.connectionId))}`,
+      )
+      .join(', ');
+    const vendors = new Set(connections.map((c) => c.vendor));
+    const events = sum('fsm_extractor_events_total', (l) => vendors.has(l['vendor'] ?? ''));
+    const retries = sum('fsm_extractor_vendor_retries_total', (l) => vendors.has(l['vendor'] ?? ''));
+    return `  extractor /metrics (last pass of each stream): records read ${backfilled}; events appended ${fmt(events)}; vendor calls retried ${fmt(retries)}`;
+  } catch (error) {
+    return `  extractor /metrics unavailable: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** Redraws a block of lines in place on a terminal; elsewhere prints it at most every few seconds. */
+class ProgressBlock {
+  private drawn = 0;
+  private lastPrinted = 0;
+
+  constructor(
+    private readonly tty: boolean,
+    private readonly say: Say,
+  ) {}
+
+  private readonly printed = new Set<string>();
+
+  /** `settled` lines no longer change: without a TTY each is printed once, as soon as it appears. */
+  update(lines: readonly { text: string; settled: boolean }[], final = false): void {
+    if (this.tty) {
+      const up = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
+      process.stdout.write(up + lines.map((line) => `\x1b[2K${line.text}\n`).join(''));
+      this.drawn = lines.length;
+      return;
+    }
+    const now = Date.now();
+    const due = final || now - this.lastPrinted >= PLAIN_PROGRESS_EVERY_MS;
+    if (due) this.lastPrinted = now;
+    for (const line of lines) {
+      if (line.settled ? this.printed.has(line.text) : !due) continue;
+      this.printed.add(line.text);
+      this.say(line.text);
+    }
+  }
+}
+
+export interface BackfillOptions {
+  readonly db: Kysely<DB>;
+  readonly tenantId: string;
+  readonly connections: readonly DemoVendorConnection[];
+  /** The sandbox's main port URL (its index lists the portals). */
+  readonly sandboxUrl: string;
+  readonly extractorUrl: string;
+  readonly natsUrl: string;
+  readonly prefix: string;
+  readonly tty: boolean;
+  readonly say: Say;
+}
+
+export interface BackfillResult {
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly records: ReadonlyMap<string, number>;
+  readonly events: number;
+}
+
+/** The canonical-store tables (every one carries `content_hash`), read from the migrated schema. */
+async function canonicalTables(db: Kysely<DB>): Promise<string[]> {
+  const result = await sql<{ table_name: string }>`
+    select table_name from information_schema.columns
+    where column_name = 'content_hash' and table_schema = current_schema() order by table_name`.execute(db);
+  return result.rows.map((r) => r.table_name);
+}
+
+/** Canonical rows stored per connection (tombstones included, as the vendor's own count includes them). */
+async function storedRows(
+  db: Kysely<DB>,
+  tables: readonly string[],
+  tenantId: string,
+  connectionIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (tables.length === 0) return new Map();
+  const union = sql.join(
+    tables.map(
+      (table) =>
+        sql`select connection_id from ${sql.table(table)} where tenant_id = ${tenantId} and connection_id = any(${[...connectionIds]}::text[])`,
+    ),
+    sql` union all `,
+  );
+  const result = await sql<{ connection_id: string; rows: number }>`
+    select connection_id, count(*)::int as rows from (${union}) stored group by connection_id`.execute(db);
+  return new Map(result.rows.map((r) => [r.connection_id, r.rows]));
+}
+
+/**
+ * Shows the backfill of every connection until each of its streams caught up: records stored so far,
+ * the rate over the last seconds, an ETA against what the vendor holds, and the streams caught up.
+ */
+export async function showBackfill(o: BackfillOptions): Promise<BackfillResult> {
+  const ids = o.connections.map((c) => c.connectionId);
+  const [totals, tables] = await Promise.all([
+    vendorTotals(o.sandboxUrl).catch(() => new Map<string, number>()),
+    canonicalTables(o.db),
+  ]);
+  const expected = new Map(
+    o.connections.map((c) => [c.connectionId, READ_SIDES.get(c.vendor as Vendor)?.streams.length ?? 0]),
+  );
+  const finished = new Map<string, { ms: number; rows: number }>();
+  const history: { at: number; rows: ReadonlyMap<string, number> }[] = [];
+  const block = new ProgressBlock(o.tty, o.say);
+  let lastMove = Date.now();
+  let lastSignature = '';
+
+  for (;;) {
+    const [cursors, rows] = await Promise.all([
+      cursorProgress(o.db, o.tenantId, ids),
+      storedRows(o.db, tables, o.tenantId, ids),
+    ]);
+    const now = Date.now();
+    history.push({ at: now, rows });
+    while (history.length > 0 && now - (history[0]?.at ?? now) > RATE_WINDOW_MS) history.shift();
+    for (const id of ids) {
+      const p = cursors.get(id);
+      const caughtUp = p !== undefined && p.streams >= (expected.get(id) ?? 0) && p.caughtUp === p.streams;
+      if (caughtUp && !finished.has(id)) {
+        finished.set(id, { ms: p.caughtUpAfterMs ?? p.elapsedMs, rows: rows.get(id) ?? 0 });
+      }
+    }
+
+    const lines = o.connections.map((c) => {
+      const head = `  ${c.vendor.padEnd(13)}`;
+      const streams = expected.get(c.connectionId) ?? 0;
+      const done = finished.get(c.connectionId);
+      if (done) {
+        return {
+          settled: true,
+          text: `${head}${fmt(done.rows).padStart(7)} records stored, all ${streams} streams caught up in ${seconds(done.ms)} (${fmt(done.rows / Math.max(0.001, done.ms / 1000))} records/s)`,
+        };
+      }
+      const p = cursors.get(c.connectionId);
+      if (!p) return { settled: false, text: `${head}waiting for the extractor to pick the connection up` };
+      const stored = rows.get(c.connectionId) ?? 0;
+      // Over the last 15 s: Jobber's pages arrive every few seconds once its query-cost budget (full at
+      // the start) is spent, so a shorter window swings between 0 and bursts and the average since the
+      // start overestimates. Until there are 5 s of history, the average since the start.
+      const past = history.find((h) => now - h.at <= RATE_WINDOW_MS);
+      const span = past ? now - past.at : 0;
+      const rate =
+        past && span >= 5_000
+          ? Math.max(0, stored - (past.rows.get(c.connectionId) ?? 0)) / (span / 1000)
+          : p.elapsedMs > 0
+            ? stored / (p.elapsedMs / 1000)
+            : 0;
+      const total = totals.get(c.vendor);
+      const left = total === undefined ? undefined : Math.max(0, total - stored);
+      const eta = left === undefined || rate <= 0 ? '-' : `${Math.max(1, Math.ceil(left / rate))} s`;
+      const of = total === undefined ? '' : ` of ~${fmt(total)}`;
+      const failing = p.failing > 0 ? `, ${p.failing} failing (${(p.lastError ?? '').slice(0, 80)})` : '';
+      return {
+        settled: false,
+        text: `${head}${fmt(stored).padStart(7)}${of} records stored  ${fmt(rate).padStart(4)}/s  ETA ${eta.padStart(5)}  streams ${p.caughtUp}/${streams} caught up, ${p.running} running${failing}  (${seconds(p.elapsedMs)})`,
+      };
+    });
+    const allDone = ids.every((id) => finished.has(id));
+    block.update(lines, allDone);
+    if (allDone) break;
+
+    const signature = ids.map((id) => `${rows.get(id) ?? 0}:${cursors.get(id)?.caughtUp ?? 0}`).join(',');
+    if (signature !== lastSignature) {
+      lastSignature = signature;
+      lastMove = now;
+    } else if (now - lastMove > STALL_TIMEOUT_MS) {
+      o.say(
+        `  the backfill made no progress for ${seconds(STALL_TIMEOUT_MS)}; giving up (extractor log: .fieldsync/logs/extractor.log)`,
+      );
+      return { ok: false, ms: 0, records: new Map(), events: 0 };
+    }
+    await sleep(PROGRESS_EVERY_MS);
+  }
+  const ms = Math.max(...[...finished.values()].map((f) => f.ms));
+  const records = new Map(o.connections.map((c) => [c.vendor, finished.get(c.connectionId)?.rows ?? 0]));
+  o.say(await metricsLine(o.extractorUrl, o.connections));
+  const quiet = await waitForQuietOutbox(o, ids);
+  o.say(
+    quiet.ok
+      ? `  outbox: ${fmt(quiet.events)} change events published to ${streamName('events', o.prefix)}, every consumer caught up`
+      : `  outbox: ${quiet.detail}`,
+  );
+  return { ok: quiet.ok, ms, records, events: quiet.events };
+}
+
+/** Waits until the relay has published every event of the connections and every FSM_EVENTS consumer caught up. */
+async function waitForQuietOutbox(
+  o: BackfillOptions,
+  connectionIds: readonly string[],
+): Promise<{ ok: boolean; events: number; detail: string }> {
+  const nc = await connectNats({ servers: o.natsUrl, name: 'fieldsync-demo-backfill', timeoutMs: 5_000 });
+  const deadline = Date.now() + QUIET_TIMEOUT_MS;
+  let detail = '';
+  try {
+    const jsm = await jetstreamManager(nc);
+    const stream = streamName('events', o.prefix);
+    for (;;) {
+      const outbox = await sql<{ events: number; unpublished: number }>`
+        select count(*)::int as events, count(*) filter (where published_at is null)::int as unpublished
+        from change_events where tenant_id = ${o.tenantId} and connection_id = any(${[...connectionIds]}::text[])`.execute(
+        o.db,
+      );
+      const { events = 0, unpublished = 0 } = outbox.rows[0] ?? {};
+      const behind: string[] = [];
+      for await (const consumer of jsm.consumers.list(stream)) {
+        // The services' durable consumers; an ephemeral one (somebody's `nats sub`) is not waited for.
+        if (!consumer.config.durable_name) continue;
+        const pending = consumer.num_pending + consumer.num_ack_pending;
+        if (pending > 0) behind.push(`${consumer.name} ${fmt(pending)} behind`);
+      }
+      if (unpublished === 0 && behind.length === 0) return { ok: true, events, detail: '' };
+      detail = `${fmt(unpublished)} of ${fmt(events)} events unpublished; ${behind.join(', ') || 'consumers caught up'}`;
+      if (Date.now() > deadline)
+        return { ok: false, events, detail: `not quiet after ${seconds(QUIET_TIMEOUT_MS)}: ${detail}` };
+      await sleep(500);
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+export interface LiveOptions {
+  readonly tenantId: string;
+  readonly connections: readonly DemoVendorConnection[];
+  readonly sandboxUrl: string;
+  readonly natsUrl: string;
+  readonly prefix: string;
+  /** How long to stream; ignored once `until` is given. */
+  readonly liveMs: number;
+  /** Streams until this aborts instead (`--serve`: Ctrl-C). */
+  readonly until?: AbortSignal;
+  /** The demo's webhook receiver, when registered: the summary says how many live events it got. */
+  readonly receiver?: WebhookReceiver;
+  readonly say: Say;
+}
+
+export interface LiveResult {
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly events: number;
+  readonly byVendor: ReadonlyMap<string, number>;
+  readonly invalid: number;
+  readonly delivered: number;
+}
+
+/**
+ * A vendor id short enough for one line: GraphQL global ids (Jobber's base64 `gid://Jobber/Visit/123`)
+ * are shown decoded as `Visit/123`; anything else as it is.
+ */
+export function shortId(id: string): string {
+  if (!/^[A-Za-z0-9+/]+=*$/.test(id)) return id;
+  const gid = /^gid:\/\/[^/]+\/([^/]+\/[^/]+)$/.exec(Buffer.from(id, 'base64').toString('utf8'));
+  return gid?.[1] ?? id;
+}
+
+/** The record named in a live line: entity, the vendor's id and a short label where the record has one. */
+function describeRecord(event: ChangeEvent): string {
+  const object = event.data.object;
+  const entity = event.type.slice(0, event.type.indexOf('.'));
+  const externalId = typeof object['externalId'] === 'string' ? shortId(object['externalId']) : '?';
+  const label = ['number', 'title', 'displayName', 'name']
+    .map((key) => object[key])
+    .find((v) => typeof v === 'string');
+  const short =
+    typeof label === 'string' && label !== externalId ? ` ${JSON.stringify(label.slice(0, 20))}` : '';
+  return `${entity} ${externalId}${short}`;
+}
+
+function describeChange(event: ChangeEvent): string {
+  const { changedFields, previous, object } = event.data;
+  if (event.type.endsWith('.created')) return 'new record';
+  if (event.type.endsWith('.deleted')) return 'deleted';
+  return changedFields
+    .map((field) =>
+      field === 'status' && previous
+        ? `status ${String(previous['status'])} -> ${String(object['status'])}`
+        : field,
+    )
+    .join(', ');
+}
+
+async function control(portalUrl: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${portalUrl}/__sandbox/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!res.ok) throw new Error(`sandbox ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/**
+ * Starts the sandbox's activity clock and prints every change event of the demo's connections from
+ * FSM_EVENTS as it arrives, until `liveMs` passed (or `until` aborts); then stops the clock.
+ */
+export async function streamLiveChanges(o: LiveOptions): Promise<LiveResult> {
+  const index = (await (await fetch(`${o.sandboxUrl}/__sandbox/`)).json()) as {
+    portals: { vendor: string; url: string }[];
+  };
+  const portals = index.portals.filter((p) => o.connections.some((c) => c.vendor === p.vendor));
+  const first = portals[0];
+  if (!first) throw new Error('the sandbox serves none of the connected vendors');
+  const connectionIds = new Set(o.connections.map((c) => c.connectionId));
+  const byVendor = new Map<string, number>(o.connections.map((c) => [c.vendor, 0]));
+  const seen = new Set<string>();
+  let invalid = 0;
+
+  const nc = await connectNats({ servers: o.natsUrl, name: 'fieldsync-demo-live', timeoutMs: 5_000 });
+  const started = Date.now();
+  try {
+    // An ordered (ephemeral) consumer from now on: the backfill's events are already behind it.
+    const consumer = await jetstream(nc).consumers.get(streamName('events', o.prefix), {
+      filter_subjects: withPrefix(eventsFilter({ tenantId: o.tenantId }), o.prefix),
+      deliver_policy: DeliverPolicy.New,
+    });
+    const messages = await consumer.consume();
+    const reading = (async () => {
+      for await (const m of messages) {
+        const payload = m.json<{
+          connectionid?: unknown;
+          time?: unknown;
+          vendor?: unknown;
+          type?: unknown;
+        }>();
+        if (typeof payload.connectionid !== 'string' || !connectionIds.has(payload.connectionid)) continue;
+        const parsed = changeEventSchema.safeParse(payload);
+        if (!parsed.success) {
+          // The same subjects carry operational events (a session re-established, drift detected).
+          if (operationalEventSchema.safeParse(payload).success) {
+            o.say(
+              `  ${String(payload.time).slice(11, 19)}  ${String(payload.vendor).padEnd(12)}  ${String(payload.type).padEnd(26)}  (operational event)`,
+            );
+            continue;
+          }
+          invalid += 1;
+          o.say(`  INVALID change event on ${m.subject}: ${parsed.error.issues[0]?.message ?? ''}`);
+          continue;
+        }
+        const event = parsed.data;
+        seen.add(event.id);
+        byVendor.set(event.vendor, (byVendor.get(event.vendor) ?? 0) + 1);
+        const time = event.time.slice(11, 19);
+        o.say(
+          `  ${time}  ${event.vendor.padEnd(12)}  ${event.type.padEnd(26)}  ${describeRecord(event).padEnd(44)}  ${describeChange(event)}`,
+        );
+      }
+    })();
+
+    // The portals render one world: one clock drives the changes every vendor shows.
+    await control(first.url, 'world/run', ACTIVITY);
+    const running = await Promise.all(
+      portals.map(async (p) => ((await control(p.url, 'world')) as { running: unknown }).running !== null),
+    );
+    o.say(
+      `  activity clock running (${ACTIVITY.speed}x, ${ACTIVITY.ratePerMinute} changes per simulated minute) on ${portals
+        .filter((_, i) => running[i])
+        .map((p) => p.vendor)
+        .join(' and ')}; ${o.until ? 'streaming until Ctrl-C' : `streaming for ${seconds(o.liveMs)}`} ...`,
+    );
+    o.say(
+      `  ${'time'.padEnd(8)}  ${'vendor'.padEnd(12)}  ${'type'.padEnd(26)}  ${'record'.padEnd(44)}  changed`,
+    );
+    await sleep(o.until ? 2 ** 31 - 1 : o.liveMs, o.until);
+    await control(first.url, 'world/stop', {});
+    const ms = Date.now() - started;
+    // Changes the extractor is still reading when the clock stops are not waited for; deliveries of the
+    // events shown get a moment to arrive.
+    const deliveredOf = (): number =>
+      (o.receiver?.deliveries() ?? []).filter(
+        (d) =>
+          d.verified &&
+          typeof d.event === 'object' &&
+          d.event !== null &&
+          seen.has((d.event as { id?: string }).id ?? ''),
+      ).length;
+    messages.stop();
+    await reading;
+    await consumer.delete().catch(() => undefined);
+    const graceUntil = Date.now() + 5_000;
+    while (o.receiver && deliveredOf() < seen.size && Date.now() < graceUntil) await sleep(250);
+    return {
+      ok: invalid === 0 && seen.size > 0,
+      ms,
+      events: seen.size,
+      byVendor,
+      invalid,
+      delivered: deliveredOf(),
+    };
+  } finally {
+    await control(first.url, 'world/stop', {}).catch(() => undefined);
+    await nc.close();
+  }
+}
