@@ -31,7 +31,7 @@ import {
 } from '@fieldsync/testing';
 import { sql } from 'kysely';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the extractor's table map and stream list (no library exposes them)
-import { entityTable } from '../../apps/extractor/src/store/entity-tables.constants';
+import { entityTable } from '@fieldsync/persistence';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- as above
 import { connectorReadSides } from '../../apps/extractor/src/sync/read-sides.registry';
 import { check, type BenchResult } from './bench.types';

@@ -43,9 +43,9 @@ import {
   contentHash,
   type MappedRecord,
   type StoreScope,
-} from '../../apps/extractor/src/store/canonical-store.repository';
+} from '@fieldsync/persistence';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- as above
-import { projectColumns } from '../../apps/extractor/src/store/entity-tables.constants';
+import { projectColumns } from '@fieldsync/persistence';
 import { check, type BenchResult } from './bench.types';
 import { jsonBytes } from './fixtures.util';
 import { ratePerSec, summarize } from './stats.util';

@@ -22,7 +22,7 @@ import {
   type RunningSessionManager,
 } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
-import { entityTable } from '../src/store/entity-tables.constants';
+import { entityTable } from '@fieldsync/persistence';
 import { connectorReadSides } from '../src/sync/read-sides.registry';
 import { multisetMinus } from './ground-truth.util';
 import { asSortedLines, normaliseForConnection, readEventLog, type LoggedEvent } from './event-log.util';

@@ -11,7 +11,7 @@ import type { ConnectorReadSide, VendorRecord } from '@fieldsync/connector-kit';
 import type { DB } from '@fieldsync/persistence';
 import type { PortalHandle } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
-import { entityTable } from '../src/store/entity-tables.constants';
+import { entityTable } from '@fieldsync/persistence';
 
 /*
  * The vendor sandbox's ground truth (`GET /__sandbox/world/export/:entity`: every record the vendor

@@ -3,3 +3,4 @@ export { jetStreamTransport } from './jetstream-transport.util';
 export { OUTBOX_CHANNEL } from './outbox.constants';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox.relay';
 export { OutboxRelayModule } from './outbox-relay.module';
+export { toOutboxEntry } from './outbox-entry.util';

@@ -30,3 +30,17 @@ export {
   type TenantRow,
   type TenantStatus,
 } from './repositories/tenant.repository';
+export {
+  CanonicalStoreRepository,
+  contentHash,
+  lockConnectionStore,
+  type MappedRecord,
+  type StoreScope,
+  type StoredPage,
+} from './canonical-store/canonical-store.repository';
+export {
+  ENTITY_TABLES,
+  entityTable,
+  projectColumns,
+  type EntityTableSpec,
+} from './canonical-store/entity-tables.constants';

@@ -15,7 +15,7 @@ import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
 import type { Registry } from 'prom-client';
 import type { ExtractorConfig } from '../config/extractor.config';
-import { CanonicalStoreRepository } from '../store/canonical-store.repository';
+import { CanonicalStoreRepository } from '@fieldsync/persistence';
 import { DriftReportRepository } from '../store/drift-report.repository';
 import { ConnectionRateLimiter } from './connection-rate-limiter';
 import { validateReadSides } from './read-sides.util';

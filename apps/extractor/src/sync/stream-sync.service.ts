@@ -4,7 +4,6 @@ import {
   newEventId,
   operationalEventSchema,
   safeParseEntity,
-  type ChangeEvent,
   type EntityType,
   type OperationalEvent,
 } from '@fieldsync/canonical-model';
@@ -16,16 +15,21 @@ import {
   type SyncContext,
   type VendorRecord,
 } from '@fieldsync/connector-kit';
-import { OUTBOX_CHANNEL } from '@fieldsync/infrastructure';
+import { OUTBOX_CHANNEL, toOutboxEntry } from '@fieldsync/infrastructure';
 import { backoffDelayMs } from '@fieldsync/platform';
 import { eventSubject } from '@fieldsync/messaging';
-import type { ChangeEventRepository, DB, JsonObject, NewChangeEvent } from '@fieldsync/persistence';
+import type { ChangeEventRepository, DB, NewChangeEvent } from '@fieldsync/persistence';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import type { CanonicalStoreRepository, MappedRecord, StoreScope } from '../store/canonical-store.repository';
+import {
+  lockConnectionStore,
+  type CanonicalStoreRepository,
+  type MappedRecord,
+  type StoreScope,
+} from '@fieldsync/persistence';
 import type { DriftIssue, DriftKind, DriftReportRepository } from '../store/drift-report.repository';
-import { ENTITY_TABLES } from '../store/entity-tables.constants';
+import { ENTITY_TABLES } from '@fieldsync/persistence';
 import { sleep } from './sleep.util';
 import type { ConnectionRateLimiter } from './connection-rate-limiter';
 import type { SessionSource, SourcedSession } from './session-source.types';
@@ -491,9 +495,7 @@ export class StreamSyncService {
       if (!held) throw new SyncError(SyncErrorCode.LeaseLost, 'lease lost before the page committed', true);
       // One page writer per connection at a time: before-images and sequences stay consistent when
       // two streams of one connection yield the same entity.
-      await sql`select pg_advisory_xact_lock(hashtextextended(${`fieldsync.extractor:${claim.connectionId}`}, 0))`.execute(
-        trx,
-      );
+      await lockConnectionStore(trx, claim.connectionId);
       const scope: StoreScope = {
         tenantId: claim.tenantId,
         connectionId: claim.connectionId,
@@ -503,14 +505,14 @@ export class StreamSyncService {
         now,
       };
       const stored = await store.upsertPage(trx, scope, mapped);
-      const events: NewChangeEvent[] = stored.events.map((event) => this.outboxEntry(claim.tenantId, event));
+      const events: NewChangeEvent[] = stored.events.map((event) => toOutboxEntry(claim.tenantId, event));
       // A quarantined record is still there at the vendor: a pass must not take it for gone.
       await store.markSeen(trx, scope, drifted);
       if (next.tombstone) {
         for (const entity of stream.reconciles ?? stream.entities) {
           if (!ENTITY_TABLES[entity]) continue;
           const tombstones = await store.tombstoneUnseen(trx, scope, entity);
-          events.push(...tombstones.map((event) => this.outboxEntry(claim.tenantId, event)));
+          events.push(...tombstones.map((event) => toOutboxEntry(claim.tenantId, event)));
         }
       }
       for (const item of drifted) {
@@ -584,20 +586,6 @@ export class StreamSyncService {
       object: parsed.data,
       raw: record.raw,
       deleted: record.deleted,
-    };
-  }
-
-  private outboxEntry(tenantId: string, event: ChangeEvent): NewChangeEvent {
-    const dot = event.type.indexOf('.');
-    const entity = event.type.slice(0, dot);
-    const action = event.type.slice(dot + 1);
-    return {
-      id: event.id,
-      subject: eventSubject({ tenantId, vendor: event.vendor, entity, action }),
-      type: event.type,
-      entityType: entity,
-      entityId: event.subject,
-      payload: event as unknown as JsonObject,
     };
   }
 

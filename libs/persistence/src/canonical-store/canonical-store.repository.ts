@@ -7,7 +7,7 @@ import {
   type EntityType,
   type Vendor,
 } from '@fieldsync/canonical-model';
-import type { DB } from '@fieldsync/persistence';
+import type { DB } from '../generated/db.types';
 import { Injectable } from '@nestjs/common';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { ENTITY_TABLES, entityTable, projectColumns } from './entity-tables.constants';
@@ -52,6 +52,17 @@ interface ExistingRow {
   readonly document: CanonicalEntity;
   readonly content_hash: string;
   readonly deleted_at: Date | null;
+}
+
+/**
+ * One writer of a connection's canonical rows at a time (the extractor's pages and the writer's
+ * commands): before-images and event sequences stay consistent when two of them touch the same record.
+ * A transaction-scoped advisory lock, released at commit or rollback.
+ */
+export async function lockConnectionStore(trx: Transaction<DB>, connectionId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`fieldsync.extractor:${connectionId}`}, 0))`.execute(
+    trx,
+  );
 }
 
 /** SHA-256 of the canonical JSON with sorted keys: equal documents hash equal whatever the key order. */
