@@ -67,3 +67,14 @@ export {
   type VendorCallFailure,
   type VendorRecord,
 } from './sync/sync-reader.types';
+export {
+  VendorWriteError,
+  type Booking,
+  type CommandHandler,
+  type CommandHandlers,
+  type ConnectorWriteSide,
+  type ResolvedRecord,
+  type WriteContext,
+  type WriteOutcome,
+} from './write/write-side.types';
+export { MARKER_PATTERN, findMarker, markerOf, withMarker } from './write/marker.util';
