@@ -81,6 +81,16 @@ export interface NewInvoiceInput {
   readonly member?: boolean;
   /** Days from the invoice date; default 30. */
   readonly dueDays?: number;
+  /**
+   * Sales tax in cents as the caller computed it: ServiceTitan's adjustment-invoice create takes `tax`
+   * as given instead of applying the location's tax zone. Default: the zone's rate on the taxable lines.
+   */
+  readonly taxOverride?: number;
+  /**
+   * The caller's subtotal in cents, net of discounts (ServiceTitan's `subtotal`): refused when the lines
+   * do not come to it, so the stored subtotal is always the lines' sum.
+   */
+  readonly expectedSubTotal?: number;
 }
 
 export interface NewPaymentInput {
@@ -449,13 +459,29 @@ export class WorldWriter {
         taxable: d.taxable,
       });
     }
-    const totals = invoiceTotals(items, taxZone.ratePpm);
-    if (totals.discount > totals.subTotal) {
+    const computed = invoiceTotals(items, taxZone.ratePpm);
+    if (computed.discount > computed.subTotal) {
       throw new WorldRuleError(WorldRuleCode.InvalidValue, 'the discount exceeds the subtotal', {
-        discount: totals.discount,
-        subTotal: totals.subTotal,
+        discount: computed.discount,
+        subTotal: computed.subTotal,
       });
     }
+    const net = computed.subTotal - computed.discount;
+    if (input.expectedSubTotal !== undefined && input.expectedSubTotal !== net) {
+      throw new WorldRuleError(
+        WorldRuleCode.InvalidValue,
+        `the subtotal ${input.expectedSubTotal} differs from the lines' ${net} (cents, net of discounts)`,
+        { field: 'subTotal', subTotal: input.expectedSubTotal, lines: net },
+      );
+    }
+    const tax = input.taxOverride;
+    if (tax !== undefined && (!Number.isInteger(tax) || tax < 0)) {
+      throw new WorldRuleError(WorldRuleCode.InvalidValue, 'the tax is a non-negative number of cents', {
+        field: 'salesTax',
+        salesTax: tax,
+      });
+    }
+    const totals = tax === undefined ? computed : { ...computed, salesTax: tax, total: net + tax };
     const now = this.store.clock.now();
     const invoice = this.store.create('invoice', {
       referenceNumber: `${job.jobNumber}-${this.store.children('invoice', 'jobId', job.id).length + 1}`,

@@ -528,3 +528,16 @@ export const servicetitanInstalledEquipmentSchema = z
   })
   .strict();
 export type ServiceTitanInstalledEquipment = z.infer<typeof servicetitanInstalledEquipmentSchema>;
+
+/*
+ * Settings lists the write side reads ids from (business units, job types, campaigns, payment types,
+ * job hold and cancel reasons, employees). Not strict: only the fields a write needs are read, and these
+ * are never stored, so an extra field is not drift.
+ */
+export const servicetitanNamedLookupSchema = z.object({
+  id,
+  name: z.string(),
+  active: z.boolean().optional(),
+  businessUnitIds: z.array(id).nullish(),
+});
+export type ServiceTitanNamedLookup = z.infer<typeof servicetitanNamedLookupSchema>;

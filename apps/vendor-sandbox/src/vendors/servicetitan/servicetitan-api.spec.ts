@@ -674,6 +674,47 @@ describe('ServiceTitan API: vendor rules on writes', () => {
   });
 });
 
+describe('ServiceTitan API: adjustment invoices', () => {
+  it('keeps the tax as given, and refuses a subtotal the items do not come to', async () => {
+    const server = await startServiceTitan({ seed: 6, size: 600 }, { requestsPerSecond: 0 });
+    const api = client(server, await loginAdmin(server));
+    const store = server.kit.world.world.store;
+    // An invoice in a taxed zone: the zone's rate would give a tax other than the one sent.
+    const original = [...store.all('invoice')].find((i) => i.deletedOn === null && i.taxRatePpm > 0);
+    if (!original) throw new Error('no invoice in a taxed zone');
+    const body = {
+      adjustmentToId: original.id,
+      subtotal: 218,
+      tax: 17.99,
+      summary: 'Adjustment',
+      items: [
+        { description: 'Tune-up', quantity: 1, unitPrice: 189.5 },
+        { description: 'Filter', quantity: 2, unitPrice: 24.25 },
+        { description: 'Discount', quantity: 1, unitPrice: -20 },
+      ],
+    };
+    const before = store.rowVersion;
+    const wrong = await api.send('POST', `/accounting/v2/tenant/${T}/invoices`, { ...body, subtotal: 238 });
+    expect(wrong.statusCode).toBe(400);
+    expect(Object.keys(wrong.json<{ errors: object }>().errors)).toEqual(['subtotal']);
+    expect(store.rowVersion).toBe(before);
+    const created = await api.send('POST', `/accounting/v2/tenant/${T}/invoices`, body);
+    expect(created.statusCode).toBe(200);
+    const id = created.json<number>();
+    expect(store.require('invoice', id)).toMatchObject({
+      jobId: original.jobId,
+      subTotal: 23_800,
+      discount: 2_000,
+      salesTax: 1_799,
+      total: 23_599,
+      balance: 23_599,
+    });
+    const read = (await api.get(`/accounting/v2/tenant/${T}/invoices?ids=${id}`)).json<ListBody>().data[0];
+    expect(read).toMatchObject({ subTotal: '218.00', salesTax: '17.99', total: '235.99' });
+    await server.close();
+  });
+});
+
 describe('ServiceTitan API: 60 requests per second per tenant', () => {
   it('gives the 61st request within a second 429 with Retry-After', async () => {
     let now = Date.UTC(2026, 2, 2);

@@ -9,6 +9,7 @@ import {
 import { groundTruthRows } from './servicetitan-paging.util';
 import { notFound, problem, sendProblem } from './servicetitan-problem.util';
 import { ServiceTitanRateLimiter } from './servicetitan-rate-limiter';
+import { registerLookupRoutes } from './servicetitan-lookup.routes';
 import { registerReadRoutes } from './servicetitan-read.routes';
 import { resourceByKey, SERVICETITAN_RESOURCES } from './servicetitan-resources';
 import { registerWriteRoutes } from './servicetitan-write.routes';
@@ -42,6 +43,7 @@ export function mountServiceTitanApi(
       return undefined;
     });
     registerReadRoutes(api, kit, { exportBatchSize: options.exportBatchSize ?? DEFAULT_EXPORT_BATCH_SIZE });
+    registerLookupRoutes(api, kit);
     registerWriteRoutes(api, kit);
   });
 }

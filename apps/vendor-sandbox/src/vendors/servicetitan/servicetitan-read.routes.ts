@@ -36,9 +36,11 @@ export function registerReadRoutes(
     api.get<TenantRoute>(`${base}/${resource.path}`, async (request, reply) => {
       const q = parseListQuery(request.query, resource.caps);
       if (!q.ok) return sendProblem(reply, q.problem);
-      const extra = resource.filters ? resource.filters(request.query) : ({ ok: true, value: [] } as const);
-      if (!extra.ok) return sendProblem(reply, extra.problem);
       const { store, renderer } = current();
+      const extra = resource.filters
+        ? resource.filters(request.query, store)
+        : ({ ok: true, value: [] } as const);
+      if (!extra.ok) return sendProblem(reply, extra.problem);
       return listPage(store, renderer, resource, q.value, extra.value);
     });
 

@@ -1,4 +1,4 @@
-import type { StoredRecord, WorldEntity } from '@fieldsync/sandbox-world';
+import type { StoredRecord, WorldEntity, WorldStore } from '@fieldsync/sandbox-world';
 import {
   ALL_DATE_FILTERS,
   parseDate,
@@ -34,8 +34,8 @@ export interface ServiceTitanResource {
   /** Whether the wire row has `active` (exports add it where it does not). */
   readonly activeField: boolean;
   render(renderer: ServiceTitanRenderer, record: AnyRecord): WireRow;
-  /** The operation's own filters (`customerId`, `jobStatus`, …). */
-  filters?(query: Query): Parsed<RowFilter[]>;
+  /** The operation's own filters (`customerId`, `jobStatus`, …); `store` for filters on related records. */
+  filters?(query: Query, store: WorldStore): Parsed<RowFilter[]>;
 }
 
 const eq = (query: Query, name: string, field: string, filters: RowFilter[]): Parsed<void> => {
@@ -51,16 +51,16 @@ const eq = (query: Query, name: string, field: string, filters: RowFilter[]): Pa
 /** Builds a filters() from simple equality params; `extra` adds the rest. */
 function filtersOf(
   equalities: readonly (readonly [param: string, field: string])[],
-  extra?: (query: Query, filters: RowFilter[]) => Parsed<void>,
-): (query: Query) => Parsed<RowFilter[]> {
-  return (query) => {
+  extra?: (query: Query, filters: RowFilter[], store: WorldStore) => Parsed<void>,
+): (query: Query, store: WorldStore) => Parsed<RowFilter[]> {
+  return (query, store) => {
     const filters: RowFilter[] = [];
     for (const [param, field] of equalities) {
       const r = eq(query, param, field, filters);
       if (!r.ok) return r;
     }
     if (extra) {
-      const r = extra(query, filters);
+      const r = extra(query, filters, store);
       if (!r.ok) return r;
     }
     return { ok: true, value: filters };
@@ -100,6 +100,14 @@ function idListFilter(query: Query, name: string, field: string, filters: RowFil
   return { ok: true, value: undefined };
 }
 
+/** Appointments with an active assignment of the technician. */
+function assignedTo(store: WorldStore, technicianId: number): RowFilter {
+  return (r) =>
+    store
+      .children('assignment', 'appointmentId', r.id)
+      .some((a) => a.deletedOn === null && a.technicianId === technicianId);
+}
+
 const FULL_LIST: ListCapabilities = { sort: 'sort', active: true, dateFilters: ALL_DATE_FILTERS };
 const role = (r: AnyRecord): string => (r as StoredRecord<'employee'>).role;
 const pricebookType = (r: AnyRecord): string => (r as StoredRecord<'pricebookItem'>).type;
@@ -117,6 +125,21 @@ export const SERVICETITAN_RESOURCES: readonly ServiceTitanResource[] = [
     caps: FULL_LIST,
     activeField: true,
     render: (x, r) => x.customer(r as StoredRecord<'customer'>),
+    // Customers_GetList's own filters: `name` matches part of the name, the address fields match whole
+    // values, all case-insensitively (what a duplicate check before a create needs).
+    filters: filtersOf([], (query, filters) => {
+      const name = single(query, 'name')?.toLowerCase();
+      if (name !== undefined) {
+        filters.push((r) => (r as StoredRecord<'customer'>).name.toLowerCase().includes(name));
+      }
+      for (const field of ['street', 'unit', 'city', 'state', 'zip'] as const) {
+        const value = single(query, field)?.toLowerCase();
+        if (value !== undefined) {
+          filters.push((r) => ((r as StoredRecord<'customer'>).address[field] ?? '').toLowerCase() === value);
+        }
+      }
+      return { ok: true, value: undefined };
+    }),
   },
   {
     key: 'locations',
@@ -203,7 +226,12 @@ export const SERVICETITAN_RESOURCES: readonly ServiceTitanResource[] = [
     caps: { sort: 'sort', active: false, dateFilters: ALL_DATE_FILTERS },
     activeField: false,
     render: (x, r) => x.appointment(r as StoredRecord<'appointment'>),
-    filters: filtersOf([['jobId', 'jobId']], (query, filters) => {
+    filters: filtersOf([['jobId', 'jobId']], (query, filters, store) => {
+      // `technicianId`: appointments the technician is currently assigned to.
+      const technician = parseInteger(query, 'technicianId', { min: 1, max: Number.MAX_SAFE_INTEGER });
+      if (!technician.ok) return technician;
+      const technicianId = technician.value;
+      if (technicianId !== undefined) filters.push(assignedTo(store, technicianId));
       const number = single(query, 'number');
       if (number !== undefined) {
         filters.push((r) => (r as StoredRecord<'appointment'>).appointmentNumber === number);

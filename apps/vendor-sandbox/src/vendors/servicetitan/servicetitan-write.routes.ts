@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { attempt, ID_BASE, PRIORITIES, type JobStatus, type WorldResult } from '@fieldsync/sandbox-world';
 import type { PortalKit } from '../../portal/portal.types';
-import { problem, ruleProblem, sendProblem, notFound } from './servicetitan-problem.util';
+import { annotationsOf } from './servicetitan-annotations';
+import { SERVICETITAN_JOB_CANCEL_REASONS, SERVICETITAN_JOB_HOLD_REASONS } from './servicetitan-lookup.routes';
+import { fieldProblem, problem, ruleProblem, sendProblem, notFound } from './servicetitan-problem.util';
 import { parseDateTime } from './servicetitan-query.util';
 import { pathId, type TenantRoute } from './servicetitan-read.routes';
 import { ServiceTitanRenderer } from './servicetitan.renderer';
@@ -76,6 +78,64 @@ const paymentCreateBody = z.object({
   checkNumber: z.string().nullish(),
   splits: z.array(z.object({ invoiceId: int64, amount: z.number().positive() })).min(1),
 });
+
+const rescheduleBody = z.object({
+  start: dateTime,
+  end: dateTime,
+  arrivalWindowStart: dateTime.nullish(),
+  arrivalWindowEnd: dateTime.nullish(),
+});
+const money = z.number().finite();
+const estimateCreateBody = z.object({
+  jobId: int64,
+  name: z.string().nullish(),
+  summary: z.string().nullish(),
+  tax: money.nullish(),
+  items: z
+    .array(
+      z.object({
+        skuId: int64.nullish(),
+        skuName: z.string().nullish(),
+        description: z.string().nullish(),
+        quantity: z.number().positive().nullish(),
+        unitPrice: money.nonnegative().nullish(),
+      }),
+    )
+    .min(1),
+  externalLinks: z.array(z.object({ name: z.string().nullish(), url: z.string().nullish() })).nullish(),
+});
+const sellBody = z.object({ soldBy: int64 });
+/** Invoices_CreateAdjustmentInvoice (`AdjustmentInvoiceCreateRequest`). */
+const invoiceCreateBody = z.object({
+  adjustmentToId: int64.nullish(),
+  /**
+   * Sandbox extension: ServiceTitan opens a job's invoice itself when the job is booked, so an API
+   * client only ever adjusts one; the world does not, so a job without an invoice is named directly.
+   */
+  jobId: int64.nullish(),
+  number: z.string().nullish(),
+  invoicedOn: dateTime.nullish(),
+  subtotal: money.nullish(),
+  tax: money.nullish(),
+  summary: z.string().nullish(),
+  exportId: z.string().nullish(),
+  items: z
+    .array(
+      z.object({
+        skuId: int64.nullish(),
+        skuName: z.string().nullish(),
+        description: z.string(),
+        quantity: z.number().positive(),
+        unitPrice: money.nullish(),
+      }),
+    )
+    .min(1),
+});
+
+/** Decimal dollars → integer cents (the API's decimals have at most 2 places for USD). */
+const cents = (dollars: number): number => Math.round(dollars * 100);
+/** Decimal quantity → thousandths. */
+const milli = (quantity: number): number => Math.round(quantity * 1000);
 
 /** A body that does not parse: 400 problem details with one entry per field path (`locations[0].name`). */
 function parseBody<T>(
@@ -189,6 +249,12 @@ export function registerWriteRoutes(api: FastifyInstance, kit: PortalKit): void 
       fieldNames: { technicianIds: 'appointments.technicianIds', window: 'appointments' },
     });
     if (r || !result.ok) return r;
+    if (b.externalData) {
+      annotationsOf(world().store).jobApplicationGuid.set(
+        result.value.job.id,
+        b.externalData.applicationGuid,
+      );
+    }
     return renderer().job(world().store.require('job', result.value.job.id));
   });
 
@@ -198,6 +264,13 @@ export function registerWriteRoutes(api: FastifyInstance, kit: PortalKit): void 
       if (!body.ok) return body.reply(reply);
       const id = pathId(request);
       if (id === undefined || !world().store.get('job', id)) return sendProblem(reply, notFound('job'));
+      if (action !== 'complete') {
+        const reasons = action === 'hold' ? SERVICETITAN_JOB_HOLD_REASONS : SERVICETITAN_JOB_CANCEL_REASONS;
+        const { reasonId } = body.value as z.infer<typeof reasonBody>;
+        if (!reasons.some((r) => r.id === reasonId && r.active)) {
+          return sendProblem(reply, fieldProblem('reasonId', `Reason ${reasonId} does not exist.`));
+        }
+      }
       const result = attempt(() => world().writer.setJobStatus(id, status));
       const r = refused(reply, result, { has409, pathEntity: 'job', fieldNames: { status: 'jobStatus' } });
       return r ?? reply.code(200).send();
@@ -273,5 +346,146 @@ export function registerWriteRoutes(api: FastifyInstance, kit: PortalKit): void 
       status: 'Pending',
       splits: p.splits.map((s) => ({ invoiceId: s.invoiceId, amount: s.amount / 100 })),
     };
+  });
+
+  api.patch<TenantRoute>('/jpm/v2/tenant/:tenant/appointments/:id/reschedule', async (request, reply) => {
+    const body = parseBody(rescheduleBody, request.body);
+    if (!body.ok) return body.reply(reply);
+    const id = pathId(request);
+    if (id === undefined || !world().store.get('appointment', id)) {
+      return sendProblem(reply, notFound('appointment'));
+    }
+    const b = body.value;
+    const result = attempt(() =>
+      world().writer.rescheduleAppointment(id, {
+        start: ms(b.start),
+        end: ms(b.end),
+        ...(b.arrivalWindowStart ? { arrivalWindowStart: ms(b.arrivalWindowStart) } : {}),
+        ...(b.arrivalWindowEnd ? { arrivalWindowEnd: ms(b.arrivalWindowEnd) } : {}),
+      }),
+    );
+    const r = refused(reply, result, {
+      has409: true,
+      pathEntity: 'appointment',
+      fieldNames: { technicianIds: 'technicianIds', window: 'start' },
+    });
+    if (r || !result.ok) return r;
+    return renderer().appointment(result.value);
+  });
+
+  api.post<TenantRoute>('/sales/v2/tenant/:tenant/estimates', async (request, reply) => {
+    const body = parseBody(estimateCreateBody, request.body);
+    if (!body.ok) return body.reply(reply);
+    const b = body.value;
+    const name = b.name?.trim() ? b.name : 'Estimate';
+    const result = attempt(() =>
+      world().writer.createEstimate({
+        jobId: b.jobId,
+        name,
+        // The world's estimate has options; the API's estimate is one option whose name is the summary.
+        options: [
+          {
+            name: b.summary?.trim() ? b.summary : name,
+            items: b.items.map((item) => ({
+              ...(item.skuId != null ? { pricebookItemId: item.skuId } : { type: 'Service' as const }),
+              ...(item.description != null ? { description: item.description } : {}),
+              ...(item.skuName != null ? { code: item.skuName } : {}),
+              ...(item.unitPrice != null ? { unitPrice: cents(item.unitPrice) } : {}),
+              quantityMilli: milli(item.quantity ?? 1),
+            })),
+          },
+        ],
+      }),
+    );
+    const r = refused(reply, result, {
+      has409: false,
+      fieldNames: { pricebookItemId: 'items.skuId', jobId: 'jobId' },
+    });
+    if (r || !result.ok) return r;
+    if (b.externalLinks?.length) {
+      annotationsOf(world().store).estimateLinks.set(
+        result.value.id,
+        b.externalLinks.map((l) => ({ name: l.name ?? null, url: l.url ?? null })),
+      );
+    }
+    return renderer().estimate(result.value);
+  });
+
+  api.put<TenantRoute>('/sales/v2/tenant/:tenant/estimates/:id/sell', async (request, reply) => {
+    const body = parseBody(sellBody, request.body);
+    if (!body.ok) return body.reply(reply);
+    const id = pathId(request);
+    const estimate = id === undefined ? undefined : world().store.get('estimate', id);
+    if (id === undefined || !estimate) return sendProblem(reply, notFound('estimate'));
+    const optionId = estimate.soldOptionId ?? estimate.options[0]?.id ?? 0;
+    const result = attempt(() => world().writer.sellEstimate(id, optionId, body.value.soldBy));
+    const r = refused(reply, result, {
+      has409: false,
+      pathEntity: 'estimate',
+      fieldNames: { employeeId: 'soldBy', status: 'status' },
+    });
+    if (r || !result.ok) return r;
+    return renderer().estimate(result.value);
+  });
+
+  api.post<TenantRoute>('/accounting/v2/tenant/:tenant/invoices', async (request, reply) => {
+    const body = parseBody(invoiceCreateBody, request.body);
+    if (!body.ok) return body.reply(reply);
+    const b = body.value;
+    const store = world().store;
+    let jobId = b.jobId ?? undefined;
+    if (b.adjustmentToId != null) {
+      const original = store.get('invoice', b.adjustmentToId);
+      if (!original || original.deletedOn !== null) {
+        return sendProblem(reply, fieldProblem('adjustmentToId', 'Invoice not found.'));
+      }
+      jobId = original.jobId;
+    }
+    if (jobId === undefined) {
+      return sendProblem(reply, fieldProblem('adjustmentToId', 'The adjustmentToId field is required.'));
+    }
+    // Negative prices are price modifiers: the world keeps them as discounts.
+    const lines = b.items.filter((item) => (item.unitPrice ?? 0) >= 0);
+    const discounts = b.items
+      .filter((item) => (item.unitPrice ?? 0) < 0)
+      .map((item) => ({
+        description: item.description,
+        amount: Math.round((-(item.unitPrice ?? 0) * 100 * milli(item.quantity)) / 1000),
+        taxable: false,
+      }));
+    const invoiceJobId = jobId;
+    const result = attempt(() =>
+      world().writer.createInvoice({
+        jobId: invoiceJobId,
+        items: lines.map((item) => ({
+          ...(item.skuId != null ? { pricebookItemId: item.skuId } : { type: 'Service' as const }),
+          description: item.description,
+          ...(item.skuName != null ? { code: item.skuName } : {}),
+          ...(item.unitPrice != null ? { unitPrice: cents(item.unitPrice) } : {}),
+          quantityMilli: milli(item.quantity),
+        })),
+        discounts,
+        // The adjustment-invoice create takes subtotal and tax as the client computed them: the
+        // subtotal must be what the items come to, the tax is stored as given (no tax-zone lookup).
+        ...(b.subtotal != null ? { expectedSubTotal: cents(b.subtotal) } : {}),
+        ...(b.tax != null ? { taxOverride: cents(b.tax) } : {}),
+      }),
+    );
+    const r = refused(reply, result, {
+      has409: false,
+      fieldNames: {
+        pricebookItemId: 'items.skuId',
+        jobId: 'adjustmentToId',
+        subTotal: 'subtotal',
+        salesTax: 'tax',
+      },
+    });
+    if (r || !result.ok) return r;
+    annotationsOf(store).invoiceSummary.set(result.value.id, {
+      summary: b.summary ?? null,
+      exportId: b.exportId ?? null,
+    });
+    // The operation answers with the new invoice's id.
+    return result.value.id;
   });
 }

@@ -1,4 +1,5 @@
 import { centsToDecimalString, ID_BASE, type StoredRecord, type WorldStore } from '@fieldsync/sandbox-world';
+import { annotationsOf } from './servicetitan-annotations';
 
 /**
  * The world rendered as ServiceTitan's v2 wire shapes (field names, enums and nullability of the
@@ -235,7 +236,7 @@ export class ServiceTitanRenderer {
         itemGroupRootId: null,
         modifiedOn: iso(e.modifiedOn),
       })),
-      externalLinks: [],
+      externalLinks: (annotationsOf(this.store).estimateLinks.get(e.id) ?? []).map((l) => ({ ...l })),
     };
   }
 
@@ -248,7 +249,7 @@ export class ServiceTitanRenderer {
     return {
       id: i.id,
       syncStatus: i.status,
-      summary: null,
+      summary: annotationsOf(this.store).invoiceSummary.get(i.id)?.summary ?? null,
       referenceNumber: i.referenceNumber,
       invoiceDate: iso(i.invoiceDate),
       dueDate: iso(i.dueDate),
