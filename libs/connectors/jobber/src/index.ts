@@ -9,6 +9,8 @@ export { JOBBER_ROLE_ENTITLEMENTS, jobberEntitlements } from './jobber-roles.uti
 export {
   JobberGraphqlError,
   jobberGraphql,
+  jobberMutate,
+  type JobberMutationFields,
   retryAfterMs,
   throttleWaitMs,
   type JobberGraphqlResult,
@@ -22,3 +24,17 @@ export {
   validatedRecord,
 } from './jobber.readers';
 export { parseJobberCheckpoint, type JobberCheckpoint } from './jobber-checkpoint.util';
+export { jobberWriteSide } from './jobber.writer';
+export {
+  commandFields,
+  userErrorsToWriteError,
+  writeErrorCodeOf,
+  type FieldOf,
+} from './jobber-write-errors.util';
+export {
+  expectedTotals,
+  totalsMismatch,
+  vendorTotals,
+  type MinorTotals,
+  type TotalsInput,
+} from './jobber-write-totals.util';

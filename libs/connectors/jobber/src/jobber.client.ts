@@ -1,5 +1,6 @@
 import { sessionFetch, VendorCallError, type SyncContext } from '@fieldsync/connector-kit';
-import { jobberGraphqlAnswerSchema, type JobberCost } from './jobber.schemas';
+import { jobberGraphqlAnswerSchema, jobberMutationPayloadSchema, type JobberCost } from './jobber.schemas';
+import { userErrorsToWriteError, type FieldOf } from './jobber-write-errors.util';
 
 export const JOBBER_GRAPHQL_PATH = '/api/graphql';
 
@@ -137,4 +138,45 @@ export async function jobberGraphql(
     );
   }
   return { data: answer.data, cost };
+}
+
+/** How a mutation's `userErrors` name the command's fields (see jobber-write-errors.util). */
+export interface JobberMutationFields {
+  readonly fieldOf: FieldOf;
+  /** The command field of a double booking reported on the whole input. */
+  readonly conflictField?: string;
+}
+
+/**
+ * A mutation through `jobberGraphql` (the same session, the same VendorCallErrors: THROTTLED →
+ * rate_limited with the cost-budget wait, 401 → unauthorized, 5xx → unavailable), returning the payload
+ * `data[payloadField]`. Jobber refuses a write with HTTP 200 and `userErrors`: that is a VendorWriteError
+ * naming the command's field (double booking → schedule_conflict, an unknown id → not_found, anything
+ * else → vendor_rejected). The messages are the vendor's own text, never the session's.
+ */
+export async function jobberMutate(
+  ctx: SyncContext,
+  operation: string,
+  mutation: string,
+  variables: Readonly<Record<string, unknown>>,
+  payloadField: string,
+  fields: JobberMutationFields,
+): Promise<Readonly<Record<string, unknown>>> {
+  const { data } = await jobberGraphql(ctx, operation, mutation, variables);
+  const parsed = jobberMutationPayloadSchema.safeParse(data[payloadField]);
+  if (!parsed.success) {
+    throw new JobberGraphqlError(
+      operation,
+      [],
+      `Jobber ${operation}: ${payloadField} has no readable userErrors (${parsed.error.issues
+        .map((i) => `${[payloadField, ...i.path].join('.')}: ${i.message}`)
+        .join('; ')})`,
+    );
+  }
+  if (parsed.data.userErrors.length > 0) {
+    throw userErrorsToWriteError(operation, parsed.data.userErrors, fields.fieldOf, {
+      ...(fields.conflictField === undefined ? {} : { conflictField: fields.conflictField }),
+    });
+  }
+  return parsed.data;
 }

@@ -351,3 +351,16 @@ export const jobberProductOrServiceSchema = z.strictObject({
   durationMinutes: z.int().nullable(),
 });
 export type JobberProductOrService = z.infer<typeof jobberProductOrServiceSchema>;
+
+/*
+ * Mutation payloads (write side). A refusal is HTTP 200 with `userErrors[{message, path}]` and the
+ * payload's object null; the object itself is read back with the readers' selections, not from here.
+ */
+export const jobberUserErrorSchema = z.object({
+  message: z.string(),
+  path: z.array(z.string()),
+});
+export type JobberUserError = z.infer<typeof jobberUserErrorSchema>;
+
+/** `{ <object>: …, userErrors: [...] }` of every mutation the writer sends. */
+export const jobberMutationPayloadSchema = z.looseObject({ userErrors: z.array(jobberUserErrorSchema) });

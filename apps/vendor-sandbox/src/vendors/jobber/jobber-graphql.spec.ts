@@ -113,7 +113,9 @@ describe('Jobber GraphQL API', () => {
     expect(fields('InvoiceFilterAttributes')).toEqual(expect.arrayContaining(['updatedAt', 'status']));
     expect(fields('ClientConnection')).toEqual(['edges', 'nodes', 'pageInfo', 'totalCount']);
     expect(fields('PageInfo')).toEqual(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']);
-    expect(fields('Query')).not.toContain('visits');
+    // Visits are listed by date range (a dispatch board), never by updatedAt: changes come through jobs.
+    expect(fields('Query')).toContain('visits');
+    expect(fields('VisitFilterAttributes')).toEqual(['startAt', 'endAt']);
     const values = (name: string) => (type(name)?.enumValues ?? []).map((v) => v.name);
     expect(values('JobStatusTypeEnum')).toEqual([
       'requires_invoicing',
@@ -461,6 +463,54 @@ describe('Jobber GraphQL API', () => {
       expect(ok.appointmentEditAssignment.appointment.assignedUsers.nodes).toEqual([
         { id: encodeId('User', a.id) },
       ]);
+    });
+
+    it('lists visits by date range and converts a quote into a job once', async () => {
+      const [tech] = technicians();
+      if (!tech) throw new Error('need a technician');
+      const day = s.world.world.clock.now() + 320 * 86_400_000;
+      const at = (h: number) => new Date(day + h * 3_600_000).toISOString();
+      const property = freeProperty();
+      const made = await s.data<{ jobCreate: { job: { id: string }; userErrors: unknown[] } }>(JOB_CREATE, {
+        input: {
+          propertyId: encodeId('Property', property.id),
+          title: 'Tune-up',
+          scheduling: { startAt: at(1), endAt: at(3), assignedUserIds: [encodeId('User', tech.id)] },
+        },
+      });
+      expect(made.jobCreate.userErrors).toEqual([]);
+      const VISITS = `query($f: VisitFilterAttributes) { visits(first: 50, filter: $f) { nodes { id job { id } assignedUsers(first: 5) { nodes { id } } } } }`;
+      const overlapping = await s.data<{ visits: Conn<{ job: { id: string } }> }>(VISITS, {
+        f: { startAt: { before: at(2) }, endAt: { after: at(2.5) } },
+      });
+      expect(overlapping.visits.nodes.map((v) => v.job.id)).toEqual([made.jobCreate.job.id]);
+      const after = await s.data<{ visits: Conn<unknown> }>(VISITS, {
+        f: { startAt: { before: at(5) }, endAt: { after: at(3) } },
+      });
+      expect(after.visits.nodes).toEqual([]);
+
+      const QUOTE = `mutation($a: QuoteCreateAttributes!) { quoteCreate(attributes: $a) { quote { id quoteStatus } userErrors { message path } } }`;
+      const quote = await s.data<{ quoteCreate: { quote: { id: string } } }>(QUOTE, {
+        a: { jobId: made.jobCreate.job.id, title: 'Upgrade', lineItems: [{ name: 'Coil', unitPrice: 900 }] },
+      });
+      const CONVERT = `mutation($input: JobCreateAttributes!) { jobCreate(input: $input) { job { id title quote { id quoteStatus } } userErrors { message path } } }`;
+      const input = { propertyId: encodeId('Property', property.id), quoteId: quote.quoteCreate.quote.id };
+      const converted = await s.data<{
+        jobCreate: { job: { id: string; title: string; quote: { id: string; quoteStatus: string } } };
+      }>(CONVERT, { input });
+      expect(converted.jobCreate.job).toMatchObject({
+        title: 'Upgrade',
+        quote: { id: quote.quoteCreate.quote.id, quoteStatus: 'approved' },
+      });
+      const before = store().rowVersion;
+      const again = await s.data<{ jobCreate: { job: unknown; userErrors: { path: string[] }[] } }>(CONVERT, {
+        input,
+      });
+      expect(again.jobCreate.job).toBeNull();
+      expect(again.jobCreate.userErrors).toEqual([
+        { message: expect.stringMatching(/already been converted/) as unknown, path: ['input', 'quoteId'] },
+      ]);
+      expect(store().rowVersion).toBe(before);
     });
 
     it('refuses a client without a name with userErrors and writes nothing', async () => {

@@ -8,6 +8,7 @@ import {
   type WorldEntity,
 } from '@fieldsync/sandbox-world';
 import type { JobberContext } from './jobber.context';
+import { JOBBER_QUOTE_LINK } from './jobber.mapper';
 import { parseDateTime } from './jobber-datetime.util';
 import { decodeId } from './jobber-encoded-id.util';
 import type { ResolverMap } from './jobber.resolvers';
@@ -145,6 +146,23 @@ function dateTime(value: unknown, ...path: string[]): number | undefined {
   );
 }
 
+/**
+ * `jobCreate(input: {quoteId})`: the quote to convert, checked before anything is written. Jobber converts
+ * an open or approved quote once, into a job at the quote's property.
+ */
+function convertibleQuote(ctx: JobberContext, value: unknown, locationId: number): StoredRecord<'estimate'> {
+  const id = idOf(value, 'Quote', 'input', 'quoteId');
+  const quote = ctx.world.store.get('estimate', id);
+  if (!quote || !ctx.mapper.isEstimateVisible(quote)) return refuse('Quote not found', 'input', 'quoteId');
+  if (quote.status === 'Dismissed') refuse('An archived quote cannot be converted', 'input', 'quoteId');
+  if (quote.locationId !== locationId) refuse('The quote is for another property', 'input', 'quoteId');
+  const converted = ctx.mapper.convertedJobOf(quote.id);
+  if (converted !== undefined) {
+    refuse(`The quote has already been converted to job #${converted.jobNumber}`, 'input', 'quoteId');
+  }
+  return quote;
+}
+
 const METHOD_OF: Readonly<Record<string, PaymentMethod>> = {
   CREDIT_CARD: 'card',
   JOBBER_PAYMENTS: 'card',
@@ -262,6 +280,7 @@ export const mutationResolvers: ResolverMap = {
           input['salespersonId'] != null
             ? idOf(input['salespersonId'], 'User', 'input', 'salespersonId')
             : null;
+        const quote = input['quoteId'] != null ? convertibleQuote(ctx, input['quoteId'], location.id) : null;
         const { job } = ctx.world.writer.createJob({
           customerId: location.customerId,
           locationId: location.id,
@@ -269,8 +288,10 @@ export const mutationResolvers: ResolverMap = {
           jobTypeId: firstUsable(ctx, 'jobType').id,
           campaignId: firstUsable(ctx, 'campaign').id,
           priority: 'Normal',
-          summary: (input['title'] as string | null) ?? '',
+          summary: (input['title'] as string | null) ?? quote?.name ?? '',
           soldById: salesperson,
+          // The world ties an estimate to the job it was made on; the job converted from it keeps the link here.
+          ...(quote ? { externalData: [{ key: JOBBER_QUOTE_LINK, value: String(quote.id) }] } : {}),
           appointments: [
             {
               start,
@@ -280,7 +301,12 @@ export const mutationResolvers: ResolverMap = {
             },
           ],
         });
-        return { job: ctx.mapper.job(job) };
+        if (quote?.status === 'Open') {
+          const option = quote.options[0];
+          const seller = salesperson ?? ctx.actingEmployeeId ?? firstUsable(ctx, 'employee').id;
+          if (option) ctx.world.writer.sellEstimate(quote.id, option.id, seller);
+        }
+        return { job: ctx.mapper.job(ctx.world.store.get('job', job.id) as StoredRecord<'job'>) };
       }),
 
     jobClose: (_s, args, ctx) =>

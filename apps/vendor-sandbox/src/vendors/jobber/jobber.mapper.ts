@@ -95,6 +95,14 @@ export function invoiceStatusOf(invoice: StoredRecord<'invoice'>): string {
 
 const ref = (type: string, id: number) => ({ id: encodeId(type, id) });
 
+/** The `externalData` key of a job converted from a quote (`jobCreate(input: {quoteId})`): the quote's id. */
+export const JOBBER_QUOTE_LINK = 'jobber.quoteId';
+
+const linkedQuoteId = (j: StoredRecord<'job'>): number | undefined => {
+  const value = j.externalData.find((e) => e.key === JOBBER_QUOTE_LINK)?.value;
+  return value === undefined ? undefined : Number(value);
+};
+
 function splitName(name: string): { first: string; last: string } {
   const space = name.indexOf(' ');
   return space < 0 ? { first: name, last: '' } : { first: name.slice(0, space), last: name.slice(space + 1) };
@@ -160,6 +168,12 @@ export class JobberMapper {
     return u;
   }
 
+  /** The job converted from quote `estimateId` (jobCreate with quoteId), if any. */
+  convertedJobOf(estimateId: number): StoredRecord<'job'> | undefined {
+    for (const j of this.store.all('job')) if (linkedQuoteId(j) === estimateId) return j;
+    return undefined;
+  }
+
   // ------------------------------------------------------------ objects
 
   client(c: StoredRecord<'customer'>) {
@@ -210,7 +224,11 @@ export class JobberMapper {
     const visits = this.store.children('appointment', 'jobId', j.id).filter((a) => this.isVisitVisible(a));
     const scheduled = visits.filter((a) => a.status !== 'Hold');
     const invoices = this.store.children('invoice', 'jobId', j.id);
-    const estimate = this.store.children('estimate', 'jobId', j.id).find((e) => this.isEstimateVisible(e));
+    const linked = linkedQuoteId(j);
+    const estimate =
+      linked === undefined
+        ? this.store.children('estimate', 'jobId', j.id).find((e) => this.isEstimateVisible(e))
+        : this.store.get('estimate', linked);
     let startAt: number | null = null;
     let endAt: number | null = null;
     for (const v of scheduled) {

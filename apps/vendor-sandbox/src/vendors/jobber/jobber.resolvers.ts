@@ -275,6 +275,21 @@ export const queryResolvers: ResolverMap = {
         (id) => ctx.mapper.request(estimate(id)),
       );
     },
+    visits: (_s, args, ctx) => {
+      const filter = (args['filter'] ?? {}) as { startAt?: Range | null; endAt?: Range | null };
+      const startOk = rangeTest(filter.startAt, 'startAt');
+      const endOk = rangeTest(filter.endAt, 'endAt');
+      // A Hold appointment is an unscheduled visit: no startAt/endAt, so no range matches it.
+      return listConnection(
+        allVisible(
+          ctx,
+          'appointment',
+          (a) => ctx.mapper.isVisitVisible(a) && a.status !== 'Hold' && startOk(a.start) && endOk(a.end),
+        ),
+        args,
+        (a) => ctx.mapper.visit(a),
+      );
+    },
     properties: (_s, args, ctx) =>
       listConnection(
         allVisible(ctx, 'location', (l) => ctx.mapper.isPropertyVisible(l)),

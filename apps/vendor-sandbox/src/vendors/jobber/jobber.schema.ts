@@ -348,6 +348,11 @@ export const JOBBER_SDL = /* GraphQL */ `
     pageInfo: PageInfo!
     totalCount: Int!
   }
+  "Scheduled visits only (an unscheduled visit has no startAt to match)."
+  input VisitFilterAttributes {
+    startAt: Iso8601DateTimeRangeInput
+    endAt: Iso8601DateTimeRangeInput
+  }
 
   enum InvoiceStatusTypeEnum {
     draft
@@ -519,6 +524,7 @@ export const JOBBER_SDL = /* GraphQL */ `
     job(id: EncodedId!): Job
     jobs(first: Int, after: String, filter: JobFilterAttributes, sort: [JobsSortInput!]): JobConnection!
     visit(id: EncodedId!): Visit
+    visits(first: Int, after: String, filter: VisitFilterAttributes): VisitConnection!
     invoice(id: EncodedId!): Invoice
     invoices(
       first: Int

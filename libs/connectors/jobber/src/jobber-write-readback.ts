@@ -1,0 +1,408 @@
+import { normalizeTimestamp, type EntityType } from '@fieldsync/canonical-model';
+import type { SyncContext, VendorRecord } from '@fieldsync/connector-kit';
+import type { z } from 'zod';
+import { JobberGraphqlError, jobberGraphql } from './jobber.client';
+import { fitPageSize, renderSelection, type JobberSelection } from './jobber-query.util';
+import { JOBBER_PAGE_COST_BUDGET, validatedRecord } from './jobber.readers';
+import {
+  jobberClientSchema,
+  jobberConnectionSchema,
+  jobberInvoiceSchema,
+  jobberJobSchema,
+  jobberPaymentRecordSchema,
+  jobberPropertySchema,
+  jobberQuoteSchema,
+  jobberVisitSchema,
+  type JobberClient,
+  type JobberInvoice,
+  type JobberJob,
+  type JobberPaymentRecord,
+  type JobberProperty,
+  type JobberQuote,
+  type JobberVisit,
+} from './jobber.schemas';
+
+/*
+ * The write side's reads: the records a command created or changed, read back by id with the readers'
+ * selections and wire schemas (so the writer maps them with the same mapper and stores what the next
+ * poll reads), and the searches `find` runs for a command's marker.
+ *
+ * The selections repeat jobber.readers.ts field for field (they are private there); a field added to
+ * one must be added to the other, or the stored record and the next poll disagree.
+ */
+
+export type WriteRecord = Extract<VendorRecord, { kind: 'record' }>;
+
+const ID: JobberSelection = ['id'];
+const ADDRESS = ['street', 'street1', 'street2', 'city', 'province', 'postalCode', 'country'];
+export const PROPERTY: JobberSelection = [
+  'id',
+  { name: 'address', fields: [...ADDRESS, { name: 'coordinates', fields: ['latitude', 'longitude'] }] },
+  { name: 'client', fields: ['id', 'createdAt'] },
+  { name: 'taxRate', fields: ['id', 'name', 'tax'] },
+];
+const CLIENT: JobberSelection = [
+  'id',
+  'firstName',
+  'lastName',
+  'companyName',
+  'isCompany',
+  'name',
+  { name: 'emails', fields: ['address', 'primary', 'description'] },
+  { name: 'phones', fields: ['number', 'primary', 'description', 'smsAllowed'] },
+  { name: 'billingAddress', fields: ADDRESS },
+  'balance',
+  'isLead',
+  'isArchived',
+  'createdAt',
+  'updatedAt',
+  { name: 'clientProperties', first: 5, nodes: PROPERTY },
+];
+export const VISIT: JobberSelection = [
+  'id',
+  'title',
+  'instructions',
+  'visitStatus',
+  'startAt',
+  'endAt',
+  'isComplete',
+  'completedAt',
+  { name: 'assignedUsers', first: 5, nodes: ID },
+  { name: 'job', fields: ID },
+  { name: 'client', fields: ID },
+  { name: 'property', fields: ID },
+  'createdAt',
+];
+const JOB: JobberSelection = [
+  'id',
+  'jobNumber',
+  'title',
+  'instructions',
+  'jobStatus',
+  'jobType',
+  'total',
+  'startAt',
+  'endAt',
+  'completedAt',
+  { name: 'client', fields: ID },
+  { name: 'property', fields: ID },
+  { name: 'quote', fields: ID },
+  'createdAt',
+  'updatedAt',
+  { name: 'visits', first: 5, nodes: VISIT },
+];
+const LINE_ITEM: JobberSelection = [
+  'id',
+  'name',
+  'description',
+  'quantity',
+  'unitPrice',
+  'totalPrice',
+  'taxable',
+  { name: 'linkedProductOrService', fields: ['id', 'category'] },
+];
+const QUOTE: JobberSelection = [
+  'id',
+  'quoteNumber',
+  'quoteStatus',
+  'title',
+  { name: 'amounts', fields: ['subtotal', 'taxAmount', 'discountAmount', 'depositAmount', 'total'] },
+  { name: 'client', fields: ID },
+  { name: 'property', fields: ID },
+  { name: 'request', fields: ID },
+  'createdAt',
+  'updatedAt',
+  { name: 'lineItems', first: 10, nodes: LINE_ITEM },
+];
+const INVOICE: JobberSelection = [
+  'id',
+  'invoiceNumber',
+  'invoiceStatus',
+  'subject',
+  'issuedDate',
+  'dueDate',
+  'receivedDate',
+  {
+    name: 'amounts',
+    fields: [
+      'subtotal',
+      'taxAmount',
+      'discountAmount',
+      'depositAmount',
+      'paymentsTotal',
+      'tipsTotal',
+      'invoiceBalance',
+      'total',
+    ],
+  },
+  { name: 'client', fields: ID },
+  'createdAt',
+  'updatedAt',
+  { name: 'lineItems', first: 10, nodes: LINE_ITEM },
+  { name: 'jobs', first: 1, nodes: ID },
+  { name: 'properties', first: 1, nodes: ID },
+];
+export const PAYMENT_RECORD: JobberSelection = [
+  'id',
+  'amount',
+  'tipAmount',
+  'entryDate',
+  'paymentType',
+  'details',
+  { name: 'client', fields: ID },
+  { name: 'invoice', fields: ID },
+];
+
+type Node = Record<string, unknown>;
+const isNode = (value: unknown): value is Node =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A read-back node against its wire schema; a node that does not fit is drift the write cannot hand on. */
+export function recordOf(
+  entity: EntityType,
+  schema: z.ZodType,
+  raw: unknown,
+  operation: string,
+): WriteRecord {
+  const record = validatedRecord(entity, schema, raw);
+  if (record.kind === 'record') return record;
+  throw new JobberGraphqlError(
+    operation,
+    ['DRIFT'],
+    `Jobber ${operation}: the ${entity} read back does not fit the wire schema (${record.issues
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ')})`,
+  );
+}
+
+/** `query <operation>($id: EncodedId!) { <root>(id: $id) { … } }`: the node, or null when Jobber has none. */
+export async function readNode(
+  ctx: SyncContext,
+  root: string,
+  id: string,
+  fields: JobberSelection,
+): Promise<Node | null> {
+  const operation = `FieldsyncWriteRead${upperFirst(root)}`;
+  const text = `query ${operation}($id: EncodedId!) { ${renderSelection([{ name: root, args: 'id: $id', fields }])} }`;
+  const { data } = await jobberGraphql(ctx, operation, text, { id });
+  const node = data[root];
+  return isNode(node) ? node : null;
+}
+
+/** `node[field]` with every further page of the nested connection merged in. */
+async function complete(
+  ctx: SyncContext,
+  node: Node,
+  parent: string,
+  field: string,
+  nodes: JobberSelection,
+): Promise<Node> {
+  const connection = jobberConnectionSchema.safeParse(node[field]);
+  const id = node['id'];
+  if (!connection.success || typeof id !== 'string') return node;
+  let { endCursor, hasNextPage } = connection.data.pageInfo;
+  if (!hasNextPage || endCursor === null) return node;
+  const selection: JobberSelection = [
+    {
+      name: parent,
+      args: 'id: $id',
+      fields: [{ name: field, first: '$first', args: 'after: $after', nodes }],
+    },
+  ];
+  const first = fitPageSize(selection, JOBBER_PAGE_COST_BUDGET);
+  const operation = `FieldsyncWriteRead${upperFirst(parent)}${upperFirst(field)}`;
+  const text = `query ${operation}($id: EncodedId!, $first: Int!, $after: String) { ${renderSelection(selection)} }`;
+  const all = [...connection.data.nodes];
+  while (hasNextPage && endCursor !== null) {
+    const { data } = await jobberGraphql(ctx, operation, text, { id, first, after: endCursor });
+    const owner = data[parent];
+    const page = isNode(owner) ? jobberConnectionSchema.safeParse(owner[field]) : undefined;
+    if (!page?.success) break;
+    all.push(...page.data.nodes);
+    ({ endCursor, hasNextPage } = page.data.pageInfo);
+  }
+  return { ...node, [field]: { nodes: all, pageInfo: { hasNextPage: false, endCursor: null } } };
+}
+
+const nodesOf = (value: unknown): unknown[] => {
+  const connection = jobberConnectionSchema.safeParse(value);
+  return connection.success ? connection.data.nodes : [];
+};
+
+function gone(operation: string, what: string): never {
+  throw new JobberGraphqlError(
+    operation,
+    ['NOT_FOUND'],
+    `Jobber ${operation}: ${what} is not there to read back`,
+  );
+}
+
+export interface ClientRead {
+  readonly client: JobberClient;
+  readonly properties: readonly JobberProperty[];
+  /** The customer first, then its locations (as the clients stream yields them). */
+  readonly records: readonly WriteRecord[];
+}
+
+export async function readClient(ctx: SyncContext, id: string): Promise<ClientRead> {
+  const node = (await readNode(ctx, 'client', id, CLIENT)) ?? gone('client', `client ${id}`);
+  const full = await complete(ctx, node, 'client', 'clientProperties', PROPERTY);
+  const { clientProperties, ...client } = full;
+  const customer = recordOf('customer', jobberClientSchema, client, 'client');
+  const locations = nodesOf(clientProperties).map((p) =>
+    recordOf('location', jobberPropertySchema, p, 'client'),
+  );
+  return {
+    client: customer.raw as JobberClient,
+    properties: locations.map((l) => l.raw as JobberProperty),
+    records: [customer, ...locations],
+  };
+}
+
+export interface JobRead {
+  readonly job: JobberJob;
+  readonly visits: readonly JobberVisit[];
+  /** The job first, then its visits (as the jobs stream yields them). */
+  readonly records: readonly WriteRecord[];
+}
+
+export async function readJob(ctx: SyncContext, id: string): Promise<JobRead> {
+  const node = (await readNode(ctx, 'job', id, JOB)) ?? gone('job', `job ${id}`);
+  const job = await complete(ctx, node, 'job', 'visits', VISIT);
+  const visits: unknown[] = [];
+  for (const visit of nodesOf(job['visits'])) {
+    visits.push(isNode(visit) ? await complete(ctx, visit, 'visit', 'assignedUsers', ID) : visit);
+  }
+  const withVisits = isNode(job['visits']) ? { ...job, visits: { ...job['visits'], nodes: visits } } : job;
+  const jobRecord = recordOf('job', jobberJobSchema, withVisits, 'job');
+  const visitRecords = visits.map((v) => recordOf('appointment', jobberVisitSchema, v, 'job'));
+  return {
+    job: jobRecord.raw as JobberJob,
+    visits: visitRecords.map((v) => v.raw as JobberVisit),
+    records: [jobRecord, ...visitRecords],
+  };
+}
+
+export async function readQuote(
+  ctx: SyncContext,
+  id: string,
+): Promise<{ quote: JobberQuote; record: WriteRecord }> {
+  const node = (await readNode(ctx, 'quote', id, QUOTE)) ?? gone('quote', `quote ${id}`);
+  const record = recordOf(
+    'estimate',
+    jobberQuoteSchema,
+    await complete(ctx, node, 'quote', 'lineItems', LINE_ITEM),
+    'quote',
+  );
+  return { quote: record.raw as JobberQuote, record };
+}
+
+export async function readInvoice(
+  ctx: SyncContext,
+  id: string,
+): Promise<{ invoice: JobberInvoice; record: WriteRecord }> {
+  const node = (await readNode(ctx, 'invoice', id, INVOICE)) ?? gone('invoice', `invoice ${id}`);
+  const record = recordOf(
+    'invoice',
+    jobberInvoiceSchema,
+    await complete(ctx, node, 'invoice', 'lineItems', LINE_ITEM),
+    'invoice',
+  );
+  return { invoice: record.raw as JobberInvoice, record };
+}
+
+export async function readPayment(
+  ctx: SyncContext,
+  id: string,
+): Promise<{ payment: JobberPaymentRecord; record: WriteRecord }> {
+  const node =
+    (await readNode(ctx, 'paymentRecord', id, PAYMENT_RECORD)) ?? gone('paymentRecord', `payment ${id}`);
+  const record = recordOf('payment', jobberPaymentRecordSchema, node, 'paymentRecord');
+  return { payment: record.raw as JobberPaymentRecord, record };
+}
+
+/** Pages a search may read before giving up (each ≤ the page budget): a find is not a backfill. */
+const MAX_SEARCH_PAGES = 20;
+
+/**
+ * The nodes of a root connection (`jobs`, `clients`, `quotes`, `invoices`) updated after `since`, with a
+ * small selection: where `find` looks for a command's marker. Jobber's updatedAt has whole seconds and
+ * the filter is exclusive, so the caller passes a bound well before the first attempt.
+ */
+export async function updatedSince(
+  ctx: SyncContext,
+  root: 'clients' | 'jobs' | 'quotes' | 'invoices',
+  filterType: string,
+  nodes: JobberSelection,
+  since: Date,
+): Promise<Node[]> {
+  const operation = `FieldsyncWriteFind${upperFirst(root)}`;
+  const selection: JobberSelection = [
+    { name: root, first: '$first', args: 'after: $after, filter: $filter', nodes },
+  ];
+  const first = fitPageSize(selection, JOBBER_PAGE_COST_BUDGET);
+  const text = `query ${operation}($first: Int!, $after: String, $filter: ${filterType}) { ${renderSelection(selection)} }`;
+  const filter = { updatedAt: { after: normalizeTimestamp(since) } };
+  const out: Node[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
+    const { data } = await jobberGraphql(ctx, operation, text, { first, after, filter });
+    const connection = jobberConnectionSchema.safeParse(data[root]);
+    if (!connection.success) {
+      throw new JobberGraphqlError(
+        operation,
+        [],
+        `Jobber ${operation}: ${root} is not a readable connection`,
+      );
+    }
+    out.push(...connection.data.nodes.filter(isNode));
+    const { hasNextPage, endCursor } = connection.data.pageInfo;
+    if (!hasNextPage || endCursor === null) return out;
+    after = endCursor;
+  }
+  throw new JobberGraphqlError(
+    operation,
+    [],
+    `Jobber ${operation}: more than ${MAX_SEARCH_PAGES} pages of ${root} changed since ${normalizeTimestamp(since)}`,
+  );
+}
+
+/** The scheduled visits overlapping [start, end), with their crews (for bookings). */
+export async function visitsOverlapping(
+  ctx: SyncContext,
+  start: string,
+  end: string,
+): Promise<{ id: string; startAt: string; endAt: string; users: string[] }[]> {
+  const operation = 'FieldsyncWriteVisitsInWindow';
+  const nodes: JobberSelection = ['id', 'startAt', 'endAt', { name: 'assignedUsers', first: 20, nodes: ID }];
+  const selection: JobberSelection = [
+    { name: 'visits', first: '$first', args: 'after: $after, filter: $filter', nodes },
+  ];
+  const first = fitPageSize(selection, JOBBER_PAGE_COST_BUDGET);
+  const text = `query ${operation}($first: Int!, $after: String, $filter: VisitFilterAttributes) { ${renderSelection(selection)} }`;
+  // Overlap: starts before the window ends and ends after it starts (both bounds exclusive).
+  const filter = { startAt: { before: end }, endAt: { after: start } };
+  const out: { id: string; startAt: string; endAt: string; users: string[] }[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
+    const { data } = await jobberGraphql(ctx, operation, text, { first, after, filter });
+    const connection = jobberConnectionSchema.safeParse(data['visits']);
+    if (!connection.success) {
+      throw new JobberGraphqlError(operation, [], `Jobber ${operation}: visits is not a readable connection`);
+    }
+    for (const node of connection.data.nodes) {
+      if (!isNode(node) || typeof node['id'] !== 'string') continue;
+      const { startAt, endAt } = node;
+      if (typeof startAt !== 'string' || typeof endAt !== 'string') continue;
+      const users = nodesOf(node['assignedUsers'])
+        .map((u) => (isNode(u) ? u['id'] : undefined))
+        .filter((u): u is string => typeof u === 'string');
+      out.push({ id: node['id'], startAt, endAt, users });
+    }
+    const { hasNextPage, endCursor } = connection.data.pageInfo;
+    if (!hasNextPage || endCursor === null) return out;
+    after = endCursor;
+  }
+  throw new JobberGraphqlError(operation, [], `Jobber ${operation}: too many visits in ${start}–${end}`);
+}
