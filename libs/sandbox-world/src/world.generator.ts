@@ -28,6 +28,11 @@ export interface GenerateWorldOptions {
   readonly size: number;
   /** The world clock's start ("now"), epoch ms; default 2026-03-02T18:00:00.000Z. */
   readonly now?: number;
+  /**
+   * The clock follows the wall clock from `now` (default false: it moves only when advanced). For
+   * clients that compare the vendor's timestamps with their own clock, as a real vendor allows.
+   */
+  readonly realtime?: boolean;
 }
 
 /** A generated business: its state, its clock, and the vendor operations over it. */
@@ -107,7 +112,7 @@ export function generateWorld(options: GenerateWorldOptions): World {
   if (!Number.isInteger(options.size) || options.size < 1)
     throw new RangeError('size must be a positive integer');
   const now = options.now ?? DEFAULT_WORLD_NOW;
-  const clock = WorldClock.virtual(now);
+  const clock = options.realtime ? WorldClock.realtime(now) : WorldClock.virtual(now);
   const loader = WorldStore.loader(clock);
   new Generation(
     new WorldRng(`world:${String(options.seed)}:${options.size}`),

@@ -105,5 +105,6 @@ export const vendorSandboxConfigSchema = z.object({
     .positive('must be positive')
     .max(10_000, 'must be at most 10000')
     .default(2),
+  SANDBOX_CLOCK: z.enum(['virtual', 'wall'], { error: 'must be virtual or wall' }).default('virtual'),
 });
 export type VendorSandboxConfig = z.output<typeof vendorSandboxConfigSchema>;

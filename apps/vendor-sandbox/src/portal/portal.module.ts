@@ -30,6 +30,7 @@ export class PortalModule {
               seed: config.SANDBOX_SEED,
               size: config.SANDBOX_SIZE,
               ratePerMinute: config.SANDBOX_ACTIVITY_RATE,
+              clock: config.SANDBOX_CLOCK,
             }),
         },
         {

@@ -12,6 +12,8 @@ export interface WorldSettings {
   size: number;
   /** Mean activity events per simulated minute. */
   ratePerMinute: number;
+  /** `wall`: the world starts at the wall clock's now and follows it; `virtual` (default): it moves when advanced. */
+  clock?: 'virtual' | 'wall';
 }
 
 export interface AdvanceResult {
@@ -42,7 +44,7 @@ export class SandboxWorldHost {
 
   constructor(settings: WorldSettings) {
     this.settings = settings;
-    this.current = generateWorld({ seed: settings.seed, size: settings.size });
+    this.current = generateWorld(this.worldOptions(settings));
     this.engine = this.newEngine();
   }
 
@@ -69,9 +71,17 @@ export class SandboxWorldHost {
   /** Regenerates the world (deterministic for the seed and size); a running clock keeps running on it. */
   reset(options: { seed: number; size: number }): void {
     this.settings = { ...this.settings, ...options };
-    this.current = generateWorld({ seed: options.seed, size: options.size });
+    this.current = generateWorld(this.worldOptions(this.settings));
     this.engine = this.newEngine();
     for (const listener of this.resetListeners) listener();
+  }
+
+  private worldOptions(settings: WorldSettings): Parameters<typeof generateWorld>[0] {
+    return {
+      seed: settings.seed,
+      size: settings.size,
+      ...(settings.clock === 'wall' ? { now: Date.now(), realtime: true } : {}),
+    };
   }
 
   onReset(listener: () => void): void {
