@@ -1,5 +1,5 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { readStreamJson } from '@fieldsync/testing';
 
 /** A CloudEvent as it sits on FSM_EVENTS (the fields the fault specs compare). */
 export interface LoggedEvent {
@@ -15,25 +15,9 @@ export interface LoggedEvent {
   };
 }
 
-/**
- * Every event on the stream, in stream order (an ordered consumer from the first message), and the
- * stream's message count at the time of reading.
- */
+/** Every event on the stream, in stream order. */
 export async function readEventLog(nc: NatsConnection, stream: string): Promise<LoggedEvent[]> {
-  const jsm = await jetstreamManager(nc);
-  const count = (await jsm.streams.info(stream)).state.messages;
-  if (count === 0) return [];
-  const consumer = await jetstream(nc).consumers.get(stream);
-  const out: LoggedEvent[] = [];
-  while (out.length < count) {
-    const before = out.length;
-    for await (const m of await consumer.fetch({ max_messages: count - out.length, expires: 5_000 })) {
-      out.push(m.json());
-      if (out.length === count) break;
-    }
-    if (out.length === before) throw new Error(`read ${out.length} of ${count} events on ${stream}`);
-  }
-  return out;
+  return readStreamJson<LoggedEvent>(nc, stream);
 }
 
 /**

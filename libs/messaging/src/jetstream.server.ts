@@ -61,6 +61,11 @@ export interface JetStreamConsumerOptions {
   deliverPolicy?: 'all' | 'new';
   /** Pull request expiry (default 30 s; min 1 s); lower values notice a lost server sooner. */
   pullExpiresMs?: number;
+  /**
+   * Hand the handler the message bytes instead of parsed JSON (default false): for consumers that must
+   * answer a malformed message themselves (the writer publishes a `rejected` result for it).
+   */
+  rawPayload?: boolean;
 }
 
 export interface JetStreamServerOptions {
@@ -184,6 +189,7 @@ export class JetStreamServer extends Server<JetStreamServerEvents> implements Cu
       confirmAck: c.confirmAck ?? true,
       deliverPolicy: c.deliverPolicy ?? 'all',
       pullExpiresMs: Math.max(1_000, c.pullExpiresMs ?? 30_000),
+      rawPayload: c.rawPayload ?? false,
       ...(c.backoffMs === undefined ? {} : { backoffMs: c.backoffMs }),
     };
     if (resolved.maxDeliver < 1) throw new Error(`consumer ${c.durable}: maxDeliver must be >= 1`);
@@ -403,7 +409,7 @@ export class JetStreamServer extends Server<JetStreamServerEvents> implements Cu
       if (!handler) {
         throw new RetriableError(`no @EventPattern handler matches ${subject}`);
       }
-      const data: unknown = msg.data.length === 0 ? undefined : msg.json();
+      const data: unknown = cfg.rawPayload ? msg.data : msg.data.length === 0 ? undefined : msg.json();
       const result: unknown = await handler(data, ctx);
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
       return await this.ack(cfg, msg, logger);

@@ -78,18 +78,18 @@ describe('migrations on a fresh database', () => {
           db,
         )
       ).rows[0]?.data_type;
-    const hasPosition = async (): Promise<boolean> =>
+    const column = async (table: string, name: string): Promise<boolean> =>
       (
         await sql<{ n: number }>`
           select count(*)::int as n from information_schema.columns
-          where table_schema = 'public' and table_name = 'change_events' and column_name = 'position'`.execute(
-          db,
-        )
+          where table_schema = 'public' and table_name = ${table} and column_name = ${name}`.execute(db)
       ).rows[0]?.n === 1;
-    expect(await hasPosition()).toBe(true);
+    expect(await column('idempotency_keys', 'recovery')).toBe(true);
     await expect(migrateDown(db, { steps: 1 })).resolves.toEqual({ direction: 'down', applied: [last] });
-    // The last migration (change-event position) added the outbox's publishing order; every table stays.
-    expect(await hasPosition()).toBe(false);
+    // The last migration (writer recovery) added the recovery columns; the earlier ones stay.
+    expect(await column('idempotency_keys', 'recovery')).toBe(false);
+    expect(await column('idempotency_keys', 'recovery_point')).toBe(true);
+    expect(await column('change_events', 'position')).toBe(true);
     expect(await payloadType()).toBe('text');
     expect(await publicTables(db)).toEqual(TABLES);
     await expect(checkDatabase(db)).rejects.toMatchObject({ code: PersistenceErrorCode.SchemaBehind });

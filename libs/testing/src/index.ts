@@ -8,6 +8,7 @@ export {
 export { expectEventually, type EventuallyOptions } from './assertions/expect-eventually.util';
 export { freePort } from './services/free-port.util';
 export { deleteStreamsWithPrefix } from './services/delete-streams.util';
+export { readStreamJson } from './services/read-stream.util';
 export { createScratchDatabase, type ScratchDatabase } from './services/scratch-database.util';
 export { blackholeServer, type BlackholeServer } from './process/blackhole-server.util';
 export {

@@ -315,18 +315,22 @@ export interface Estimates {
 }
 
 export interface IdempotencyKeys {
+  attempts: Generated<number>;
   command_id: string | null;
   connection_id: string | null;
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
   key: string;
   locked_at: Timestamp | null;
+  locked_by: string | null;
+  recovery: Json | null;
   recovery_point: Generated<string>;
   request_hash: string;
   response_status: number | null;
   result: Json | null;
   state: Generated<string>;
   tenant_id: string;
+  type: string | null;
   updated_at: Generated<Timestamp>;
 }
 

@@ -10,6 +10,7 @@ import * as sessionManager from './20261121000800-session-manager';
 import * as webhookDelivery from './20261121000900-webhook-delivery';
 import * as changeEventText from './20261121001000-change-event-text';
 import * as changeEventPosition from './20261121001100-change-event-position';
+import * as writerRecovery from './20261121001200-writer-recovery';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -28,6 +29,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261121000900-webhook-delivery', webhookDelivery],
   ['20261121001000-change-event-text', changeEventText],
   ['20261121001100-change-event-position', changeEventPosition],
+  ['20261121001200-writer-recovery', writerRecovery],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -263,6 +263,93 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['extractor'],
   },
   {
+    name: 'WRITER_WORKER_ID',
+    default: '<hostname>-<pid>',
+    meaning: "This writer replica's name on the idempotency leases it holds.",
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_CONCURRENCY',
+    default: '16',
+    meaning:
+      'Commands executed at once by one replica (commands for the same entity still run one after another).',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_IDEMPOTENCY_TTL',
+    default: '24h',
+    meaning:
+      'How long an idempotency key and its stored result are kept; a key is purged after that and may be used again.',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_IN_FLIGHT_WAIT',
+    default: '10s',
+    meaning:
+      'How long a command waits for an earlier command with the same idempotency key that is still executing, before answering `idempotency_key_in_flight`.',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_LEASE',
+    default: '60s',
+    meaning:
+      'Lease on an executing idempotency key, renewed while the command runs; a redelivery after a crash takes over an expired one and resumes from its recovery point.',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_ACK_WAIT',
+    default: '30s',
+    meaning:
+      "JetStream ack wait of the FSM_COMMANDS consumer (heartbeats extend it while a command runs); a crashed writer's command is redelivered after it.",
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_MAX_ATTEMPTS',
+    default: '5',
+    meaning:
+      'Vendor calls tried per delivery on 5xx, timeouts and network errors (exponential backoff with jitter), before the command fails and goes to FSM_DLQ.',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_RETRY_BASE',
+    default: '500ms',
+    meaning: 'First backoff delay between vendor call attempts.',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_RETRY_MAX',
+    default: '30s',
+    meaning: 'Longest backoff delay between vendor call attempts.',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_MAX_RETRY_AFTER',
+    default: '5m',
+    meaning:
+      'Longest vendor `Retry-After` honoured by a nak; beyond it the command fails with `rate_limited`.',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_VENDOR_TIMEOUT',
+    default: '30s',
+    meaning:
+      'Bound on one vendor call (a timeout counts as a transient failure; the marker is looked for before writing again).',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_PURGE_INTERVAL',
+    default: '10m',
+    meaning: 'How often expired idempotency keys are purged.',
+    services: ['writer'],
+  },
+  {
+    name: 'WRITER_TEST_CRASH_AFTER_VENDOR_WRITE',
+    default: '0',
+    meaning:
+      'Test-only fault injection: probability (0-1) that the writer SIGKILLs itself right after a vendor accepted a write. Refused in production.',
+    services: ['writer'],
+  },
+  {
     name: 'EXTRACTOR_CONNECTIONS_REFRESH',
     default: '30s',
     meaning: 'How often sync cursors are created for new active/pending connections.',
@@ -524,6 +611,13 @@ export const envDocs: readonly EnvDoc[] = [
     default: '2',
     meaning:
       'Mean activity events (creates, status moves, reschedules, payments, deletes, merges) per simulated minute when the clock advances (`POST /__sandbox/world/advance` or `/world/run`).',
+    services: ['vendor-sandbox'],
+  },
+  {
+    name: 'SANDBOX_CLOCK',
+    default: 'virtual',
+    meaning:
+      "`virtual`: the world's clock stands still until advanced (deterministic tests and demos). `wall`: the world starts at the wall clock's now and follows it, so vendor timestamps compare with a client's own clock as a real vendor's do (the writer's marker searches).",
     services: ['vendor-sandbox'],
   },
 ];

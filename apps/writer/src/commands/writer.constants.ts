@@ -1,0 +1,26 @@
+/** Injection tokens of the writer. */
+export const WRITER_OPTIONS = Symbol('WRITER_OPTIONS');
+export const CONNECTOR_WRITE_SIDES = Symbol('CONNECTOR_WRITE_SIDES');
+export const CONNECTOR_READ_SIDES = Symbol('WRITER_CONNECTOR_READ_SIDES');
+export const WRITER_SESSIONS = Symbol('WRITER_SESSIONS');
+export const RESULT_PUBLISHER = Symbol('RESULT_PUBLISHER');
+export const WRITER_CONSUMER = Symbol('WRITER_CONSUMER');
+
+/** The FSM_COMMANDS consumer as the writer runs it (main.ts builds the transport from the same values). */
+export interface WriterConsumerSettings {
+  readonly durable: string;
+  readonly maxDeliver: number;
+  readonly ackWaitMs: number;
+  readonly concurrency: number;
+}
+
+/** Aborted at shutdown: commands stop waiting (backoff sleeps, in-flight waits) and end with a nak. */
+export class WriterShutdown {
+  private readonly controller = new AbortController();
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+  stop(): void {
+    this.controller.abort();
+  }
+}

@@ -1,0 +1,260 @@
+import type { CommandResult } from '@fieldsync/canonical-model';
+import type { DB, Json } from '@fieldsync/persistence';
+import { sql, type Kysely, type Transaction } from 'kysely';
+
+/** How far a command got (migration 20261121001200-writer-recovery). */
+export type RecoveryPoint = 'started' | 'vendor_call_started' | 'vendor_call_done';
+
+/** The key's record as the executing writer sees it. */
+export interface HeldKey {
+  readonly tenantId: string;
+  readonly key: string;
+  readonly commandId: string;
+  readonly recoveryPoint: RecoveryPoint;
+  /** What the vendor returned, stored at `vendor_call_done`. */
+  readonly recovery: unknown;
+  /** When the key was first recorded: a search for the command's effect starts there. */
+  readonly firstAttemptAt: Date;
+  /** 1 on the first execution; more after a crash or a retriable failure. */
+  readonly attempts: number;
+}
+
+export type BeginResult =
+  /** This writer holds the key's lease and executes (a new key, a taken-over crash, a retriable failure's re-run). */
+  | { readonly kind: 'execute'; readonly held: HeldKey }
+  /** The key completed: its stored result. */
+  | { readonly kind: 'replay'; readonly result: CommandResult; readonly commandId: string | null }
+  /** The key was used with a different request. */
+  | { readonly kind: 'reused' }
+  /** Another execution holds a live lease on the key. */
+  | { readonly kind: 'busy'; readonly commandId: string | null };
+
+export interface BeginInput {
+  readonly tenantId: string;
+  readonly key: string;
+  readonly commandId: string;
+  readonly connectionId: string;
+  readonly type: string;
+  /** SHA-256 of the canonical request (type, connection, payload). */
+  readonly requestHash: string;
+  readonly workerId: string;
+  readonly leaseMs: number;
+  readonly ttlMs: number;
+}
+
+/** The lease was lost (another writer took the key over after it expired): stop, write nothing more. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
+/**
+ * Idempotency keys, with the semantics of Stripe's and of the IETF Idempotency-Key draft: the key is
+ * unique per tenant and recorded with the request's fingerprint before the vendor is touched; a
+ * completed key returns its stored result; a different request under the key is refused; an
+ * execution in flight holds a lease that a redelivery waits for, and takes over once it expired (the
+ * holder crashed), resuming from the recorded recovery point. Every update of an executing key is
+ * conditional on this writer still holding its lease.
+ */
+export class IdempotencyRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async begin(input: BeginInput): Promise<BeginResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('idempotency_keys')
+        .values({
+          tenant_id: input.tenantId,
+          key: input.key,
+          connection_id: input.connectionId,
+          command_id: input.commandId,
+          type: input.type,
+          request_hash: input.requestHash,
+          state: 'in_progress',
+          recovery_point: 'started',
+          locked_by: input.workerId,
+          locked_at: sql<Date>`now()`,
+          attempts: 1,
+          expires_at: sql<Date>`now() + ${`${input.ttlMs} milliseconds`}::interval`,
+        })
+        .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing())
+        .returning(['created_at'])
+        .executeTakeFirst();
+      if (inserted) {
+        return {
+          kind: 'execute',
+          held: {
+            tenantId: input.tenantId,
+            key: input.key,
+            commandId: input.commandId,
+            recoveryPoint: 'started',
+            recovery: null,
+            firstAttemptAt: new Date(inserted.created_at),
+            attempts: 1,
+          },
+        };
+      }
+      const row = await trx
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .select(
+          sql<boolean>`locked_at is not null and locked_at > now() - ${`${input.leaseMs} milliseconds`}::interval`.as(
+            'lease_live',
+          ),
+        )
+        .where('tenant_id', '=', input.tenantId)
+        .where('key', '=', input.key)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (row.request_hash !== input.requestHash) return { kind: 'reused' };
+      if (row.state === 'completed') {
+        return { kind: 'replay', result: row.result as unknown as CommandResult, commandId: row.command_id };
+      }
+      if (row.state === 'in_progress' && row.lease_live) return { kind: 'busy', commandId: row.command_id };
+      // A crashed holder (expired lease), a released lease (nak), or a retriable failure: run again from
+      // the recovery point, under this command's id.
+      const taken = await trx
+        .updateTable('idempotency_keys')
+        .set({
+          state: 'in_progress',
+          command_id: input.commandId,
+          locked_by: input.workerId,
+          locked_at: sql<Date>`now()`,
+          attempts: sql<number>`attempts + 1`,
+          updated_at: sql<Date>`now()`,
+        })
+        .where('tenant_id', '=', input.tenantId)
+        .where('key', '=', input.key)
+        .returning(['attempts', 'recovery_point', 'recovery', 'created_at'])
+        .executeTakeFirstOrThrow();
+      return {
+        kind: 'execute',
+        held: {
+          tenantId: input.tenantId,
+          key: input.key,
+          commandId: input.commandId,
+          recoveryPoint: taken.recovery_point as RecoveryPoint,
+          recovery: taken.recovery,
+          firstAttemptAt: new Date(taken.created_at),
+          attempts: taken.attempts,
+        },
+      };
+    });
+  }
+
+  /** Renews the lease; false when another writer took the key over. */
+  async renew(held: HeldKey, workerId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('idempotency_keys')
+      .set({ locked_at: sql<Date>`now()` })
+      .where('tenant_id', '=', held.tenantId)
+      .where('key', '=', held.key)
+      .where('state', '=', 'in_progress')
+      .where('locked_by', '=', workerId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Records the recovery point (before and after each vendor call); throws LeaseLostError when not held. */
+  async advance(held: HeldKey, workerId: string, point: RecoveryPoint, recovery?: unknown): Promise<void> {
+    const result = await this.db
+      .updateTable('idempotency_keys')
+      .set({
+        recovery_point: point,
+        ...(recovery === undefined ? {} : { recovery: JSON.stringify(recovery) as unknown as Json }),
+        locked_at: sql<Date>`now()`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('tenant_id', '=', held.tenantId)
+      .where('key', '=', held.key)
+      .where('state', '=', 'in_progress')
+      .where('locked_by', '=', workerId)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) {
+      throw new LeaseLostError(`idempotency key lease lost at ${point}`);
+    }
+  }
+
+  /**
+   * Stores the final result (succeeded, or a failure no retry can mend), in the caller's transaction
+   * (which also stores the canonical records and their events). Throws LeaseLostError when not held.
+   */
+  async complete(
+    trx: Transaction<DB>,
+    held: HeldKey,
+    workerId: string,
+    result: CommandResult,
+  ): Promise<void> {
+    const updated = await trx
+      .updateTable('idempotency_keys')
+      .set({
+        state: 'completed',
+        result: JSON.stringify(result) as unknown as Json,
+        response_status: statusCode(result),
+        locked_by: null,
+        locked_at: null,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('tenant_id', '=', held.tenantId)
+      .where('key', '=', held.key)
+      .where('state', '=', 'in_progress')
+      .where('locked_by', '=', workerId)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n)
+      throw new LeaseLostError('idempotency key lease lost before completion');
+  }
+
+  /**
+   * Ends this execution without a final result (a transient failure, a nak for Retry-After, a shutdown):
+   * the key keeps its recovery point and the same request may run again. `failed` says the attempt ended
+   * in a failure the caller was told about; otherwise the lease is only released.
+   */
+  async release(held: HeldKey, workerId: string, state: 'in_progress' | 'failed'): Promise<void> {
+    await this.db
+      .updateTable('idempotency_keys')
+      .set({ state, locked_by: null, locked_at: null, updated_at: sql<Date>`now()` })
+      .where('tenant_id', '=', held.tenantId)
+      .where('key', '=', held.key)
+      .where('state', '=', 'in_progress')
+      .where('locked_by', '=', workerId)
+      .execute();
+  }
+
+  /**
+   * Deletes up to `limit` keys past their expiry; an executing key (live lease) is left until it ends.
+   * Returns how many were deleted.
+   */
+  async purgeExpired(limit: number, leaseMs: number): Promise<number> {
+    const result = await sql<{ n: number }>`
+      with doomed as (
+        select tenant_id, key from idempotency_keys
+        where expires_at < now()
+          and not (state = 'in_progress' and locked_at is not null
+                   and locked_at > now() - ${`${leaseMs} milliseconds`}::interval)
+        order by expires_at
+        limit ${limit}
+        for update skip locked
+      )
+      delete from idempotency_keys k using doomed d
+      where k.tenant_id = d.tenant_id and k.key = d.key
+    `.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+}
+
+/** An HTTP-like status for the stored result (the API's replay answers with it). */
+function statusCode(result: CommandResult): number {
+  if (result.status === 'succeeded') return 200;
+  switch (result.error?.code) {
+    case 'validation_failed':
+      return 422;
+    case 'idempotency_key_reused':
+    case 'schedule_conflict':
+      return 409;
+    case 'not_found':
+      return 404;
+    case 'unsupported':
+      return 501;
+    default:
+      return result.status === 'rejected' ? 400 : 502;
+  }
+}
