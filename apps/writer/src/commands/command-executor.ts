@@ -208,7 +208,12 @@ export class CommandExecutor {
       const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
       metrics.completed(vendor, command.type, 'succeeded', totalMs, vendorMs.total);
       log.info(
-        { events: stored.events, attempts: held.attempts, vendorMs: Math.round(vendorMs.total) },
+        {
+          events: stored.events,
+          attempts: held.attempts,
+          ms: Math.round(totalMs * 10) / 10,
+          vendorMs: Math.round(vendorMs.total * 10) / 10,
+        },
         'command succeeded',
       );
       return { kind: 'ack' };
