@@ -216,7 +216,11 @@ export function checkWorldInvariants(store: WorldStore, options: InvariantOption
       if ((item.type === 'Discount') !== item.total < 0)
         fail(`invoice ${inv.id}: line ${item.id} sign does not match its type`);
     }
-    const t = invoiceTotals(inv.items, inv.taxRatePpm);
+    const computed = invoiceTotals(inv.items, inv.taxRatePpm);
+    // A given tax (adjustment invoices) stands; the total must still add up with it.
+    const t = inv.salesTaxGiven
+      ? { ...computed, salesTax: inv.salesTax, total: computed.subTotal - computed.discount + inv.salesTax }
+      : computed;
     if (
       t.subTotal !== inv.subTotal ||
       t.discount !== inv.discount ||

@@ -250,6 +250,8 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
  * subTotal = Σ non-discount line totals; discount = −Σ discount line totals (≥ 0);
  * salesTax = round-half-up(max(0, Σ taxable line totals incl. taxable discounts) × taxRatePpm / 10⁶);
  * total = subTotal − discount + salesTax; balance = total − Σ splits of non-deleted payments ≥ 0.
+ * An invoice created with a given tax (ServiceTitan's adjustment-invoice API takes `tax` as sent) keeps
+ * it as salesTax and says so with `salesTaxGiven`.
  */
 export const invoiceSchema = z
   .object({
@@ -269,6 +271,8 @@ export const invoiceSchema = z
     salesTax: nonNegativeCents,
     total: nonNegativeCents,
     balance: nonNegativeCents,
+    /** Present (true) only when salesTax was given rather than computed from the taxable lines. */
+    salesTaxGiven: z.literal(true).optional(),
   })
   .strict();
 

@@ -1,3 +1,4 @@
+import { checkWorldInvariants } from './world-invariants.util';
 import { WorldRuleCode, WorldRuleError } from './world-rule.error';
 import { generateWorld, type World } from './world.generator';
 
@@ -50,6 +51,9 @@ describe('WorldWriter.createInvoice', () => {
     expect(invoice).toMatchObject({ subTotal: 23_800, discount: 1_000, salesTax: 1_234, total: 24_034 });
     expect(invoice.balance).toBe(24_034);
     expect(world.store.require('customer', customerId).balance).toBe(before + 24_034);
+    // The world stays consistent: the invariants know a given tax from a computed one.
+    expect(invoice.salesTaxGiven).toBe(true);
+    expect(checkWorldInvariants(world.store)).toEqual([]);
   });
 
   it('refuses a subtotal the lines do not come to, or a tax that is not cents, and writes nothing', () => {

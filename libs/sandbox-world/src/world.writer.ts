@@ -496,6 +496,7 @@ export class WorldWriter {
       items,
       ...totals,
       balance: totals.total,
+      ...(tax === undefined ? {} : { salesTaxGiven: true as const }),
     });
     this.adjustCustomerBalance(job.customerId, totals.total);
     return invoice;
