@@ -25,7 +25,7 @@ export {
   type VaultConfig,
   type AdminConfig,
 } from './config/env.schema';
-export { durationMs } from './config/duration.schema';
+export { durationAtLeast, durationMs, integerEnv } from './config/duration.schema';
 export { backoffDelayMs, type Jitter } from './retry/backoff.util';
 export { envDocs, renderEnvDocsMarkdown, SERVICES, type EnvDoc, type ServiceName } from './config/env-docs';
 export { createLogger, type CreateLoggerOptions } from './logging/logger.factory';

@@ -1,16 +1,16 @@
-import { baseEnv, databaseEnv, durationMs, httpEnv, natsEnv, streamsEnv } from '@fieldsync/platform';
+import {
+  baseEnv,
+  databaseEnv,
+  durationAtLeast,
+  httpEnv,
+  integerEnv,
+  natsEnv,
+  streamsEnv,
+} from '@fieldsync/platform';
 import { z } from 'zod';
 
-const count = (min: number, max: number, defaultValue: number) =>
-  z.coerce
-    .number({ error: 'must be an integer' })
-    .int('must be an integer')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`)
-    .default(defaultValue);
-
-const atLeast = (minMs: number, label: string) =>
-  durationMs.refine((ms) => ms >= minMs, { error: `must be at least ${label}` });
+const count = integerEnv;
+const atLeast = durationAtLeast;
 
 /** The writer environment (README "Environment"); parsed once by bootstrapService before Nest starts. */
 export const writerConfigSchema = z

@@ -1,6 +1,6 @@
 import type { CommandResult } from '@fieldsync/canonical-model';
 import type { DB, Json } from '@fieldsync/persistence';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 
 /** How far a command got (migration 20261121001200-writer-recovery). */
 export type RecoveryPoint = 'started' | 'vendor_call_started' | 'vendor_call_done';
@@ -146,10 +146,7 @@ export class IdempotencyRepository {
     const result = await this.db
       .updateTable('idempotency_keys')
       .set({ locked_at: sql<Date>`now()` })
-      .where('tenant_id', '=', held.tenantId)
-      .where('key', '=', held.key)
-      .where('state', '=', 'in_progress')
-      .where('locked_by', '=', workerId)
+      .where(heldBy(held, workerId))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
@@ -164,10 +161,7 @@ export class IdempotencyRepository {
         locked_at: sql<Date>`now()`,
         updated_at: sql<Date>`now()`,
       })
-      .where('tenant_id', '=', held.tenantId)
-      .where('key', '=', held.key)
-      .where('state', '=', 'in_progress')
-      .where('locked_by', '=', workerId)
+      .where(heldBy(held, workerId))
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) {
       throw new LeaseLostError(`idempotency key lease lost at ${point}`);
@@ -194,10 +188,7 @@ export class IdempotencyRepository {
         locked_at: null,
         updated_at: sql<Date>`now()`,
       })
-      .where('tenant_id', '=', held.tenantId)
-      .where('key', '=', held.key)
-      .where('state', '=', 'in_progress')
-      .where('locked_by', '=', workerId)
+      .where(heldBy(held, workerId))
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n)
       throw new LeaseLostError('idempotency key lease lost before completion');
@@ -212,10 +203,7 @@ export class IdempotencyRepository {
     await this.db
       .updateTable('idempotency_keys')
       .set({ state, locked_by: null, locked_at: null, updated_at: sql<Date>`now()` })
-      .where('tenant_id', '=', held.tenantId)
-      .where('key', '=', held.key)
-      .where('state', '=', 'in_progress')
-      .where('locked_by', '=', workerId)
+      .where(heldBy(held, workerId))
       .execute();
   }
 
@@ -239,6 +227,17 @@ export class IdempotencyRepository {
     `.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
   }
+}
+
+/** The key's row while this writer executes it (its lease): every update of an executing key says so. */
+function heldBy(held: HeldKey, workerId: string) {
+  return (eb: ExpressionBuilder<DB, 'idempotency_keys'>) =>
+    eb.and([
+      eb('tenant_id', '=', held.tenantId),
+      eb('key', '=', held.key),
+      eb('state', '=', 'in_progress'),
+      eb('locked_by', '=', workerId),
+    ]);
 }
 
 /** An HTTP-like status for the stored result (the API's replay answers with it). */

@@ -14,3 +14,16 @@ export const durationMs = z.string().transform((value, ctx) => {
   const unit = (match[2] ?? 'ms') as keyof typeof UNIT_MS;
   return Number(amount) * UNIT_MS[unit];
 });
+
+/** A duration variable with a floor: `durationAtLeast(1_000, '1s').default(60_000)`. */
+export const durationAtLeast = (minMs: number, label: string) =>
+  durationMs.refine((ms) => ms >= minMs, { error: `must be at least ${label}` });
+
+/** An integer variable within bounds, with its default: `integerEnv(1, 256, 8)`. */
+export const integerEnv = (min: number, max: number, defaultValue: number) =>
+  z.coerce
+    .number({ error: 'must be an integer' })
+    .int('must be an integer')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(defaultValue);
