@@ -19,13 +19,13 @@ import {
   type TestDatabase,
 } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
+import { ConnectionRateLimiter } from '@fieldsync/platform';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { FakeSessionSource, mapCustomer, ScriptedVendor } from '../__fixtures__/scripted-vendor.fixture';
 import { CanonicalStoreRepository } from '@fieldsync/persistence';
 import { DriftReportRepository } from '../store/drift-report.repository';
 import { ENTITY_TABLES } from '@fieldsync/persistence';
-import { ConnectionRateLimiter } from './connection-rate-limiter';
 import { StreamSyncService, type RunResult } from './stream-sync.service';
 import { cursorStateSchema, SyncCursorRepository } from './sync-cursor.repository';
 import { SyncMetrics } from './sync.metrics';

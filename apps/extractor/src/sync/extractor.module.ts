@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Vendor } from '@fieldsync/canonical-model';
 import type { ConnectorReadSide } from '@fieldsync/connector-kit';
 import { ChangeEventRepository, DATABASE, type DB } from '@fieldsync/persistence';
-import { METRICS_REGISTRY } from '@fieldsync/platform';
+import { ConnectionRateLimiter, METRICS_REGISTRY } from '@fieldsync/platform';
 import { SESSION_CLIENT, type SessionClient } from '@fieldsync/session-client';
 import {
   Inject,
@@ -17,7 +17,6 @@ import type { Registry } from 'prom-client';
 import type { ExtractorConfig } from '../config/extractor.config';
 import { CanonicalStoreRepository } from '@fieldsync/persistence';
 import { DriftReportRepository } from '../store/drift-report.repository';
-import { ConnectionRateLimiter } from './connection-rate-limiter';
 import { validateReadSides } from './read-sides.util';
 import type { SessionSource } from './session-source.types';
 import { StreamSyncService } from './stream-sync.service';

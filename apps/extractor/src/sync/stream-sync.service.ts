@@ -16,7 +16,7 @@ import {
   type VendorRecord,
 } from '@fieldsync/connector-kit';
 import { OUTBOX_CHANNEL, toOutboxEntry } from '@fieldsync/infrastructure';
-import { backoffDelayMs } from '@fieldsync/platform';
+import { backoffDelayMs, sleep, type ConnectionRateLimiter } from '@fieldsync/platform';
 import { eventSubject } from '@fieldsync/messaging';
 import type { ChangeEventRepository, DB, NewChangeEvent } from '@fieldsync/persistence';
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -30,8 +30,6 @@ import {
 } from '@fieldsync/persistence';
 import type { DriftIssue, DriftKind, DriftReportRepository } from '../store/drift-report.repository';
 import { ENTITY_TABLES } from '@fieldsync/persistence';
-import { sleep } from './sleep.util';
-import type { ConnectionRateLimiter } from './connection-rate-limiter';
 import type { SessionSource, SourcedSession } from './session-source.types';
 import type { ClaimedCursor, CursorKey, CursorState, SyncCursorRepository } from './sync-cursor.repository';
 import { SyncError, SyncErrorCode } from './sync.error';

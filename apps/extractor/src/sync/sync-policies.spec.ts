@@ -1,5 +1,5 @@
 import type { ConnectorReadSide, StreamReader } from '@fieldsync/connector-kit';
-import { ConnectionRateLimiter } from './connection-rate-limiter';
+import { ConnectionRateLimiter } from '@fieldsync/platform';
 import { validateReadSides } from './read-sides.util';
 import { streamIntervalSeconds } from './stream-interval.util';
 

@@ -1,7 +1,7 @@
 import type { Vendor } from '@fieldsync/canonical-model';
 import type { ConnectorReadSide } from '@fieldsync/connector-kit';
+import { sleep } from '@fieldsync/platform';
 import type { Logger } from 'pino';
-import { sleep } from './sleep.util';
 import { streamIntervalSeconds } from './stream-interval.util';
 import type { RunResult, StreamSyncService } from './stream-sync.service';
 import type { SyncCursorRepository } from './sync-cursor.repository';

@@ -26,6 +26,7 @@ import {
 } from '@fieldsync/persistence';
 import { canonicalFactory, createTestDatabase, type TestDatabase } from '@fieldsync/testing';
 import type { Kysely } from 'kysely';
+import { ConnectionRateLimiter } from '@fieldsync/platform';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
@@ -234,6 +235,7 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
           return { invalidated: true };
         },
       },
+      limiter: new ConnectionRateLimiter(1_000),
       publishResult: async (_tenant, result) => {
         results.push(result);
       },

@@ -34,7 +34,7 @@ import {
   type Json,
   type MappedRecord,
 } from '@fieldsync/persistence';
-import { backoffDelayMs } from '@fieldsync/platform';
+import { backoffDelayMs, type ConnectionRateLimiter } from '@fieldsync/platform';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { bookedBy, describeConflicts, storedBookings } from './conflict-check';
@@ -87,6 +87,8 @@ export interface ExecutorDeps {
   readonly writeSides: ReadonlyMap<Vendor, ConnectorWriteSide>;
   readonly readSides: ReadonlyMap<Vendor, ConnectorReadSide>;
   readonly sessions: WriterSessionSource;
+  /** Spaces this replica's vendor requests per connection and holds them during a vendor's Retry-After. */
+  readonly limiter: ConnectionRateLimiter;
   readonly publishResult: (tenantId: string, result: CommandResult) => Promise<void>;
   readonly metrics: WriterMetrics;
   readonly options: WriterOptions;
@@ -320,6 +322,7 @@ export class CommandExecutor {
       logger: log,
       signal: callSignal,
       now: this.now,
+      pace: () => this.deps.limiter.take(command.connectionId, callSignal),
       marker: markerOf(command.tenantId, command.idempotencyKey),
       firstAttemptAt: held.firstAttemptAt,
       resolve: (id, field) => this.resolve(command.connectionId, id, field),
@@ -436,6 +439,8 @@ export class CommandExecutor {
           continue;
         }
         if (failure.kind === 'rate_limited') {
+          // The connection's other commands wait too, instead of each meeting its own 429.
+          this.deps.limiter.pause(command.connectionId, failure.retryAfterMs);
           throw new TransientFailure(
             'rate_limited',
             `the vendor asked to wait ${failure.retryAfterMs} ms`,
@@ -685,7 +690,11 @@ export class CommandExecutor {
     }
     // Given up for now: `failed`, not stored as final (the same key may be sent again and resumes from its
     // recovery point, looking for the marker first), and the command goes to FSM_DLQ.
-    const result = this.errorResult(command, transient.code, transient.message, undefined, {
+    const reached = held.recoveryPoint !== 'started' || (await this.reachedVendor(held));
+    const message = reached
+      ? `${transient.message}; the vendor may have applied the change: send the same idempotency key again to complete it (it is looked for before anything is written again)`
+      : transient.message;
+    const result = this.errorResult(command, transient.code, message, undefined, {
       retriable: true,
       ...(transient.retryAfterMs === undefined
         ? {}
@@ -697,6 +706,17 @@ export class CommandExecutor {
     metrics.completed(vendor, command.type, 'failed', 0, 0);
     log.warn({ code: transient.code, reason: transient.message }, 'command failed; copied to the DLQ');
     return { kind: 'dead_letter', reason: `${transient.code}: ${transient.message}` };
+  }
+
+  /** Whether this execution got as far as a vendor write (its recovery point moved past `started`). */
+  private async reachedVendor(held: HeldKey): Promise<boolean> {
+    const row = await this.deps.db
+      .selectFrom('idempotency_keys')
+      .select('recovery_point')
+      .where('tenant_id', '=', held.tenantId)
+      .where('key', '=', held.key)
+      .executeTakeFirst();
+    return row !== undefined && row.recovery_point !== 'started';
   }
 
   /** A command refused before its key is taken (unknown connection, unsupported type): answered, not keyed. */

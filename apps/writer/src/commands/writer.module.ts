@@ -3,7 +3,7 @@ import type { CommandResult, Vendor } from '@fieldsync/canonical-model';
 import type { ConnectorReadSide, ConnectorWriteSide } from '@fieldsync/connector-kit';
 import { JetStreamPublisher, NATS_CONNECTION, resultSubject } from '@fieldsync/messaging';
 import { CanonicalStoreRepository, ChangeEventRepository, DATABASE, type DB } from '@fieldsync/persistence';
-import { METRICS_REGISTRY } from '@fieldsync/platform';
+import { ConnectionRateLimiter, METRICS_REGISTRY } from '@fieldsync/platform';
 import { SESSION_CLIENT, type SessionClient } from '@fieldsync/session-client';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
@@ -160,6 +160,7 @@ export class WriterModule implements OnApplicationBootstrap, BeforeApplicationSh
               writeSides,
               readSides,
               sessions,
+              limiter: new ConnectionRateLimiter(config.WRITER_REQUESTS_PER_SECOND),
               publishResult,
               metrics,
               options: writerOptions,

@@ -25,6 +25,11 @@ export const writerConfigSchema = z
       .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : or -')
       .optional(),
     WRITER_CONCURRENCY: count(1, 256, 16),
+    WRITER_REQUESTS_PER_SECOND: z.coerce
+      .number({ error: 'must be a number' })
+      .positive('must be greater than 0')
+      .max(1000, 'must be at most 1000')
+      .default(20),
     WRITER_IDEMPOTENCY_TTL: atLeast(60_000, '1m').default(24 * 3_600_000),
     WRITER_IN_FLIGHT_WAIT: atLeast(0, '0ms').default(10_000),
     WRITER_LEASE: atLeast(1_000, '1s').default(60_000),

@@ -42,6 +42,11 @@ export interface SyncContext {
   readonly signal: AbortSignal;
   /** The connector's clock, for tests. */
   readonly now: () => Date;
+  /**
+   * Optional: awaited by the connector's client before each vendor request (the caller's per-connection
+   * request pacing, which also holds requests back while a vendor's Retry-After runs).
+   */
+  readonly pace?: () => Promise<void>;
 }
 
 /** One record as the vendor sent it: validated against the wire schema, or reported as drift. */

@@ -51,6 +51,8 @@ export interface WriteContext {
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly now: () => Date;
+  /** Awaited by the connector's client before each vendor request (the writer's per-connection pacing). */
+  readonly pace?: () => Promise<void>;
   /**
    * This command's marker, `fieldsync:<24 hex>` (`markerOf`), derived from the tenant and the idempotency key:
    * the same on every attempt of the command. Stamp it on the vendor record where the vendor has a

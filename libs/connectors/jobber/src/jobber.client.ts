@@ -55,6 +55,7 @@ export async function jobberGraphql(
   variables: Readonly<Record<string, unknown>>,
 ): Promise<JobberGraphqlResult> {
   let response: Response;
+  await ctx.pace?.();
   try {
     response = await sessionFetch(ctx.session, JOBBER_GRAPHQL_PATH, {
       method: 'POST',

@@ -2,7 +2,7 @@ import { VendorCallError, sessionFetch, type SyncContext } from '@fieldsync/conn
 import { problemToWriteError, type FieldMap } from './servicetitan-write-error.util';
 
 /** What a call needs of a SyncContext or a WriteContext. */
-export type CallContext = Pick<SyncContext, 'session' | 'signal' | 'now'>;
+export type CallContext = Pick<SyncContext, 'session' | 'signal' | 'now' | 'pace'>;
 
 /** When a 429 carries no usable `Retry-After`: ServiceTitan's limit is per second, so one second. */
 export const DEFAULT_RETRY_AFTER_MS = 1_000;
@@ -80,6 +80,7 @@ export class ServiceTitanClient {
     const call = `ServiceTitan ${method} ${path}`;
     const write = method !== 'GET';
     let res: Response;
+    await ctx.pace?.();
     try {
       res = await sessionFetch(ctx.session, target, {
         method,

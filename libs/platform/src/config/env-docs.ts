@@ -276,6 +276,13 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['writer'],
   },
   {
+    name: 'WRITER_REQUESTS_PER_SECOND',
+    default: '20',
+    meaning:
+      "Vendor requests per second one writer replica sends per connection (evenly spaced; a vendor's 429 holds the connection's requests for its Retry-After). The vendor's own limit is shared with the extractor (ServiceTitan: 60/s per tenant).",
+    services: ['writer'],
+  },
+  {
     name: 'WRITER_IDEMPOTENCY_TTL',
     default: '24h',
     meaning:
