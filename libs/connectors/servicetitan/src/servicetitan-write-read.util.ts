@@ -150,17 +150,28 @@ export async function jobRecords(
   };
 }
 
+/** The customer alone, as it is now (an invoice or a payment moves its balance). */
+export async function customerRecord(
+  client: ServiceTitanClient,
+  ctx: WriteContext,
+  customerId: number,
+): Promise<WriteRecord> {
+  const customer = parseRow(
+    servicetitanCustomerSchema,
+    await client.get(ctx, 'crm', `customers/${customerId}`),
+    `customer ${customerId}`,
+  );
+  return record('customer', customer.id, customer);
+}
+
 /** A customer with its locations and contacts, customer first. */
 export async function customerRecords(
   client: ServiceTitanClient,
   ctx: WriteContext,
   customerId: number,
 ): Promise<{ records: WriteRecord[]; locationIds: number[] }> {
-  const customer = parseRow(
-    servicetitanCustomerSchema,
-    await client.get(ctx, 'crm', `customers/${customerId}`),
-    `customer ${customerId}`,
-  );
+  const customerRow = await customerRecord(client, ctx, customerId);
+  const customer = customerRow.raw as z.infer<typeof servicetitanCustomerSchema>;
   const locations = (
     await listAll(client, ctx, 'crm', 'locations', { customerId: String(customerId), active: 'Any' })
   ).map((raw) => parseRow(servicetitanLocationSchema, raw, 'location'));
@@ -172,7 +183,7 @@ export async function customerRecords(
     .filter((c) => c.customerId === customerId);
   return {
     records: [
-      record('customer', customer.id, customer),
+      customerRow,
       ...locations.map((l) => record('location', l.id, l)),
       ...contacts.map((c) => record('contact', c.id, c)),
     ],

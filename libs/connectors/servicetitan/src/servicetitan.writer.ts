@@ -19,6 +19,7 @@ import { ServiceTitanClient } from './servicetitan.client';
 import { commandTotals, decimalToMinor, fromMinor } from './servicetitan-totals.util';
 import {
   appointmentRecords,
+  customerRecord,
   customerRecords,
   estimateRecord,
   jobRecords,
@@ -804,7 +805,9 @@ async function invoiceOutcome(
 ): Promise<Outcome<'invoice.create'>> {
   const invoice = await readInvoice(client, ctx, id);
   const exponent = currencyExponent(command.payload.currency);
-  return outcome([record('invoice', invoice.id, invoice)], {
+  // The invoice raised the customer's balance: the customer is read back too, so the next poll finds nothing new.
+  const customer = await customerRecord(client, ctx, invoice.customer.id);
+  return outcome([record('invoice', invoice.id, invoice), customer], {
     invoiceId: cid(ctx, 'invoice', invoice.id),
     number: invoice.referenceNumber,
     currency: command.payload.currency,
@@ -894,7 +897,8 @@ async function paymentOutcome(
   const applied = payment.appliedTo
     .filter((a) => a.appliedTo === invoiceId)
     .reduce((sum, a) => sum + decimalToMinor(a.appliedAmount, exponent), 0);
-  return outcome([record('payment', payment.id, payment), record('invoice', invoice.id, invoice)], {
+  const customer = await customerRecord(client, ctx, invoice.customer.id);
+  return outcome([record('payment', payment.id, payment), record('invoice', invoice.id, invoice), customer], {
     paymentId: cid(ctx, 'payment', payment.id),
     invoiceId: cid(ctx, 'invoice', invoice.id),
     status: payment.syncStatus,
