@@ -68,5 +68,6 @@ export * from './commands/idempotency-key.schema';
 export * from './commands/command-payload.schema';
 export * from './commands/command.schema';
 export * from './commands/parse-command.util';
+export * from './commands/command-totals.util';
 export * from './results/result-error.constants';
 export * from './results/result.schema';

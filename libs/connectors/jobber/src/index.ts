@@ -32,9 +32,9 @@ export {
   type FieldOf,
 } from './jobber-write-errors.util';
 export {
+  JOBBER_TOTALS,
   expectedTotals,
   totalsMismatch,
   vendorTotals,
   type MinorTotals,
-  type TotalsInput,
 } from './jobber-write-totals.util';

@@ -1,30 +1,10 @@
-import { Money } from '@fieldsync/canonical-model';
+import { commandTotals, Money, type CommandTotalsInput } from '@fieldsync/canonical-model';
 
 /**
- * The totals a quote or an invoice should have, computed from the command in minor units, to compare with
- * what Jobber computed after the write (verify-after-write): a line is quantity × unit price rounded
- * half-up to the cent, discounts come off the subtotal (a percentage of it, or an amount), taxes are
- * each a percentage of the taxable base (the taxable lines less the discount, never below zero), each
- * rounded on its own as Jobber prints them.
+ * Jobber's invoice arithmetic for `commandTotals`: a line is taxable unless it says not (a command that
+ * states taxes means them for its lines), and taxes apply to the taxable lines less the discount.
  */
-export interface TotalsLine {
-  readonly quantity: number;
-  /** Major units, exact to the currency (a canonical amount). */
-  readonly unitPrice: number;
-  /** Left out: taxable (a command that states taxes means them for its lines). */
-  readonly taxable?: boolean;
-}
-
-export type TotalsDiscount =
-  | { readonly type: 'percent'; readonly percent: number }
-  | { readonly type: 'amount'; readonly amount: number };
-
-export interface TotalsInput {
-  readonly currency: string;
-  readonly lineItems: readonly TotalsLine[];
-  readonly discounts?: readonly TotalsDiscount[];
-  readonly taxes?: readonly { readonly ratePercent: number }[];
-}
+export const JOBBER_TOTALS = { taxableByDefault: true, discountsLowerTaxBase: true } as const;
 
 /** Integer minor units. */
 export interface MinorTotals {
@@ -34,38 +14,10 @@ export interface MinorTotals {
   readonly total: number;
 }
 
-export function expectedTotals(input: TotalsInput): MinorTotals {
-  const { currency } = input;
-  const lines = input.lineItems.map((line) => ({
-    total: Money.fromAmount(line.unitPrice, currency).multiply(line.quantity),
-    taxable: line.taxable ?? true,
-  }));
-  const subtotal = Money.sum(
-    lines.map((l) => l.total),
-    currency,
-  );
-  const discount = Money.sum(
-    (input.discounts ?? []).map((d) =>
-      d.type === 'percent' ? subtotal.percentage(d.percent) : Money.fromAmount(d.amount, currency),
-    ),
-    currency,
-  );
-  const taxableLines = Money.sum(
-    lines.filter((l) => l.taxable).map((l) => l.total),
-    currency,
-  );
-  const base = taxableLines.subtract(discount);
-  const taxBase = base.isNegative() ? Money.zero(currency) : base;
-  const tax = Money.sum(
-    (input.taxes ?? []).map((t) => taxBase.percentage(t.ratePercent)),
-    currency,
-  );
-  return {
-    subtotal: subtotal.amountMinor,
-    discount: discount.amountMinor,
-    tax: tax.amountMinor,
-    total: subtotal.subtract(discount).add(tax).amountMinor,
-  };
+/** What the command should come to at Jobber, in minor units. */
+export function expectedTotals(input: CommandTotalsInput): MinorTotals {
+  const { subtotal, discount, tax, total } = commandTotals(input, JOBBER_TOTALS);
+  return { subtotal, discount, tax, total };
 }
 
 /** Jobber's Float dollars (`amounts { subtotal discountAmount taxAmount total }`) in minor units. */

@@ -4,6 +4,7 @@ import {
   normalizeTimestamp,
   type Address,
   type CommandOf,
+  type CommandTotalsInput,
   type CommandType,
   type PaymentMethod,
 } from '@fieldsync/canonical-model';
@@ -34,7 +35,7 @@ import {
   type JobRead,
   type WriteRecord,
 } from './jobber-write-readback';
-import { expectedTotals, totalsMismatch, vendorTotals, type TotalsInput } from './jobber-write-totals.util';
+import { expectedTotals, totalsMismatch, vendorTotals } from './jobber-write-totals.util';
 import type { JobberPaymentRecord, JobberProperty, JobberVisit } from './jobber.schemas';
 
 /*
@@ -167,7 +168,7 @@ const lineFields = (prefix: string) => ({
 function assertTotals(
   what: string,
   id: string,
-  input: TotalsInput,
+  input: CommandTotalsInput,
   amounts: { subtotal: number; discountAmount: number; taxAmount: number; total: number },
 ): void {
   const mismatch = totalsMismatch(
@@ -688,7 +689,7 @@ const jobStatusUpdate: Handler<'job.status.update'> = {
 
 // ------------------------------------------------------------------ quotes
 
-function quoteTotalsInput(p: CommandOf<'quote.create'>['payload']): TotalsInput {
+function quoteTotalsInput(p: CommandOf<'quote.create'>['payload']): CommandTotalsInput {
   return { currency: p.currency, lineItems: p.lineItems, ...(p.taxes ? { taxes: p.taxes } : {}) };
 }
 
@@ -831,7 +832,7 @@ const quoteConvert: Handler<'quote.convert'> = {
 
 // ------------------------------------------------------------------ invoice.create
 
-function invoiceTotalsInput(p: CommandOf<'invoice.create'>['payload']): TotalsInput {
+function invoiceTotalsInput(p: CommandOf<'invoice.create'>['payload']): CommandTotalsInput {
   return { currency: p.currency, lineItems: p.lineItems, ...(p.taxes ? { taxes: p.taxes } : {}) };
 }
 

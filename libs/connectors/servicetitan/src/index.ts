@@ -14,4 +14,3 @@ export {
   type ServiceTitanReadSideOptions,
 } from './servicetitan.readers';
 export { FIELDSYNC_APPLICATION_GUID, servicetitanWriteSide } from './servicetitan.writer';
-export { commandTotals, type Totals, type TotalsInput } from './servicetitan-totals.util';

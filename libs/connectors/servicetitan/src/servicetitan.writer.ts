@@ -1,6 +1,7 @@
 import {
+  Money,
   canonicalId,
-  currencyExponent,
+  commandTotals,
   type Address,
   type CommandOf,
   type CommandType,
@@ -16,7 +17,6 @@ import {
   type WriteOutcome,
 } from '@fieldsync/connector-kit';
 import { ServiceTitanClient } from './servicetitan.client';
-import { commandTotals, decimalToMinor, fromMinor } from './servicetitan-totals.util';
 import {
   appointmentRecords,
   customerRecord,
@@ -83,6 +83,16 @@ const since = (ctx: WriteContext): string =>
 function cid(ctx: WriteContext, entity: Parameters<typeof canonicalId>[1], id: number): string {
   return canonicalId(ctx.connectionId, entity, String(id));
 }
+
+/** ServiceTitan's invoice arithmetic: API lines are taxable only when marked; discounts (price-modifier lines) lower the total only. */
+const SERVICETITAN_TOTALS = { taxableByDefault: false, discountsLowerTaxBase: false } as const;
+
+/** A ServiceTitan amount (decimal string or number) in minor units of `currency`, half-up. */
+const minor = (value: string | number, currency: string): number => Money.parse(value, currency).amountMinor;
+
+/** Minor units as the major-unit number ServiceTitan's API and our results carry. */
+const major = (amountMinor: number, currency: string): number =>
+  Money.ofMinor(amountMinor, currency).toAmount();
 
 function outcome<T extends CommandType>(records: WriteRecord[], result: Record<string, unknown>): Outcome<T> {
   return { records, result: result };
@@ -636,12 +646,10 @@ const quoteCreate: CommandHandler<'quote.create'> = {
     }
     const jobId = await resolveId(ctx, p.jobId, 'payload.jobId');
     const skus = await lineSkus(ctx, p.lineItems);
-    const totals = commandTotals({
-      currency: p.currency,
-      lineItems: p.lineItems,
-      ...(p.taxes ? { taxes: p.taxes } : {}),
-    });
-    const exponent = currencyExponent(p.currency);
+    const totals = commandTotals(
+      { currency: p.currency, lineItems: p.lineItems, ...(p.taxes ? { taxes: p.taxes } : {}) },
+      SERVICETITAN_TOTALS,
+    );
     const created = (await client.post(
       ctx,
       'sales',
@@ -650,7 +658,7 @@ const quoteCreate: CommandHandler<'quote.create'> = {
         jobId,
         name: p.title ?? null,
         summary: p.notes ?? p.title ?? null,
-        tax: fromMinor(totals.tax, exponent),
+        tax: major(totals.tax, p.currency),
         items: p.lineItems.map((line, i) => ({
           ...(skus[i] !== undefined ? { skuId: skus[i] } : {}),
           ...(line.sku !== undefined ? { skuName: line.sku } : {}),
@@ -679,14 +687,13 @@ async function readBackEstimate(
   currency: CommandOf<'quote.create'>['payload']['currency'],
 ): Promise<Outcome<'quote.create'>> {
   const estimate = await readEstimate(client, ctx, id);
-  const exponent = currencyExponent(currency);
   // Estimate amounts are decimal numbers (dollars): sum them in minor units.
-  const total = estimate.items.reduce((sum, item) => sum + Math.round(item.total * 10 ** exponent), 0);
+  const total = estimate.items.reduce((sum, item) => sum + minor(item.total, currency), 0);
   return outcome([await estimateRecord(client, ctx, estimate)], {
     estimateId: cid(ctx, 'estimate', estimate.id),
     number: null,
     currency,
-    total: fromMinor(total, exponent),
+    total: major(total, currency),
   });
 }
 
@@ -740,13 +747,15 @@ const invoiceCreate: CommandHandler<'invoice.create'> = {
   async execute(ctx, command) {
     const p = command.payload;
     const jobId = await resolveId(ctx, p.jobId, 'payload.jobId');
-    const exponent = currencyExponent(p.currency);
-    const totals = commandTotals({
-      currency: p.currency,
-      lineItems: p.lineItems,
-      ...(p.discounts ? { discounts: p.discounts } : {}),
-      ...(p.taxes ? { taxes: p.taxes } : {}),
-    });
+    const totals = commandTotals(
+      {
+        currency: p.currency,
+        lineItems: p.lineItems,
+        ...(p.discounts ? { discounts: p.discounts } : {}),
+        ...(p.taxes ? { taxes: p.taxes } : {}),
+      },
+      SERVICETITAN_TOTALS,
+    );
     const skus = await lineSkus(ctx, p.lineItems);
     // ServiceTitan opens each job's invoice at booking; the API adds adjustment invoices to it.
     const [original] = await readInvoices(client, ctx, { jobId: String(jobId) });
@@ -757,8 +766,8 @@ const invoiceCreate: CommandHandler<'invoice.create'> = {
       {
         ...(original ? { adjustmentToId: original.id } : { jobId }),
         ...(p.issuedDate ? { invoicedOn: `${p.issuedDate}T00:00:00Z` } : {}),
-        subtotal: fromMinor(totals.subTotal - totals.discount, exponent),
-        tax: fromMinor(totals.tax, exponent),
+        subtotal: major(totals.subtotal - totals.discount, p.currency),
+        tax: major(totals.tax, p.currency),
         summary: withMarker(p.memo, ctx.marker),
         exportId: ctx.marker,
         items: [
@@ -772,7 +781,7 @@ const invoiceCreate: CommandHandler<'invoice.create'> = {
           ...(p.discounts ?? []).map((d, i) => ({
             description: d.name ?? (d.type === 'percent' ? `Discount ${d.percent}%` : 'Discount'),
             quantity: 1,
-            unitPrice: -fromMinor(totals.discounts[i] ?? 0, exponent),
+            unitPrice: -major(totals.discounts[i] ?? 0, p.currency),
           })),
         ],
       },
@@ -786,11 +795,11 @@ const invoiceCreate: CommandHandler<'invoice.create'> = {
     if (typeof created !== 'number')
       throw new Error('ServiceTitan POST invoices: the answer is not an invoice id');
     const done = await invoiceOutcome(ctx, command, created);
-    const vendorTotal = decimalToMinor((done.records[0]?.raw as { total: string }).total, exponent);
+    const vendorTotal = minor((done.records[0]?.raw as { total: string }).total, p.currency);
     if (vendorTotal !== totals.total) {
       throw new VendorWriteError(
         'vendor_rejected',
-        `ServiceTitan invoice ${created}: vendor total ${fromMinor(vendorTotal, exponent)} differs from computed ${fromMinor(totals.total, exponent)}`,
+        `ServiceTitan invoice ${created}: vendor total ${major(vendorTotal, p.currency)} differs from computed ${major(totals.total, p.currency)}`,
         { field: 'payload.lineItems' },
       );
     }
@@ -804,15 +813,15 @@ async function invoiceOutcome(
   id: number,
 ): Promise<Outcome<'invoice.create'>> {
   const invoice = await readInvoice(client, ctx, id);
-  const exponent = currencyExponent(command.payload.currency);
+  const { currency } = command.payload;
   // The invoice raised the customer's balance: the customer is read back too, so the next poll finds nothing new.
   const customer = await customerRecord(client, ctx, invoice.customer.id);
   return outcome([record('invoice', invoice.id, invoice), customer], {
     invoiceId: cid(ctx, 'invoice', invoice.id),
     number: invoice.referenceNumber,
     currency: command.payload.currency,
-    total: fromMinor(decimalToMinor(invoice.total, exponent), exponent),
-    balance: fromMinor(decimalToMinor(invoice.balance, exponent), exponent),
+    total: major(minor(invoice.total, currency), currency),
+    balance: major(minor(invoice.balance, currency), currency),
   });
 }
 
@@ -893,18 +902,18 @@ async function paymentOutcome(
   const [payment] = await readPayments(client, ctx, { ids: String(id) });
   if (!payment) throw new Error(`ServiceTitan payment ${id}: not in the payments list after the write`);
   const invoice = await readInvoice(client, ctx, invoiceId);
-  const exponent = currencyExponent(command.payload.currency);
+  const { currency } = command.payload;
   const applied = payment.appliedTo
     .filter((a) => a.appliedTo === invoiceId)
-    .reduce((sum, a) => sum + decimalToMinor(a.appliedAmount, exponent), 0);
+    .reduce((sum, a) => sum + minor(a.appliedAmount, currency), 0);
   const customer = await customerRecord(client, ctx, invoice.customer.id);
   return outcome([record('payment', payment.id, payment), record('invoice', invoice.id, invoice), customer], {
     paymentId: cid(ctx, 'payment', payment.id),
     invoiceId: cid(ctx, 'invoice', invoice.id),
     status: payment.syncStatus,
     currency: command.payload.currency,
-    amountApplied: fromMinor(applied, exponent),
-    balanceRemaining: fromMinor(decimalToMinor(invoice.balance, exponent), exponent),
+    amountApplied: major(applied, currency),
+    balanceRemaining: major(minor(invoice.balance, currency), currency),
   });
 }
 
