@@ -10,8 +10,9 @@ import { shortId } from './demo-extractor';
 
 /*
  * `npm run demo` as a user runs it: every app starts and reports ready, both sandbox vendors are
- * connected and backfilled with progress, live changes stream from FSM_EVENTS, and everything stops
- * cleanly. A smaller sandbox world and a shorter live phase keep it quick.
+ * connected and backfilled with progress, each vendor takes a create → dispatch → complete → invoice →
+ * payment command sequence through the writer (and a repeated payment is replayed), live changes stream
+ * from FSM_EVENTS, and everything stops cleanly. A smaller sandbox world and a shorter live phase keep it quick.
  */
 
 jest.setTimeout(240_000);
@@ -31,7 +32,7 @@ describe('npm run demo', () => {
   const prefix = uniqueStreamPrefix('demo');
   afterAll(() => deleteStreamsWithPrefix(prefix));
 
-  it('starts every service, connects and backfills both vendors, streams live changes, stops cleanly', async () => {
+  it('starts every service, connects and backfills both vendors, runs commands, streams live changes, stops cleanly', async () => {
     const { databaseUrl, natsUrl } = getTestServices();
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -91,6 +92,58 @@ describe('npm run demo', () => {
       /^ {2}outbox: [\d,]+ change events published to \w+_FSM_EVENTS, every consumer caught up$/m,
     );
 
+    // Commands: the whole sequence succeeded for each vendor, each result followed by its change events.
+    const COMMAND_LINE =
+      /^ {2}(servicetitan|jobber) +([a-z.]+) +(succeeded|replayed|failed|rejected|NO RESULT) +[\d.]+ s {2}(.*)$/gm;
+    const commandLines = [...stdout.matchAll(COMMAND_LINE)].map((m) => ({
+      vendor: m[1] ?? '',
+      type: m[2] ?? '',
+      status: m[3] ?? '',
+      result: m[4] ?? '',
+    }));
+    const sequence = [
+      'client.create',
+      'job.create',
+      'job.dispatch',
+      'job.status.update',
+      'invoice.create',
+      'payment.record',
+    ];
+    for (const vendor of ['servicetitan', 'jobber']) {
+      const lines = commandLines.filter((l) => l.vendor === vendor && l.status !== 'replayed');
+      expect(lines.map((l) => `${l.type} ${l.status}`)).toEqual(sequence.map((t) => `${t} succeeded`));
+      const completed = lines.find((l) => l.type === 'job.status.update')?.result;
+      expect(completed).toMatch(/^job job_\w+ completed \(vendor: \w+\)$/);
+      // The payment of 100.00 lowered the invoice's balance by exactly that.
+      const invoice = /^invoice inv_\w+ #\S+, total USD ([\d.]+), balance USD ([\d.]+)$/.exec(
+        lines.find((l) => l.type === 'invoice.create')?.result ?? '',
+      );
+      const payment = /^payment (pay_\w+) \w+, applied USD 100\.00, balance USD ([\d.]+)$/.exec(
+        lines.find((l) => l.type === 'payment.record')?.result ?? '',
+      );
+      expect(invoice?.[1]).toBe(invoice?.[2]);
+      expect(num(payment?.[2])).toBeCloseTo(num(invoice?.[1]) - 100, 2);
+    }
+    // The same payment again under its key: the stored result, replayed, the same payment id.
+    const replayed = commandLines.filter((l) => l.status === 'replayed');
+    expect(replayed).toHaveLength(1);
+    const firstPayment = commandLines.find(
+      (l) => l.vendor === replayed[0]?.vendor && l.type === 'payment.record' && l.status === 'succeeded',
+    );
+    expect(replayed[0]?.result).toBe(firstPayment?.result);
+    expect(stdout).toMatch(/^ {18}no change events: the stored result, the vendor was not called again$/m);
+    const commandsSummary =
+      /^ {2}commands: servicetitan 6 of 6 succeeded, jobber 6 of 6 succeeded; payment re-sent under its key: replayed \(the stored result, no second payment\); (\d+) change events from the writer, (\d+) delivered to the webhook receiver, signature verified \(and \d+ from the extractor's polls meanwhile/m.exec(
+        stdout,
+      );
+    expect(commandsSummary).not.toBeNull();
+    // Every event listed under a command is counted, and each reached the receiver verified.
+    expect(num(commandsSummary?.[1])).toBeGreaterThan(0);
+    expect(stdout.match(/^ {18}→ [a-z_]+\.[a-z_]+ +[a-z]+_\w+/gm)?.length).toBe(num(commandsSummary?.[1]));
+    expect(commandsSummary?.[2]).toBe(commandsSummary?.[1]);
+    const runKey = /under its idempotency key demo-([0-9a-f]+)-/.exec(stdout)?.[1];
+    expect(runKey).toBeDefined();
+
     // Live: every line is an event the extractor wrote to the outbox, and the summary counts them all,
     // each delivered to the webhook receiver with a verified signature.
     const live = [...stdout.matchAll(LIVE_LINE)].map((m) => ({
@@ -135,6 +188,23 @@ describe('npm run demo', () => {
           streams: servicetitanReadSide.streams.length,
           caught_up: servicetitanReadSide.streams.length,
         },
+      ]);
+      // This run's keys: six per vendor, each completed (the replay made none: it found the stored one),
+      // and the two payments the commands recorded are in the canonical store, one per vendor.
+      const keys = await sql<{ type: string; state: string; n: number }>`
+        select type, state, count(*)::int as n from idempotency_keys
+        where tenant_id = 'tn_demo' and key like ${`demo-${runKey ?? '-'}-%`}
+        group by type, state order by type`.execute(db);
+      expect(keys.rows).toEqual([...sequence].sort().map((type) => ({ type, state: 'completed', n: 2 })));
+      const payments = await sql<{ vendor: string; n: number }>`
+        select c.vendor, count(*)::int as n from payments p join connections c on c.id = p.connection_id
+        where c.tenant_id = 'tn_demo' and p.id = any(${commandLines
+          .filter((l) => l.type === 'payment.record')
+          .map((l) => /^payment (pay_\w+)/.exec(l.result)?.[1] ?? '')}::text[])
+        group by c.vendor order by c.vendor`.execute(db);
+      expect(payments.rows).toEqual([
+        { vendor: 'jobber', n: 1 },
+        { vendor: 'servicetitan', n: 1 },
       ]);
       const events = await sql<{ vendor: string; type: string; external_id: string | null }>`
         select c.vendor, e.type, e.payload::jsonb->'data'->'object'->>'externalId' as external_id

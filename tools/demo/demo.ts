@@ -18,13 +18,17 @@
  * 2d. Registers a local Standard Webhooks receiver with the webhook dispatcher, publishes three job
  *    changes and shows them delivered and verified.
  *
- * 2e. Starts the sandbox's activity clock and streams the change events it causes from FSM_EVENTS, one
+ * 2e. Sends each vendor a client.create → job.create → job.dispatch → job.status.update completed →
+ *    invoice.create → payment.record sequence through the writer (FSM_COMMANDS → FSM_RESULTS), shows each
+ *    result and the change events it produced, then repeats the payment under its idempotency key to
+ *    show `replayed` (demo-writer.ts).
+ *
+ * 2f. Starts the sandbox's activity clock and streams the change events it causes from FSM_EVENTS, one
  *    line each, for 15 s (`--live-seconds=<n>`; with `--serve` until Ctrl-C), then a summary line.
  *
  * Each run starts the demo tenant afresh (its connections and webhook endpoints from an earlier run
  * are removed), because the sandbox regenerates its world at every start.
  *
- * Each later capability makes this do more (commands).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +47,7 @@ import {
   type LiveResult,
 } from './demo-extractor';
 import { demoWebhooks } from './demo-webhooks';
+import { demoCommands, type DemoCommandsResult } from './demo-writer';
 import type { WebhookReceiver } from '@fieldsync/testing';
 
 interface AppSpec {
@@ -108,13 +113,27 @@ function devVaultKey(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** What an app runs with in the demo on top of the shared environment. */
+const APP_ENV: Readonly<Record<string, () => Record<string, string>>> = {
+  extractor: demoExtractorEnv,
+  // The world's clock follows the wall clock (the writer e2e harness does the same): when a vendor call
+  // may or may not have taken effect (a timeout, a 5xx, a crash), the writer looks for the command's
+  // marker among the records created since its first attempt, by its own clock. On the default virtual
+  // clock the world stands at its generated date (months before today), so that search would find
+  // nothing and a retry could write twice. The commands run before the live phase, while the world's
+  // time is the wall's; `world/run` then adds the activity clock's simulated time on top (speed x wall
+  // time: the world runs ahead of the wall, never behind), which the live phase's change events and
+  // the extractor's cursors, both by vendor timestamps, do not mind. An explicit SANDBOX_CLOCK wins.
+  'vendor-sandbox': () => ({ SANDBOX_CLOCK: process.env['SANDBOX_CLOCK'] ?? 'wall' }),
+};
+
 function start(spec: AppSpec, env: NodeJS.ProcessEnv): Running {
   const log = createWriteStream(join(LOG_DIR, `${spec.name}.log`), { flags: 'w' });
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${spec.name}/src/main.ts`], {
     cwd: ROOT,
     // The extractor picks up new connections within a second and polls every stream every 2 s, so the
     // live phase shows sandbox changes within seconds (demoExtractorEnv explains the values).
-    env: { ...env, ...(spec.name === 'extractor' ? demoExtractorEnv() : {}), PORT: String(spec.port) },
+    env: { ...env, ...APP_ENV[spec.name]?.(), PORT: String(spec.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);
@@ -359,6 +378,33 @@ async function main(): Promise<number> {
         say(`  webhooks: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    let commands: DemoCommandsResult | undefined;
+    if (backfill?.ok) {
+      say('');
+      say(
+        `commands: each vendor gets create → dispatch → complete → invoice → payment through the writer (${prefix ? `${prefix}_` : ''}FSM_COMMANDS → ${prefix ? `${prefix}_` : ''}FSM_RESULTS) ...`,
+      );
+      // The commands' change events are listed under each result; deliveries are counted at the end.
+      receiverSays = false;
+      const commandsDb = createDatabase({ url: databaseUrl, applicationName: 'fieldsync-demo', poolMax: 1 });
+      try {
+        commands = await demoCommands({
+          db: commandsDb,
+          tenantId: DEMO_TENANT,
+          connections: synced,
+          natsUrl: nats.url,
+          prefix,
+          runId: randomBytes(4).toString('hex'),
+          ...(receiver ? { receiver } : {}),
+          say,
+        });
+      } catch (error) {
+        say(`  commands: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        await commandsDb.destroy();
+      }
+      receiverSays = true;
+    }
     if (!allReady) {
       apps.forEach((a, i) => {
         if (!ready[i]) say(`--- ${a.spec.name} (last lines of its log)\n${tail(a.spec.name)}`);
@@ -414,6 +460,7 @@ async function main(): Promise<number> {
       }
     }
     const extracted = backfill?.ok === true && live?.ok === true;
+    const commanded = commands?.ok === true;
 
     await receiver?.close();
     say('stopping (SIGTERM) ...');
@@ -425,7 +472,7 @@ async function main(): Promise<number> {
         .map(([name, code]) => `  ${name}: ${code === 0 ? 'stopped cleanly' : `exit ${code}`}`)
         .join('\n'),
     );
-    return allReady && clean && connected && delivered && extracted ? 0 : 1;
+    return allReady && clean && connected && delivered && extracted && commanded ? 0 : 1;
   } finally {
     if (apps.length > 0) await stopAll(apps);
     await Promise.allSettled(services.map((s) => s.dispose()));
