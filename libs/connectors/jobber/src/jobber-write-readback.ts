@@ -21,137 +21,26 @@ import {
   type JobberQuote,
   type JobberVisit,
 } from './jobber.schemas';
+import {
+  CLIENT,
+  ID,
+  INVOICE,
+  JOB,
+  LINE_ITEM,
+  PAYMENT_RECORD,
+  PROPERTY,
+  QUOTE,
+  VISIT,
+} from './jobber-selections';
 
 /*
  * The write side's reads: the records a command created or changed, read back by id with the readers'
  * selections and wire schemas (so the writer maps them with the same mapper and stores what the next
  * poll reads), and the searches `find` runs for a command's marker.
- *
- * The selections repeat jobber.readers.ts field for field (they are private there); a field added to
- * one must be added to the other, or the stored record and the next poll disagree.
+ * The selections are the readers' (jobber-selections.ts).
  */
 
 export type WriteRecord = Extract<VendorRecord, { kind: 'record' }>;
-
-const ID: JobberSelection = ['id'];
-const ADDRESS = ['street', 'street1', 'street2', 'city', 'province', 'postalCode', 'country'];
-export const PROPERTY: JobberSelection = [
-  'id',
-  { name: 'address', fields: [...ADDRESS, { name: 'coordinates', fields: ['latitude', 'longitude'] }] },
-  { name: 'client', fields: ['id', 'createdAt'] },
-  { name: 'taxRate', fields: ['id', 'name', 'tax'] },
-];
-const CLIENT: JobberSelection = [
-  'id',
-  'firstName',
-  'lastName',
-  'companyName',
-  'isCompany',
-  'name',
-  { name: 'emails', fields: ['address', 'primary', 'description'] },
-  { name: 'phones', fields: ['number', 'primary', 'description', 'smsAllowed'] },
-  { name: 'billingAddress', fields: ADDRESS },
-  'balance',
-  'isLead',
-  'isArchived',
-  'createdAt',
-  'updatedAt',
-  { name: 'clientProperties', first: 5, nodes: PROPERTY },
-];
-export const VISIT: JobberSelection = [
-  'id',
-  'title',
-  'instructions',
-  'visitStatus',
-  'startAt',
-  'endAt',
-  'isComplete',
-  'completedAt',
-  { name: 'assignedUsers', first: 5, nodes: ID },
-  { name: 'job', fields: ID },
-  { name: 'client', fields: ID },
-  { name: 'property', fields: ID },
-  'createdAt',
-];
-const JOB: JobberSelection = [
-  'id',
-  'jobNumber',
-  'title',
-  'instructions',
-  'jobStatus',
-  'jobType',
-  'total',
-  'startAt',
-  'endAt',
-  'completedAt',
-  { name: 'client', fields: ID },
-  { name: 'property', fields: ID },
-  { name: 'quote', fields: ID },
-  'createdAt',
-  'updatedAt',
-  { name: 'visits', first: 5, nodes: VISIT },
-];
-const LINE_ITEM: JobberSelection = [
-  'id',
-  'name',
-  'description',
-  'quantity',
-  'unitPrice',
-  'totalPrice',
-  'taxable',
-  { name: 'linkedProductOrService', fields: ['id', 'category'] },
-];
-const QUOTE: JobberSelection = [
-  'id',
-  'quoteNumber',
-  'quoteStatus',
-  'title',
-  { name: 'amounts', fields: ['subtotal', 'taxAmount', 'discountAmount', 'depositAmount', 'total'] },
-  { name: 'client', fields: ID },
-  { name: 'property', fields: ID },
-  { name: 'request', fields: ID },
-  'createdAt',
-  'updatedAt',
-  { name: 'lineItems', first: 10, nodes: LINE_ITEM },
-];
-const INVOICE: JobberSelection = [
-  'id',
-  'invoiceNumber',
-  'invoiceStatus',
-  'subject',
-  'issuedDate',
-  'dueDate',
-  'receivedDate',
-  {
-    name: 'amounts',
-    fields: [
-      'subtotal',
-      'taxAmount',
-      'discountAmount',
-      'depositAmount',
-      'paymentsTotal',
-      'tipsTotal',
-      'invoiceBalance',
-      'total',
-    ],
-  },
-  { name: 'client', fields: ID },
-  'createdAt',
-  'updatedAt',
-  { name: 'lineItems', first: 10, nodes: LINE_ITEM },
-  { name: 'jobs', first: 1, nodes: ID },
-  { name: 'properties', first: 1, nodes: ID },
-];
-export const PAYMENT_RECORD: JobberSelection = [
-  'id',
-  'amount',
-  'tipAmount',
-  'entryDate',
-  'paymentType',
-  'details',
-  { name: 'client', fields: ID },
-  { name: 'invoice', fields: ID },
-];
 
 type Node = Record<string, unknown>;
 const isNode = (value: unknown): value is Node =>

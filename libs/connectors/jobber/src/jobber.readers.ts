@@ -17,6 +17,21 @@ import { JobberGraphqlError, jobberGraphql } from './jobber.client';
 import { jobberMapper } from './jobber.mapper';
 import { fitPageSize, renderSelection, type JobberSelection } from './jobber-query.util';
 import {
+  CLIENT,
+  ID,
+  INVOICE,
+  JOB,
+  LINE_ITEM,
+  PAYMENT_RECORD,
+  PRODUCT_OR_SERVICE,
+  PROPERTY,
+  QUOTE,
+  REQUEST,
+  USER,
+  VISIT,
+} from './jobber-selections';
+
+import {
   jobberClientSchema,
   jobberConnectionSchema,
   jobberInvoiceSchema,
@@ -47,155 +62,6 @@ export const JOBBER_UNSORTED_OVERLAP_MS = 10 * 60_000;
 const MINUTE = 60_000;
 
 // ------------------------------------------------------------------ selections
-
-const ID: JobberSelection = ['id'];
-const ADDRESS = ['street', 'street1', 'street2', 'city', 'province', 'postalCode', 'country'];
-
-const PROPERTY: JobberSelection = [
-  'id',
-  { name: 'address', fields: [...ADDRESS, { name: 'coordinates', fields: ['latitude', 'longitude'] }] },
-  { name: 'client', fields: ['id', 'createdAt'] },
-  { name: 'taxRate', fields: ['id', 'name', 'tax'] },
-];
-const CLIENT_FIELDS: JobberSelection = [
-  'id',
-  'firstName',
-  'lastName',
-  'companyName',
-  'isCompany',
-  'name',
-  { name: 'emails', fields: ['address', 'primary', 'description'] },
-  { name: 'phones', fields: ['number', 'primary', 'description', 'smsAllowed'] },
-  { name: 'billingAddress', fields: ADDRESS },
-  'balance',
-  'isLead',
-  'isArchived',
-  'createdAt',
-  'updatedAt',
-];
-const CLIENT: JobberSelection = [...CLIENT_FIELDS, { name: 'clientProperties', first: 5, nodes: PROPERTY }];
-const VISIT: JobberSelection = [
-  'id',
-  'title',
-  'instructions',
-  'visitStatus',
-  'startAt',
-  'endAt',
-  'isComplete',
-  'completedAt',
-  { name: 'assignedUsers', first: 5, nodes: ID },
-  { name: 'job', fields: ID },
-  { name: 'client', fields: ID },
-  { name: 'property', fields: ID },
-  'createdAt',
-];
-const JOB: JobberSelection = [
-  'id',
-  'jobNumber',
-  'title',
-  'instructions',
-  'jobStatus',
-  'jobType',
-  'total',
-  'startAt',
-  'endAt',
-  'completedAt',
-  { name: 'client', fields: ID },
-  { name: 'property', fields: ID },
-  { name: 'quote', fields: ID },
-  'createdAt',
-  'updatedAt',
-  { name: 'visits', first: 5, nodes: VISIT },
-];
-const LINE_ITEM: JobberSelection = [
-  'id',
-  'name',
-  'description',
-  'quantity',
-  'unitPrice',
-  'totalPrice',
-  'taxable',
-  { name: 'linkedProductOrService', fields: ['id', 'category'] },
-];
-const QUOTE: JobberSelection = [
-  'id',
-  'quoteNumber',
-  'quoteStatus',
-  'title',
-  { name: 'amounts', fields: ['subtotal', 'taxAmount', 'discountAmount', 'depositAmount', 'total'] },
-  { name: 'client', fields: ID },
-  { name: 'property', fields: ID },
-  { name: 'request', fields: ID },
-  'createdAt',
-  'updatedAt',
-  { name: 'lineItems', first: 10, nodes: LINE_ITEM },
-];
-const REQUEST: JobberSelection = [
-  'id',
-  'title',
-  'requestStatus',
-  { name: 'client', fields: ID },
-  { name: 'property', fields: ID },
-  'createdAt',
-  'updatedAt',
-];
-const INVOICE: JobberSelection = [
-  'id',
-  'invoiceNumber',
-  'invoiceStatus',
-  'subject',
-  'issuedDate',
-  'dueDate',
-  'receivedDate',
-  {
-    name: 'amounts',
-    fields: [
-      'subtotal',
-      'taxAmount',
-      'discountAmount',
-      'depositAmount',
-      'paymentsTotal',
-      'tipsTotal',
-      'invoiceBalance',
-      'total',
-    ],
-  },
-  { name: 'client', fields: ID },
-  'createdAt',
-  'updatedAt',
-  { name: 'lineItems', first: 10, nodes: LINE_ITEM },
-  { name: 'jobs', first: 1, nodes: ID },
-  { name: 'properties', first: 1, nodes: ID },
-];
-const PAYMENT_RECORD: JobberSelection = [
-  'id',
-  'amount',
-  'tipAmount',
-  'entryDate',
-  'paymentType',
-  'details',
-  { name: 'client', fields: ID },
-  { name: 'invoice', fields: ID },
-];
-const USER: JobberSelection = [
-  'id',
-  { name: 'name', fields: ['first', 'last', 'full'] },
-  { name: 'email', fields: ['raw'] },
-  { name: 'phone', fields: ['raw', 'friendly'] },
-  'status',
-  'isAccountOwner',
-  'createdAt',
-];
-const PRODUCT_OR_SERVICE: JobberSelection = [
-  'id',
-  'name',
-  'description',
-  'category',
-  'defaultUnitCost',
-  'internalUnitCost',
-  'taxable',
-  'durationMinutes',
-];
 
 // ------------------------------------------------------------------ records
 
