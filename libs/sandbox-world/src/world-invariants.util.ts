@@ -154,7 +154,13 @@ export function checkWorldInvariants(store: WorldStore, options: InvariantOption
       }
     }
   }
-  const busy = new Map<number, { start: number; end: number; id: number }[]>();
+  interface Booking {
+    start: number;
+    end: number;
+    id: number;
+    overlapAllowed: boolean;
+  }
+  const busy = new Map<number, Booking[]>();
   for (const a of store.all('appointment')) {
     if (a.end <= a.start) fail(`appointment ${a.id}: end ${a.end} not after start ${a.start}`);
     if (a.arrivalWindowEnd < a.arrivalWindowStart) fail(`appointment ${a.id}: arrival window reversed`);
@@ -163,17 +169,22 @@ export function checkWorldInvariants(store: WorldStore, options: InvariantOption
       if (assignment.deletedOn !== null) continue;
       let list = busy.get(assignment.technicianId);
       if (!list) busy.set(assignment.technicianId, (list = []));
-      list.push({ start: a.start, end: a.end, id: a.id });
+      list.push({ start: a.start, end: a.end, id: a.id, overlapAllowed: assignment.overlapAllowed === true });
     }
   }
   for (const [tech, list] of busy) {
     list.sort((x, y) => x.start - y.start || x.end - y.end);
-    for (let i = 1; i < list.length; i++) {
-      const prev = list[i - 1] as { end: number; id: number };
-      const cur = list[i] as { start: number; id: number };
-      if (cur.start < prev.end)
-        fail(`technician ${tech}: double-booked on appointments ${prev.id} and ${cur.id}`);
-    }
+    // Every overlapping pair, not only neighbours: an allowed overlap may sit inside a longer booking,
+    // so the booking after it must still be compared with the long one.
+    list.forEach((cur, i) => {
+      for (let j = i + 1; j < list.length; j++) {
+        const next = list[j] as Booking;
+        if (next.start >= cur.end) break;
+        // A booking made knowingly over another one (overlapAllowed) is the office's decision.
+        if (!cur.overlapAllowed && !next.overlapAllowed)
+          fail(`technician ${tech}: double-booked on appointments ${cur.id} and ${next.id}`);
+      }
+    });
   }
 
   // estimates

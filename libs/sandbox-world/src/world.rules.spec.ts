@@ -1,3 +1,4 @@
+import { checkWorldInvariants } from './world-invariants.util';
 import { WorldRuleCode, WorldRuleError } from './world-rule.error';
 import { generateWorld, type World } from './world.generator';
 import { assertTransition, canTransition } from './world.rules';
@@ -177,5 +178,114 @@ describe('vendor-side rules', () => {
         }),
       WorldRuleCode.RequiredField,
     );
+  });
+});
+
+describe('overlap allowed (Jobber lets a calendar hold overlapping visits)', () => {
+  it('assigns over another booking only when allowed, stamps the new row, and keeps the world consistent', () => {
+    const { world, techA, techB, jobId, appointmentId, start } = setUp();
+    const other = world.writer.addAppointment(jobId, {
+      start: start + HOUR,
+      end: start + 3 * HOUR,
+      technicianIds: [techB],
+    });
+    // Without the option the old refusal stands and nothing is written.
+    const before = world.store.rowVersion;
+    expectRule(() => world.writer.assignTechnicians(other.id, [techA]), WorldRuleCode.TechnicianDoubleBooked);
+    expect(world.store.rowVersion).toBe(before);
+
+    const [row] = world.writer.assignTechnicians(other.id, [techA], null, { allowOverlap: true });
+    expect(row).toMatchObject({ appointmentId: other.id, technicianId: techA, overlapAllowed: true });
+    expect(world.writer.activeAssignments(other.id).map((a) => a.technicianId)).toEqual([techB, techA]);
+    // The first booking is untouched: techA now holds both appointments in the overlapping hour.
+    const first = world.writer.activeAssignments(appointmentId);
+    expect(first.map((a) => [a.technicianId, a.overlapAllowed])).toEqual([[techA, undefined]]);
+    expect(checkWorldInvariants(world.store)).toEqual([]);
+  });
+
+  it('stamps nothing when an allowed booking overlaps nothing', () => {
+    const { world, techB, appointmentId } = setUp();
+    const [row] = world.writer.assignTechnicians(appointmentId, [techB], null, { allowOverlap: true });
+    expect(row?.technicianId).toBe(techB);
+    expect(row && 'overlapAllowed' in row).toBe(false);
+  });
+
+  it('reschedules into an overlap only when allowed and stamps the moved booking', () => {
+    const { world, techA, jobId, appointmentId, start } = setUp();
+    const later = world.writer.addAppointment(jobId, {
+      start: start + 4 * HOUR,
+      end: start + 5 * HOUR,
+      technicianIds: [techA],
+    });
+    const into = { start: start + HOUR, end: start + 2 * HOUR };
+    expectRule(
+      () => world.writer.rescheduleAppointment(later.id, into),
+      WorldRuleCode.TechnicianDoubleBooked,
+    );
+    expect(world.store.get('appointment', later.id)?.start).toBe(start + 4 * HOUR);
+
+    const moved = world.writer.rescheduleAppointment(later.id, into, { allowOverlap: true });
+    expect(moved).toMatchObject({ start: into.start, end: into.end });
+    expect(world.writer.activeAssignments(later.id)).toEqual([
+      expect.objectContaining({ technicianId: techA, overlapAllowed: true }),
+    ]);
+    expect(world.writer.activeAssignments(appointmentId)[0]?.overlapAllowed).toBeUndefined();
+    expect(checkWorldInvariants(world.store)).toEqual([]);
+  });
+
+  it('creates a job whose appointment overlaps the technician only when the appointment allows it', () => {
+    const { world, techA, start } = setUp();
+    const job = world.store.snapshot('job').find((j) => j.active && j.status === 'Scheduled');
+    if (!job) throw new Error('no scheduled job');
+    const input = {
+      customerId: job.customerId,
+      locationId: job.locationId,
+      businessUnitId: job.businessUnitId,
+      jobTypeId: job.jobTypeId,
+      campaignId: job.campaignId,
+      priority: 'Normal' as const,
+    };
+    const window = { start: start + HOUR, end: start + 2 * HOUR, technicianIds: [techA] };
+    const jobs = world.store.count('job');
+    expectRule(
+      () => world.writer.createJob({ ...input, appointments: [window] }),
+      WorldRuleCode.TechnicianDoubleBooked,
+    );
+    expect(world.store.count('job')).toBe(jobs);
+
+    const { appointments } = world.writer.createJob({
+      ...input,
+      appointments: [{ ...window, allowOverlap: true }],
+    });
+    const created = appointments[0] as { id: number };
+    expect(world.writer.activeAssignments(created.id)).toEqual([
+      expect.objectContaining({ technicianId: techA, overlapAllowed: true }),
+    ]);
+    expect(checkWorldInvariants(world.store)).toEqual([]);
+  });
+
+  it('the invariants still catch an overlap nobody allowed, even behind an allowed one', () => {
+    const { world, techA, jobId, appointmentId, start } = setUp();
+    // techA: 16–18 (setUp, plain), 16:30–17 (allowed), then 17:30–19 written past the rules, unmarked.
+    const inside = world.writer.addAppointment(jobId, {
+      start: start + HOUR / 2,
+      end: start + HOUR,
+      technicianIds: [techA],
+      allowOverlap: true,
+    });
+    expect(checkWorldInvariants(world.store)).toEqual([]);
+    const sneaky = world.writer.addAppointment(jobId, { start: start + 1.5 * HOUR, end: start + 3 * HOUR });
+    world.store.create('assignment', {
+      appointmentId: sneaky.id,
+      jobId,
+      technicianId: techA,
+      assignedOn: world.clock.now(),
+      assignedById: null,
+      status: 'Scheduled',
+    });
+    expect(checkWorldInvariants(world.store)).toEqual([
+      `technician ${techA}: double-booked on appointments ${appointmentId} and ${sneaky.id}`,
+    ]);
+    expect(inside.id).not.toBe(sneaky.id);
   });
 });

@@ -188,7 +188,11 @@ export const appointmentSchema = z
   })
   .strict();
 export const ASSIGNMENT_STATUSES = ['Scheduled', 'Dispatched', 'Working', 'Done'] as const;
-/** A technician on an appointment; unassigning soft-deletes the row. */
+/**
+ * A technician on an appointment; unassigning soft-deletes the row. `overlapAllowed` marks a booking
+ * the office made knowingly over another one in the same window (Jobber lets a calendar hold
+ * overlapping visits); it is present only when true, so worlds without such bookings hash as before.
+ */
 export const assignmentSchema = z
   .object({
     ...worldRecordBaseShape,
@@ -198,6 +202,7 @@ export const assignmentSchema = z
     assignedOn: epochMs,
     assignedById: optionalRef,
     status: z.enum(ASSIGNMENT_STATUSES),
+    overlapAllowed: z.literal(true).optional(),
   })
   .strict();
 

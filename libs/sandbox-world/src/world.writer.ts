@@ -31,6 +31,17 @@ export interface NewAppointmentInput {
   readonly arrivalWindowEnd?: number;
   readonly technicianIds?: readonly number[];
   readonly specialInstructions?: string | null;
+  /**
+   * Book the technicians even over their other appointments in that window (Jobber's calendar holds
+   * overlapping visits; the office decides). The overlapping assignments say so with `overlapAllowed`.
+   */
+  readonly allowOverlap?: boolean;
+}
+
+/** How a booking treats the technician's other appointments in the same window. */
+export interface OverlapOptions {
+  /** Skip the double-booking refusal and stamp `overlapAllowed` on the assignments that overlap. */
+  readonly allowOverlap?: boolean;
 }
 
 export interface NewJobInput {
@@ -274,8 +285,9 @@ export class WorldWriter {
     if (input.soldById != null) this.rules.assertUsable('employee', input.soldById);
     input.appointments.forEach((a, i) => {
       this.checkAppointment(a);
-      // Two appointments of the new job may not double-book a technician either.
+      // Two appointments of the new job may not double-book a technician either, unless one allows it.
       for (const other of input.appointments.slice(0, i)) {
+        if (a.allowOverlap || other.allowOverlap) continue;
         const shared = (a.technicianIds ?? []).find((t) => (other.technicianIds ?? []).includes(t));
         if (shared !== undefined && a.start < other.end && other.start < a.end) {
           throw new WorldRuleError(
@@ -318,13 +330,21 @@ export class WorldWriter {
   rescheduleAppointment(
     id: number,
     window: TimeWindow & { arrivalWindowStart?: number; arrivalWindowEnd?: number },
+    options: OverlapOptions = {},
   ): StoredRecord<'appointment'> {
     const appointment = this.rules.assertUsable('appointment', id);
     this.rules.assertAppointmentOpen(appointment);
     assertWindow(window);
+    const overlapping: StoredRecord<'assignment'>[] = [];
     for (const a of this.activeAssignments(id)) {
-      this.rules.assertTechnicianFree(a.technicianId, window, { ignoreAppointmentId: id });
+      if (!options.allowOverlap) {
+        this.rules.assertTechnicianFree(a.technicianId, window, { ignoreAppointmentId: id });
+      } else if (!a.overlapAllowed && !this.rules.isTechnicianFree(a.technicianId, window, id)) {
+        overlapping.push(a);
+      }
     }
+    // The move itself makes these bookings overlap, so they carry the mark the invariants look for.
+    for (const a of overlapping) this.store.update('assignment', a.id, { overlapAllowed: true });
     return this.store.update('appointment', id, {
       start: window.start,
       end: window.end,
@@ -337,6 +357,7 @@ export class WorldWriter {
     appointmentId: number,
     technicianIds: readonly number[],
     assignedById: number | null = null,
+    options: OverlapOptions = {},
   ): StoredRecord<'assignment'>[] {
     const appointment = this.rules.assertUsable('appointment', appointmentId);
     this.rules.assertAppointmentOpen(appointment);
@@ -353,7 +374,9 @@ export class WorldWriter {
           },
         );
       }
-      this.rules.assertTechnicianFree(technicianId, appointment, { ignoreAppointmentId: appointmentId });
+      if (!options.allowOverlap) {
+        this.rules.assertTechnicianFree(technicianId, appointment, { ignoreAppointmentId: appointmentId });
+      }
     }
     if (new Set(technicianIds).size !== technicianIds.length) {
       throw new WorldRuleError(WorldRuleCode.DuplicateAssignment, 'a technician is listed twice', {
@@ -369,6 +392,7 @@ export class WorldWriter {
         assignedOn: this.store.clock.now(),
         assignedById,
         status,
+        ...this.overlapMark(technicianId, appointment, appointmentId, options),
       }),
     );
   }
@@ -721,8 +745,23 @@ export class WorldWriter {
     }
     for (const technicianId of ids) {
       this.rules.assertTechnician(technicianId);
-      this.rules.assertTechnicianFree(technicianId, input);
+      if (!input.allowOverlap) this.rules.assertTechnicianFree(technicianId, input);
     }
+  }
+
+  /**
+   * `{ overlapAllowed: true }` when overlap is allowed and the technician really is booked elsewhere in
+   * the window; otherwise nothing, so bookings that overlap nothing stay exactly as they always were.
+   */
+  private overlapMark(
+    technicianId: number,
+    window: TimeWindow,
+    appointmentId: number,
+    options: OverlapOptions,
+  ): { overlapAllowed?: true } {
+    return options.allowOverlap && !this.rules.isTechnicianFree(technicianId, window, appointmentId)
+      ? { overlapAllowed: true }
+      : {};
   }
 
   private insertAppointment(
@@ -750,6 +789,7 @@ export class WorldWriter {
         assignedOn: now,
         assignedById: null,
         status: 'Scheduled',
+        ...this.overlapMark(technicianId, input, appointment.id, input),
       });
     }
     return appointment;

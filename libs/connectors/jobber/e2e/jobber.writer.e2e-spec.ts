@@ -33,8 +33,9 @@ import { jobberAuthFlow, jobberReadSide, jobberWriteSide } from '../src';
 /*
  * The Jobber write side against the real sandbox process, with a session from the real auth flow: each
  * command changes the sandbox's ground truth, returns records the read side's mapper accepts and a result
- * that parses; `find` is null before the write and returns the same record after it; a double booking is
- * schedule_conflict and a status Jobber cannot set is unsupported. Canonical ids resolve through a small
+ * that parses; `find` is null before the write and returns the same record after it; a double booking shows
+ * in `bookings` (how the writer refuses it as schedule_conflict) and, with the overlap allowed, Jobber takes
+ * it; a status Jobber cannot set is unsupported. Canonical ids resolve through a small
  * in-memory store filled from the read side (what the writer's canonical store holds).
  */
 
@@ -320,7 +321,7 @@ describe('Jobber write side (sandbox)', () => {
     ]);
   });
 
-  it('job.dispatch moves the visit and replaces the crew; a double booking is schedule_conflict', async () => {
+  it('job.dispatch moves the visit and replaces the crew; bookings report a double booking, which Jobber accepts when allowed', async () => {
     const [first, second] = technicians();
     const dispatch = command('job.dispatch', {
       jobId: created.jobId as string,
@@ -339,14 +340,14 @@ describe('Jobber write side (sandbox)', () => {
     expect(again.result).toEqual(outcome.result);
 
     // A second job, then the first job's technician onto it in the same window.
+    const { locationId } = jobberReadSide.mapper.toCanonical(
+      store.get(created.jobId as string) as RecordOf,
+      MAP_CTX,
+    ) as { locationId: string };
     const job2 = await run(
       command('job.create', {
         customerId: created.customerId as string,
-        locationId: (
-          jobberReadSide.mapper.toCanonical(store.get(created.jobId as string) as RecordOf, MAP_CTX) as {
-            locationId: string;
-          }
-        ).locationId,
+        locationId,
         title: 'Duct cleaning',
         appointment: { scheduledStart: at(30), scheduledEnd: at(31) },
       }),
@@ -358,14 +359,55 @@ describe('Jobber write side (sandbox)', () => {
       window: { scheduledStart: at(19), scheduledEnd: at(21) },
       allowOverlap: false,
     });
+    // The fresh read the writer checks before sending: the technician's visit at 18–20 clashes with 19–21.
+    // Jobber itself would take the overlap, so this is where fieldsync refuses it (schedule_conflict).
     const booked = await bookings(clash);
-    expect(booked.map((b) => b.appointmentId)).toEqual([outcome.result.appointmentId]);
-    const refused = await execute(clash).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(VendorWriteError);
-    expect(refused).toMatchObject({
-      code: 'schedule_conflict',
-      details: { field: 'payload.technicians.technicianIds[0]' },
+    expect(booked.map((b) => ({ ...b, start: Date.parse(b.start), end: Date.parse(b.end) }))).toEqual([
+      {
+        technicianId: second,
+        appointmentId: outcome.result.appointmentId,
+        start: Date.parse(at(18)),
+        end: Date.parse(at(20)),
+      },
+    ]);
+    const job2Visit = externalOf(job2.result.appointmentId);
+    expect(Date.parse((await exported('visits')).get(job2Visit)?.['startAt'] as string)).toBe(
+      Date.parse(at(30)),
+    );
+
+    // With the overlap allowed the writer sends it, and Jobber's calendar holds both visits.
+    const overlap = command('job.dispatch', {
+      jobId: created.job2Id,
+      technicians: { mode: 'assign', technicianIds: [second as string] },
+      window: { scheduledStart: at(19), scheduledEnd: at(21) },
+      allowOverlap: true,
     });
+    const accepted = await run(overlap);
+    expect(accepted.result).toMatchObject({
+      jobId: created.job2Id,
+      appointmentId: job2.result.appointmentId,
+      technicianIds: [second],
+    });
+    expect(Date.parse(accepted.result.scheduledStart as string)).toBe(Date.parse(at(19)));
+    expect(Date.parse(accepted.result.scheduledEnd as string)).toBe(Date.parse(at(21)));
+    expect(Date.parse((await exported('visits')).get(job2Visit)?.['startAt'] as string)).toBe(
+      Date.parse(at(19)),
+    );
+    // Read fresh from Jobber: the technician now holds both visits in the overlapping hour.
+    const probe = command('job.create', {
+      customerId: created.customerId as string,
+      locationId,
+      title: 'Probe',
+      appointment: { scheduledStart: at(19.5), durationMinutes: 15 },
+      technicianIds: [second as string],
+    });
+    const both = await bookings(probe);
+    expect(both.map((b) => [b.technicianId, b.appointmentId]).sort()).toEqual(
+      [
+        [second, outcome.result.appointmentId],
+        [second, job2.result.appointmentId],
+      ].sort(),
+    );
     expect(first).not.toBe(second);
   });
 

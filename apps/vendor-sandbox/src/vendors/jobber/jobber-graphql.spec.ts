@@ -1,4 +1,5 @@
-import { encodeId } from './jobber-encoded-id.util';
+import { checkWorldInvariants } from '@fieldsync/sandbox-world';
+import { decodeId, encodeId } from './jobber-encoded-id.util';
 import { startJobberSession, type JobberSession } from './__fixtures__/jobber-session.fixture';
 
 /* Jobber's GraphQL API in-process (Fastify inject on a PortalServer, logged in as office@). */
@@ -364,6 +365,15 @@ describe('Jobber GraphQL API', () => {
     }
   });
 
+  it('admits every request with the request window and cost bucket off (SANDBOX_API_LIMITS=off)', async () => {
+    const open = await startJobberSession({ size: 300, api: { requestLimit: null, costBucket: null } });
+    try {
+      for (let i = 0; i < 30; i++) expect((await open.gql(`{ account { id } }`)).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+
   describe('mutations', () => {
     const store = () => s.world.world.store;
     const technicians = () =>
@@ -388,13 +398,18 @@ describe('Jobber GraphQL API', () => {
     };
     const JOB_CREATE = `mutation($input: JobCreateAttributes!) { jobCreate(input: $input) { job { id jobStatus title visits(first: 5) { nodes { id startAt assignedUsers(first: 5) { nodes { id } } } } } userErrors { message path } } }`;
 
-    it('creates a job with a visit, refuses a double-booked assignment with userErrors and writes nothing', async () => {
+    it('creates a job with a visit and accepts overlapping visits of one user, but refuses a non-technician and writes nothing', async () => {
       const [a, b] = technicians();
       if (!a || !b) throw new Error('need two technicians');
-      const start = new Date(s.world.world.clock.now() + 300 * 86_400_000).toISOString();
-      const end = new Date(s.world.world.clock.now() + 300 * 86_400_000 + 7_200_000).toISOString();
+      const office = Array.from(store().all('employee')).find(
+        (e) => e.role !== 'Technician' && e.active && e.deletedOn === null,
+      );
+      if (!office) throw new Error('need an office user');
+      const startMs = s.world.world.clock.now() + 300 * 86_400_000;
+      const start = new Date(startMs).toISOString();
+      const end = new Date(startMs + 7_200_000).toISOString();
       const property = encodeId('Property', freeProperty().id);
-      const first = await s.data<{
+      type Created = {
         jobCreate: {
           job: {
             id: string;
@@ -403,7 +418,8 @@ describe('Jobber GraphQL API', () => {
           };
           userErrors: unknown[];
         };
-      }>(JOB_CREATE, {
+      };
+      const first = await s.data<Created>(JOB_CREATE, {
         input: {
           propertyId: property,
           title: 'Replace condenser',
@@ -415,7 +431,8 @@ describe('Jobber GraphQL API', () => {
       expect(first.jobCreate.job.visits.nodes[0]?.assignedUsers.nodes).toEqual([
         { id: encodeId('User', a.id) },
       ]);
-      const second = await s.data<{ jobCreate: { job: { visits: Conn<{ id: string }> } } }>(JOB_CREATE, {
+      const firstVisitId = first.jobCreate.job.visits.nodes[0]?.id;
+      const second = await s.data<Created>(JOB_CREATE, {
         input: {
           propertyId: property,
           title: 'Second opinion',
@@ -423,46 +440,79 @@ describe('Jobber GraphQL API', () => {
         },
       });
       const visitId = second.jobCreate.job.visits.nodes[0]?.id;
+      const EDIT_ASSIGNMENT = `mutation($id: EncodedId!, $users: [EncodedId!]!) { appointmentEditAssignment(appointmentId: $id, input: { assignedUserIds: $users }) { appointment { id assignedUsers(first: 5) { nodes { id } } } userErrors { message path } } }`;
+
+      // A non-technician is still refused, before any write.
       const before = store().rowVersion;
-      const answer = await s.gql<{
+      const refused = await s.gql<{
         appointmentEditAssignment: {
           appointment: unknown;
           userErrors: { message: string; path: string[] }[];
         };
-      }>(
-        `mutation($id: EncodedId!, $users: [EncodedId!]!) { appointmentEditAssignment(appointmentId: $id, input: { assignedUserIds: $users }) { appointment { id } userErrors { message path } } }`,
-        { id: visitId, users: [encodeId('User', b.id), encodeId('User', a.id)] },
-      );
-      expect(answer.status).toBe(200);
-      expect(answer.body.data?.appointmentEditAssignment.appointment).toBeNull();
-      expect(answer.body.data?.appointmentEditAssignment.userErrors).toEqual([
+      }>(EDIT_ASSIGNMENT, {
+        id: visitId,
+        users: [encodeId('User', b.id), encodeId('User', a.id), encodeId('User', office.id)],
+      });
+      expect(refused.status).toBe(200);
+      expect(refused.body.data?.appointmentEditAssignment.appointment).toBeNull();
+      expect(refused.body.data?.appointmentEditAssignment.userErrors).toEqual([
         {
-          message: expect.stringMatching(/already booked/) as unknown,
-          path: ['input', 'assignedUserIds', '1'],
+          message: expect.stringMatching(/not a technician/) as unknown,
+          path: ['input', 'assignedUserIds', '2'],
         },
       ]);
       expect(store().rowVersion).toBe(before);
-      // moving the second visit elsewhere frees the slot
+
+      // User a is already on the first visit in that window: Jobber's calendar holds both visits.
+      const both = await s.data<{
+        appointmentEditAssignment: {
+          appointment: { id: string; assignedUsers: Conn<{ id: string }> };
+          userErrors: unknown[];
+        };
+      }>(EDIT_ASSIGNMENT, { id: visitId, users: [encodeId('User', b.id), encodeId('User', a.id)] });
+      expect(both.appointmentEditAssignment.userErrors).toEqual([]);
+      expect(both.appointmentEditAssignment.appointment.assignedUsers.nodes).toEqual(
+        [a.id, b.id].sort((x, y) => x - y).map((id) => ({ id: encodeId('User', id) })),
+      );
+      const secondVisit = decodeId(visitId as string, 'Visit') as number;
+      const firstVisit = decodeId(firstVisitId as string, 'Visit') as number;
+      const bookingsOfA = Array.from(store().all('assignment')).filter(
+        (r) =>
+          r.technicianId === a.id &&
+          r.deletedOn === null &&
+          [firstVisit, secondVisit].includes(r.appointmentId),
+      );
+      // The world records the overlap as the office's decision, and stays consistent.
+      expect(bookingsOfA.map((r) => [r.appointmentId, r.overlapAllowed])).toEqual([
+        [firstVisit, undefined],
+        [secondVisit, true],
+      ]);
+      expect(checkWorldInvariants(store())).toEqual([]);
+
+      // Moving the first visit by an hour keeps it over the second one: accepted too.
+      const laterStart = new Date(startMs + 3_600_000).toISOString();
       const moved = await s.data<{
         appointmentEditSchedule: { appointment: { startAt: string }; userErrors: unknown[] };
       }>(
         `mutation($id: EncodedId!, $s: ISO8601DateTime!, $e: ISO8601DateTime!) { appointmentEditSchedule(appointmentId: $id, input: { startAt: $s, endAt: $e }) { appointment { startAt } userErrors { message path } } }`,
-        { id: visitId, s: end, e: new Date(Date.parse(end) + 3_600_000).toISOString() },
+        { id: firstVisitId, s: laterStart, e: new Date(startMs + 3 * 3_600_000).toISOString() },
       );
       expect(moved.appointmentEditSchedule.userErrors).toEqual([]);
-      const ok = await s.data<{
-        appointmentEditAssignment: {
-          appointment: { assignedUsers: Conn<{ id: string }> };
-          userErrors: unknown[];
-        };
-      }>(
-        `mutation($id: EncodedId!, $users: [EncodedId!]!) { appointmentEditAssignment(appointmentId: $id, input: { assignedUserIds: $users }) { appointment { assignedUsers(first: 5) { nodes { id } } } userErrors { message path } } }`,
-        { id: visitId, users: [encodeId('User', a.id)] },
-      );
-      expect(ok.appointmentEditAssignment.userErrors).toEqual([]);
-      expect(ok.appointmentEditAssignment.appointment.assignedUsers.nodes).toEqual([
+      expect(Date.parse(moved.appointmentEditSchedule.appointment.startAt)).toBe(startMs + 3_600_000);
+
+      // And a new job booking user a in the same window again.
+      const third = await s.data<Created>(JOB_CREATE, {
+        input: {
+          propertyId: property,
+          title: 'Third visit',
+          scheduling: { startAt: start, endAt: end, assignedUserIds: [encodeId('User', a.id)] },
+        },
+      });
+      expect(third.jobCreate.userErrors).toEqual([]);
+      expect(third.jobCreate.job.visits.nodes[0]?.assignedUsers.nodes).toEqual([
         { id: encodeId('User', a.id) },
       ]);
+      expect(checkWorldInvariants(store())).toEqual([]);
     });
 
     it('lists visits by date range and converts a quote into a job once', async () => {

@@ -298,6 +298,8 @@ export const mutationResolvers: ResolverMap = {
               end,
               technicianIds,
               specialInstructions: (input['instructions'] as string | null) ?? null,
+              // Jobber's calendar holds overlapping visits: the office decides, Jobber does not refuse.
+              allowOverlap: true,
             },
           ],
         });
@@ -338,11 +340,11 @@ export const mutationResolvers: ResolverMap = {
         const current = writer.activeAssignments(id).map((a) => a.technicianId);
         const added = wanted.filter((t) => !current.includes(t));
         const removed = current.filter((t) => !wanted.includes(t));
-        // Check every added user before the first write, so a refusal leaves the visit as it was.
+        // Check every added user before the first write, so a refusal leaves the visit as it was. A user
+        // already booked in that window is fine: Jobber's calendar holds overlapping visits.
         added.forEach((t, i) => {
           try {
             writer.rules.assertTechnician(t);
-            writer.rules.assertTechnicianFree(t, appointment, { ignoreAppointmentId: id });
           } catch (err) {
             if (err instanceof WorldRuleError) {
               throw new MutationRefused([
@@ -356,7 +358,8 @@ export const mutationResolvers: ResolverMap = {
           }
         });
         if (removed.length > 0) writer.unassignTechnicians(id, removed);
-        if (added.length > 0) writer.assignTechnicians(id, added, ctx.actingEmployeeId);
+        if (added.length > 0)
+          writer.assignTechnicians(id, added, ctx.actingEmployeeId, { allowOverlap: true });
         return {
           appointment: ctx.mapper.visit(
             ctx.world.store.get('appointment', id) as StoredRecord<'appointment'>,
@@ -373,7 +376,8 @@ export const mutationResolvers: ResolverMap = {
         if (end <= start) refuse('End must be after start', 'input', 'endAt');
         const appointment = ctx.world.writer.rules.assertUsable('appointment', id);
         if (appointment.status === 'Canceled') refuse('Visit not found', 'appointmentId');
-        const updated = ctx.world.writer.rescheduleAppointment(id, { start, end });
+        // Moving a visit over another one of the same user is allowed in Jobber too.
+        const updated = ctx.world.writer.rescheduleAppointment(id, { start, end }, { allowOverlap: true });
         return { appointment: ctx.mapper.visit(updated) };
       }),
 
