@@ -14,7 +14,14 @@ export interface LatencySummary {
 export interface BenchResult {
   readonly id: string;
   readonly group:
-    'jetstream' | 'outbox' | 'canonical-model' | 'vendor-sandbox' | 'sessions' | 'webhooks' | 'extractor';
+    | 'jetstream'
+    | 'outbox'
+    | 'canonical-model'
+    | 'vendor-sandbox'
+    | 'sessions'
+    | 'webhooks'
+    | 'extractor'
+    | 'writer';
   readonly title: string;
   /** What `count` counts: messages, events, operations, canonical records. */
   readonly unit: 'msgs' | 'events' | 'ops' | 'records';

@@ -14,6 +14,10 @@
  * 9. The extractor: store path vs raw COPY, OutboxRelay vs raw publish (extractor-store.bench.ts); the
  *    backfill of a 100k-record ServiceTitan tenant and sandbox change → FSM_EVENTS freshness, with the
  *    sandbox, session manager and extractor as processes (extractor-backfill.bench.ts).
+ * 10. The writer: commands/s, publish → result, and its own overhead on top of the vendor calls, with the
+ *    sandbox, session manager, extractor and writer as processes (writer.bench.ts): once with the
+ *    sandbox's API limits off and the writer's pacing at 1000/s (its own throughput), once with both at
+ *    their defaults (what a real tenant gets).
  *
  * Services come from @fieldsync/testing (NATS_URL / DATABASE_URL, else private servers on free
  * loopback ports). The run uses its own stream prefix and a scratch database, removes both, stops
@@ -21,7 +25,7 @@
  * its own result (counts, sequences, duplicates) and the run fails instead of reporting a wrong
  * figure. `--quick` runs a tenth of the work (a smoke test of the bench itself; figures not quoted).
  * `--only <name>[,<name>]` runs some sections: canonical, world, sandbox-api, jetstream, outbox, sessions,
- * webhooks, extractor.
+ * webhooks, extractor, writer.
  */
 import 'reflect-metadata';
 import { resolve } from 'node:path';
@@ -56,6 +60,7 @@ import { benchServiceTitanApi } from './servicetitan-api.bench';
 import { benchSessions } from './sessions.bench';
 import { benchWebhooks } from './webhooks.bench';
 import { benchWorld } from './world.bench';
+import { benchWriter } from './writer.bench';
 import { formatTable, writeReport } from './report.util';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -69,6 +74,7 @@ const SECTIONS = [
   'sessions',
   'webhooks',
   'extractor',
+  'writer',
 ] as const;
 const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
 const only = process.argv.includes('--only') ? (onlyArg ?? '').split(',').filter(Boolean) : undefined;
@@ -79,10 +85,10 @@ if (only?.length === 0 || unknownSections.length > 0) {
 }
 const runs = (section: (typeof SECTIONS)[number]): boolean => only === undefined || only.includes(section);
 /**
- * The foundation's benches stay under 5 minutes, the extractor's under 6 more (cleanup included); past
- * this the watchdog cleans up and exits 1.
+ * The foundation's benches stay under 5 minutes, the extractor's under 6 more, the writer's under 3
+ * (cleanup included); past this the watchdog cleans up and exits 1.
  */
-const RUN_LIMIT_MS = 300_000 + (runs('extractor') ? 420_000 : 0);
+const RUN_LIMIT_MS = 300_000 + (runs('extractor') ? 420_000 : 0) + (runs('writer') ? 240_000 : 0);
 const CLEANUP_LIMIT_MS = 10_000;
 const quick = process.argv.includes('--quick');
 const scale = (n: number): number => (quick ? Math.max(1, Math.round(n / 10)) : n);
@@ -270,6 +276,13 @@ async function main(): Promise<void> {
         log,
       })),
     );
+  }
+
+  if (runs('writer')) {
+    say(
+      'writer: commands/s and its own overhead, vendor limits off then on (sandbox, session manager, extractor, writer as processes)',
+    );
+    results.push(...(await benchWriter({ postgresUrl: postgres.url, natsUrl: nats.url, nc, quick, log })));
   }
 
   await cleanup();

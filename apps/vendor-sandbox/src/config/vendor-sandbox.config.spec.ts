@@ -57,4 +57,18 @@ describe('vendor-sandbox config', () => {
       false,
     );
   });
+
+  it("keeps the vendors' API limits on unless SANDBOX_API_LIMITS is off", () => {
+    const parse = (SANDBOX_API_LIMITS?: string) => {
+      const result = parseConfig(
+        vendorSandboxConfigSchema,
+        SANDBOX_API_LIMITS === undefined ? {} : { SANDBOX_API_LIMITS },
+      );
+      return result.ok ? result.config.SANDBOX_API_LIMITS : result.issues.map((i) => i.variable);
+    };
+    expect(parse()).toBe(true);
+    expect(parse('on')).toBe(true);
+    expect(parse('off')).toBe(false);
+    expect(parse('false')).toEqual(['SANDBOX_API_LIMITS']);
+  });
 });

@@ -106,5 +106,14 @@ export const vendorSandboxConfigSchema = z.object({
     .max(10_000, 'must be at most 10000')
     .default(2),
   SANDBOX_CLOCK: z.enum(['virtual', 'wall'], { error: 'must be virtual or wall' }).default('virtual'),
+  /**
+   * `off` lifts the vendors' API rate limits (ServiceTitan's per-tenant requests/s, Jobber's request
+   * window and query-cost bucket): benchmarks measure the client's own throughput, not the vendor's cap.
+   * Injected 429s (`POST /__sandbox/faults`) still apply.
+   */
+  SANDBOX_API_LIMITS: z
+    .enum(['on', 'off'], { error: 'must be on or off' })
+    .default('on')
+    .transform((value) => value === 'on'),
 });
 export type VendorSandboxConfig = z.output<typeof vendorSandboxConfigSchema>;

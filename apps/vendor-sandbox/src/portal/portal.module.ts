@@ -5,7 +5,7 @@ import { VENDOR_SANDBOX_CONFIG } from '../config/config.constants';
 import type { VendorSandboxConfig } from '../config/vendor-sandbox.config';
 import { SandboxWorldHost } from '../world-host/sandbox-world.host';
 import { PORTAL_SERVERS, SANDBOX_WORLD, VENDOR_PORTALS } from './portal.constants';
-import { PORTALS } from './portal.registry';
+import { createPortals } from './portal.registry';
 import type { VendorPortal } from './portal.types';
 import { PortalServers } from './portal-servers';
 import { SandboxIndexController } from './sandbox-index.controller';
@@ -21,7 +21,12 @@ export class PortalModule {
       module: PortalModule,
       controllers: [SandboxIndexController],
       providers: [
-        { provide: VENDOR_PORTALS, useValue: options.portals ?? PORTALS },
+        {
+          provide: VENDOR_PORTALS,
+          inject: [VENDOR_SANDBOX_CONFIG],
+          useFactory: (config: VendorSandboxConfig) =>
+            options.portals ?? createPortals({ apiLimits: config.SANDBOX_API_LIMITS }),
+        },
         {
           provide: SANDBOX_WORLD,
           inject: [VENDOR_SANDBOX_CONFIG],

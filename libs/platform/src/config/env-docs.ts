@@ -627,6 +627,13 @@ export const envDocs: readonly EnvDoc[] = [
       "`virtual`: the world's clock stands still until advanced (deterministic tests and demos). `wall`: the world starts at the wall clock's now and follows it, so vendor timestamps compare with a client's own clock as a real vendor's do (the writer's marker searches).",
     services: ['vendor-sandbox'],
   },
+  {
+    name: 'SANDBOX_API_LIMITS',
+    default: 'on',
+    meaning:
+      "`on`: the vendors' API rate limits apply (ServiceTitan 60 requests/s per tenant; Jobber 2,500 requests per 300 s and its 10,000-point query-cost bucket). `off` lifts them, for benchmarks of a client's own throughput (`npm run bench -- --only writer`); faults injected through `POST /__sandbox/faults` still apply.",
+    services: ['vendor-sandbox'],
+  },
 ];
 
 function cell(text: string): string {

@@ -1,5 +1,8 @@
 import { mountServiceTitanApi, servicetitanGroundTruth } from '../../vendors/servicetitan/servicetitan-api';
-import { SERVICETITAN_TENANT_ID } from '../../vendors/servicetitan/servicetitan-api.constants';
+import {
+  SERVICETITAN_TENANT_ID,
+  type ServiceTitanApiOptions,
+} from '../../vendors/servicetitan/servicetitan-api.constants';
 import type { VendorPortal } from '../portal.types';
 import { DEFAULT_PORTAL_PORTS } from '../vendor-ids.constants';
 import { servicetitanLoginFlow } from './servicetitan-login.flow';
@@ -10,17 +13,21 @@ import { SERVICETITAN_USERS } from './servicetitan.users';
  * Sessions: 2 h idle, 12 h absolute (the vendor does not publish its figures; these are ours).
  * Behind the session: the v2 REST API (`/{module}/v2/tenant/{tenant}/…`, vendors/servicetitan).
  */
-export const servicetitanPortal: VendorPortal = {
-  id: 'servicetitan',
-  name: 'ServiceTitan',
-  defaultPort: DEFAULT_PORTAL_PORTS.servicetitan,
-  cookiePrefix: 'st',
-  sessionTimeouts: { idleMs: 2 * 3_600_000, absoluteMs: 12 * 3_600_000 },
-  lockout: { maxFailures: 5 },
-  users: SERVICETITAN_USERS,
-  login: servicetitanLoginFlow,
-  homePath: '/',
-  mountData: (scope, kit) => mountServiceTitanApi(scope, kit),
-  groundTruth: servicetitanGroundTruth,
-  account: { id: String(SERVICETITAN_TENANT_ID), name: 'Greenleaf Heating & Air' },
-};
+export function createServiceTitanPortal(api: ServiceTitanApiOptions = {}): VendorPortal {
+  return {
+    id: 'servicetitan',
+    name: 'ServiceTitan',
+    defaultPort: DEFAULT_PORTAL_PORTS.servicetitan,
+    cookiePrefix: 'st',
+    sessionTimeouts: { idleMs: 2 * 3_600_000, absoluteMs: 12 * 3_600_000 },
+    lockout: { maxFailures: 5 },
+    users: SERVICETITAN_USERS,
+    login: servicetitanLoginFlow,
+    homePath: '/',
+    mountData: (scope, kit) => mountServiceTitanApi(scope, kit, api),
+    groundTruth: servicetitanGroundTruth,
+    account: { id: String(SERVICETITAN_TENANT_ID), name: 'Greenleaf Heating & Air' },
+  };
+}
+
+export const servicetitanPortal: VendorPortal = createServiceTitanPortal();

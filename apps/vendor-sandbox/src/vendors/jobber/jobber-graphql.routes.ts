@@ -27,8 +27,8 @@ export const JOBBER_GRAPHQL_PATH = '/api/graphql';
 export interface JobberApiOptions {
   /** The query-cost bucket; null turns throttling off (benchmarks). Default 10,000 points, 500/s. */
   costBucket?: CostBucketOptions | null;
-  /** Requests per window per app and account before HTTP 429 (default 2,500 per 300 s). */
-  requestLimit?: { limit: number; windowMs: number };
+  /** Requests per window per app and account before HTTP 429 (default 2,500 per 300 s); null: no window. */
+  requestLimit?: { limit: number; windowMs: number } | null;
 }
 
 const bodySchema = z.object({
@@ -61,18 +61,19 @@ export function registerJobberGraphql(
   const index = new JobberUpdatedIndex();
   const bucketOptions = options.costBucket === undefined ? JOBBER_COST_BUCKET : options.costBucket;
   const bucket = bucketOptions ? new CostBucket(bucketOptions, kit.clock) : null;
-  const limit = options.requestLimit ?? { limit: 2_500, windowMs: 300_000 };
-  const window = new RequestWindow(limit.limit, limit.windowMs, kit.clock);
+  const limit =
+    options.requestLimit === undefined ? { limit: 2_500, windowMs: 300_000 } : options.requestLimit;
+  const window = limit ? new RequestWindow(limit.limit, limit.windowMs, kit.clock) : null;
   kit.onReset(() => {
     bucket?.reset();
-    window.reset();
+    window?.reset();
   });
 
   const throttleStatus = () =>
     bucket?.status() ?? { maximumAvailable: 10_000, currentlyAvailable: 10_000, restoreRate: 500 };
 
   scope.post(JOBBER_GRAPHQL_PATH, async (request, reply) => {
-    const admitted = window.admit();
+    const admitted = window?.admit() ?? { ok: true as const };
     if (!admitted.ok) {
       return reply
         .code(429)
