@@ -30,9 +30,8 @@ import {
   startSessionManager,
 } from '@fieldsync/testing';
 import { sql } from 'kysely';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the extractor's table map and stream list (no library exposes them)
 import { entityTable } from '@fieldsync/persistence';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- as above
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the extractor's stream list (no library exposes it)
 import { connectorReadSides } from '../../apps/extractor/src/sync/read-sides.registry';
 import { check, type BenchResult } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';

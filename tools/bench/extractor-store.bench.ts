@@ -29,23 +29,19 @@ import {
   ChangeEventRepository,
   createDatabase,
   migrateToLatest,
+  CanonicalStoreRepository,
   TenantRepository,
+  contentHash,
+  projectColumns,
   type DB,
   type JsonObject,
+  type MappedRecord,
   type NewChangeEvent,
+  type StoreScope,
 } from '@fieldsync/persistence';
 import { canonicalFactory, createScratchDatabase, uniqueStreamPrefix } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
 import { Registry } from 'prom-client';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench drives the extractor's store in-process; no library exposes it
-import {
-  CanonicalStoreRepository,
-  contentHash,
-  type MappedRecord,
-  type StoreScope,
-} from '@fieldsync/persistence';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- as above
-import { projectColumns } from '@fieldsync/persistence';
 import { check, type BenchResult } from './bench.types';
 import { jsonBytes } from './fixtures.util';
 import { ratePerSec, summarize } from './stats.util';
