@@ -2,6 +2,7 @@ import type { EntityType } from '@fieldsync/canonical-model';
 import type { VendorRecord, WriteContext } from '@fieldsync/connector-kit';
 import { z } from 'zod';
 import type { ServiceTitanClient } from './servicetitan.client';
+import { listAll } from './servicetitan.readers';
 import {
   servicetitanAppointmentListRowSchema,
   servicetitanAppointmentRecordSchema,
@@ -12,7 +13,6 @@ import {
   servicetitanEstimateSchema,
   servicetitanInvoiceSchema,
   servicetitanJobSchema,
-  servicetitanListPageSchema,
   servicetitanLocationSchema,
   servicetitanNamedLookupSchema,
   servicetitanPaymentSchema,
@@ -34,29 +34,7 @@ import {
 
 export type WriteRecord = Extract<VendorRecord, { kind: 'record' }>;
 
-const PAGE_SIZE = 500;
-
-/** Every row of a v2 list for one query. */
-export async function listAll(
-  client: ServiceTitanClient,
-  ctx: WriteContext,
-  module: string,
-  resource: string,
-  query: Record<string, string>,
-): Promise<unknown[]> {
-  const rows: unknown[] = [];
-  for (let page = 1; ; page += 1) {
-    const body = await client.get(ctx, module, resource, {
-      ...query,
-      page: String(page),
-      pageSize: String(PAGE_SIZE),
-    });
-    const list = servicetitanListPageSchema.safeParse(body);
-    if (!list.success) throw new Error(`ServiceTitan ${module}/${resource}: the list envelope changed`);
-    rows.push(...list.data.data);
-    if (!list.data.hasMore) return rows;
-  }
-}
+export { listAll };
 
 /** A row that must fit its wire schema: a write that cannot read back what it made is not done. */
 export function parseRow<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {

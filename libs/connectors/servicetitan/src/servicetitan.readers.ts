@@ -7,7 +7,7 @@ import type {
   VendorRecord,
 } from '@fieldsync/connector-kit';
 import { z } from 'zod';
-import { ServiceTitanClient } from './servicetitan.client';
+import { ServiceTitanClient, type CallContext } from './servicetitan.client';
 import { ServiceTitanMapper } from './servicetitan.mapper';
 import {
   servicetitanAppointmentExportRowSchema,
@@ -91,10 +91,10 @@ function envelope<S extends z.ZodType>(schema: S, body: unknown, call: string): 
   return parsed.data;
 }
 
-/** Every row of a v2 list (page after page) for one query. */
-async function listAll(
+/** Every row of a v2 list (page after page) for one query (the readers' and the write side's read-backs). */
+export async function listAll(
   client: ServiceTitanClient,
-  ctx: SyncContext,
+  ctx: CallContext,
   module: string,
   resource: string,
   query: Record<string, string>,
