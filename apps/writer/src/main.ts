@@ -25,8 +25,8 @@ void bootstrapService({
             filterSubject: commandsFilter(),
             ackWaitMs: consumer.ackWaitMs,
             maxDeliver: consumer.maxDeliver,
-            concurrency: consumer.concurrency,
-            maxAckPending: Math.max(1_000, consumer.concurrency * 4),
+            concurrency: consumer.inFlight,
+            maxAckPending: Math.max(1_000, consumer.inFlight * 2),
             // The handler answers malformed messages itself (a `rejected` result naming the field).
             rawPayload: true,
           },

@@ -4,6 +4,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { CommandResult } from '@fieldsync/canonical-model';
 import { takeCommand } from './command-intake.util';
 import { CommandExecutor } from './command-executor';
+import { ExecutionSlots } from './execution-slots';
 import { KeyedQueue, orderingKey } from './keyed-queue';
 import { WriterMetrics } from './writer.metrics';
 import {
@@ -22,6 +23,7 @@ import {
 @Controller()
 export class CommandsHandler {
   private readonly queue = new KeyedQueue();
+  private readonly slots: ExecutionSlots;
 
   constructor(
     private readonly executor: CommandExecutor,
@@ -30,7 +32,9 @@ export class CommandsHandler {
     private readonly publishResult: (tenantId: string, result: CommandResult) => Promise<void>,
     @Inject(WRITER_CONSUMER) private readonly consumer: WriterConsumerSettings,
     private readonly shutdown: WriterShutdown,
-  ) {}
+  ) {
+    this.slots = new ExecutionSlots(consumer.concurrency, consumer.connectionConcurrency);
+  }
 
   @EventPattern(commandsFilter())
   async onCommand(@Payload() data: Uint8Array | undefined, @Ctx() ctx: JetStreamContext): Promise<void> {
@@ -49,12 +53,16 @@ export class CommandsHandler {
       return;
     }
     const command = intake.command;
+    // Its entity's commands first (in the order received), then a slot of its connection and of the
+    // replica: waiting costs a pending message, not an execution slot another connection could use.
     const disposition = await this.queue.run(orderingKey(command), () =>
-      this.executor.execute(command, {
-        deliveryCount: ctx.getDeliveryCount(),
-        maxDeliver: this.consumer.maxDeliver,
-        signal: this.shutdown.signal,
-      }),
+      this.slots.run(command.connectionId, () =>
+        this.executor.execute(command, {
+          deliveryCount: ctx.getDeliveryCount(),
+          maxDeliver: this.consumer.maxDeliver,
+          signal: this.shutdown.signal,
+        }),
+      ),
     );
     switch (disposition.kind) {
       case 'ack':

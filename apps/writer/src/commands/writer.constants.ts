@@ -11,7 +11,12 @@ export interface WriterConsumerSettings {
   readonly durable: string;
   readonly maxDeliver: number;
   readonly ackWaitMs: number;
+  /** Commands executing at once in the replica (WRITER_CONCURRENCY). */
   readonly concurrency: number;
+  /** Of those, at most this many for one connection (WRITER_CONNECTION_CONCURRENCY). */
+  readonly connectionConcurrency: number;
+  /** Messages taken from the stream at once: executing, or waiting for their entity or a slot. */
+  readonly inFlight: number;
 }
 
 /** Aborted at shutdown: commands stop waiting (backoff sleeps, in-flight waits) and end with a nak. */

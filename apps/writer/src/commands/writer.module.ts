@@ -56,6 +56,9 @@ export function writerConsumerFromConfig(config: WriterConfig): WriterConsumerSe
     maxDeliver: 20,
     ackWaitMs: config.WRITER_ACK_WAIT,
     concurrency: config.WRITER_CONCURRENCY,
+    connectionConcurrency: config.WRITER_CONNECTION_CONCURRENCY,
+    // Room for commands waiting behind their entity or their connection's share without holding back others.
+    inFlight: Math.max(64, config.WRITER_CONCURRENCY * 8),
   };
 }
 

@@ -25,6 +25,7 @@ export const writerConfigSchema = z
       .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : or -')
       .optional(),
     WRITER_CONCURRENCY: count(1, 256, 16),
+    WRITER_CONNECTION_CONCURRENCY: count(1, 256, 8),
     WRITER_REQUESTS_PER_SECOND: z.coerce
       .number({ error: 'must be a number' })
       .positive('must be greater than 0')

@@ -276,6 +276,13 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['writer'],
   },
   {
+    name: 'WRITER_CONNECTION_CONCURRENCY',
+    default: '8',
+    meaning:
+      "Of WRITER_CONCURRENCY, the commands of one connection executing at once: a burst on one connection never takes the slots other connections' commands need.",
+    services: ['writer'],
+  },
+  {
     name: 'WRITER_REQUESTS_PER_SECOND',
     default: '20',
     meaning:
