@@ -143,10 +143,14 @@ describe('ServiceTitan portal login (Chromium)', () => {
     await submitPassword('st.admin', 'Sandbox!Admin1');
     await page.fill('#code', totpCode(admin.totpSecret ?? ''));
     await page.click('#verify');
+    // Let the sign-in's navigation finish before the next one (a reload during it detaches the page).
+    await page.waitForURL(`${st.url}/`);
+    await page.waitForLoadState('load');
     expect(new URL(page.url()).pathname).toBe('/');
 
     expect(await st.control('POST', 'sessions/expire', { user: 'st.admin' })).toEqual({ expired: 1 });
-    await page.reload();
+    // The next page load of the signed-in home page.
+    await page.goto(`${st.url}/`);
     const url = new URL(page.url());
     expect(url.pathname).toBe('/login');
     expect(url.searchParams.get('next')).toBe('/');
