@@ -8,10 +8,9 @@ import {
   createTestDatabase,
   deleteStreamsWithPrefix,
   expectEventually,
-  freePort,
   getTestServices,
   killSpawnedServices,
-  spawnService,
+  spawnReady,
   startSandbox,
   uniqueStreamPrefix,
   userOf,
@@ -269,8 +268,7 @@ describe('extractor change events against the sandbox ground truth (both vendors
     admin = manager.admin.bind(manager);
     await admin('PUT', `/tenants/${TENANT}`, { name: 'Extractor changes e2e' });
     nc = await connectNats({ servers: services.natsUrl, name: 'extractor-changes-e2e', timeoutMs: 5_000 });
-    const port = await freePort();
-    const extractor = spawnService('extractor', {
+    await spawnReady('extractor', (port) => ({
       ...common,
       PORT: String(port),
       EXTRACTOR_CONNECTIONS_REFRESH: '1s',
@@ -280,8 +278,7 @@ describe('extractor change events against the sandbox ground truth (both vendors
       // Quarantined records are read again every 2 s (default 15 min) once the drift test clears its fault.
       EXTRACTOR_DRIFT_RETRY: '2s',
       EXTRACTOR_STREAM_INTERVALS: STREAMS.map((stream) => `${stream}=1s`).join(','),
-    });
-    await extractor.waitReady(port);
+    }));
   });
 
   afterAll(async () => {

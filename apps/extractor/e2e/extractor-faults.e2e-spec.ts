@@ -9,9 +9,8 @@ import {
   PrivateNats,
   createTestDatabase,
   expectEventually,
-  freePort,
   killSpawnedServices,
-  spawnService,
+  spawnReady,
   startSandbox,
   uniqueStreamPrefix,
   userOf,
@@ -79,16 +78,18 @@ describe('extractor under SIGKILL and NATS restarts, compared with an uninterrup
   const settled: string[] = [];
 
   async function startExtractor(): Promise<SpawnedService> {
-    const port = await freePort();
-    const service = spawnService('extractor', {
-      ...common,
-      PORT: String(port),
-      EXTRACTOR_CONNECTIONS_REFRESH: '1s',
-      // A killed worker's leases lapse quickly, so the restarted one resumes at once.
-      EXTRACTOR_LEASE: '3s',
-      EXTRACTOR_STREAM_INTERVALS: side.streams.map((s) => `${s.stream}=2s`).join(','),
-    });
-    await service.waitReady(port, 60_000);
+    const { service } = await spawnReady(
+      'extractor',
+      (port) => ({
+        ...common,
+        PORT: String(port),
+        EXTRACTOR_CONNECTIONS_REFRESH: '1s',
+        // A killed worker's leases lapse quickly, so the restarted one resumes at once.
+        EXTRACTOR_LEASE: '3s',
+        EXTRACTOR_STREAM_INTERVALS: side.streams.map((s) => `${s.stream}=2s`).join(','),
+      }),
+      { readyTimeoutMs: 60_000 },
+    );
     return service;
   }
 

@@ -7,10 +7,9 @@ import {
   createTestDatabase,
   deleteStreamsWithPrefix,
   expectEventually,
-  freePort,
   getTestServices,
   killSpawnedServices,
-  spawnService,
+  spawnReady,
   startSandbox,
   uniqueStreamPrefix,
   userOf,
@@ -73,11 +72,9 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
   /** Starts the extractor process (every stream every 2 s, reconciliation every 5 s) and waits until ready. */
   let extractorPort = 0;
   async function startExtractor(): Promise<SpawnedService> {
-    const port = await freePort();
-    extractorPort = port;
-    const service = spawnService('extractor', {
+    const { service, port } = await spawnReady('extractor', (p) => ({
       ...common,
-      PORT: String(port),
+      PORT: String(p),
       EXTRACTOR_CONNECTIONS_REFRESH: '1s',
       EXTRACTOR_LEASE: '3s',
       // Jobber lists no deletions: a vendor-side delete is found by the next full reconciliation, which
@@ -85,8 +82,8 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
       EXTRACTOR_RECONCILE_INTERVAL: '5s',
       // Every stream every 2 s (the readers' defaults go up to an hour for the pricebook).
       EXTRACTOR_STREAM_INTERVALS: STREAMS.map((stream) => `${stream}=2s`).join(','),
-    });
-    await service.waitReady(port);
+    }));
+    extractorPort = port;
     return service;
   }
 

@@ -10,11 +10,10 @@ import {
   createTestDatabase,
   deleteStreamsWithPrefix,
   expectEventually,
-  freePort,
   getTestServices,
   killSpawnedServices,
   readStreamJson,
-  spawnService,
+  spawnReady,
   startSandbox,
   startSessionManager,
   uniqueStreamPrefix,
@@ -134,15 +133,13 @@ export async function startWriterWorld(options: {
   });
   const publisher = new JetStreamPublisher({ nc, prefix });
 
-  const extractorPort = await freePort();
-  const extractor = spawnService('extractor', {
+  await spawnReady('extractor', (port) => ({
     ...env,
-    PORT: String(extractorPort),
+    PORT: String(port),
     EXTRACTOR_CONNECTIONS_REFRESH: '1s',
     EXTRACTOR_STREAM_INTERVALS: 'jobs=2s,appointments=2s,appointment-assignments=2s,clients=2s,invoices=2s',
     ...options.extractorEnv,
-  });
-  await extractor.waitReady(extractorPort);
+  }));
 
   const stored: WriterWorld['stored'] = async (vendor, entity) => {
     const { table } = entityTable(entity);
@@ -192,10 +189,9 @@ export async function startWriterWorld(options: {
     connections,
     env,
     async startWriter(extra = {}) {
-      const port = await freePort();
-      const service = spawnService('writer', { ...env, PORT: String(port), ...extra });
-      await service.waitReady(port, 60_000);
-      return { service, port };
+      return spawnReady('writer', (port) => ({ ...env, PORT: String(port), ...extra }), {
+        readyTimeoutMs: 60_000,
+      });
     },
     async publish(command) {
       await publisher.publish(

@@ -14,6 +14,7 @@ export { blackholeServer, type BlackholeServer } from './process/blackhole-serve
 export {
   killSpawnedServices,
   msFromStartingToExit,
+  spawnReady,
   spawnService,
   type ServiceExit,
   type SpawnedService,

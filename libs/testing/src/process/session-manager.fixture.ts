@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../services/free-port.util';
-import { spawnService, type SpawnedService } from './spawn-service.util';
+import { spawnReady, type SpawnedService } from './spawn-service.util';
 
 /** The session manager as a process, with a client for its operator API (connections, tenants). */
 export interface RunningSessionManager {
@@ -26,16 +25,19 @@ export async function startSessionManager(
   env: Readonly<Record<string, string>>,
   options: { readyTimeoutMs?: number } = {},
 ): Promise<RunningSessionManager> {
-  const port = await freePort();
   const adminToken = env['FIELDSYNC_ADMIN_TOKEN'] ?? `admin-${randomBytes(16).toString('hex')}`;
-  const service = spawnService('session-manager', {
-    FIELDSYNC_VAULT_KEY: randomBytes(32).toString('base64'),
-    FIELDSYNC_MFA_SANDBOX_OUTBOX: 'true',
-    ...env,
-    FIELDSYNC_ADMIN_TOKEN: adminToken,
-    PORT: String(port),
-  });
-  await service.waitReady(port, options.readyTimeoutMs);
+  const vaultKey = randomBytes(32).toString('base64');
+  const { service, port } = await spawnReady(
+    'session-manager',
+    (p) => ({
+      FIELDSYNC_VAULT_KEY: vaultKey,
+      FIELDSYNC_MFA_SANDBOX_OUTBOX: 'true',
+      ...env,
+      FIELDSYNC_ADMIN_TOKEN: adminToken,
+      PORT: String(p),
+    }),
+    options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs },
+  );
   return {
     service,
     port,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { expectEventually } from '../assertions/expect-eventually.util';
+import { freePort } from '../services/free-port.util';
 
 const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 
@@ -91,4 +92,30 @@ export async function killSpawnedServices(): Promise<void> {
   const left = [...running];
   for (const service of left) service.child.kill('SIGKILL');
   await Promise.all(left.map((s) => s.exited));
+}
+
+/**
+ * Spawns `app` on a free port and waits until it is ready. A free port can be taken between `freePort`
+ * and the service's own listen (by another process, or by the service itself binding its other
+ * listeners on port 0 first): a start that fails with EADDRINUSE is retried on a new port, up to
+ * `attempts` times. `env(port)` builds the environment for a port.
+ */
+export async function spawnReady(
+  app: string,
+  env: (port: number) => Record<string, string>,
+  options: { readyTimeoutMs?: number; attempts?: number } = {},
+): Promise<{ service: SpawnedService; port: number }> {
+  const attempts = options.attempts ?? 3;
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const service = spawnService(app, env(port));
+    try {
+      await service.waitReady(port, options.readyTimeoutMs);
+      return { service, port };
+    } catch (error) {
+      if (attempt >= attempts || !service.output().includes('EADDRINUSE')) throw error;
+      service.child.kill('SIGKILL');
+      await service.exited;
+    }
+  }
 }

@@ -1,7 +1,6 @@
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '@fieldsync/connector-kit';
 import type { Browser } from 'playwright-core';
-import { spawnService, type SpawnedService } from '../process/spawn-service.util';
-import { freePort } from '../services/free-port.util';
+import { spawnReady, type SpawnedService } from '../process/spawn-service.util';
 
 /* The real vendor sandbox process on free ports, its control API, and Chromium: for e2e suites. */
 
@@ -27,14 +26,12 @@ interface Listing {
  * /__sandbox/`). Stop it in afterAll: `await sandbox.service.stop('SIGTERM')`.
  */
 export async function startSandbox(env: Record<string, string> = {}): Promise<RunningSandbox> {
-  const port = await freePort();
-  const service = spawnService('vendor-sandbox', {
-    PORT: String(port),
+  const { service, port } = await spawnReady('vendor-sandbox', (p) => ({
+    PORT: String(p),
     HOST: '127.0.0.1',
     SANDBOX_PORTS: '0',
     ...env,
-  });
-  await service.waitReady(port);
+  }));
   const listing = (await (await fetch(`http://127.0.0.1:${port}/__sandbox/`)).json()) as Listing;
   return {
     service,
