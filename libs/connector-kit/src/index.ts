@@ -78,3 +78,4 @@ export {
   type WriteOutcome,
 } from './write/write-side.types';
 export { MARKER_PATTERN, findMarker, markerOf, withMarker } from './write/marker.util';
+export { mapVendorRecord, type MappedObject, type MappingIssue } from './sync/map-record.util';

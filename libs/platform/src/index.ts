@@ -38,7 +38,7 @@ export { READINESS_CHECKS, DEFAULT_CHECK_TIMEOUT_MS } from './health/health.cons
 export { runCheck, runChecks, CheckTimeoutError } from './health/run-checks.util';
 export type { ReadinessCheck, CheckOutcome, ReadinessReport } from './health/readiness.types';
 export { MetricsModule, createMetricsRegistry } from './metrics/metrics.module';
-export { METRICS_REGISTRY } from './metrics/metrics.constants';
+export { METRICS_REGISTRY, metricOnce } from './metrics/metrics.constants';
 export {
   bootstrapService,
   type BootstrapOptions,

@@ -1,14 +1,13 @@
 import {
-  canonicalId,
   eventSource,
   newEventId,
   operationalEventSchema,
-  safeParseEntity,
   type EntityType,
   type OperationalEvent,
 } from '@fieldsync/canonical-model';
 import {
   VendorCallError,
+  mapVendorRecord,
   type ConnectorReadSide,
   type ReadPage,
   type StreamReader,
@@ -21,7 +20,6 @@ import { eventSubject } from '@fieldsync/messaging';
 import type { ChangeEventRepository, DB, NewChangeEvent } from '@fieldsync/persistence';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import { ZodError } from 'zod';
 import {
   lockConnectionStore,
   type CanonicalStoreRepository,
@@ -76,19 +74,6 @@ interface PassProgress {
 
 /** A backfill or reconciliation pass logs its progress at info level at most this often, and at its end. */
 const PROGRESS_LOG_MS = 5_000;
-
-/** The issues of a mapping failure in the drift-report shape. */
-function mappingIssues(error: unknown): DriftIssue[] {
-  if (error instanceof ZodError) {
-    return error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      code: issue.code,
-      message: issue.message.slice(0, 1000),
-    }));
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return [{ path: '', code: 'mapping_failed', message: message.slice(0, 1000) }];
-}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -557,31 +542,15 @@ export class StreamSyncService {
         { path: 'entity', code: 'no_table', message: `entity ${record.entity} has no canonical-store table` },
       ]);
     }
-    let object: unknown;
-    try {
-      object = readSide.mapper.toCanonical(record, {
-        tenantId: claim.tenantId,
-        connectionId: claim.connectionId,
-      });
-    } catch (error) {
-      return driftOf(mappingIssues(error));
-    }
-    const parsed = safeParseEntity(record.entity, object);
-    if (!parsed.success) return driftOf(mappingIssues(parsed.error));
-    const expectedId = canonicalId(claim.connectionId, record.entity, record.externalId);
-    if (parsed.data.id !== expectedId || parsed.data.externalId !== record.externalId) {
-      return driftOf([
-        {
-          path: 'id',
-          code: 'id_mismatch',
-          message: `the mapper's id/externalId do not derive from ${record.entity} ${record.externalId}`,
-        },
-      ]);
-    }
+    const mapped = mapVendorRecord(readSide.mapper, record, {
+      tenantId: claim.tenantId,
+      connectionId: claim.connectionId,
+    });
+    if (!mapped.ok) return driftOf(mapped.issues);
     return {
       entity: record.entity,
       externalId: record.externalId,
-      object: parsed.data,
+      object: mapped.object,
       raw: record.raw,
       deleted: record.deleted,
     };

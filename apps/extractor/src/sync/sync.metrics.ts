@@ -1,11 +1,8 @@
+import { metricOnce } from '@fieldsync/platform';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 export type RecordOutcome = 'created' | 'updated' | 'deleted' | 'unchanged' | 'drift';
 export type RunOutcome = 'caught_up' | 'failed' | 'lease_lost' | 'stopped';
-
-function single<T>(registry: Registry, name: string, make: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? make();
-}
 
 /** The extractor's metrics on the service registry (`/metrics`), backfill progress included. */
 export class SyncMetrics {
@@ -19,7 +16,7 @@ export class SyncMetrics {
   private readonly passEta: Gauge<'connection_id' | 'stream'>;
 
   constructor(registry: Registry) {
-    this.records = single(
+    this.records = metricOnce(
       registry,
       'fsm_extractor_records_total',
       () =>
@@ -30,7 +27,7 @@ export class SyncMetrics {
           registers: [registry],
         }),
     );
-    this.pages = single(
+    this.pages = metricOnce(
       registry,
       'fsm_extractor_pages_total',
       () =>
@@ -41,7 +38,7 @@ export class SyncMetrics {
           registers: [registry],
         }),
     );
-    this.events = single(
+    this.events = metricOnce(
       registry,
       'fsm_extractor_events_total',
       () =>
@@ -52,7 +49,7 @@ export class SyncMetrics {
           registers: [registry],
         }),
     );
-    this.runs = single(
+    this.runs = metricOnce(
       registry,
       'fsm_extractor_runs_total',
       () =>
@@ -63,7 +60,7 @@ export class SyncMetrics {
           registers: [registry],
         }),
     );
-    this.retries = single(
+    this.retries = metricOnce(
       registry,
       'fsm_extractor_vendor_retries_total',
       () =>
@@ -74,7 +71,7 @@ export class SyncMetrics {
           registers: [registry],
         }),
     );
-    this.passRecords = single(
+    this.passRecords = metricOnce(
       registry,
       'fsm_extractor_backfill_records',
       () =>
@@ -85,7 +82,7 @@ export class SyncMetrics {
           registers: [registry],
         }),
     );
-    this.passRate = single(
+    this.passRate = metricOnce(
       registry,
       'fsm_extractor_backfill_records_per_second',
       () =>
@@ -96,7 +93,7 @@ export class SyncMetrics {
           registers: [registry],
         }),
     );
-    this.passEta = single(
+    this.passEta = metricOnce(
       registry,
       'fsm_extractor_backfill_eta_seconds',
       () =>

@@ -1,9 +1,7 @@
 import {
   RESULT_ERROR_RETRIABLE,
-  canonicalId,
   commandResultSchema,
   parseCanonicalId,
-  safeParseEntity,
   type CanonicalEntity,
   type Command,
   type CommandResult,
@@ -14,6 +12,7 @@ import {
 import {
   VendorCallError,
   VendorWriteError,
+  mapVendorRecord,
   markerOf,
   type CapturedSession,
   type CommandHandler,
@@ -34,7 +33,7 @@ import {
   type Json,
   type MappedRecord,
 } from '@fieldsync/persistence';
-import { backoffDelayMs, type ConnectionRateLimiter } from '@fieldsync/platform';
+import { backoffDelayMs, sleep, type ConnectionRateLimiter } from '@fieldsync/platform';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { bookedBy, describeConflicts, storedBookings } from './conflict-check';
@@ -44,6 +43,7 @@ import {
   LeaseLostError,
   type HeldKey,
   type IdempotencyRepository,
+  type RecoveryPoint,
 } from '../idempotency/idempotency.repository';
 
 /** The writer's way to vendor sessions (the SessionClient satisfies it). */
@@ -109,18 +109,8 @@ class TransientFailure extends Error {
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+/** Waits `ms`, or less when `signal` aborts (the caller checks the signal afterwards). */
+const pause = (ms: number, signal?: AbortSignal): Promise<void> => sleep(ms, signal).catch(() => undefined);
 
 /** Rejected (the command itself cannot be done as asked) or failed (the vendor would not or could not). */
 const REJECTING_CODES: ReadonlySet<ResultErrorCode> = new Set([
@@ -193,6 +183,9 @@ export class CommandExecutor {
     if (begin.kind === 'done') return begin.disposition;
     const held = begin.held;
     await this.recordCommand(command, 'in_progress');
+    const vendorMs = { total: 0 };
+    // How far this execution got (the key's recovery point, as this writer last recorded it).
+    const progress = { point: held.recoveryPoint };
     const renew = setInterval(
       () => {
         void keys
@@ -202,8 +195,16 @@ export class CommandExecutor {
       Math.max(250, Math.floor(options.leaseMs / 3)),
     );
     try {
-      const vendorMs = { total: 0 };
-      const outcome = await this.run(command, vendor, handler, held, log, delivery.signal, vendorMs);
+      const outcome = await this.run(
+        command,
+        vendor,
+        handler,
+        held,
+        log,
+        delivery.signal,
+        vendorMs,
+        progress,
+      );
       const result = this.succeeded(command, outcome);
       const stored = await this.storeSuccess(command, vendor, held, outcome, result, log);
       await this.deps.publishResult(command.tenantId, result);
@@ -220,7 +221,7 @@ export class CommandExecutor {
       );
       return { kind: 'ack' };
     } catch (error) {
-      return await this.onFailure(command, vendor, held, error, delivery, log);
+      return await this.onFailure(command, vendor, held, progress.point, error, delivery, log);
     } finally {
       clearInterval(renew);
     }
@@ -273,7 +274,7 @@ export class CommandExecutor {
         }
         case 'busy': {
           if (Date.now() < deadline && !signal.aborted) {
-            await sleep(Math.min(250, Math.max(10, deadline - Date.now())), signal);
+            await pause(Math.min(250, Math.max(10, deadline - Date.now())), signal);
             continue;
           }
           if (begin.commandId === command.commandId || signal.aborted) {
@@ -307,8 +308,13 @@ export class CommandExecutor {
     log: Logger,
     signal: AbortSignal,
     vendorMs: { total: number },
+    progress: { point: RecoveryPoint },
   ): Promise<WriteOutcome> {
     const { keys, options } = this.deps;
+    const advance = async (point: RecoveryPoint, recovery?: unknown): Promise<void> => {
+      await keys.advance(held, options.workerId, point, recovery);
+      progress.point = point;
+    };
     if (held.recoveryPoint === 'vendor_call_done' && held.recovery) {
       log.info('resuming after the vendor accepted the write: bookkeeping only');
       return held.recovery as WriteOutcome;
@@ -337,11 +343,11 @@ export class CommandExecutor {
       const found = await call('find', (ctx) => find(ctx, command as never));
       if (found) {
         log.info("the vendor already has this command's effect (marker found): not writing again");
-        await keys.advance(held, options.workerId, 'vendor_call_done', found);
+        await advance('vendor_call_done', found);
         return found;
       }
     }
-    await keys.advance(held, options.workerId, 'vendor_call_started');
+    await advance('vendor_call_started');
     let ambiguous = false;
     const outcome = await call('execute', async (ctx) => {
       if (ambiguous && handler.find) {
@@ -364,9 +370,9 @@ export class CommandExecutor {
     if (options.crashAfterVendorWrite > 0 && Math.random() < options.crashAfterVendorWrite) {
       log.warn('fault injection: SIGKILL right after the vendor accepted the write');
       process.kill(process.pid, 'SIGKILL');
-      await sleep(60_000);
+      await pause(60_000);
     }
-    await keys.advance(held, options.workerId, 'vendor_call_done', outcome);
+    await advance('vendor_call_done', outcome);
     return outcome;
   }
 
@@ -458,7 +464,7 @@ export class CommandExecutor {
           { step: what, attempt, delayMs: delay, reason: failure.message },
           'vendor call failed, retrying',
         );
-        await sleep(delay, signal);
+        await pause(delay, signal);
       } finally {
         vendorMs.total += Number(process.hrtime.bigint() - t0) / 1e6;
       }
@@ -603,29 +609,22 @@ export class CommandExecutor {
     const mapped: MappedRecord[] = [];
     for (const record of records) {
       if (!ENTITY_TABLES[record.entity]) continue;
-      try {
-        const object = readSide.mapper.toCanonical(record, {
-          tenantId: command.tenantId,
-          connectionId: command.connectionId,
-        });
-        const parsed = safeParseEntity(record.entity, object);
-        if (
-          !parsed.success ||
-          parsed.data.id !== canonicalId(command.connectionId, record.entity, record.externalId)
-        ) {
-          throw new Error(parsed.success ? 'id does not derive from the record' : parsed.error.message);
-        }
+      const result = mapVendorRecord(readSide.mapper, record, {
+        tenantId: command.tenantId,
+        connectionId: command.connectionId,
+      });
+      if (result.ok) {
         mapped.push({
           entity: record.entity,
           externalId: record.externalId,
-          object: parsed.data,
+          object: result.object,
           raw: record.raw,
           deleted: record.deleted,
         });
-      } catch (error) {
+      } else {
         // The vendor has the change; the extractor will meet the same record and quarantine it as drift.
         log.warn(
-          { entity: record.entity, externalId: record.externalId, err: error },
+          { entity: record.entity, externalId: record.externalId, issues: result.issues },
           'a record read back after the write does not map; left to the extractor',
         );
       }
@@ -637,6 +636,7 @@ export class CommandExecutor {
     command: Command,
     vendor: Vendor,
     held: HeldKey,
+    reachedPoint: RecoveryPoint,
     error: unknown,
     delivery: { deliveryCount: number; maxDeliver: number; signal: AbortSignal },
     log: Logger,
@@ -690,10 +690,10 @@ export class CommandExecutor {
     }
     // Given up for now: `failed`, not stored as final (the same key may be sent again and resumes from its
     // recovery point, looking for the marker first), and the command goes to FSM_DLQ.
-    const reached = held.recoveryPoint !== 'started' || (await this.reachedVendor(held));
-    const message = reached
-      ? `${transient.message}; the vendor may have applied the change: send the same idempotency key again to complete it (it is looked for before anything is written again)`
-      : transient.message;
+    const message =
+      reachedPoint !== 'started'
+        ? `${transient.message}; the vendor may have applied the change: send the same idempotency key again to complete it (it is looked for before anything is written again)`
+        : transient.message;
     const result = this.errorResult(command, transient.code, message, undefined, {
       retriable: true,
       ...(transient.retryAfterMs === undefined
@@ -706,17 +706,6 @@ export class CommandExecutor {
     metrics.completed(vendor, command.type, 'failed', 0, 0);
     log.warn({ code: transient.code, reason: transient.message }, 'command failed; copied to the DLQ');
     return { kind: 'dead_letter', reason: `${transient.code}: ${transient.message}` };
-  }
-
-  /** Whether this execution got as far as a vendor write (its recovery point moved past `started`). */
-  private async reachedVendor(held: HeldKey): Promise<boolean> {
-    const row = await this.deps.db
-      .selectFrom('idempotency_keys')
-      .select('recovery_point')
-      .where('tenant_id', '=', held.tenantId)
-      .where('key', '=', held.key)
-      .executeTakeFirst();
-    return row !== undefined && row.recovery_point !== 'started';
   }
 
   /** A command refused before its key is taken (unknown connection, unsupported type): answered, not keyed. */

@@ -1,8 +1,5 @@
+import { metricOnce } from '@fieldsync/platform';
 import { Counter, Histogram, type Registry } from 'prom-client';
-
-function single<T>(registry: Registry, name: string, make: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? make();
-}
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -15,7 +12,7 @@ export class WriterMetrics {
   private readonly overhead: Histogram<'vendor' | 'type'>;
 
   constructor(registry: Registry) {
-    this.commands = single(
+    this.commands = metricOnce(
       registry,
       'fsm_writer_commands_total',
       () =>
@@ -26,7 +23,7 @@ export class WriterMetrics {
           registers: [registry],
         }),
     );
-    this.replays = single(
+    this.replays = metricOnce(
       registry,
       'fsm_writer_replays_total',
       () =>
@@ -37,7 +34,7 @@ export class WriterMetrics {
           registers: [registry],
         }),
     );
-    this.vendorFailures = single(
+    this.vendorFailures = metricOnce(
       registry,
       'fsm_writer_vendor_failures_total',
       () =>
@@ -48,7 +45,7 @@ export class WriterMetrics {
           registers: [registry],
         }),
     );
-    this.duration = single(
+    this.duration = metricOnce(
       registry,
       'fsm_writer_command_duration_seconds',
       () =>
@@ -60,7 +57,7 @@ export class WriterMetrics {
           registers: [registry],
         }),
     );
-    this.overhead = single(
+    this.overhead = metricOnce(
       registry,
       'fsm_writer_overhead_seconds',
       () =>
