@@ -32,6 +32,7 @@ import {
   QUOTE,
   VISIT,
 } from './jobber-selections';
+import { completeNested } from './jobber.readers';
 
 /*
  * The write side's reads: the records a command created or changed, read back by id with the readers'
@@ -79,41 +80,6 @@ export async function readNode(
   return isNode(node) ? node : null;
 }
 
-/** `node[field]` with every further page of the nested connection merged in. */
-async function complete(
-  ctx: SyncContext,
-  node: Node,
-  parent: string,
-  field: string,
-  nodes: JobberSelection,
-): Promise<Node> {
-  const connection = jobberConnectionSchema.safeParse(node[field]);
-  const id = node['id'];
-  if (!connection.success || typeof id !== 'string') return node;
-  let { endCursor, hasNextPage } = connection.data.pageInfo;
-  if (!hasNextPage || endCursor === null) return node;
-  const selection: JobberSelection = [
-    {
-      name: parent,
-      args: 'id: $id',
-      fields: [{ name: field, first: '$first', args: 'after: $after', nodes }],
-    },
-  ];
-  const first = fitPageSize(selection, JOBBER_PAGE_COST_BUDGET);
-  const operation = `FieldsyncWriteRead${upperFirst(parent)}${upperFirst(field)}`;
-  const text = `query ${operation}($id: EncodedId!, $first: Int!, $after: String) { ${renderSelection(selection)} }`;
-  const all = [...connection.data.nodes];
-  while (hasNextPage && endCursor !== null) {
-    const { data } = await jobberGraphql(ctx, operation, text, { id, first, after: endCursor });
-    const owner = data[parent];
-    const page = isNode(owner) ? jobberConnectionSchema.safeParse(owner[field]) : undefined;
-    if (!page?.success) break;
-    all.push(...page.data.nodes);
-    ({ endCursor, hasNextPage } = page.data.pageInfo);
-  }
-  return { ...node, [field]: { nodes: all, pageInfo: { hasNextPage: false, endCursor: null } } };
-}
-
 const nodesOf = (value: unknown): unknown[] => {
   const connection = jobberConnectionSchema.safeParse(value);
   return connection.success ? connection.data.nodes : [];
@@ -136,7 +102,7 @@ export interface ClientRead {
 
 export async function readClient(ctx: SyncContext, id: string): Promise<ClientRead> {
   const node = (await readNode(ctx, 'client', id, CLIENT)) ?? gone('client', `client ${id}`);
-  const full = await complete(ctx, node, 'client', 'clientProperties', PROPERTY);
+  const full = await completeNested(ctx, node, 'client', 'clientProperties', PROPERTY);
   const { clientProperties, ...client } = full;
   const customer = recordOf('customer', jobberClientSchema, client, 'client');
   const locations = nodesOf(clientProperties).map((p) =>
@@ -158,10 +124,10 @@ export interface JobRead {
 
 export async function readJob(ctx: SyncContext, id: string): Promise<JobRead> {
   const node = (await readNode(ctx, 'job', id, JOB)) ?? gone('job', `job ${id}`);
-  const job = await complete(ctx, node, 'job', 'visits', VISIT);
+  const job = await completeNested(ctx, node, 'job', 'visits', VISIT);
   const visits: unknown[] = [];
   for (const visit of nodesOf(job['visits'])) {
-    visits.push(isNode(visit) ? await complete(ctx, visit, 'visit', 'assignedUsers', ID) : visit);
+    visits.push(isNode(visit) ? await completeNested(ctx, visit, 'visit', 'assignedUsers', ID) : visit);
   }
   const withVisits = isNode(job['visits']) ? { ...job, visits: { ...job['visits'], nodes: visits } } : job;
   const jobRecord = recordOf('job', jobberJobSchema, withVisits, 'job');
@@ -181,7 +147,7 @@ export async function readQuote(
   const record = recordOf(
     'estimate',
     jobberQuoteSchema,
-    await complete(ctx, node, 'quote', 'lineItems', LINE_ITEM),
+    await completeNested(ctx, node, 'quote', 'lineItems', LINE_ITEM),
     'quote',
   );
   return { quote: record.raw as JobberQuote, record };
@@ -195,7 +161,7 @@ export async function readInvoice(
   const record = recordOf(
     'invoice',
     jobberInvoiceSchema,
-    await complete(ctx, node, 'invoice', 'lineItems', LINE_ITEM),
+    await completeNested(ctx, node, 'invoice', 'lineItems', LINE_ITEM),
     'invoice',
   );
   return { invoice: record.raw as JobberInvoice, record };

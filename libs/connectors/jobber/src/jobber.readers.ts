@@ -125,6 +125,44 @@ async function complete(
   };
 }
 
+/** The rest of a nested connection (after its first page), read page by page with the connection's session. */
+function nestedFetcher(ctx: SyncContext): RestFetcher {
+  return async (parent, id, field, nodes, after) => {
+    const selection: JobberSelection = [
+      {
+        name: parent,
+        args: 'id: $id',
+        fields: [{ name: field, first: '$first', args: 'after: $after', nodes }],
+      },
+    ];
+    const first = fitPageSize(selection, JOBBER_PAGE_COST_BUDGET);
+    const operation = `FieldsyncRead${upperFirst(parent)}${upperFirst(field)}`;
+    const text = `query ${operation}($id: EncodedId!, $first: Int!, $after: String) { ${renderSelection(selection)} }`;
+    const out: unknown[] = [];
+    let cursor: string | null = after;
+    while (cursor !== null) {
+      const { data } = await jobberGraphql(ctx, operation, text, { id, first, after: cursor });
+      const owner = data[parent];
+      if (!isNode(owner)) break; // gone since the parent page was read: the next pass sees it
+      const page = connectionIn(owner, field, operation);
+      out.push(...page.nodes);
+      cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    }
+    return out;
+  };
+}
+
+/** `node[field]` with every page of its nested connection, read with `ctx`'s session (readers and write read-backs). */
+export function completeNested(
+  ctx: SyncContext,
+  node: Node,
+  parent: Parameters<RestFetcher>[0],
+  field: string,
+  selection: JobberSelection,
+): Promise<Node> {
+  return complete(node, parent, field, selection, nestedFetcher(ctx));
+}
+
 function nodesOf(value: unknown): unknown[] {
   const connection = jobberConnectionSchema.safeParse(value);
   return connection.success ? connection.data.nodes : [];
@@ -235,7 +273,7 @@ class JobberStreamReader implements StreamReader {
       );
       return this.readPage(ctx, serializeJobberCheckpoint({ ...from, cursor: null }));
     }
-    const rest = this.restFetcher(ctx);
+    const rest = nestedFetcher(ctx);
     const { nodes, pageInfo } = connection;
     // The first page of a pass says how many records the pass will read (the backfill's ETA).
     const total =
@@ -341,32 +379,6 @@ class JobberStreamReader implements StreamReader {
       'Jobber page read',
     );
     return connectionIn(data, this.spec.root, this.query.operation);
-  }
-
-  private restFetcher(ctx: SyncContext): RestFetcher {
-    return async (parent, id, field, nodes, after) => {
-      const selection: JobberSelection = [
-        {
-          name: parent,
-          args: 'id: $id',
-          fields: [{ name: field, first: '$first', args: 'after: $after', nodes }],
-        },
-      ];
-      const first = fitPageSize(selection, JOBBER_PAGE_COST_BUDGET);
-      const operation = `FieldsyncRead${upperFirst(parent)}${upperFirst(field)}`;
-      const text = `query ${operation}($id: EncodedId!, $first: Int!, $after: String) { ${renderSelection(selection)} }`;
-      const out: unknown[] = [];
-      let cursor: string | null = after;
-      while (cursor !== null) {
-        const { data } = await jobberGraphql(ctx, operation, text, { id, first, after: cursor });
-        const owner = data[parent];
-        if (!isNode(owner)) break; // gone since the parent page was read: the next pass sees it
-        const page = connectionIn(owner, field, operation);
-        out.push(...page.nodes);
-        cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-      }
-      return out;
-    };
   }
 }
 
