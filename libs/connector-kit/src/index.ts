@@ -1,10 +1,13 @@
 export {
   MFA_METHODS,
+  carriedFieldSchema,
+  streamNameSchema,
   connectorCapabilitiesSchema,
   connectorDescriptorSchema,
   connectorTransportSchema,
   mfaMethodSchema,
   type Connector,
+  type ConnectorAuthFlows,
   type ConnectorCapabilities,
   type ConnectorDescriptor,
   type MfaMethod,
@@ -70,8 +73,11 @@ export {
 export {
   VendorWriteError,
   type Booking,
+  defineWrite,
+  describeWrites,
   type CommandHandler,
-  type CommandHandlers,
+  type CommandWrite,
+  type CommandWrites,
   type ConnectorWriteSide,
   type ResolvedRecord,
   type WriteContext,
@@ -79,3 +85,5 @@ export {
 } from './write/write-side.types';
 export { MARKER_PATTERN, findMarker, markerOf, withMarker } from './write/marker.util';
 export { mapVendorRecord, type MappedObject, type MappingIssue } from './sync/map-record.util';
+export { uncarriedFields } from './write/carried-fields.util';
+export { payloadPaths } from './write/payload-paths.util';

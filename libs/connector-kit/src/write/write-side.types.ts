@@ -6,6 +6,7 @@ import type {
   ResultErrorCode,
   Vendor,
 } from '@fieldsync/canonical-model';
+import type { Page } from 'playwright-core';
 import type { Logger } from 'pino';
 import type { CapturedSession } from '../auth/auth-flow.types';
 import type { VendorRecord } from '../sync/sync-reader.types';
@@ -67,6 +68,12 @@ export interface WriteContext {
    * Throws VendorWriteError `not_found` naming `field` when the store does not hold it (or it is deleted).
    */
   resolve(canonicalId: string, field: string): Promise<ResolvedRecord>;
+  /**
+   * Runs `fn` with a Playwright page of a fresh browser context that carries this connection's session
+   * (its cookies), from the writer's bounded browser pool, for writes that only the vendor's web app
+   * offers (a form flow). The context is closed when `fn` settles; `ctx.signal` bounds it.
+   */
+  portal<R>(fn: (page: Page) => Promise<R>): Promise<R>;
 }
 
 /** What the write made: the records read back, and the result data of the command's type. */
@@ -111,13 +118,44 @@ export interface Booking {
   readonly end: string;
 }
 
-/** The command handlers a connector implements; a type left out is `unsupported` for this vendor. */
-export type CommandHandlers = { readonly [T in CommandType]?: CommandHandler<T> };
+/**
+ * One command of one vendor: `libs/connectors/<vendor>/src/writes/<command>.write.ts`. Besides the
+ * handler it declares the payload fields it carries to the vendor (or honours itself, as the writer's
+ * `allowOverlap`): dotted paths, `[]` for array elements. A command carrying any other field is refused
+ * `unsupported` naming it (`uncarriedField`) before the vendor is touched: nothing is dropped silently.
+ */
+export interface CommandWrite<T extends CommandType> extends CommandHandler<T> {
+  readonly command: T;
+  readonly carries: readonly string[];
+}
+
+/** Declares a write (keeps `command` and the handler's types together). */
+export function defineWrite<T extends CommandType>(
+  command: T,
+  write: Omit<CommandWrite<T>, 'command'>,
+): CommandWrite<T> {
+  return { command, ...write };
+}
+
+/** The writes a connector implements; a type left out is `unsupported` for this vendor. */
+export type CommandWrites = { readonly [T in CommandType]?: CommandWrite<T> };
 
 /** The write side a connector exposes to the writer. */
 export interface ConnectorWriteSide {
   readonly vendor: Vendor;
-  readonly handlers: CommandHandlers;
+  readonly writes: CommandWrites;
+}
+
+/** The descriptor's `writes`: every command of the write side with the fields it carries. */
+export function describeWrites(writeSide: ConnectorWriteSide): Partial<Record<CommandType, string[]>> {
+  const out: Partial<Record<CommandType, string[]>> = {};
+  for (const [type, write] of Object.entries(writeSide.writes) as [
+    CommandType,
+    CommandWrite<CommandType>,
+  ][]) {
+    out[type] = [...write.carries];
+  }
+  return out;
 }
 
 /** The vendor refused the write (or a reference is unknown): becomes a `failed`/`rejected` result. */
