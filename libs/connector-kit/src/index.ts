@@ -87,3 +87,4 @@ export { MARKER_PATTERN, findMarker, markerOf, withMarker } from './write/marker
 export { mapVendorRecord, type MappedObject, type MappingIssue } from './sync/map-record.util';
 export { uncarriedFields } from './write/carried-fields.util';
 export { payloadPaths } from './write/payload-paths.util';
+export { withSessionPage } from './browser/session-page.util';
