@@ -1,5 +1,5 @@
 import type { ActiveFaults, FaultsParsed } from './fault.schema';
-import type { Clock } from './portal.types';
+import type { Clock } from './clock.types';
 import { seededRandom } from './prng.util';
 
 export type FaultOutcome =

@@ -1,4 +1,4 @@
-import type { Clock } from './portal.types';
+import type { Clock } from './clock.types';
 
 interface FailureState {
   consecutive: number;

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Clock } from './portal.types';
+import type { Clock } from './clock.types';
 import { safeEqual } from './safe-equal.util';
 
 export interface CodePolicy {

@@ -1,4 +1,4 @@
-import type { Clock } from './portal.types';
+import type { Clock } from './clock.types';
 
 export interface OutboxMessage {
   id: number;

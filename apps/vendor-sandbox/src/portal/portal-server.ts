@@ -14,10 +14,11 @@ import { LoginLockout } from './login-lockout';
 import { OneTimeCodes } from './one-time-codes';
 import { Outbox } from './outbox';
 import { CONTROL_PREFIX } from './portal.constants';
-import type { Clock, PortalKit, PortalUser, SessionTimeouts, VendorPortal } from './portal.types';
+import type { Clock } from './clock.types';
+import type { PortalKit, PortalUser, VendorPortal } from './portal.types';
 import { PortalUserDirectory } from './portal-users';
 import { safeEqual } from './safe-equal.util';
-import { SessionStore, type PortalSession } from './session.store';
+import { SessionStore, type PortalSession, type SessionTimeouts } from './session.store';
 import type { SandboxWorldHost } from '../world-host/sandbox-world.host';
 
 export interface PortalServerOptions {

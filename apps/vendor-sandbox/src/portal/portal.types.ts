@@ -6,13 +6,11 @@ import type { LoginCounters } from './login-counters';
 import type { LoginLockout } from './login-lockout';
 import type { OneTimeCodes } from './one-time-codes';
 import type { Outbox } from './outbox';
-import type { PortalSession, SessionStore } from './session.store';
+import type { PortalSession, SessionStore, SessionTimeouts } from './session.store';
 import type { World } from '@fieldsync/sandbox-world';
 import type { SandboxWorldHost } from '../world-host/sandbox-world.host';
 import type { VendorId } from './vendor-ids.constants';
-
-/** Milliseconds since the epoch; injected so expiry is testable without waiting. */
-export type Clock = () => number;
+import type { Clock } from './clock.types';
 
 export type MfaMethod = 'none' | 'totp' | 'sms' | 'email';
 
@@ -39,13 +37,6 @@ export interface TestUserSpec {
 /** A test user with its password replaced by a scrypt hash (what the portal keeps at runtime). */
 export interface PortalUser extends Omit<TestUserSpec, 'password'> {
   passwordHash: string;
-}
-
-export interface SessionTimeouts {
-  /** Inactivity after which the session ends. */
-  idleMs: number;
-  /** Lifetime after login whatever the activity. */
-  absoluteMs: number;
 }
 
 export interface LockoutPolicy {

@@ -1,5 +1,12 @@
-import type { Clock, SessionTimeouts } from './portal.types';
+import type { Clock } from './clock.types';
 import { randomToken } from './random-token.util';
+
+export interface SessionTimeouts {
+  /** Inactivity after which the session ends. */
+  idleMs: number;
+  /** Lifetime after login whatever the activity. */
+  absoluteMs: number;
+}
 
 export interface PortalSession {
   /** Random 256-bit id: the session cookie's value. Never logged. */

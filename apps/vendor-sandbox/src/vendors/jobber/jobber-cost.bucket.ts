@@ -1,4 +1,4 @@
-import type { Clock } from '../../portal/portal.types';
+import type { Clock } from '../../portal/clock.types';
 
 export interface CostBucketOptions {
   /** Points the bucket holds (Jobber: 10,000). */

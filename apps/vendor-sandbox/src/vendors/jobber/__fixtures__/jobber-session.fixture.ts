@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { PortalServer } from '../../../portal/portal-server';
 import { createJobberPortal } from '../../../portal/jobber/jobber.portal';
-import type { Clock } from '../../../portal/portal.types';
+import type { Clock } from '../../../portal/clock.types';
 import { SandboxWorldHost } from '../../../world-host/sandbox-world.host';
 import type { JobberApiOptions } from '../jobber-graphql.routes';
 import { LATEST_VERSION } from '../jobber-api.versions';
