@@ -3,9 +3,11 @@ import pino from 'pino';
 // The bench drives the sandbox app in-process (Fastify inject); tools are not production code.
 /* eslint-disable @nx/enforce-module-boundaries */
 import { PortalServer } from '../../apps/vendor-sandbox/src/portal/portal-server';
-import { servicetitanPortal } from '../../apps/vendor-sandbox/src/portal/servicetitan/servicetitan.portal';
-import { mountServiceTitanApi } from '../../apps/vendor-sandbox/src/vendors/servicetitan/servicetitan-api';
-import { SERVICETITAN_TENANT_ID } from '../../apps/vendor-sandbox/src/vendors/servicetitan/servicetitan-api.constants';
+import {
+  mountServiceTitanApi,
+  SERVICETITAN_TENANT_ID,
+  servicetitanPortal,
+} from '../../apps/vendor-sandbox/src/vendors/servicetitan';
 import { SandboxWorldHost } from '../../apps/vendor-sandbox/src/world-host/sandbox-world.host';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { check, type BenchResult } from './bench.types';

@@ -1,6 +1,6 @@
-import { createJobberPortal } from './jobber/jobber.portal';
+import { createJobberPortal } from '../vendors/jobber';
+import { createServiceTitanPortal } from '../vendors/servicetitan';
 import type { VendorPortal } from './portal.types';
-import { createServiceTitanPortal } from './servicetitan/servicetitan.portal';
 
 export interface PortalsOptions {
   /**
@@ -10,7 +10,11 @@ export interface PortalsOptions {
   readonly apiLimits: boolean;
 }
 
-/** The portals the sandbox serves. A new vendor: its folder next to these, then one line here. */
+/**
+ * The portals the sandbox serves, one line per vendor. A new vendor: its folder `vendors/<vendor>/`
+ * (portal, login flow, users, data API, ground truth, an `index.ts` exporting `create<Vendor>Portal`),
+ * then one line here. The only file of `portal/` that imports from `vendors/`.
+ */
 export function createPortals(options: PortalsOptions): readonly VendorPortal[] {
   return [
     createServiceTitanPortal(options.apiLimits ? {} : { requestsPerSecond: 0 }),

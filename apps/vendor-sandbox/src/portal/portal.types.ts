@@ -94,9 +94,9 @@ export interface LoginFlow {
 }
 
 /**
- * One vendor portal. Add a vendor: write its definition (id, port, users, login flow, data routes)
- * and list it in `createPortals` (portal.registry.ts); the framework gives it a port, sessions, CSRF,
- * lockout, the outbox, faults and the control API.
+ * One vendor portal. Add a vendor: write its definition (id, port, users, login flow, data routes) in
+ * `vendors/<vendor>/` and list it in `createPortals` (portal.registry.ts); the framework gives it a
+ * port, sessions, CSRF, lockout, the outbox, faults and the control API.
  */
 export interface VendorPortal {
   id: VendorId;

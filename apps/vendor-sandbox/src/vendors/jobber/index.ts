@@ -1,3 +1,9 @@
+/*
+ * Jobber in the sandbox: its portal (login flow with an SMS code on an unrecognised device, test
+ * users), its GraphQL API behind the session, and its ground truth. The registry
+ * (portal/portal.registry.ts) takes createJobberPortal.
+ */
+export { createJobberPortal, jobberPortal } from './jobber.portal';
 export {
   registerJobberGraphql,
   jobberSchema,

@@ -5,7 +5,7 @@ import OpenAPIResponseValidator from 'openapi-response-validator';
 import * as OTPAuth from 'otpauth';
 import pino from 'pino';
 import { PortalServer } from '../../portal/portal-server';
-import { servicetitanPortal } from '../../portal/servicetitan/servicetitan.portal';
+import { servicetitanPortal } from './servicetitan.portal';
 import { SandboxWorldHost } from '../../world-host/sandbox-world.host';
 import { mountServiceTitanApi } from './servicetitan-api';
 import { SERVICETITAN_TENANT_ID, type ServiceTitanApiOptions } from './servicetitan-api.constants';

@@ -1,17 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { GroundTruth, PortalKit } from '../../portal/portal.types';
+import type { PortalKit } from '../../portal/portal.types';
 import {
   DEFAULT_EXPORT_BATCH_SIZE,
   DEFAULT_REQUESTS_PER_SECOND,
   SERVICETITAN_TENANT_ID,
   type ServiceTitanApiOptions,
 } from './servicetitan-api.constants';
-import { groundTruthRows } from './servicetitan-paging.util';
 import { notFound, problem, sendProblem } from './servicetitan-problem.util';
 import { ServiceTitanRateLimiter } from './servicetitan-rate-limiter';
 import { registerLookupRoutes } from './servicetitan-lookup.routes';
 import { registerReadRoutes } from './servicetitan-read.routes';
-import { resourceByKey, SERVICETITAN_RESOURCES } from './servicetitan-resources';
 import { registerWriteRoutes } from './servicetitan-write.routes';
 
 /**
@@ -47,12 +45,3 @@ export function mountServiceTitanApi(
     registerWriteRoutes(api, kit);
   });
 }
-
-/** `GET /__sandbox/world/export/:entity` in ServiceTitan's shapes (the rows the export feeds serve). */
-export const servicetitanGroundTruth: GroundTruth = {
-  entities: SERVICETITAN_RESOURCES.map((r) => r.key),
-  export(world, entity) {
-    const resource = resourceByKey(entity);
-    return resource ? groundTruthRows(world, resource) : [];
-  },
-};

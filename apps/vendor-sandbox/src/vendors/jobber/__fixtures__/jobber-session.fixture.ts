@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { PortalServer } from '../../../portal/portal-server';
-import { createJobberPortal } from '../../../portal/jobber/jobber.portal';
+import { createJobberPortal } from '../jobber.portal';
 import type { Clock } from '../../../portal/clock.types';
 import { SandboxWorldHost } from '../../../world-host/sandbox-world.host';
 import type { JobberApiOptions } from '../jobber-graphql.routes';

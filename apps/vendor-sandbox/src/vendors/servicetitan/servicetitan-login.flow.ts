@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as OTPAuth from 'otpauth';
-import { formField } from '../form-field.util';
-import { alertHtml, escapeHtml } from '../html.util';
-import { csrfRejected, preSession, safeNext, sendPage } from '../login-page.util';
-import type { LoginFlow, PortalKit, PortalUser } from '../portal.types';
-import { randomToken } from '../random-token.util';
+import { formField } from '../../portal/form-field.util';
+import { alertHtml, escapeHtml } from '../../portal/html.util';
+import { csrfRejected, preSession, safeNext, sendPage } from '../../portal/login-page.util';
+import type { LoginFlow, PortalKit, PortalUser } from '../../portal/portal.types';
+import { randomToken } from '../../portal/random-token.util';
 import { registerServiceTitanIdp, type SsoStart } from './servicetitan-idp.routes';
 
 /** How long the MFA screen stays usable after the password step (vendors.md §1: 30 min). */

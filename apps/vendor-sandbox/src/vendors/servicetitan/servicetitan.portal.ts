@@ -1,17 +1,15 @@
-import { mountServiceTitanApi, servicetitanGroundTruth } from '../../vendors/servicetitan/servicetitan-api';
-import {
-  SERVICETITAN_TENANT_ID,
-  type ServiceTitanApiOptions,
-} from '../../vendors/servicetitan/servicetitan-api.constants';
-import type { VendorPortal } from '../portal.types';
-import { DEFAULT_PORTAL_PORTS } from '../vendor-ids.constants';
+import type { VendorPortal } from '../../portal/portal.types';
+import { DEFAULT_PORTAL_PORTS } from '../../portal/vendor-ids.constants';
+import { mountServiceTitanApi } from './servicetitan-api';
+import { SERVICETITAN_TENANT_ID, type ServiceTitanApiOptions } from './servicetitan-api.constants';
+import { servicetitanGroundTruth } from './servicetitan.ground-truth';
 import { servicetitanLoginFlow } from './servicetitan-login.flow';
 import { SERVICETITAN_USERS } from './servicetitan.users';
 
 /**
  * ServiceTitan "Go": user name + password, TOTP or SMS, 5-failure lockout, SSO for one user.
  * Sessions: 2 h idle, 12 h absolute (the vendor does not publish its figures; these are ours).
- * Behind the session: the v2 REST API (`/{module}/v2/tenant/{tenant}/…`, vendors/servicetitan).
+ * Behind the session: the v2 REST API (`/{module}/v2/tenant/{tenant}/…`, servicetitan-api.ts).
  */
 export function createServiceTitanPortal(api: ServiceTitanApiOptions = {}): VendorPortal {
   return {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formField } from '../form-field.util';
-import { alertHtml, escapeHtml } from '../html.util';
-import { csrfRejected, preSession, safeNext, sendPage } from '../login-page.util';
-import type { LoginFlow, PortalKit, PortalUser } from '../portal.types';
-import { randomToken } from '../random-token.util';
+import { formField } from '../../portal/form-field.util';
+import { alertHtml, escapeHtml } from '../../portal/html.util';
+import { csrfRejected, preSession, safeNext, sendPage } from '../../portal/login-page.util';
+import type { LoginFlow, PortalKit, PortalUser } from '../../portal/portal.types';
+import { randomToken } from '../../portal/random-token.util';
 
 const PRE = '_jobber_pre';
 const TWO_STEP_COOKIE = '_jobber_2fa';

@@ -1,4 +1,4 @@
-import type { TestUserSpec } from '../portal.types';
+import type { TestUserSpec } from '../../portal/portal.types';
 
 /** ServiceTitan test users (README "Vendor sandbox" lists them; tests and development only). */
 export const SERVICETITAN_USERS: readonly TestUserSpec[] = [

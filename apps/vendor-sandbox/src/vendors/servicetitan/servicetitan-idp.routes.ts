@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { formField } from '../form-field.util';
-import { alertHtml, escapeHtml } from '../html.util';
-import { csrfRejected, preSession, sendPage } from '../login-page.util';
-import type { PortalKit, PortalUser } from '../portal.types';
-import { randomToken } from '../random-token.util';
-import { safeEqual } from '../safe-equal.util';
+import { formField } from '../../portal/form-field.util';
+import { alertHtml, escapeHtml } from '../../portal/html.util';
+import { csrfRejected, preSession, sendPage } from '../../portal/login-page.util';
+import type { PortalKit, PortalUser } from '../../portal/portal.types';
+import { randomToken } from '../../portal/random-token.util';
+import { safeEqual } from '../../portal/safe-equal.util';
 
 export interface SsoStart {
   /** Remembers the SSO attempt of this browser and returns the IdP URL to redirect to. */

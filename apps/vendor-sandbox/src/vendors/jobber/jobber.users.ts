@@ -1,4 +1,4 @@
-import type { TestUserSpec } from '../portal.types';
+import type { TestUserSpec } from '../../portal/portal.types';
 
 /** Jobber test users (README "Vendor sandbox" lists them; tests and development only). */
 export const JOBBER_USERS: readonly TestUserSpec[] = [

@@ -1,6 +1,7 @@
-import type { VendorPortal } from '../portal.types';
-import { jobberGroundTruth, registerJobberGraphql, type JobberApiOptions } from '../../vendors/jobber';
-import { DEFAULT_PORTAL_PORTS } from '../vendor-ids.constants';
+import type { VendorPortal } from '../../portal/portal.types';
+import { DEFAULT_PORTAL_PORTS } from '../../portal/vendor-ids.constants';
+import { registerJobberGraphql, type JobberApiOptions } from './jobber-graphql.routes';
+import { jobberGroundTruth } from './jobber.ground-truth';
 import { jobberLoginFlow } from './jobber-login.flow';
 import { JOBBER_USERS } from './jobber.users';
 
@@ -20,7 +21,7 @@ export function createJobberPortal(api: JobberApiOptions = {}): VendorPortal {
     users: JOBBER_USERS,
     login: jobberLoginFlow,
     homePath: '/home',
-    /** Jobber's GraphQL API (`POST /api/graphql`) over the shared world: vendors/jobber. */
+    /** Jobber's GraphQL API (`POST /api/graphql`) over the shared world (jobber-graphql.routes.ts). */
     mountData(scope, kit) {
       registerJobberGraphql(scope, kit, api);
     },
