@@ -1,13 +1,19 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connectNats, parseStreamsConfig, StreamProvisioner, streamName } from '@fieldsync/messaging';
+import {
+  connectNats,
+  MessagingHeaders,
+  parseStreamsConfig,
+  StreamProvisioner,
+  streamName,
+} from '@fieldsync/messaging';
+import { formatSequence, stringifyEventPayload } from '@fieldsync/canonical-model';
 import {
   ChangeEventRepository,
   createDatabase,
   migrateToLatest,
   TenantRepository,
   type DB,
-  type NewChangeEvent,
 } from '@fieldsync/persistence';
 import {
   createTestDatabase,
@@ -16,11 +22,42 @@ import {
   type PrivateNats,
   type TestDatabase,
 } from '@fieldsync/testing';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { Registry } from 'prom-client';
 import { OutboxRelay } from './outbox.relay';
 
 /* The outbox relay against real Postgres and a private nats-server it can stop and restart. */
+
+/** An outbox row to append: what the change log writes (its wire text carries the allocated sequence). */
+interface NewChangeEvent {
+  readonly id: string;
+  readonly subject: string;
+  readonly type: string;
+  readonly entityType: string;
+  readonly entityId: string;
+  readonly payload: Record<string, unknown>;
+}
+
+/** Allocates the scope's next sequences and inserts the rows, as ChangeLog does (the relay's input). */
+async function appendEvents(
+  outbox: ChangeEventRepository,
+  trx: Transaction<DB>,
+  tenantId: string,
+  connectionId: string | null,
+  events: readonly NewChangeEvent[],
+): Promise<void> {
+  const first = await outbox.allocate(trx, tenantId, connectionId, events.length);
+  await outbox.insert(
+    trx,
+    events.map((e, i) => ({
+      ...e,
+      tenantId,
+      connectionId,
+      sequence: (first + BigInt(i)).toString(),
+      payload: stringifyEventPayload({ ...e.payload, sequence: formatSequence(first + BigInt(i)) }),
+    })),
+  );
+}
 
 let n = 0;
 function event(connection: string): NewChangeEvent {
@@ -82,7 +119,8 @@ describe('OutboxRelay', () => {
 
   const append = (connection: string, count: number) =>
     db.transaction().execute((trx) =>
-      outbox().appendEvents(
+      appendEvents(
+        outbox(),
         trx,
         'ten_r',
         connection,
@@ -149,7 +187,7 @@ describe('OutboxRelay', () => {
   it('publishes the stored wire text byte for byte: money keeps its decimals in data.object and data.previous', async () => {
     const id = 'evt_01JTESTMONEY00000000000001';
     await db.transaction().execute((trx) =>
-      outbox().appendEvents(trx, 'ten_r', 'con_1', [
+      appendEvents(outbox(), trx, 'ten_r', 'con_1', [
         {
           id,
           subject: 'fsm.events.ten_r.jobber.invoice.paid',
@@ -185,5 +223,43 @@ describe('OutboxRelay', () => {
     expect(text).toBe(stored.payload);
     expect(text).toContain('"object":{"id":"inv_x","currency":"USD","total":1403.00,"balance":0.00');
     expect(text).toContain('"previous":{"balance":1403.50,"status":"sent"}');
+  });
+
+  it('relays tenant-scoped events (no connection) in their own sequence order, with the tenant header only', async () => {
+    const ids = ['evt_01JTESTTENANT0000000000001', 'evt_01JTESTTENANT0000000000002'];
+    await db.transaction().execute((trx) =>
+      appendEvents(
+        outbox(),
+        trx,
+        'ten_r',
+        null,
+        ids.map((id) => ({
+          id,
+          subject: 'fsm.events.ten_r.fieldsync.endpoint.disabled',
+          type: 'endpoint.disabled',
+          entityType: 'endpoint',
+          entityId: 'ep_1',
+          payload: { specversion: '1.0', id, type: 'endpoint.disabled', tenantid: 'ten_r' },
+        })),
+      ),
+    );
+    await relay().relayOnce();
+    const jsm = await jetstreamManager(nc);
+    const got: { id: string; sequence: string; connection: string | undefined }[] = [];
+    const info = await jsm.streams.info(streamName('events', prefix));
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
+      const m = await jsm.streams.getMessage(streamName('events', prefix), { seq });
+      if (!m || m.subject !== `${prefix}.fsm.events.ten_r.fieldsync.endpoint.disabled`) continue;
+      const body = m.json<{ id: string; sequence: string }>();
+      got.push({
+        id: body.id,
+        sequence: body.sequence,
+        connection: m.header.get(MessagingHeaders.ConnectionId) || undefined,
+      });
+    }
+    expect(got).toEqual([
+      { id: ids[0], sequence: '0000000000000001', connection: undefined },
+      { id: ids[1], sequence: '0000000000000002', connection: undefined },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { JetStreamPublisher, NATS_CONNECTION } from '@fieldsync/messaging';
-import { ChangeEventRepository, DATABASE, type DB } from '@fieldsync/persistence';
+import { ChangeEventRepository, DATABASE, OUTBOX_CHANNEL, type DB } from '@fieldsync/persistence';
 import { METRICS_REGISTRY } from '@fieldsync/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
@@ -12,7 +12,7 @@ import {
 import { sql, type Kysely } from 'kysely';
 import { Client } from 'pg';
 import { Counter, type Registry } from 'prom-client';
-import { OUTBOX_CHANNEL, OUTBOX_RELAY_OPTIONS } from './outbox.constants';
+import { OUTBOX_RELAY_OPTIONS } from './outbox.constants';
 
 export interface OutboxRelayOptions {
   /** Where to LISTEN for new events (a dedicated connection; the pool serves the work). */
@@ -28,8 +28,8 @@ export interface OutboxRelayOptions {
 const RELAY_LOCK = 'fieldsync.outbox-relay';
 
 /**
- * Publishes the outbox (`change_events` rows with no `published_at`) to FSM_EVENTS in per-connection
- * sequence order, `Nats-Msg-Id` = event id, and stamps them published in the same transaction.
+ * The one relay (DESIGN "State"): publishes the outbox (`change_events` rows with no `published_at`,
+ * connection-scoped and tenant-scoped alike) to FSM_EVENTS in per-scope sequence order, `Nats-Msg-Id` = event id, and stamps them published in the same transaction.
  * One relay at a time across replicas (a transaction-scoped advisory lock), so order holds; the
  * others stand by. A JetStream outage rolls the batch back and the loop retries with backoff: an
  * event is delayed, never dropped; a batch republished after a crash is dropped by JetStream's
@@ -93,7 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           this.publisher.publish(row.subject, Buffer.from(row.payload, 'utf8'), {
             msgId: row.id,
             tenantId: row.tenant_id,
-            connectionId: row.connection_id,
+            ...(row.connection_id === null ? {} : { connectionId: row.connection_id }),
             expectStream: 'events',
           }),
         ),

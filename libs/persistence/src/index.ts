@@ -14,16 +14,32 @@ export {
   type MigrationStatus,
 } from './migration.runner';
 export { MIGRATIONS } from './migrations/migration.provider';
-export { DATABASE, PERSISTENCE_OPTIONS } from './persistence.constants';
+export { DATABASE, OUTBOX_CHANNEL, PERSISTENCE_OPTIONS } from './persistence.constants';
 export { PersistenceError, PersistenceErrorCode } from './persistence.error';
 export type * from './generated/db.types';
 export { PersistenceModule, type PersistenceModuleAsyncOptions } from './persistence.module';
 export {
   ChangeEventRepository,
-  type AppendedChangeEvent,
+  type ChangeEventInsert,
   type ChangeEventRow,
-  type NewChangeEvent,
 } from './repositories/change-event.repository';
+export {
+  ChangeLog,
+  PLATFORM_EVENT_VENDOR,
+  type ChangeScope,
+  type RecordOptions,
+  type RecordedChanges,
+} from './change-log/change-log';
+export {
+  SYNCED_CONNECTION_STATUSES,
+  SyncCursorRepository,
+  cursorStateSchema,
+  parseCursorState,
+  type ClaimedCursor,
+  type CursorKey,
+  type CursorState,
+  type StreamInterval,
+} from './repositories/sync-cursor.repository';
 export {
   TenantRepository,
   type NewTenant,
@@ -33,8 +49,8 @@ export {
 export {
   CanonicalStoreRepository,
   contentHash,
-  lockConnectionStore,
   type MappedRecord,
+  type StoreChange,
   type StoreScope,
   type StoredPage,
 } from './canonical-store/canonical-store.repository';

@@ -12,10 +12,15 @@ const TABLES = [
   'api_keys', 'appointments', 'attachments', 'audit_log', 'change_events', 'commands', 'communications',
   'connection_sequences', 'connections', 'contacts', 'customers', 'drift_reports', 'equipment', 'estimates',
   'idempotency_keys', 'invoices', 'jobs', 'leads', 'locations', 'memberships', 'mfa_messages', 'payments', 'pricebook_items',
-  'purchase_orders', 'refunds', 'sessions', 'stock_levels', 'sync_cursors', 'technicians', 'tenants',
-  'timesheet_entries', 'warehouses', 'webhook_attempts', 'webhook_endpoint_secrets', 'webhook_endpoints',
-  'webhook_messages', 'webhook_operational_outbox',
+  'purchase_orders', 'refunds', 'sessions', 'stock_levels', 'sync_cursors', 'technicians', 'tenant_event_sequences',
+  'tenants', 'timesheet_entries', 'warehouses', 'webhook_attempts', 'webhook_endpoint_secrets', 'webhook_endpoints',
+  'webhook_messages',
 ]; // prettier-ignore
+/** The tables before the last migration (one change log: the dispatcher's own outbox went, tenant sequences came). */
+const TABLES_BEFORE_LAST = [
+  ...TABLES.filter((t) => t !== 'tenant_event_sequences'),
+  'webhook_operational_outbox',
+].sort();
 const ALL = MIGRATIONS.map(([name]) => name);
 
 async function publicTables(db: Kysely<DB>): Promise<string[]> {
@@ -84,14 +89,22 @@ describe('migrations on a fresh database', () => {
           select count(*)::int as n from information_schema.columns
           where table_schema = 'public' and table_name = ${table} and column_name = ${name}`.execute(db)
       ).rows[0]?.n === 1;
+    const nullable = async (table: string, name: string): Promise<string | undefined> =>
+      (
+        await sql<{ is_nullable: string }>`
+          select is_nullable from information_schema.columns
+          where table_schema = 'public' and table_name = ${table} and column_name = ${name}`.execute(db)
+      ).rows[0]?.is_nullable;
     expect(await column('idempotency_keys', 'recovery')).toBe(true);
+    expect(await nullable('change_events', 'connection_id')).toBe('YES');
     await expect(migrateDown(db, { steps: 1 })).resolves.toEqual({ direction: 'down', applied: [last] });
-    // The last migration (writer recovery) added the recovery columns; the earlier ones stay.
-    expect(await column('idempotency_keys', 'recovery')).toBe(false);
+    // The last migration (one change log) made tenant-scoped events possible; the earlier ones stay.
+    expect(await nullable('change_events', 'connection_id')).toBe('NO');
+    expect(await column('idempotency_keys', 'recovery')).toBe(true);
     expect(await column('idempotency_keys', 'recovery_point')).toBe(true);
     expect(await column('change_events', 'position')).toBe(true);
     expect(await payloadType()).toBe('text');
-    expect(await publicTables(db)).toEqual(TABLES);
+    expect(await publicTables(db)).toEqual(TABLES_BEFORE_LAST);
     await expect(checkDatabase(db)).rejects.toMatchObject({ code: PersistenceErrorCode.SchemaBehind });
   });
 
@@ -107,6 +120,57 @@ describe('migrations on a fresh database', () => {
     const report = await migrateDown(db, { steps: ALL.length + 5 });
     expect(report.applied).toHaveLength(ALL.length);
     expect(await publicTables(db)).toEqual([]);
+  });
+});
+
+describe('the one-change-log migration', () => {
+  it("carries the dispatcher's unpublished operational events into change_events, numbered per tenant", async () => {
+    const database = await createTestDatabase('persistence_migration_oplog');
+    const db = createDatabase({ url: database.url, poolMax: 2 });
+    try {
+      await migrateToLatest(db);
+      await migrateDown(db, { steps: 1 });
+      await sql`insert into tenants (id, name) values ('ten_m', 'M')`.execute(db);
+      const payload = (id: string, endpointId: string) =>
+        JSON.stringify({
+          specversion: '1.0',
+          id,
+          source: 'fieldsync/webhooks',
+          type: 'endpoint.disabled',
+          subject: endpointId,
+          time: '2026-12-01T00:00:00.000Z',
+          datacontenttype: 'application/json',
+          tenantid: 'ten_m',
+          data: { endpointId, reason: 'manual', failingSince: null, lastStatusCode: null },
+        });
+      await sql`
+        insert into webhook_operational_outbox (id, tenant_id, subject, payload, created_at, published_at) values
+          ('evt_01KB0000000000000000000002', 'ten_m', 'fsm.events.ten_m.fieldsync.endpoint.disabled',
+           ${payload('evt_01KB0000000000000000000002', 'ep_2')}::jsonb, '2026-12-01T00:00:02Z', null),
+          ('evt_01KB0000000000000000000001', 'ten_m', 'fsm.events.ten_m.fieldsync.endpoint.disabled',
+           ${payload('evt_01KB0000000000000000000001', 'ep_1')}::jsonb, '2026-12-01T00:00:01Z', null),
+          ('evt_01KB0000000000000000000000', 'ten_m', 'fsm.events.ten_m.fieldsync.endpoint.disabled',
+           ${payload('evt_01KB0000000000000000000000', 'ep_0')}::jsonb, '2026-12-01T00:00:00Z', now())`.execute(
+        db,
+      );
+      await migrateToLatest(db);
+      const rows = await sql<{ id: string; sequence: string; entity_id: string; payload: string }>`
+        select id, sequence, entity_id, payload from change_events order by sequence`.execute(db);
+      expect(rows.rows.map((r) => [r.id, String(r.sequence), r.entity_id])).toEqual([
+        ['evt_01KB0000000000000000000001', '1', 'ep_1'],
+        ['evt_01KB0000000000000000000002', '2', 'ep_2'],
+      ]);
+      expect(rows.rows.map((r) => (JSON.parse(r.payload) as { sequence: string }).sequence)).toEqual([
+        '0000000000000001',
+        '0000000000000002',
+      ]);
+      const counter = await sql<{ last_sequence: string }>`
+        select last_sequence from tenant_event_sequences where tenant_id = 'ten_m'`.execute(db);
+      expect(String(counter.rows[0]?.last_sequence)).toBe('2');
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
   });
 });
 

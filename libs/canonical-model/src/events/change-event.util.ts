@@ -52,6 +52,39 @@ export function deriveChangeEventType(
   return `${entity}.updated`;
 }
 
+/** What a change of one entity announces: its event type and, for an update, the changed fields. */
+export interface DescribedChange {
+  readonly type: EntityEventType;
+  /** The changed fields' values before (null for created and deleted). */
+  readonly previous: Record<string, unknown> | null;
+  readonly changedFields: string[];
+}
+
+/**
+ * The event a change of one entity announces, or undefined when nothing meaningful changed (only
+ * `updatedAt` moved, see diffEntities). `deleted`: the vendor hard-deleted the record (no tombstone), so
+ * `<entity>.deleted` with `after` as the last known object. Throws when `before` and `after` are not the
+ * same entity.
+ */
+export function describeChange(
+  before: CanonicalEntity | null,
+  after: CanonicalEntity,
+  deleted = false,
+): DescribedChange | undefined {
+  const parsedId = parseCanonicalId(after.id);
+  if (!parsedId) throw new RangeError(`after.id ${JSON.stringify(after.id)} is not a canonical id`);
+  const entity = parsedId.entity;
+  if (before !== null && before.id !== after.id) {
+    throw new RangeError(`before.id ${before.id} and after.id ${after.id} differ`);
+  }
+  if (deleted) return { type: `${entity}.deleted`, previous: null, changedFields: [] };
+  const type = deriveChangeEventType(entity, before, after);
+  if (before === null || type.endsWith('.deleted')) return { type, previous: null, changedFields: [] };
+  const diff = diffEntities(before, after);
+  if (diff.changedFields.length === 0) return undefined;
+  return { type, previous: diff.previous, changedFields: diff.changedFields };
+}
+
 export interface BuildChangeEventInput {
   readonly tenantId: string;
   readonly connectionId: string;
@@ -64,6 +97,8 @@ export interface BuildChangeEventInput {
   readonly after: CanonicalEntity;
   /** Set when the vendor hard-deleted the record (no tombstone): emits `<entity>.deleted` with `after` as last known. */
   readonly deleted?: boolean;
+  /** The change as `describeChange` found it (spares computing the diff twice). */
+  readonly change?: DescribedChange;
   readonly id?: string;
   /** Defaults to now. */
   readonly time?: string;
@@ -71,35 +106,16 @@ export interface BuildChangeEventInput {
 
 /**
  * Builds and validates a change event (throws a ZodError naming the field if anything is inconsistent).
- * Returns undefined when nothing meaningful changed (only `updatedAt` moved, see diffEntities): the
- * extractor then writes no outbox row.
+ * Returns undefined when nothing meaningful changed (describeChange): no event is written.
  */
 export function buildChangeEvent(input: BuildChangeEventInput): ChangeEvent | undefined {
-  const parsedId = parseCanonicalId(input.after.id);
-  if (!parsedId) throw new RangeError(`after.id ${JSON.stringify(input.after.id)} is not a canonical id`);
-  const entity = parsedId.entity;
-  if (input.before !== null && input.before.id !== input.after.id) {
-    throw new RangeError(`before.id ${input.before.id} and after.id ${input.after.id} differ`);
-  }
-  let type: EntityEventType;
-  let previous: Record<string, unknown> | null = null;
-  let changedFields: string[] = [];
-  if (input.deleted) {
-    type = `${entity}.deleted`;
-  } else {
-    type = deriveChangeEventType(entity, input.before, input.after);
-    if (input.before !== null && !type.endsWith('.deleted')) {
-      const diff = diffEntities(input.before, input.after);
-      if (diff.changedFields.length === 0) return undefined;
-      previous = diff.previous;
-      changedFields = diff.changedFields;
-    }
-  }
+  const change = input.change ?? describeChange(input.before, input.after, input.deleted);
+  if (change === undefined) return undefined;
   return changeEventSchema.parse({
     specversion: '1.0',
     id: input.id ?? newEventId(),
     source: eventSource(input.vendor, input.connectionId),
-    type,
+    type: change.type,
     subject: input.after.id,
     time: input.time ?? new Date().toISOString(),
     datacontenttype: 'application/json',
@@ -107,7 +123,7 @@ export function buildChangeEvent(input: BuildChangeEventInput): ChangeEvent | un
     connectionid: input.connectionId,
     vendor: input.vendor,
     sequence: formatSequence(input.sequence),
-    data: { object: input.after, previous, changedFields },
+    data: { object: input.after, previous: change.previous, changedFields: change.changedFields },
   });
 }
 

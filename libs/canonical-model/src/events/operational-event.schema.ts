@@ -108,9 +108,16 @@ const connectionScoped = {
   sequence: sequenceSchema.optional(),
 };
 
-/** Webhook delivery events: source `fieldsync/webhooks`, subject the endpoint id. */
+/**
+ * Webhook delivery events: source `fieldsync/webhooks`, subject the endpoint id, scoped to the tenant;
+ * `sequence` is the tenant's own count of such events (they belong to no connection).
+ */
 export const WEBHOOKS_EVENT_SOURCE = 'fieldsync/webhooks';
-const deliveryScoped = { ...envelope, source: z.literal(WEBHOOKS_EVENT_SOURCE) };
+const deliveryScoped = {
+  ...envelope,
+  source: z.literal(WEBHOOKS_EVENT_SOURCE),
+  sequence: sequenceSchema.optional(),
+};
 
 export const operationalEventSchema = z
   .discriminatedUnion('type', [

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
-  buildChangeEvent,
   stringifyCanonical,
   type CanonicalEntity,
-  type ChangeEvent,
   type EntityType,
   type Vendor,
 } from '@fieldsync/canonical-model';
@@ -34,13 +32,21 @@ export interface StoreScope {
    * another stream yields it too (Jobber's clients carry properties; the properties stream owns them).
    */
   readonly generationOf?: ReadonlyMap<EntityType, number>;
-  /** Clock for `deletedAt` of tombstones and event times. */
+  /** Clock for `deletedAt` of tombstones. */
   readonly now: Date;
 }
 
+/** A stored change worth announcing: the row before and after (the change log builds its event). */
+export interface StoreChange {
+  readonly before: CanonicalEntity | null;
+  readonly after: CanonicalEntity;
+  /** The change took the record away (a vendor delete signal or a tombstone). */
+  readonly deleted: boolean;
+}
+
 export interface StoredPage {
-  /** Change events to append, in record order (one per real change). */
-  readonly events: ChangeEvent[];
+  /** The changes to announce, in record order (a created, updated or newly deleted row). */
+  readonly changes: StoreChange[];
   readonly created: number;
   readonly updated: number;
   readonly deleted: number;
@@ -52,17 +58,6 @@ interface ExistingRow {
   readonly document: CanonicalEntity;
   readonly content_hash: string;
   readonly deleted_at: Date | null;
-}
-
-/**
- * One writer of a connection's canonical rows at a time (the extractor's pages and the writer's
- * commands): before-images and event sequences stay consistent when two of them touch the same record.
- * A transaction-scoped advisory lock, released at commit or rollback.
- */
-export async function lockConnectionStore(trx: Transaction<DB>, connectionId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`fieldsync.extractor:${connectionId}`}, 0))`.execute(
-    trx,
-  );
 }
 
 /** SHA-256 of the canonical JSON with sorted keys: equal documents hash equal whatever the key order. */
@@ -86,31 +81,31 @@ const ENVELOPE_COLUMNS = [
 ] as const;
 
 /**
- * The canonical store tables (customers, jobs, ... one per entity). Every method runs in the caller's
- * transaction, which also appends the events it returns and advances the cursor, so a page is stored
- * whole or not at all. Callers hold the connection's page lock (see StreamSyncService), so the
+ * The canonical store tables (customers, jobs, ... one per entity). Queries only: every method runs in
+ * the caller's transaction and returns rows or diffs; the change log (ChangeLog) holds the connection's
+ * lock around them and turns the diffs into events, so a page is stored whole or not at all and the
  * before-images read here cannot be overtaken by another writer of the same connection.
  */
 @Injectable()
 export class CanonicalStoreRepository {
   /**
    * Upserts one page. A record whose content hash equals the stored one writes nothing (only its
-   * generation stamp moves); every real change yields its change event (buildChangeEvent with the
-   * stored document as `before`), a `deleted` record the `<entity>.deleted` of its last known object.
+   * generation stamp moves); every real change is returned with the stored document as `before`, a
+   * `deleted` record as the deletion of its last known object.
    */
   async upsertPage(
     trx: Transaction<DB>,
     scope: StoreScope,
     records: readonly MappedRecord[],
   ): Promise<StoredPage> {
-    const result = { events: [] as ChangeEvent[], created: 0, updated: 0, deleted: 0, unchanged: 0 };
+    const result = { changes: [] as StoreChange[], created: 0, updated: 0, deleted: 0, unchanged: 0 };
     const byEntity = new Map<EntityType, MappedRecord[]>();
     for (const record of records) {
       const list = byEntity.get(record.entity) ?? [];
       list.push(record);
       byEntity.set(record.entity, list);
     }
-    const eventsByRecord = new Map<MappedRecord, ChangeEvent>();
+    const changeOf = new Map<MappedRecord, StoreChange>();
     for (const [entity, list] of byEntity) {
       const { table } = entityTable(entity);
       const existing = await this.lockExisting(trx, table, scope.connectionId, list);
@@ -139,22 +134,22 @@ export class CanonicalStoreRepository {
           continue;
         }
         writes.set(record.externalId, { record, object, hash });
-        let event: ChangeEvent | undefined;
+        let change: StoreChange | undefined;
         if (before === null) {
           // A record first seen already deleted (a backfill of inactive rows) is stored, not announced.
-          if (!isDeleted) event = this.event(scope, null, object, false);
+          if (!isDeleted) change = { before: null, after: object, deleted: false };
           result.created += 1;
         } else if (isDeleted && !wasDeleted) {
-          event = this.event(scope, before, object, true);
+          change = { before, after: object, deleted: true };
           result.deleted += 1;
         } else if (isDeleted) {
           // Consumers had the `<entity>.deleted`; later edits of a deleted record are kept, not announced.
           result.updated += 1;
         } else {
-          event = this.event(scope, before, object, false);
+          change = { before, after: object, deleted: false };
           result.updated += 1;
         }
-        if (event) eventsByRecord.set(record, event);
+        if (change) changeOf.set(record, change);
       }
       const stampScope = this.stampScope(scope, entity);
       await this.write(trx, table, entity, stampScope, [...writes.values()]);
@@ -166,18 +161,18 @@ export class CanonicalStoreRepository {
       );
     }
     for (const record of records) {
-      const event = eventsByRecord.get(record);
-      if (event) result.events.push(event);
+      const change = changeOf.get(record);
+      if (change) result.changes.push(change);
     }
     return result;
   }
 
   /**
    * Tombstones the connection's rows of `entity` a complete reconciliation pass did not see (their
-   * generation is older than the pass's) and returns their `<entity>.deleted` events. Only ever called
-   * when the pass completed.
+   * generation is older than the pass's) and returns their deletions. Only ever called when the pass
+   * completed.
    */
-  async tombstoneUnseen(trx: Transaction<DB>, scope: StoreScope, entity: EntityType): Promise<ChangeEvent[]> {
+  async tombstoneUnseen(trx: Transaction<DB>, scope: StoreScope, entity: EntityType): Promise<StoreChange[]> {
     const { table } = entityTable(entity);
     const stale = await sql<{ external_id: string; document: CanonicalEntity }>`
       select external_id, document from ${sql.table(table)}
@@ -185,7 +180,7 @@ export class CanonicalStoreRepository {
         and deleted_at is null and sync_generation < ${scope.generation}
       order by external_id
       for update`.execute(trx);
-    const events: ChangeEvent[] = [];
+    const changes: StoreChange[] = [];
     for (const row of stale.rows) {
       const object = { ...row.document, deletedAt: scope.now.toISOString() } as CanonicalEntity;
       await sql`
@@ -193,29 +188,9 @@ export class CanonicalStoreRepository {
         set deleted_at = ${scope.now}, document = ${stringifyCanonical(object)}::jsonb,
             content_hash = ${contentHash(object)}, version = version + 1, updated_at = now()
         where connection_id = ${scope.connectionId} and external_id = ${row.external_id}`.execute(trx);
-      const event = this.event(scope, row.document, object, true);
-      if (event) events.push(event);
+      changes.push({ before: row.document, after: object, deleted: true });
     }
-    return events;
-  }
-
-  private event(
-    scope: StoreScope,
-    before: CanonicalEntity | null,
-    after: CanonicalEntity,
-    deleted: boolean,
-  ): ChangeEvent | undefined {
-    return buildChangeEvent({
-      tenantId: scope.tenantId,
-      connectionId: scope.connectionId,
-      vendor: scope.vendor,
-      // Placeholder: ChangeEventRepository.appendEvents sets the allocated per-connection sequence.
-      sequence: 1,
-      before,
-      after,
-      deleted,
-      time: scope.now.toISOString(),
-    });
+    return changes;
   }
 
   private async lockExisting(

@@ -108,7 +108,7 @@ export interface AuditLog {
 }
 
 export interface ChangeEvents {
-  connection_id: string;
+  connection_id: string | null;
   created_at: Generated<Timestamp>;
   entity_id: string;
   entity_type: string;
@@ -671,6 +671,12 @@ export interface Technicians {
   version: Generated<number>;
 }
 
+export interface TenantEventSequences {
+  last_sequence: Generated<Int8>;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Tenants {
   created_at: Generated<Timestamp>;
   id: string;
@@ -797,15 +803,6 @@ export interface WebhookMessages {
   updated_at: Generated<Timestamp>;
 }
 
-export interface WebhookOperationalOutbox {
-  created_at: Generated<Timestamp>;
-  id: string;
-  payload: Json;
-  published_at: Timestamp | null;
-  subject: string;
-  tenant_id: string;
-}
-
 export interface DB {
   api_keys: ApiKeys;
   appointments: Appointments;
@@ -836,6 +833,7 @@ export interface DB {
   stock_levels: StockLevels;
   sync_cursors: SyncCursors;
   technicians: Technicians;
+  tenant_event_sequences: TenantEventSequences;
   tenants: Tenants;
   timesheet_entries: TimesheetEntries;
   warehouses: Warehouses;
@@ -843,5 +841,4 @@ export interface DB {
   webhook_endpoint_secrets: WebhookEndpointSecrets;
   webhook_endpoints: WebhookEndpoints;
   webhook_messages: WebhookMessages;
-  webhook_operational_outbox: WebhookOperationalOutbox;
 }

@@ -11,6 +11,7 @@ import * as webhookDelivery from './20261121000900-webhook-delivery';
 import * as changeEventText from './20261121001000-change-event-text';
 import * as changeEventPosition from './20261121001100-change-event-position';
 import * as writerRecovery from './20261121001200-writer-recovery';
+import * as oneChangeLog from './20261207000100-one-change-log';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -30,6 +31,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261121001000-change-event-text', changeEventText],
   ['20261121001100-change-event-position', changeEventPosition],
   ['20261121001200-writer-recovery', writerRecovery],
+  ['20261207000100-one-change-log', oneChangeLog],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {

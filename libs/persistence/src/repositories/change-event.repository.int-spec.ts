@@ -1,34 +1,68 @@
+import { newEventId, type OperationalEvent } from '@fieldsync/canonical-model';
 import { createTestDatabase, type TestDatabase } from '@fieldsync/testing';
-import { Kysely } from 'kysely';
+import { Kysely, type Transaction } from 'kysely';
+import { ChangeLog } from '../change-log/change-log';
 import { createDatabase } from '../database.factory';
 import type { DB } from '../generated/db.types';
 import { migrateToLatest } from '../migration.runner';
 import { PersistenceErrorCode } from '../persistence.error';
-import { ChangeEventRepository, type NewChangeEvent } from './change-event.repository';
+import { ChangeEventRepository } from './change-event.repository';
 import { TenantRepository } from './tenant.repository';
 
-let eventCounter = 0;
-function event(entityId = 'job_1'): NewChangeEvent {
-  eventCounter += 1;
+/**
+ * A connection's operational event (the change log fills in tenant and connection per call);
+ * `entityId` only labels it in the test (a connection event's subject is its connection).
+ */
+interface TestEvent {
+  readonly id: string;
+  readonly entityId: string;
+}
+
+function event(entityId = 'job_1'): TestEvent {
+  return { id: newEventId(), entityId };
+}
+
+function operational(tenantId: string, connectionId: string, e: TestEvent): OperationalEvent {
   return {
-    id: `evt_${String(eventCounter).padStart(6, '0')}`,
-    subject: 'fsm.events.ten_a.jobber.job.updated',
-    type: 'job.updated',
-    entityType: 'job',
-    entityId,
-    payload: {
-      specversion: '1.0',
-      type: 'job.updated',
-      subject: entityId,
-      data: { changedFields: ['status'] },
-    },
+    specversion: '1.0',
+    id: e.id,
+    source: `fieldsync/jobber/${connectionId}`,
+    type: 'session.refreshed',
+    subject: connectionId,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    tenantid: tenantId,
+    connectionid: connectionId,
+    vendor: 'jobber',
+    data: { connectionId, expiresAt: null },
   };
 }
 
-describe('ChangeEventRepository', () => {
+describe('ChangeEventRepository and the change log that numbers events', () => {
   let database: TestDatabase;
   let db: Kysely<DB>;
   let events: ChangeEventRepository;
+  let changeLog: ChangeLog;
+
+  /** Appends through the change log's one door; returns each event's id and allocated sequence. */
+  async function appendEvents(
+    trx: Transaction<DB>,
+    tenantId: string,
+    connectionId: string,
+    list: readonly TestEvent[],
+  ): Promise<{ id: string; sequence: string }[]> {
+    const ids = await changeLog.announce(
+      trx,
+      list.map((e) => operational(tenantId, connectionId, e)),
+    );
+    const rows = await trx
+      .selectFrom('change_events')
+      .select(['id', 'sequence'])
+      .where('id', 'in', ids)
+      .orderBy('sequence')
+      .execute();
+    return rows.map((r) => ({ id: r.id, sequence: String(r.sequence) }));
+  }
 
   beforeAll(async () => {
     database = await createTestDatabase('persistence_change_events');
@@ -48,6 +82,7 @@ describe('ChangeEventRepository', () => {
       ])
       .execute();
     events = new ChangeEventRepository(db);
+    changeLog = new ChangeLog(db);
   });
 
   afterAll(async () => {
@@ -58,11 +93,9 @@ describe('ChangeEventRepository', () => {
   it('numbers events 1..n per connection, in order, and writes the sequence into the CloudEvent', async () => {
     const appended = await db
       .transaction()
-      .execute((trx) => events.appendEvents(trx, 'ten_a', 'con_a2', [event(), event()]));
+      .execute((trx) => appendEvents(trx, 'ten_a', 'con_a2', [event(), event()]));
     expect(appended.map((e) => e.sequence)).toEqual(['1', '2']);
-    const more = await db
-      .transaction()
-      .execute((trx) => events.appendEvents(trx, 'ten_a', 'con_a2', [event()]));
+    const more = await db.transaction().execute((trx) => appendEvents(trx, 'ten_a', 'con_a2', [event()]));
     expect(more.map((e) => e.sequence)).toEqual(['3']);
     const rows = await events.listByConnection('ten_a', 'con_a2', '0', 10);
     expect(
@@ -80,7 +113,7 @@ describe('ChangeEventRepository', () => {
       db
         .transaction()
         .execute(async (trx) => {
-          const appended = await events.appendEvents(trx, 'ten_a', 'con_a1', [event(), event(), event()]);
+          const appended = await appendEvents(trx, 'ten_a', 'con_a1', [event(), event(), event()]);
           await new Promise((resolve) => setTimeout(resolve, 5));
           if (i % 4 === 0) throw new Error('rolled back on purpose');
           return appended;
@@ -113,11 +146,11 @@ describe('ChangeEventRepository', () => {
       await trx.selectNoFrom((eb) => eb.val(1).as('one')).execute(); // the transaction has begun
       aStarted();
       await aMayAppend;
-      return events.appendEvents(trx, 'ten_b', 'con_b2', [eventA]);
+      return appendEvents(trx, 'ten_b', 'con_b2', [eventA]);
     });
     await aHasBegun;
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const b = await db.transaction().execute((trx) => events.appendEvents(trx, 'ten_b', 'con_b2', [eventB]));
+    const b = await db.transaction().execute((trx) => appendEvents(trx, 'ten_b', 'con_b2', [eventB]));
     releaseA();
     const appendedA = await a;
     expect(Number(appendedA[0]?.sequence)).toBe(Number(b[0]?.sequence) + 1);
@@ -136,11 +169,11 @@ describe('ChangeEventRepository', () => {
 
   it("refuses to number another tenant's connection", async () => {
     await expect(
-      db.transaction().execute((trx) => events.appendEvents(trx, 'ten_b', 'con_a1', [event()])),
+      db.transaction().execute((trx) => appendEvents(trx, 'ten_b', 'con_a1', [event()])),
     ).rejects.toMatchObject({ code: PersistenceErrorCode.TenantMismatch });
     // first event of a connection: the foreign key (tenant_id, connection_id) refuses it
     await expect(
-      db.transaction().execute((trx) => events.appendEvents(trx, 'ten_a', 'con_b1', [event()])),
+      db.transaction().execute((trx) => appendEvents(trx, 'ten_a', 'con_b1', [event()])),
     ).rejects.toThrow(/foreign key/);
   });
 
@@ -180,6 +213,123 @@ describe('ChangeEventRepository', () => {
     expect([...firstBatch, ...secondBatch].sort()).toEqual(unpublished.map((row) => row.id).sort());
     await expect(db.transaction().execute((trx) => events.listUnpublished(trx, 10))).resolves.toEqual([]);
     await expect(db.transaction().execute((trx) => events.markPublished(trx, firstBatch))).resolves.toBe(0);
+  });
+});
+
+describe('ChangeLog', () => {
+  let database: TestDatabase;
+  let db: Kysely<DB>;
+  let changeLog: ChangeLog;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('persistence_change_log');
+    db = createDatabase({ url: database.url, poolMax: 4 });
+    await migrateToLatest(db);
+    await new TenantRepository(db).create({ id: 'ten_c', name: 'C' });
+    await new TenantRepository(db).create({ id: 'ten_d', name: 'D' });
+    await db
+      .insertInto('connections')
+      .values({
+        id: 'con_c1',
+        tenant_id: 'ten_c',
+        vendor: 'jobber',
+        portal_url: 'https://j.test',
+        username: 'u',
+      })
+      .execute();
+    changeLog = new ChangeLog(db);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  const endpointDisabled = (tenantId: string, endpointId: string): OperationalEvent => ({
+    specversion: '1.0',
+    id: newEventId(),
+    source: 'fieldsync/webhooks',
+    type: 'endpoint.disabled',
+    subject: endpointId,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    tenantid: tenantId,
+    data: { endpointId, reason: 'manual', failingSince: null, lastStatusCode: null },
+  });
+
+  it("numbers a tenant's tenant-scoped events on their own, apart from its connections' events", async () => {
+    const exhausted: OperationalEvent = {
+      specversion: '1.0',
+      id: newEventId(),
+      source: 'fieldsync/webhooks',
+      type: 'message.attempt.exhausted',
+      subject: 'ep_1',
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      tenantid: 'ten_c',
+      data: {
+        endpointId: 'ep_1',
+        messageId: 'msg_1',
+        eventId: newEventId(),
+        eventType: 'job.updated',
+        attempts: 8,
+        lastStatusCode: 500,
+        lastError: null,
+        lastAttemptAt: new Date().toISOString(),
+      },
+    };
+    await db
+      .transaction()
+      .execute((trx) =>
+        changeLog.announce(trx, [
+          endpointDisabled('ten_c', 'ep_1'),
+          exhausted,
+          endpointDisabled('ten_d', 'ep_9'),
+        ]),
+      );
+    await db.transaction().execute((trx) => changeLog.announce(trx, [endpointDisabled('ten_c', 'ep_2')]));
+    const rows = await db
+      .selectFrom('change_events')
+      .select(['tenant_id', 'connection_id', 'sequence', 'subject', 'entity_type', 'entity_id', 'payload'])
+      .orderBy('position')
+      .execute();
+    expect(
+      rows.map((r) => [
+        r.tenant_id,
+        r.connection_id,
+        String(r.sequence),
+        r.subject,
+        r.entity_type,
+        r.entity_id,
+      ]),
+    ).toEqual([
+      ['ten_c', null, '1', 'fsm.events.ten_c.fieldsync.endpoint.disabled', 'endpoint', 'ep_1'],
+      ['ten_c', null, '2', 'fsm.events.ten_c.fieldsync.message.attempt_exhausted', 'message', 'ep_1'],
+      ['ten_d', null, '1', 'fsm.events.ten_d.fieldsync.endpoint.disabled', 'endpoint', 'ep_9'],
+      ['ten_c', null, '3', 'fsm.events.ten_c.fieldsync.endpoint.disabled', 'endpoint', 'ep_2'],
+    ]);
+    expect(rows.map((r) => (JSON.parse(r.payload) as { sequence: string }).sequence)).toEqual([
+      '0000000000000001',
+      '0000000000000002',
+      '0000000000000001',
+      '0000000000000003',
+    ]);
+  });
+
+  it('refuses an operational event that does not fit its schema, naming the field, and appends nothing', async () => {
+    const bad = { ...endpointDisabled('ten_c', 'ep_3'), data: { endpointId: 'ep_3', reason: 'bored' } };
+    const before = await db
+      .selectFrom('change_events')
+      .select(db.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    await expect(
+      db.transaction().execute((trx) => changeLog.announce(trx, [bad as unknown as OperationalEvent])),
+    ).rejects.toThrow(/reason/);
+    const after = await db
+      .selectFrom('change_events')
+      .select(db.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
   });
 });
 

@@ -1,94 +1,109 @@
-import { formatSequence, stringifyEventPayload } from '@fieldsync/canonical-model';
 import { Inject, Injectable } from '@nestjs/common';
-import { Kysely, Selectable, Transaction } from 'kysely';
-import type { ChangeEvents, DB, JsonObject } from '../generated/db.types';
-import { DATABASE } from '../persistence.constants';
+import { Kysely, Selectable, sql, Transaction } from 'kysely';
+import type { ChangeEvents, DB } from '../generated/db.types';
+import { DATABASE, OUTBOX_CHANNEL } from '../persistence.constants';
 import { PersistenceError, PersistenceErrorCode } from '../persistence.error';
 
 export type ChangeEventRow = Selectable<ChangeEvents>;
 
-export interface NewChangeEvent {
-  /** `evt_` + ULID, minted by the caller; also the JetStream `Nats-Msg-Id`. */
+/** One `change_events` row as the change log writes it. */
+export interface ChangeEventInsert {
+  /** `evt_` + ULID; also the JetStream `Nats-Msg-Id`. */
   readonly id: string;
-  /** The NATS subject the relay will publish to. */
+  readonly tenantId: string;
+  /** Null for a tenant-scoped event (the webhook dispatcher's). */
+  readonly connectionId: string | null;
+  /** The sequence allocated to it (`allocate`), as a decimal string. */
+  readonly sequence: string;
+  /** The NATS subject the relay publishes to. */
   readonly subject: string;
   readonly type: string;
   readonly entityType: string;
   readonly entityId: string;
-  /**
-   * The CloudEvent. Its `sequence` attribute is set here to the allocated sequence, in the canonical
-   * model's zero-padded form (CloudEvents compares sequences as strings), and it is stored as the text
-   * stringifyEventPayload writes (money to its currency's decimals), which is what gets published.
-   */
-  readonly payload: JsonObject;
-}
-
-export interface AppendedChangeEvent {
-  readonly id: string;
-  /** Per-connection sequence, as a decimal string (int8; see database.factory.ts). */
-  readonly sequence: string;
+  /** The event's exact wire text (what the relay publishes unchanged). */
+  readonly payload: string;
 }
 
 /**
- * The outbox. Every method runs in the caller's transaction: events are appended in the same
- * transaction as the canonical write and cursor advance, and the relay selects, publishes and marks
- * within one transaction so its row locks hold while it publishes.
+ * `change_events` (the outbox and the event log) and its sequence counters. Queries only: the change
+ * log (ChangeLog) decides what to append. Every method that writes runs in the caller's transaction.
  */
 @Injectable()
 export class ChangeEventRepository {
   constructor(@Inject(DATABASE) private readonly db: Kysely<DB>) {}
 
   /**
-   * Allocates the next `events.length` sequences of the connection and inserts the events in order.
-   * Gap-free: the counter row stays locked until the caller's transaction ends, so concurrent writers
-   * of one connection queue behind each other and a rollback hands the numbers back.
+   * Takes the next `count` sequence numbers of a connection (or, for `connectionId` null, of the
+   * tenant's tenant-scoped events) and returns the first. Gap-free: the counter row stays locked until
+   * the caller's transaction ends, so writers of one scope queue behind each other and a rollback hands
+   * the numbers back. Rows must be inserted while the lock is held (it orders `position` within a scope).
    */
-  async appendEvents(
+  async allocate(
     trx: Transaction<DB>,
     tenantId: string,
-    connectionId: string,
-    events: readonly NewChangeEvent[],
-  ): Promise<AppendedChangeEvent[]> {
-    if (events.length === 0) return [];
-    const count = events.length;
-    const counter = await trx
-      .insertInto('connection_sequences')
-      .values({ connection_id: connectionId, tenant_id: tenantId, last_sequence: count })
-      .onConflict((oc) =>
-        oc
-          .column('connection_id')
-          .doUpdateSet((eb) => ({
-            last_sequence: eb('connection_sequences.last_sequence', '+', count),
-            updated_at: new Date(),
-          }))
-          .where('connection_sequences.tenant_id', '=', tenantId),
-      )
-      .returning('last_sequence')
-      .executeTakeFirst();
+    connectionId: string | null,
+    count: number,
+  ): Promise<bigint> {
+    const counter =
+      connectionId === null
+        ? await trx
+            .insertInto('tenant_event_sequences')
+            .values({ tenant_id: tenantId, last_sequence: count })
+            .onConflict((oc) =>
+              oc.column('tenant_id').doUpdateSet((eb) => ({
+                last_sequence: eb('tenant_event_sequences.last_sequence', '+', count),
+                updated_at: new Date(),
+              })),
+            )
+            .returning('last_sequence')
+            .executeTakeFirst()
+        : await trx
+            .insertInto('connection_sequences')
+            .values({ connection_id: connectionId, tenant_id: tenantId, last_sequence: count })
+            .onConflict((oc) =>
+              oc
+                .column('connection_id')
+                .doUpdateSet((eb) => ({
+                  last_sequence: eb('connection_sequences.last_sequence', '+', count),
+                  updated_at: new Date(),
+                }))
+                .where('connection_sequences.tenant_id', '=', tenantId),
+            )
+            .returning('last_sequence')
+            .executeTakeFirst();
     if (counter === undefined) {
       throw new PersistenceError(
         PersistenceErrorCode.TenantMismatch,
-        `Connection ${connectionId} does not belong to tenant ${tenantId}`,
+        `Connection ${String(connectionId)} does not belong to tenant ${tenantId}`,
       );
     }
-    const first = BigInt(counter.last_sequence) - BigInt(count) + 1n;
-    const rows = events.map((event, index) => {
-      const sequence = (first + BigInt(index)).toString();
-      return {
-        id: event.id,
-        tenant_id: tenantId,
-        connection_id: connectionId,
-        sequence,
-        subject: event.subject,
-        type: event.type,
-        entity_type: event.entityType,
-        entity_id: event.entityId,
-        // The exact wire text, money written to its currency's decimals; the relay publishes it as is.
-        payload: stringifyEventPayload({ ...event.payload, sequence: formatSequence(BigInt(sequence)) }),
-      };
-    });
-    await trx.insertInto('change_events').values(rows).execute();
-    return rows.map(({ id, sequence }) => ({ id, sequence }));
+    return BigInt(counter.last_sequence) - BigInt(count) + 1n;
+  }
+
+  /** Inserts events in order (their sequences allocated in this transaction). */
+  async insert(trx: Transaction<DB>, events: readonly ChangeEventInsert[]): Promise<void> {
+    if (events.length === 0) return;
+    await trx
+      .insertInto('change_events')
+      .values(
+        events.map((e) => ({
+          id: e.id,
+          tenant_id: e.tenantId,
+          connection_id: e.connectionId,
+          sequence: e.sequence,
+          subject: e.subject,
+          type: e.type,
+          entity_type: e.entityType,
+          entity_id: e.entityId,
+          payload: e.payload,
+        })),
+      )
+      .execute();
+  }
+
+  /** Wakes the relay when the caller's transaction commits (NOTIFY is delivered at commit). */
+  async notify(trx: Transaction<DB>, scope: string): Promise<void> {
+    await sql`select pg_notify(${OUTBOX_CHANNEL}, ${scope})`.execute(trx);
   }
 
   /**

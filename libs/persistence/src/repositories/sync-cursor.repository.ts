@@ -1,8 +1,9 @@
 import type { Vendor } from '@fieldsync/canonical-model';
-import { DATABASE, type DB } from '@fieldsync/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
+import type { DB } from '../generated/db.types';
+import { DATABASE } from '../persistence.constants';
 
 /** Connections in these states are synced (`needs_attention` and `disabled` wait for an operator). */
 export const SYNCED_CONNECTION_STATUSES = ['active', 'pending'] as const;
@@ -191,6 +192,41 @@ export class SyncCursorRepository {
       this.db,
     );
     return Number(result.numAffectedRows ?? 0n) === 1;
+  }
+
+  /**
+   * In a page's transaction: the current reconciliation generation of each of the connection's
+   * `streams` (0 for a stream that has not run), by stream name.
+   */
+  async generations(
+    trx: Transaction<DB>,
+    connectionId: string,
+    streams: readonly string[],
+  ): Promise<Map<string, number>> {
+    const out = new Map<string, number>(streams.map((s) => [s, 0]));
+    if (streams.length === 0) return out;
+    const rows = await trx
+      .selectFrom('sync_cursors')
+      .select(['entity_type', 'sync_generation'])
+      .where('connection_id', '=', connectionId)
+      .where('entity_type', 'in', [...streams])
+      .execute();
+    for (const row of rows) out.set(row.entity_type, Number(row.sync_generation));
+    return out;
+  }
+
+  /**
+   * One generation ahead of every stream of the connection: what a row written outside any pass (a
+   * writer's command) is stamped with, so that a reconciliation pass that began before the write, and so
+   * could not see it, never takes the row for deleted.
+   */
+  async generationAhead(trx: Transaction<DB>, connectionId: string): Promise<number> {
+    const row = await trx
+      .selectFrom('sync_cursors')
+      .select(sql<string>`coalesce(max(sync_generation), 0) + 1`.as('next'))
+      .where('connection_id', '=', connectionId)
+      .executeTakeFirstOrThrow();
+    return Number(row.next);
   }
 
   /** Shutdown: hand the stream back at once (its checkpoint is whatever the last committed page left). */
