@@ -11,6 +11,7 @@ import {
   markerOf,
   VendorCallError,
   VendorWriteError,
+  withSessionPage,
   type CapturedSession,
   type CommandHandler,
   type ReadPage,
@@ -139,8 +140,9 @@ describe('Jobber write side (sandbox)', () => {
   });
 
   function writeCtx(command: { idempotencyKey: string }, firstAttemptAt = new Date(worldNow)): WriteContext {
+    const ctx = baseCtx();
     return {
-      ...baseCtx(),
+      ...ctx,
       marker: markerOf(MAP_CTX.tenantId, command.idempotencyKey),
       firstAttemptAt,
       resolve(id, field) {
@@ -154,17 +156,18 @@ describe('Jobber write side (sandbox)', () => {
           raw: record.raw,
         });
       },
+      portal: (fn) => withSessionPage(pool, session, fn, ctx.signal),
     };
   }
 
   const command = <T extends CommandType>(type: T, payload: CommandPayload<T>): CommandOf<T> =>
     factory.command(type, payload) as CommandOf<T>;
 
-  /** The handler of a command type (every type the tests use has one). */
+  /** The write of a command type (every type the tests use has one). */
   function handlerOf<T extends CommandType>(type: T): CommandHandler<T> {
-    const handler = jobberWriteSide.handlers[type];
-    if (!handler) throw new Error(`no Jobber handler for ${type}`);
-    return handler;
+    const write = jobberWriteSide.writes[type] as CommandHandler<T> | undefined;
+    if (!write) throw new Error(`no Jobber write for ${type}`);
+    return write;
   }
   const execute = <T extends CommandType>(cmd: CommandOf<T>) =>
     budgeted(() => handlerOf(cmd.type).execute(writeCtx(cmd), cmd));

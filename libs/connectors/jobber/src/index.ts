@@ -25,16 +25,4 @@ export {
 } from './jobber.readers';
 export { parseJobberCheckpoint, type JobberCheckpoint } from './jobber-checkpoint.util';
 export { jobberWriteSide } from './jobber.writer';
-export {
-  commandFields,
-  userErrorsToWriteError,
-  writeErrorCodeOf,
-  type FieldOf,
-} from './jobber-write-errors.util';
-export {
-  JOBBER_TOTALS,
-  expectedTotals,
-  totalsMismatch,
-  vendorTotals,
-  type MinorTotals,
-} from './jobber-write-totals.util';
+export { jobberConnector } from './jobber.connector';

@@ -1,6 +1,6 @@
 import { sessionFetch, VendorCallError, type SyncContext } from '@fieldsync/connector-kit';
 import { jobberGraphqlAnswerSchema, jobberMutationPayloadSchema, type JobberCost } from './jobber.schemas';
-import { userErrorsToWriteError, type FieldOf } from './jobber-write-errors.util';
+import { userErrorsToWriteError, type FieldOf } from './writes/write-errors.util';
 
 export const JOBBER_GRAPHQL_PATH = '/api/graphql';
 
@@ -141,7 +141,7 @@ export async function jobberGraphql(
   return { data: answer.data, cost };
 }
 
-/** How a mutation's `userErrors` name the command's fields (see jobber-write-errors.util). */
+/** How a mutation's `userErrors` name the command's fields (see writes/write-errors.util). */
 export interface JobberMutationFields {
   readonly fieldOf: FieldOf;
   /** The command field of a double booking reported on the whole input. */

@@ -1,9 +1,9 @@
 import { normalizeTimestamp, type EntityType } from '@fieldsync/canonical-model';
-import type { SyncContext, VendorRecord } from '@fieldsync/connector-kit';
+import type { SyncContext, VendorRecord, WriteContext } from '@fieldsync/connector-kit';
 import type { z } from 'zod';
-import { JobberGraphqlError, jobberGraphql } from './jobber.client';
-import { fitPageSize, renderSelection, type JobberSelection } from './jobber-query.util';
-import { JOBBER_PAGE_COST_BUDGET, validatedRecord } from './jobber.readers';
+import { JobberGraphqlError, jobberGraphql } from '../jobber.client';
+import { fitPageSize, renderSelection, type JobberSelection } from '../jobber-query.util';
+import { completeNested, JOBBER_PAGE_COST_BUDGET, validatedRecord } from '../jobber.readers';
 import {
   jobberClientSchema,
   jobberConnectionSchema,
@@ -20,7 +20,7 @@ import {
   type JobberProperty,
   type JobberQuote,
   type JobberVisit,
-} from './jobber.schemas';
+} from '../jobber.schemas';
 import {
   CLIENT,
   ID,
@@ -31,8 +31,7 @@ import {
   PROPERTY,
   QUOTE,
   VISIT,
-} from './jobber-selections';
-import { completeNested } from './jobber.readers';
+} from '../jobber-selections';
 
 /*
  * The write side's reads: the records a command created or changed, read back by id with the readers'
@@ -42,6 +41,15 @@ import { completeNested } from './jobber.readers';
  */
 
 export type WriteRecord = Extract<VendorRecord, { kind: 'record' }>;
+
+/** How far before the first attempt `find` looks (clock skew, whole-second updatedAt). */
+const FIND_SLACK_MS = 2 * 60_000;
+
+/**
+ * The lower bound of a `find` search: the command's first attempt less FIND_SLACK_MS (Jobber's updatedAt
+ * has whole seconds and its `updatedAt.after` filter is exclusive).
+ */
+export const findSince = (ctx: WriteContext): Date => new Date(ctx.firstAttemptAt.getTime() - FIND_SLACK_MS);
 
 type Node = Record<string, unknown>;
 const isNode = (value: unknown): value is Node =>

@@ -1,5 +1,5 @@
 import { VendorWriteError } from '@fieldsync/connector-kit';
-import type { JobberUserError } from './jobber.schemas';
+import type { JobberUserError } from '../jobber.schemas';
 
 /**
  * Jobber `userErrors` (HTTP 200, nothing written) → the VendorWriteError the writer turns into a result.
@@ -70,4 +70,37 @@ export function userErrorsToWriteError(
     ...(field === undefined ? {} : { field }),
     ...(first.path.length > 0 ? { vendorCode: first.path.join('.') } : {}),
   });
+}
+
+/** The line-item paths of a create mutation's input (`attributes.lineItems.2.unitPrice`) → the command's. */
+export function lineFields(
+  prefix: string,
+): Record<string, string | ((indices: readonly number[]) => string)> {
+  const line = (i: readonly number[]) => `payload.lineItems[${i[0] ?? 0}]`;
+  return {
+    [`${prefix}.lineItems`]: 'payload.lineItems',
+    [`${prefix}.lineItems.*`]: line,
+    [`${prefix}.lineItems.*.quantity`]: (i) => `${line(i)}.quantity`,
+    [`${prefix}.lineItems.*.unitPrice`]: (i) => `${line(i)}.unitPrice`,
+    [`${prefix}.lineItems.*.productOrServiceId`]: (i) => `${line(i)}.pricebookItemId`,
+  };
+}
+
+/**
+ * The id of the object a create mutation made (`payload[key].id`). A payload with neither the object nor
+ * userErrors is the vendor refusing without saying why.
+ */
+export function createdId(
+  payload: Readonly<Record<string, unknown>>,
+  key: string,
+  operation: string,
+): string {
+  const node = payload[key] as { id?: unknown } | null | undefined;
+  if (typeof node?.id !== 'string') {
+    throw new VendorWriteError(
+      'vendor_rejected',
+      `Jobber ${operation} answered without a ${key} and without userErrors`,
+    );
+  }
+  return node.id;
 }

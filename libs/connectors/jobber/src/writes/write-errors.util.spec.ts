@@ -1,5 +1,5 @@
 import { VendorWriteError } from '@fieldsync/connector-kit';
-import { commandFields, userErrorsToWriteError } from './jobber-write-errors.util';
+import { commandFields, userErrorsToWriteError } from './write-errors.util';
 
 describe('userErrorsToWriteError', () => {
   const dispatchFields = commandFields({

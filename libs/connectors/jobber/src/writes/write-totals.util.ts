@@ -1,4 +1,5 @@
 import { commandTotals, Money, type CommandTotalsInput } from '@fieldsync/canonical-model';
+import { VendorWriteError } from '@fieldsync/connector-kit';
 
 /**
  * Jobber's invoice arithmetic for `commandTotals`: a line is taxable unless it says not (a command that
@@ -55,4 +56,27 @@ export function totalsMismatch(
   return wrong
     .map((f) => `vendor ${f} ${major(vendor[f])} differs from computed ${major(expected[f])}`)
     .join('; ');
+}
+
+/**
+ * Verify-after-write of a quote's or invoice's money: Jobber's amounts against what the command comes
+ * to. A mismatch is the vendor disagreeing with the command (vendor_rejected on its line items).
+ */
+export function assertTotals(
+  what: string,
+  number: string,
+  input: CommandTotalsInput,
+  amounts: { subtotal: number; discountAmount: number; taxAmount: number; total: number },
+): void {
+  const mismatch = totalsMismatch(
+    expectedTotals(input),
+    vendorTotals(amounts, input.currency),
+    input.currency,
+    (input.taxes?.length ?? 0) > 0,
+  );
+  if (mismatch !== undefined) {
+    throw new VendorWriteError('vendor_rejected', `Jobber ${what} ${number}: ${mismatch}`, {
+      field: 'payload.lineItems',
+    });
+  }
 }

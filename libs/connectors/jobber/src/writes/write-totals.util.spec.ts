@@ -1,4 +1,4 @@
-import { expectedTotals, totalsMismatch, vendorTotals } from './jobber-write-totals.util';
+import { expectedTotals, totalsMismatch, vendorTotals } from './write-totals.util';
 
 describe('expectedTotals (Jobber policy)', () => {
   it('taxes the lines that do not say otherwise, less the discount', () => {
