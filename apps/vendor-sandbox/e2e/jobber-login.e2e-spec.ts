@@ -88,6 +88,24 @@ describe('Jobber portal login (Chromium)', () => {
     await fresh.close();
   });
 
+  it('sends a browser opening the root to the login page, and once logged in to the home page', async () => {
+    await page.goto(`${jobber.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.isVisible('#new_user')).toBe(true);
+
+    await page.fill('#user_email', 'office@greenleaf-hvac.example');
+    await page.fill('#user_password', 'Sandbox!Office1');
+    await page.click('#sign-in');
+    await page.waitForURL(`${jobber.url}/home`);
+    await page.waitForLoadState('load');
+    expect(await page.textContent('#signed-in-as')).toContain('Oscar Office');
+
+    // Opening the root again, logged in: the home page a login lands on.
+    await page.goto(`${jobber.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/home');
+    expect(await page.textContent('#signed-in-as')).toContain('Oscar Office');
+  });
+
   it('logs out after the idle timeout, while activity keeps the session alive', async () => {
     await logIn(page, 'office@greenleaf-hvac.example', 'Sandbox!Office1');
     expect(new URL(page.url()).pathname).toBe('/home');

@@ -138,6 +138,26 @@ describe('ServiceTitan portal login (Chromium)', () => {
     expect(new URL(page.url()).pathname).toBe('/login/mfa');
   });
 
+  it('sends a browser opening the root to the sign-in page, and once signed in to the dashboard', async () => {
+    await page.goto(`${st.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.isVisible('#login-form')).toBe(true);
+
+    const admin = await userOf(st, 'st.admin');
+    await page.fill('#username', 'st.admin');
+    await page.fill('#password', 'Sandbox!Admin1');
+    await page.click('#sign-in');
+    await page.fill('#code', totpCode(admin.totpSecret ?? ''));
+    await page.click('#verify');
+    await page.waitForURL(`${st.url}/`);
+    await page.waitForLoadState('load');
+
+    // Opening the root again, signed in: the dashboard the sign-in landed on.
+    await page.goto(`${st.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.textContent('#signed-in-as')).toContain('Avery Admin');
+  });
+
   it('sends the next page load to the login page once the session is expired', async () => {
     const admin = await userOf(st, 'st.admin');
     await submitPassword('st.admin', 'Sandbox!Admin1');

@@ -61,6 +61,44 @@ describe('PortalServer', () => {
     expect(page.headers.location).toBe('/login?next=%2Fhome');
   });
 
+  it('sends a browser opening the root to the login page, and once signed in to the landing page', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    const anonymous = await server.app.inject({ method: 'GET', url: '/', headers: html });
+    expect(anonymous.statusCode).toBe(302);
+    expect(anonymous.headers.location).toBe('/login?next=%2F');
+
+    const signedIn = await server.app.inject({ method: 'GET', url: '/', headers: { ...html, cookie } });
+    expect(signedIn.statusCode).toBe(302);
+    expect(signedIn.headers.location).toBe('/home');
+    const landing = await server.app.inject({ method: 'GET', url: '/home', headers: { ...html, cookie } });
+    expect(landing.statusCode).toBe(200);
+    expect(landing.body).toContain('Signed in as <strong>U One</strong>');
+  });
+
+  it('serves the landing page at the root when that is where a login lands', async () => {
+    const rootHome = await PortalServer.create(
+      { ...portal, homePath: '/' },
+      { logger: pino({ level: 'silent' }), lockoutDurationMs: 1_000, seed: 1, world },
+    );
+    try {
+      const html = { accept: 'text/html' };
+      const anonymous = await rootHome.app.inject({ method: 'GET', url: '/', headers: html });
+      expect(anonymous.statusCode).toBe(302);
+      expect(anonymous.headers.location).toBe('/login?next=%2F');
+      const login = await rootHome.app.inject({ method: 'POST', url: '/test-login' });
+      const session = String(login.headers['set-cookie']).split(';')[0] ?? '';
+      const landing = await rootHome.app.inject({
+        method: 'GET',
+        url: '/',
+        headers: { ...html, cookie: session },
+      });
+      expect(landing.statusCode).toBe(200);
+      expect(landing.body).toContain('Signed in as <strong>U One</strong>');
+    } finally {
+      await rootHome.close();
+    }
+  });
+
   it('sets an HttpOnly, SameSite=Lax session cookie on Path=/', async () => {
     const login = await server.app.inject({ method: 'POST', url: '/test-login' });
     expect(String(login.headers['set-cookie'])).toMatch(

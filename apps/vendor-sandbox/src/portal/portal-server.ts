@@ -203,7 +203,12 @@ function authenticatedScope(scope: FastifyInstance, kit: PortalKit, sessionCooki
   );
 }
 
-/** The landing page, whoami, the CSRF token endpoint and logout (every portal has them). */
+/**
+ * The portal's root, the landing page, whoami, the CSRF token endpoint and logout (every portal has
+ * them). A browser opening the root goes where the vendor's web app sends it: without a session to the
+ * login page (the scope's hook), with one to the landing page a login ends on (`homePath`; served at
+ * the root itself when that is the vendor's home).
+ */
 function homeRoutes(
   scope: FastifyInstance,
   kit: PortalKit,
@@ -216,6 +221,10 @@ function homeRoutes(
     if (!user) throw new Error('authenticated route without a session user');
     return user;
   };
+
+  if (definition.homePath !== '/') {
+    scope.get('/', async (_request, reply) => reply.redirect(definition.homePath, 302));
+  }
 
   scope.get(definition.homePath, async (request, reply) => {
     const user = userOf(request);
