@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Fastify from 'fastify';
 import { createPortals } from './portal.registry';
 import type { PortalKit } from './portal.types';
@@ -7,6 +9,17 @@ import type { PortalKit } from './portal.types';
  * per-tenant bucket never answers 429. Each portal's own API spec covers the limiter itself.
  */
 describe('createPortals', () => {
+  it('lists the portal of every vendors/ folder, once, under its own id', () => {
+    const vendors = resolve(__dirname, '../vendors');
+    const folders = readdirSync(vendors, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    for (const folder of folders) expect(existsSync(resolve(vendors, folder, 'index.ts'))).toBe(true);
+    const ids = createPortals({ apiLimits: true }).map((p) => p.id);
+    expect([...ids].sort()).toEqual(folders);
+  });
+
   const servicetitanRequests = async (apiLimits: boolean, count: number): Promise<number[]> => {
     const portal = createPortals({ apiLimits }).find((p) => p.id === 'servicetitan');
     const app = Fastify();
