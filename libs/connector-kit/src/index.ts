@@ -88,3 +88,9 @@ export { mapVendorRecord, type MappedObject, type MappingIssue } from './sync/ma
 export { uncarriedFields } from './write/carried-fields.util';
 export { payloadPaths } from './write/payload-paths.util';
 export { withSessionPage } from './browser/session-page.util';
+export {
+  VendorCallGaveUp,
+  callVendor,
+  type VendorCallHooks,
+  type VendorCallPolicyOptions,
+} from './policy/vendor-call.policy';
