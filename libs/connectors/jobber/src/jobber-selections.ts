@@ -7,6 +7,8 @@ import type { JobberSelection } from './jobber-query.util';
  */
 
 export const ID: JobberSelection = ['id'];
+/** A client's tag: its label (Jobber's tags are free text, unique per client). */
+export const TAG: JobberSelection = ['label'];
 const ADDRESS = ['street', 'street1', 'street2', 'city', 'province', 'postalCode', 'country'];
 
 export const PROPERTY: JobberSelection = [
@@ -30,6 +32,7 @@ const CLIENT_FIELDS: JobberSelection = [
   'isArchived',
   'createdAt',
   'updatedAt',
+  { name: 'tags', first: 5, nodes: TAG },
 ];
 export const CLIENT: JobberSelection = [
   ...CLIENT_FIELDS,

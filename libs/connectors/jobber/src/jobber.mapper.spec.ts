@@ -82,6 +82,24 @@ describe('JobberMapper', () => {
     ).toMatchObject({ type: 'commercial', companyName: 'Baker Plumbing', firstName: null });
   });
 
+  it("carries a client's tags as Jobber holds them: labels trimmed, each once", () => {
+    expect(mapped('customer', 1)).toMatchObject({
+      displayName: 'Mark Young',
+      tags: ['Maintenance plan', 'Referral'],
+    });
+    expect(mapped('customer', 0)).toMatchObject({ tags: [] });
+    const labels =
+      (...names: string[]) =>
+      (c: Record<string, unknown>) =>
+        (c['tags'] = {
+          nodes: names.map((label) => ({ label })),
+          pageInfo: { hasNextPage: false, endCursor: null },
+        });
+    expect(mapped('customer', 2, labels(' VIP ', 'VIP', '', 'Net 30'))).toMatchObject({
+      tags: ['VIP', 'Net 30'],
+    });
+  });
+
   it('turns Float dollars into exact minor units, rounding half-up', () => {
     expect(mapped('customer', 0, (c) => (c['balance'] = 2.675))).toMatchObject({ balance: 2.68 });
     expect(mapped('customer', 0, (c) => (c['balance'] = 1.005))).toMatchObject({ balance: 1.01 });

@@ -97,6 +97,10 @@ const textOrNull = (value: string | null | undefined): string | null => {
   const trimmed = value?.trim() ?? '';
   return trimmed === '' ? null : trimmed;
 };
+/** Jobber's tag labels as a canonical tag set: trimmed, empty ones left out, each once. */
+const tagsOf = (tags: readonly { label: string }[] | undefined): string[] => [
+  ...new Set((tags ?? []).map((t) => t.label.trim()).filter((label) => label !== '')),
+];
 /** The calendar date as Jobber shows it: the local date of an ISO date-time with offset. */
 const localDate = (value: string | null): string | null => (value === null ? null : value.slice(0, 10));
 
@@ -337,7 +341,7 @@ export class JobberMapper implements RecordMapper {
       doNotService: false,
       leadSource: null,
       notes: null,
-      tags: [],
+      tags: tagsOf(c.tags?.nodes),
       customFields: {},
       mergedIntoId: null,
     } satisfies Customer);

@@ -89,9 +89,9 @@ describe('Jobber stream readers', () => {
     expect(third).toMatchObject({ records: [], caughtUp: true });
     expect(checkpointOf(third)).toEqual(checkpointOf(second));
     expect(sent()).toEqual([
-      { first: 35, after: null, filter: null },
-      { first: 35, after: 'c1', filter: null },
-      { first: 35, after: 'c2', filter: { updatedAt: { after: '2026-03-02T16:00:04Z' } } },
+      { first: 30, after: null, filter: null },
+      { first: 30, after: 'c1', filter: null },
+      { first: 30, after: 'c2', filter: { updatedAt: { after: '2026-03-02T16:00:04Z' } } },
     ]);
   });
 
@@ -197,6 +197,31 @@ describe('Jobber stream readers', () => {
       { tenantId: 't1', connectionId: 'c1' },
     );
     expect(mapped).toMatchObject({ technicianIds: [expect.stringMatching(/^tech_/) as unknown] });
+  });
+
+  it("fetches the rest of a client's tags and merges them into the customer it yields", async () => {
+    const tagged: Node = {
+      ...client(7, '2026-03-02T10:00:00-06:00'),
+      tags: { nodes: [{ label: 'VIP' }], pageInfo: { hasNextPage: true, endCursor: 't1' } },
+    };
+    const rest = new Response(
+      JSON.stringify({
+        data: {
+          client: { tags: { nodes: [{ label: 'Pool' }], pageInfo: { hasNextPage: false, endCursor: 't2' } } },
+        },
+      }),
+      { status: 200, headers: { 'content-type': 'application/json' } },
+    );
+    const sent = script(page('clients', [tagged], false, 'c1'), rest);
+    const read = await stream('clients').readPage(ctx, null);
+    expect(sent()[1]).toEqual({ id: tagged['id'], first: expect.any(Number) as unknown, after: 't1' });
+    const [customer] = read.records;
+    expect(customer).toMatchObject({ kind: 'record', entity: 'customer', externalId: tagged['id'] });
+    const mapped = jobberReadSide.mapper.toCanonical(
+      customer as Extract<(typeof read.records)[number], { kind: 'record' }>,
+      { tenantId: 't1', connectionId: 'c1' },
+    );
+    expect(mapped).toMatchObject({ tags: ['VIP', 'Pool'] });
   });
 
   it('a node that no longer fits its wire schema is drift with its issues, keeping its id', () => {

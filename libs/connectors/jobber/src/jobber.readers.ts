@@ -27,6 +27,7 @@ import {
   PROPERTY,
   QUOTE,
   REQUEST,
+  TAG,
   USER,
   VISIT,
 } from './jobber-selections';
@@ -413,7 +414,8 @@ const STREAMS: readonly StreamSpec[] = [
     // A client page also yields its properties (they have no updatedAt of their own).
     records: async (node, rest) => {
       if (!isNode(node)) return [validatedRecord('customer', jobberClientSchema, node)];
-      const full = await complete(node, 'client', 'clientProperties', PROPERTY, rest);
+      const tagged = await complete(node, 'client', 'tags', TAG, rest);
+      const full = await complete(tagged, 'client', 'clientProperties', PROPERTY, rest);
       const { clientProperties, ...client } = full;
       return [
         validatedRecord('customer', jobberClientSchema, client),

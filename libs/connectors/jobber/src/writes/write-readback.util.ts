@@ -30,6 +30,7 @@ import {
   PAYMENT_RECORD,
   PROPERTY,
   QUOTE,
+  TAG,
   VISIT,
 } from '../jobber-selections';
 
@@ -110,7 +111,8 @@ export interface ClientRead {
 
 export async function readClient(ctx: SyncContext, id: string): Promise<ClientRead> {
   const node = (await readNode(ctx, 'client', id, CLIENT)) ?? gone('client', `client ${id}`);
-  const full = await completeNested(ctx, node, 'client', 'clientProperties', PROPERTY);
+  const tagged = await completeNested(ctx, node, 'client', 'tags', TAG);
+  const full = await completeNested(ctx, tagged, 'client', 'clientProperties', PROPERTY);
   const { clientProperties, ...client } = full;
   const customer = recordOf('customer', jobberClientSchema, client, 'client');
   const locations = nodesOf(clientProperties).map((p) =>
