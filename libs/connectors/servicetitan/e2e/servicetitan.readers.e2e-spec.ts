@@ -40,7 +40,6 @@ const FEEDS: readonly { key: string; entity: EntityType; deleted: (row: Row) => 
   { key: 'locations', entity: 'location', deleted: (r) => r['mergedToId'] !== null },
   { key: 'contacts', entity: 'contact', deleted: (r) => r['active'] === false },
   { key: 'technicians', entity: 'technician', deleted: () => false },
-  { key: 'jobs', entity: 'job', deleted: (r) => r['active'] === false },
   { key: 'invoices', entity: 'invoice', deleted: (r) => r['active'] === false },
   { key: 'payments', entity: 'payment', deleted: (r) => r['active'] === false },
   { key: 'services', entity: 'pricebook_item', deleted: () => false },
@@ -152,7 +151,15 @@ describe('ServiceTitan readers (sandbox, real session)', () => {
         row['active'] === false,
       );
     }
-    const jobs = new Map((await groundTruth('jobs')).map((j) => [j.id, j]));
+    // Jobs with the tag types their tagTypeIds name (the tenant's, from the ground truth when any is named).
+    const jobRows = await groundTruth('jobs');
+    const tagged = jobRows.some((j) => (j['tagTypeIds'] as number[]).length > 0);
+    const tagTypes = new Map((tagged ? await groundTruth('tag-types') : []).map((t) => [t.id, t]));
+    for (const row of jobRows) {
+      const named = [...new Set(row['tagTypeIds'] as number[])].map((id) => tagTypes.get(id));
+      put('job', row.id, { job: row, tagTypes: named }, row['active'] === false);
+    }
+    const jobs = new Map(jobRows.map((j) => [j.id, j]));
     for (const row of await groundTruth('estimates')) {
       const job = jobs.get(row['jobId'] as number);
       put(

@@ -9,6 +9,7 @@ import {
   VendorCallError,
   VendorWriteError,
   markerOf,
+  withSessionPage,
   type Booking,
   type CapturedSession,
   type CommandHandler,
@@ -67,8 +68,8 @@ interface Handler<T extends CommandType> {
  * redelivered command does in the writer app: the 429 may have come after the write took effect.
  */
 function handler<T extends CommandType>(type: T): Handler<T> {
-  const h = servicetitanWriteSide.handlers[type];
-  if (!h) throw new Error(`servicetitanWriteSide has no handler for ${type}`);
+  const h = servicetitanWriteSide.writes[type];
+  if (!h) throw new Error(`servicetitanWriteSide has no write for ${type}`);
   const required = <K extends 'find' | 'bookings'>(key: K): NonNullable<CommandHandler<T>[K]> => {
     const fn = h[key];
     if (!fn) throw new Error(`the ${type} handler has no ${key}`);
@@ -115,12 +116,13 @@ describe('ServiceTitan write side (sandbox, real session)', () => {
 
   function ctx(firstAttemptAt = vendorNow()): WriteContext {
     n += 1;
+    const signal = AbortSignal.timeout(30_000);
     return {
       ...CONNECTION,
       vendor: 'servicetitan',
       session,
       logger: pino({ level: 'silent' }),
-      signal: AbortSignal.timeout(30_000),
+      signal,
       now: vendorNow,
       marker: markerOf(CONNECTION.tenantId, `idem-${n}-${Date.now()}`),
       firstAttemptAt,
@@ -130,6 +132,7 @@ describe('ServiceTitan write side (sandbox, real session)', () => {
           return Promise.reject(new VendorWriteError('not_found', `${field}: unknown ${id}`, { field }));
         return Promise.resolve(found);
       },
+      portal: (fn) => withSessionPage(pool, session, fn, signal),
     };
   }
 

@@ -4,13 +4,15 @@ export {
   servicetitanAuthFlow,
   type ServiceTitanAuthFlowOptions,
 } from './servicetitan.auth-flow';
+export { servicetitanConnector } from './servicetitan.connector';
 export { SERVICETITAN_ROLE_ENTITLEMENTS, servicetitanEntitlements } from './servicetitan-roles.util';
 export { DEFAULT_RETRY_AFTER_MS, ServiceTitanClient, retryAfterMs } from './servicetitan.client';
-export { ServiceTitanMapper } from './servicetitan.mapper';
+export { SERVICETITAN_CURRENCY, ServiceTitanMapper } from './servicetitan.mapper';
 export {
   createServiceTitanReadSide,
   servicetitanReadSide,
   servicetitanStreams,
   type ServiceTitanReadSideOptions,
 } from './servicetitan.readers';
-export { FIELDSYNC_APPLICATION_GUID, servicetitanWriteSide } from './servicetitan.writer';
+export { servicetitanWriteSide } from './servicetitan.writer';
+export { FIELDSYNC_APPLICATION_GUID } from './writes/job-create.write';

@@ -1,5 +1,5 @@
 import { VendorCallError, sessionFetch, type SyncContext } from '@fieldsync/connector-kit';
-import { problemToWriteError, type FieldMap } from './servicetitan-write-error.util';
+import { problemToWriteError, type FieldMap } from './writes/write-errors.util';
 
 /** What a call needs of a SyncContext or a WriteContext. */
 export type CallContext = Pick<SyncContext, 'session' | 'signal' | 'now' | 'pace'>;

@@ -9,6 +9,7 @@ import {
   type Estimate,
   type Invoice,
   type Job,
+  type Location,
   type Membership,
   type Payment,
   type PricebookItem,
@@ -41,6 +42,11 @@ function map<T>(entity: EntityType, raw: unknown, id: number, deleted = false): 
   return object as T;
 }
 
+/** A job record as the readers build it: the row and the tag types it names (none in the recording). */
+function jobRaw(row: Row, tagTypes: { id: number; name: string; active: boolean }[] = []) {
+  return { job: row, tagTypes };
+}
+
 /** An appointment record as the readers build it: the row without `active`, plus its live assignments. */
 function appointmentRaw(row: Row) {
   const { active: _active, ...appointment } = row;
@@ -69,7 +75,8 @@ describe('ServiceTitanMapper', () => {
     let mapped = 0;
     for (const [feed, entity] of simple) {
       for (const row of rows[feed] as Row[]) {
-        const object = map<{ id: string; externalId: string; vendor: string }>(entity, row, row.id);
+        const raw = entity === 'job' ? jobRaw(row) : row;
+        const object = map<{ id: string; externalId: string; vendor: string }>(entity, raw, row.id);
         expect(object).toMatchObject({
           id: ref(entity, row.id),
           externalId: String(row.id),
@@ -172,7 +179,7 @@ describe('ServiceTitanMapper', () => {
   });
 
   it('jobs and appointments: canonical status with the vendor status kept, technicians from assignments', () => {
-    const job = map<Job>('job', find(rows.jobs, 110000001), 110000001);
+    const job = map<Job>('job', jobRaw(find(rows.jobs, 110000001)), 110000001);
     expect(job).toMatchObject({
       number: '10001',
       status: 'completed',
@@ -182,7 +189,7 @@ describe('ServiceTitanMapper', () => {
       customerId: ref('customer', 80000004),
       locationId: ref('location', 90000004),
     });
-    expect(map<Job>('job', find(rows.jobs as Row[], 110000003), 110000003)).toMatchObject({
+    expect(map<Job>('job', jobRaw(find(rows.jobs as Row[], 110000003)), 110000003)).toMatchObject({
       status: 'canceled',
       vendorStatus: 'Canceled',
     });
@@ -204,6 +211,68 @@ describe('ServiceTitanMapper', () => {
     });
   });
 
+  it('jobs: tags named through the tag types the record carries, custom fields by label', () => {
+    const row = {
+      ...find(rows.jobs, 110000001),
+      tagTypeIds: [301, 303, 301],
+      customFields: [
+        { typeId: 9001, name: 'Gate code', value: '4412' },
+        { typeId: 9002, name: 'Parking', value: '' },
+      ],
+    };
+    const tagTypes = [
+      { id: 301, name: 'VIP', active: true },
+      // A tag deactivated after it was set still names the job's tag.
+      { id: 303, name: ' Second visit ', active: false },
+    ];
+    const job = map<Job>('job', jobRaw(row, tagTypes), row.id);
+    expect(job.tags).toEqual(['VIP', 'Second visit']);
+    expect(job.customFields).toEqual({ 'Gate code': '4412', Parking: '' });
+
+    // A tag id whose tag type the record does not carry is drift, never a dropped tag.
+    expect(() =>
+      mapper.toCanonical(record('job', jobRaw(row, [tagTypes[0] as (typeof tagTypes)[0]]), row.id), CTX),
+    ).toThrow(/tag type 303 is not in the tenant's tag types/);
+  });
+
+  it('customers and locations: custom fields keyed by label, by type id when there is none', () => {
+    const customer = map<Customer>(
+      'customer',
+      {
+        ...find(rows.customers, 80000001),
+        customFields: [
+          { typeId: 7001, name: 'Referral', value: 'Yelp' },
+          { typeId: 7002, name: null, value: null },
+        ],
+      },
+      80000001,
+    );
+    expect(customer.customFields).toEqual({ Referral: 'Yelp', '7002': null });
+    expect(customer.tags).toEqual([]);
+    const row = (rows.locations as Row[])[0] as Row;
+    const location = map<Location>(
+      'location',
+      { ...row, customFields: [{ typeId: 7100, name: 'Dog on site', value: 'yes' }] },
+      row.id,
+    );
+    expect(location.customFields).toEqual({ 'Dog on site': 'yes' });
+  });
+
+  it('invoices: price-modifier discounts itemised, the subtotal before them', () => {
+    const coupon = map<Invoice>('invoice', find(rows.invoices, 150000004), 150000004);
+    expect(coupon).toMatchObject({
+      subtotal: 245,
+      discount: 75,
+      tax: 0,
+      total: 170,
+      discounts: [{ name: '$75 Off Coupon', percent: null, amount: 75 }],
+    });
+    expect(coupon.lineItems.map((line) => [line.kind, line.total])).toEqual([
+      ['service', 245],
+      ['discount', -75],
+    ]);
+  });
+
   it('estimates: totals from the lines, customer from the job, Sold → approved', () => {
     const sold = map<Estimate>(
       'estimate',
@@ -221,6 +290,8 @@ describe('ServiceTitanMapper', () => {
       tax: 0,
       total: 13190,
       approvedAt: '2024-05-20T17:32:00Z',
+      title: 'Furnace Tune-Up options',
+      notes: 'Best',
     });
     expect(sold.lineItems[0]).toMatchObject({ kind: 'equipment', quantity: 2, unitPrice: 4650, total: 9300 });
   });

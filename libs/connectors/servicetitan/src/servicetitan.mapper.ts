@@ -38,7 +38,7 @@ import {
   servicetitanEstimateRecordSchema,
   servicetitanInstalledEquipmentSchema,
   servicetitanInvoiceSchema,
-  servicetitanJobSchema,
+  servicetitanJobRecordSchema,
   servicetitanLocationSchema,
   servicetitanMaterialSchema,
   servicetitanMembershipSchema,
@@ -47,11 +47,12 @@ import {
   servicetitanTechnicianSchema,
   type ServiceTitanAppointmentRecord,
   type ServiceTitanContact,
+  type ServiceTitanCrmCustomField,
   type ServiceTitanCustomer,
   type ServiceTitanEstimateRecord,
   type ServiceTitanInstalledEquipment,
   type ServiceTitanInvoice,
-  type ServiceTitanJob,
+  type ServiceTitanJobRecord,
   type ServiceTitanLocation,
   type ServiceTitanMembership,
   type ServiceTitanPayment,
@@ -66,16 +67,27 @@ import {
  * canonical ids of the same connection. Every object is parsed with its canonical schema on the way
  * out, so a mapping that cannot be represented fails here, loudly, naming the field.
  *
- * Fields the ServiceTitan row does not carry are null/empty rather than guessed: a job's schedule and
- * technicians live on its appointments, job type / business unit / campaign are ids without names.
+ * What the wire holds is mapped; what it does not hold is null/empty rather than guessed:
+ *  - tags: a job's `tagTypeIds`, named through the tag types its record carries (the jobs reader looks
+ *    them up). The published crm v2 customer and location rows carry no tags (CustomerResponse and
+ *    LocationResponse have no `tagTypeIds`), so those stay empty, as the canonical schema's arrays must;
+ *  - custom fields: customers', locations' and jobs' `customFields`, keyed by their label (`name`), or by
+ *    the type id when ServiceTitan sends no label;
+ *  - a customer's emails and phones are its Contact records (their own stream), not on its row;
+ *  - a job's schedule and technicians live on its appointments; job type, business unit, campaign, a
+ *    technician's business unit and a price book item's categories are ids without names;
+ *  - ServiceTitan rows carry no tips, processor, card details, refunds or sent/paid times.
  * Rows without `createdOn` (contacts, estimates, pricebook items) use `modifiedOn`; rows without any
  * change time (payments, installed equipment) use their business date (`date`, `installedOn`).
  */
 
 type MapContext = { readonly tenantId: string; readonly connectionId: string };
+
+/** The currency of the connector's tenants: ServiceTitan amounts carry none (the sandbox's tenant bills in USD). */
+export const SERVICETITAN_CURRENCY: CurrencyCode = 'USD';
 type Row = Extract<VendorRecord, { kind: 'record' }>;
 
-const JOB_STATUSES: Readonly<Record<ServiceTitanJob['jobStatus'], JobStatus>> = {
+const JOB_STATUSES: Readonly<Record<ServiceTitanJobRecord['job']['jobStatus'], JobStatus>> = {
   Scheduled: 'scheduled',
   InProgress: 'in_progress',
   Hold: 'on_hold',
@@ -164,6 +176,13 @@ function address(a: z.infer<typeof servicetitanAddressSchema>): Address | null {
   };
 }
 
+/** ServiceTitan custom fields → canonical ones, keyed by label (type id when there is none). */
+function customFields(fields: readonly ServiceTitanCrmCustomField[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const field of fields) out[nullIfBlank(field.name) ?? String(field.typeId)] = field.value ?? null;
+  return out;
+}
+
 /** Canonical parse: the object as the schema outputs it, or a ZodError naming every bad field. */
 function checked<E extends EntityType>(entity: E, value: unknown): CanonicalEntity {
   return entitySchemas[entity].parse(value);
@@ -171,7 +190,7 @@ function checked<E extends EntityType>(entity: E, value: unknown): CanonicalEnti
 
 /** The ServiceTitan read side's mapper; `currency` is the tenant's (ServiceTitan sends no currency). */
 export class ServiceTitanMapper implements RecordMapper {
-  constructor(private readonly currency: CurrencyCode = 'USD') {}
+  constructor(private readonly currency: CurrencyCode = SERVICETITAN_CURRENCY) {}
 
   toCanonical(record: Row, ctx: MapContext): CanonicalEntity {
     switch (record.entity) {
@@ -187,7 +206,7 @@ export class ServiceTitanMapper implements RecordMapper {
           this.technician(servicetitanTechnicianSchema.parse(record.raw), record, ctx),
         );
       case 'job':
-        return checked('job', this.job(servicetitanJobSchema.parse(record.raw), record, ctx));
+        return checked('job', this.job(servicetitanJobRecordSchema.parse(record.raw), record, ctx));
       case 'appointment':
         return checked(
           'appointment',
@@ -270,7 +289,7 @@ export class ServiceTitanMapper implements RecordMapper {
       leadSource: null,
       notes: null,
       tags: [],
-      customFields: {},
+      customFields: customFields(c.customFields),
       mergedIntoId: this.ref(ctx, 'customer', c.mergedToId),
     };
   }
@@ -287,7 +306,7 @@ export class ServiceTitanMapper implements RecordMapper {
       taxCode: l.taxZoneId === null ? null : String(l.taxZoneId),
       notes: null,
       tags: [],
-      customFields: {},
+      customFields: customFields(l.customFields),
       mergedIntoId: this.ref(ctx, 'location', l.mergedToId),
     };
   }
@@ -339,7 +358,10 @@ export class ServiceTitanMapper implements RecordMapper {
     };
   }
 
-  private job(j: ServiceTitanJob, record: Row, ctx: MapContext): Job {
+  private job(r: ServiceTitanJobRecord, record: Row, ctx: MapContext): Job {
+    const j = r.job;
+    const tagNames = new Map(r.tagTypes.map((t) => [t.id, t.name.trim()]));
+    const tags = [...new Set(j.tagTypeIds.map((id) => tagNames.get(id) ?? ''))].filter((t) => t !== '');
     return {
       ...this.base('job', record, ctx, { createdAt: utc(j.createdOn), updatedAt: utc(j.modifiedOn) }),
       number: j.jobNumber,
@@ -370,8 +392,8 @@ export class ServiceTitanMapper implements RecordMapper {
       amountPaid: null,
       balance: null,
       notes: null,
-      tags: [],
-      customFields: {},
+      tags,
+      customFields: customFields(j.customFields),
     };
   }
 
@@ -454,7 +476,8 @@ export class ServiceTitanMapper implements RecordMapper {
       approvedAt: utcOrNull(e.soldOn),
       declinedAt: null,
       documentUrl: null,
-      notes: null,
+      // ServiceTitan's estimate summary: the text the estimate shows under its name.
+      notes: nullIfBlank(e.summary),
     };
   }
 
@@ -490,6 +513,11 @@ export class ServiceTitanMapper implements RecordMapper {
           position,
         };
       });
+    const discountLines = lines.filter((line) => line.kind === 'discount');
+    const discount = Money.sum(
+      discountLines.map((line) => Money.fromAmount(-line.total, this.currency)),
+      this.currency,
+    );
     return {
       ...this.base('invoice', record, ctx, {
         createdAt: i.invoiceDate === null ? modified : utc(i.invoiceDate),
@@ -513,10 +541,15 @@ export class ServiceTitanMapper implements RecordMapper {
                 amount: tax.toAmount(),
               },
             ],
-      discounts: [],
-      // Discounts are PriceModifier lines already inside subTotal: total = subTotal + salesTax.
-      subtotal: this.money(i.subTotal),
-      discount: 0,
+      // Discounts are negative PriceModifier lines, already inside subTotal (total = subTotal + salesTax):
+      // the canonical subtotal is before them, and each is itemised.
+      discounts: discountLines.map((line) => ({
+        name: nullIfBlank(line.name),
+        percent: null,
+        amount: -line.total,
+      })),
+      subtotal: Money.parse(i.subTotal, this.currency).add(discount).toAmount(),
+      discount: discount.toAmount(),
       tax: tax.toAmount(),
       total: total.toAmount(),
       amountPaid: total.subtract(balance).toAmount(),

@@ -237,6 +237,49 @@ describe('ServiceTitan export streams', () => {
     );
   });
 
+  it("names each job's tags through the tenant's tag types, looked up once per page and only when needed", async () => {
+    const [tagged, plain, unknown] = rows.jobs.map((row, i) => ({
+      ...row,
+      tagTypeIds: [[301, 302], [], [399]][i] ?? [],
+    }));
+    const tagTypes = [
+      { id: 301, name: 'VIP', active: true },
+      { id: 302, name: 'Warranty', active: false },
+      { id: 303, name: 'Second visit', active: true },
+    ];
+    serve((url) => {
+      if (url.pathname.endsWith('/export/jobs')) {
+        const from = url.searchParams.get('from');
+        return json({
+          hasMore: false,
+          continueFrom: 't',
+          data: from === 'plain' ? [plain] : [tagged, plain, unknown],
+        });
+      }
+      expect(url.pathname).toBe('/settings/v2/tenant/777/tag-types');
+      expect(url.searchParams.get('active')).toBe('Any');
+      return json({ page: 1, pageSize: 5000, hasMore: false, totalCount: null, data: tagTypes });
+    });
+    const page = await stream('jobs').readPage(ctx, 'from-here');
+    expect(calls.filter((c) => c.url.pathname.endsWith('/tag-types'))).toHaveLength(1);
+    const [first, second, third] = page.records;
+    expect(first?.kind === 'record' ? first.raw : null).toEqual({
+      job: tagged,
+      tagTypes: tagTypes.slice(0, 2),
+    });
+    expect(second?.kind === 'record' ? second.raw : null).toEqual({ job: plain, tagTypes: [] });
+    expect(first?.kind === 'record' ? readSide.mapper.toCanonical(first, ctx) : null).toMatchObject({
+      tags: ['VIP', 'Warranty'],
+    });
+    // A tag id the tenant's tag types do not name: drift, with the issue at the tag.
+    expect(third).toMatchObject({ kind: 'drift', entity: 'job', externalId: String(unknown?.id) });
+    expect(third?.kind === 'drift' ? third.issues.map((i) => i.path) : []).toEqual(['job.tagTypeIds.0']);
+
+    calls = [];
+    await stream('jobs').readPage(ctx, 'plain');
+    expect(calls.map((c) => c.url.pathname)).toEqual(['/jpm/v2/tenant/777/export/jobs']);
+  });
+
   it('an assignment change re-reads its appointment', async () => {
     serve((url) => {
       if (url.pathname.endsWith('/export/appointment-assignments')) {

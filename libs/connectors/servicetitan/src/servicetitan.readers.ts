@@ -7,7 +7,9 @@ import type {
   VendorRecord,
 } from '@fieldsync/connector-kit';
 import { z } from 'zod';
-import { ServiceTitanClient, type CallContext } from './servicetitan.client';
+import { ServiceTitanClient } from './servicetitan.client';
+import { anyTagged, jobRecordRaw, listTagTypes } from './servicetitan-job-record.util';
+import { MAX_IDS_PER_CALL, chunks, envelope, listAll } from './servicetitan-list.util';
 import { ServiceTitanMapper } from './servicetitan.mapper';
 import {
   servicetitanAppointmentExportRowSchema,
@@ -23,6 +25,7 @@ import {
   servicetitanExportPageSchema,
   servicetitanInstalledEquipmentSchema,
   servicetitanInvoiceSchema,
+  servicetitanJobRecordSchema,
   servicetitanJobSchema,
   servicetitanListPageSchema,
   servicetitanLocationSchema,
@@ -47,10 +50,6 @@ const FAST_MS = 15_000;
 const NORMAL_MS = 60_000;
 const SLOW_MS = 15 * 60_000;
 
-/** `ids`, `appointmentIds`: at most 50 per call (vendors.md §1). */
-const MAX_IDS_PER_CALL = 50;
-const MAX_PAGE_SIZE = 5_000;
-
 type Issue = { path: string; code: string; message: string };
 type Drift = Extract<VendorRecord, { kind: 'drift' }>;
 
@@ -71,45 +70,6 @@ function idOf(raw: unknown): string | null {
 
 function drift(entity: EntityType, raw: unknown, issues: Issue[], externalId = idOf(raw)): Drift {
   return { kind: 'drift', entity, externalId, raw, issues };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** An envelope that does not fit is not one record's drift: the whole call is unreadable. */
-function envelope<S extends z.ZodType>(schema: S, body: unknown, call: string): z.infer<S> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const detail = issuesOf(parsed.error)
-      .map((i) => `${i.path || '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new Error(`ServiceTitan ${call}: the response envelope changed (${detail})`);
-  }
-  return parsed.data;
-}
-
-/** Every row of a v2 list (page after page) for one query (the readers' and the write side's read-backs). */
-export async function listAll(
-  client: ServiceTitanClient,
-  ctx: CallContext,
-  module: string,
-  resource: string,
-  query: Record<string, string>,
-): Promise<unknown[]> {
-  const rows: unknown[] = [];
-  for (let page = 1; ; page += 1) {
-    const body = await client.get(ctx, module, resource, {
-      ...query,
-      page: String(page),
-      pageSize: String(MAX_PAGE_SIZE),
-    });
-    const list = envelope(servicetitanListPageSchema, body, `${module}/${resource}`);
-    rows.push(...list.data);
-    if (!list.hasMore) return rows;
-  }
 }
 
 /** One export feed: where it is, what its rows look like, and what deletion looks like in them. */
@@ -398,6 +358,23 @@ export function servicetitanStreams(client: ServiceTitanClient): StreamReader[] 
       row: servicetitanJobSchema,
       signalsDeletes: true,
       deleted: (row) => !row.active,
+      // The row names its tags by id: the record carries the tenant's tag types they name.
+      async records(ctx, c, rows) {
+        const tagTypes = anyTagged(rows) ? await listTagTypes(c, ctx) : [];
+        return rows.map((row): VendorRecord => {
+          const raw = jobRecordRaw(row, tagTypes);
+          const parsed = servicetitanJobRecordSchema.safeParse(raw);
+          return parsed.success
+            ? {
+                kind: 'record',
+                entity: 'job',
+                externalId: String(row.id),
+                raw: parsed.data,
+                deleted: !row.active,
+              }
+            : drift('job', raw, issuesOf(parsed.error), String(row.id));
+        });
+      },
     }),
     reader({
       stream: 'appointments',

@@ -40,8 +40,17 @@ const idOrZero = z.number().int().nonnegative();
 const instant = z.iso.datetime({ offset: true });
 /** Invoices and payments carry money as decimal strings ("4458.92"). */
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string such as 4458.92');
-/** Lists the readers do not map (custom fields, categories, ...): any JSON values. */
+/** Lists the readers do not map (categories, assets, accounting custom fields, ...): any JSON values. */
 const unmappedList = z.array(z.unknown());
+
+/** crm `CustomFieldModel` on customers and locations: the field's type id, its label and value (both optional). */
+const crmCustomFieldsSchema = z.array(
+  z.object({ typeId: id, name: z.string().nullish(), value: z.string().nullish() }).strict(),
+);
+export type ServiceTitanCrmCustomField = z.infer<typeof crmCustomFieldsSchema>[number];
+
+/** jpm `CustomFieldApiModel` on jobs: type id, label and value, all three always present. */
+const jobCustomFieldsSchema = z.array(z.object({ typeId: id, name: z.string(), value: z.string() }).strict());
 
 /** The envelope of every export feed. */
 export const servicetitanExportPageSchema = z
@@ -81,7 +90,7 @@ export const servicetitanCustomerSchema = z
     name: z.string(),
     type: z.enum(['Residential', 'Commercial']),
     address: servicetitanAddressSchema,
-    customFields: unmappedList,
+    customFields: crmCustomFieldsSchema,
     balance: z.number().nullable(),
     doNotMail: z.boolean(),
     doNotService: z.boolean(),
@@ -101,7 +110,7 @@ export const servicetitanLocationSchema = z
     active: z.boolean(),
     name: z.string(),
     address: servicetitanAddressSchema,
-    customFields: unmappedList,
+    customFields: crmCustomFieldsSchema,
     createdOn: instant,
     createdById: idOrZero.nullable(),
     modifiedOn: instant,
@@ -160,7 +169,7 @@ export const servicetitanJobSchema = z
     priority: z.enum(['Low', 'Normal', 'High', 'Urgent']).nullable(),
     campaignId: id,
     summary: z.string().nullable(),
-    customFields: unmappedList,
+    customFields: jobCustomFieldsSchema,
     appointmentCount: z.number().int().nonnegative(),
     firstAppointmentId: idOrZero,
     lastAppointmentId: idOrZero,
@@ -172,7 +181,7 @@ export const servicetitanJobSchema = z
     createdOn: instant,
     createdById: idOrZero.nullable(),
     modifiedOn: instant,
-    tagTypeIds: z.array(z.number().int()),
+    tagTypeIds: z.array(id),
     leadCallId: id.nullable(),
     bookingId: id.nullable(),
     soldById: id.nullable(),
@@ -181,6 +190,31 @@ export const servicetitanJobSchema = z
   })
   .strict();
 export type ServiceTitanJob = z.infer<typeof servicetitanJobSchema>;
+
+/** settings `TagTypes_GetList` row (`TagTypeResponse`): a tenant's tag, by id. */
+export const servicetitanTagTypeSchema = z.object({ id, name: z.string(), active: z.boolean() }).strict();
+export type ServiceTitanTagType = z.infer<typeof servicetitanTagTypeSchema>;
+
+/**
+ * What the job readers hand the mapper: the job row and the tag types its `tagTypeIds` name (settings
+ * `tag-types`, active or not), because the canonical job carries tag names and the row only their ids.
+ * A tag id without its tag type is drift: a tag is never dropped silently.
+ */
+export const servicetitanJobRecordSchema = z
+  .object({ job: servicetitanJobSchema, tagTypes: z.array(servicetitanTagTypeSchema) })
+  .strict()
+  .superRefine((record, ctx) => {
+    record.job.tagTypeIds.forEach((tagTypeId, index) => {
+      if (!record.tagTypes.some((t) => t.id === tagTypeId)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `tag type ${tagTypeId} is not in the tenant's tag types`,
+          path: ['job', 'tagTypeIds', index],
+        });
+      }
+    });
+  });
+export type ServiceTitanJobRecord = z.infer<typeof servicetitanJobRecordSchema>;
 
 /** jpm `Appointments_GetList` row. */
 export const servicetitanAppointmentListRowSchema = z

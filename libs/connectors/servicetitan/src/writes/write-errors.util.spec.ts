@@ -1,5 +1,5 @@
 import { VendorWriteError } from '@fieldsync/connector-kit';
-import { commandFieldOf, problemToWriteError } from './servicetitan-write-error.util';
+import { commandFieldOf, problemToWriteError } from './write-errors.util';
 
 const problem = (
   status: number,
