@@ -109,6 +109,7 @@ interface Operation {
 const MODELLED_OPERATIONS = [
   ...SERVICETITAN_RESOURCES.flatMap((r) => [r.listOperationId, r.getOperationId ?? r.listOperationId]),
   'Customers_GetContactsList',
+  'TagTypes_GetList',
   'Customers_Create',
   'Jobs_Create',
   'Jobs_Cancel',
@@ -291,6 +292,8 @@ describe('ServiceTitan API contract (published OpenAPI files)', () => {
         const customer = (await api.get(`/crm/v2/tenant/${T}/customers?pageSize=1`)).json<ListBody>().data[0];
         const contacts = await api.get(`/crm/v2/tenant/${T}/customers/${customer?.id}/contacts`);
         check('customer contacts', specs.validate('Customers_GetContactsList', 200, contacts.json()));
+        const tagTypes = await api.get(`/settings/v2/tenant/${T}/tag-types?active=Any`);
+        check('tag types', specs.validate('TagTypes_GetList', 200, tagTypes.json()));
         expect(failures).toEqual([]);
         await server.close();
       });
@@ -352,6 +355,27 @@ describe('ServiceTitan API contract (published OpenAPI files)', () => {
     const missing = await api.send('POST', `/jpm/v2/tenant/${T}/jobs`, { ...jobBody, priority: undefined });
     expect(missing.statusCode).toBe(400);
     check('Jobs_Create 400', specs.validate('Jobs_Create', 400, missing.json()));
+    // Tags: the tenant's active tag types by id; one it does not have (or has retired) is refused by index.
+    const later = start + 86_400_000;
+    const tagged = await api.send('POST', `/jpm/v2/tenant/${T}/jobs`, {
+      ...jobBody,
+      appointments: [
+        { start: new Date(later).toISOString(), end: new Date(later + 3_600_000).toISOString() },
+      ],
+      tagTypeIds: [302, 301, 302],
+    });
+    expect(tagged.statusCode).toBe(200);
+    check('Jobs_Create tagged', specs.validate('Jobs_Create', 200, tagged.json()));
+    expect(tagged.json<{ tagTypeIds: number[] }>().tagTypeIds).toEqual([302, 301]);
+    for (const tagTypeIds of [
+      [301, 999],
+      [301, 305],
+    ]) {
+      const refused = await api.send('POST', `/jpm/v2/tenant/${T}/jobs`, { ...jobBody, tagTypeIds });
+      expect(refused.statusCode).toBe(400);
+      expect(Object.keys(refused.json<{ errors: object }>().errors)).toEqual(['tagTypeIds[1]']);
+      check('Jobs_Create 400 tag', specs.validate('Jobs_Create', 400, refused.json()));
+    }
     const completed = await api.send('PUT', `/jpm/v2/tenant/${T}/jobs/${jobId}/complete`, {
       completedOn: new Date(world.clock.now()).toISOString(),
     });

@@ -3,12 +3,13 @@ import type { StoredRecord, WorldStore } from '@fieldsync/sandbox-world';
 import type { PortalKit } from '../../portal/portal.types';
 import { sendProblem } from './servicetitan-problem.util';
 import { parseListQuery } from './servicetitan-query.util';
+import { SERVICETITAN_TAG_TYPES } from './servicetitan-tag-types';
 import type { TenantRoute } from './servicetitan-read.routes';
 import { iso, type WireRow } from './servicetitan.renderer';
 
 /**
  * The settings lists a write needs ids from (business units, job types, campaigns, payment types, hold
- * and cancel reasons), paged like every v2 list. The world keeps no hold or cancel reasons: ServiceTitan
+ * and cancel reasons, tag types), paged like every v2 list. The world keeps no hold or cancel reasons: ServiceTitan
  * tenants start with these, so the sandbox serves them as constants.
  */
 export const SERVICETITAN_JOB_HOLD_REASONS: readonly { id: number; name: string; active: boolean }[] = [
@@ -85,6 +86,10 @@ const LOOKUPS: readonly Lookup[] = [
   {
     path: '/jpm/v2/tenant/:tenant/job-cancel-reasons',
     rows: () => SERVICETITAN_JOB_CANCEL_REASONS.map((r) => ({ active: r.active, row: { ...r } })),
+  },
+  {
+    path: '/settings/v2/tenant/:tenant/tag-types',
+    rows: () => SERVICETITAN_TAG_TYPES.map((t) => ({ active: t.active, row: { ...t } })),
   },
 ];
 

@@ -4,6 +4,7 @@ import { attempt, ID_BASE, PRIORITIES, type JobStatus, type WorldResult } from '
 import type { PortalKit } from '../../portal/portal.types';
 import { annotationsOf } from './servicetitan-annotations';
 import { SERVICETITAN_JOB_CANCEL_REASONS, SERVICETITAN_JOB_HOLD_REASONS } from './servicetitan-lookup.routes';
+import { SERVICETITAN_TAG_TYPES } from './servicetitan-tag-types';
 import { fieldProblem, problem, ruleProblem, sendProblem, notFound } from './servicetitan-problem.util';
 import { parseDateTime } from './servicetitan-query.util';
 import { pathId, type TenantRoute } from './servicetitan-read.routes';
@@ -60,6 +61,7 @@ const jobCreateBody = z.object({
     )
     .min(1),
   summary: z.string().nullish(),
+  tagTypeIds: z.array(int64).nullish(),
   externalData: z
     .object({
       applicationGuid: z.string().min(1),
@@ -225,6 +227,18 @@ export function registerWriteRoutes(api: FastifyInstance, kit: PortalKit): void 
     const body = parseBody(jobCreateBody, request.body);
     if (!body.ok) return body.reply(reply);
     const b = body.value;
+    // The API tags a job with the tenant's active tag types only (it creates none).
+    const requested = b.tagTypeIds ?? [];
+    const unknownTag = requested.findIndex(
+      (id) => !SERVICETITAN_TAG_TYPES.some((t) => t.id === id && t.active),
+    );
+    if (unknownTag >= 0) {
+      return sendProblem(
+        reply,
+        fieldProblem(`tagTypeIds[${unknownTag}]`, `Tag type ${requested[unknownTag]} does not exist.`),
+      );
+    }
+    const tagTypeIds = [...new Set(requested)];
     const result = attempt(() =>
       world().writer.createJob({
         customerId: b.customerId,
@@ -249,6 +263,7 @@ export function registerWriteRoutes(api: FastifyInstance, kit: PortalKit): void 
       fieldNames: { technicianIds: 'appointments.technicianIds', window: 'appointments' },
     });
     if (r || !result.ok) return r;
+    annotationsOf(world().store).jobTagTypeIds.set(result.value.job.id, tagTypeIds);
     if (b.externalData) {
       annotationsOf(world().store).jobApplicationGuid.set(
         result.value.job.id,

@@ -1,5 +1,6 @@
 import { centsToDecimalString, ID_BASE, type StoredRecord, type WorldStore } from '@fieldsync/sandbox-world';
 import { annotationsOf } from './servicetitan-annotations';
+import { worldJobTagTypeIds } from './servicetitan-tag-types';
 
 /**
  * The world rendered as ServiceTitan's v2 wire shapes (field names, enums and nullability of the
@@ -127,7 +128,7 @@ export class ServiceTitanRenderer {
       createdOn: iso(j.createdOn),
       createdById: CREATED_BY_ID,
       modifiedOn: iso(j.modifiedOn),
-      tagTypeIds: [],
+      tagTypeIds: [...(annotationsOf(this.store).jobTagTypeIds.get(j.id) ?? worldJobTagTypeIds(j.id))],
       leadCallId: null,
       bookingId: null,
       soldById: j.soldById,
