@@ -3,11 +3,20 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 // Boundaries that are real (CONVENTIONS.md): the model depends on nothing; connectors only on the
-// model, connector-kit and utilities; production code never imports the testing library.
+// model, connector-kit and utilities; apps reach the vendors only through the connector registry (one
+// list of connectors); the sandbox's world is the sandbox's alone (and tests' and tools'); production
+// code never imports the testing library.
 const depConstraints = [
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['type:model', 'type:data-access', 'type:util', 'type:connector'],
+    onlyDependOnLibsWithTags: [
+      'type:model',
+      'type:data-access',
+      'type:util',
+      'type:connector-kit',
+      'type:registry',
+      'type:sandbox',
+    ],
   },
   { sourceTag: 'type:model', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },
@@ -15,33 +24,58 @@ const depConstraints = [
     sourceTag: 'type:data-access',
     onlyDependOnLibsWithTags: ['type:model', 'type:util', 'type:data-access'],
   },
-  { sourceTag: 'type:connector', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },
+  // The plug-in contract: what every connector implements and every app drives.
+  { sourceTag: 'type:connector-kit', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },
+  {
+    sourceTag: 'type:connector',
+    onlyDependOnLibsWithTags: ['type:model', 'type:util', 'type:connector-kit'],
+  },
+  // The one list of connectors (libs/connector-registry).
+  {
+    sourceTag: 'type:registry',
+    onlyDependOnLibsWithTags: ['type:model', 'type:util', 'type:connector-kit', 'type:connector'],
+  },
+  // The sandbox's deterministic world: a library of the sandbox only.
+  { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },
   {
     sourceTag: 'type:testing',
     onlyDependOnLibsWithTags: [
       'type:model',
       'type:util',
       'type:data-access',
+      'type:connector-kit',
       'type:connector',
+      'type:registry',
+      'type:sandbox',
       'type:testing',
     ],
   },
-  // Operator and developer commands (db:migrate, db:codegen, demo): may use any library, never an app.
+  // Operator and developer commands (db:migrate, db:codegen, demo, bench, the vendor generator): may
+  // use any library, never an app.
   {
     sourceTag: 'type:tooling',
     onlyDependOnLibsWithTags: [
       'type:model',
       'type:util',
       'type:data-access',
+      'type:connector-kit',
       'type:connector',
+      'type:registry',
+      'type:sandbox',
       'type:testing',
     ],
   },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-  ...['session-manager', 'extractor', 'writer', 'webhook-dispatcher', 'api', 'vendor-sandbox'].map((s) => ({
+  { sourceTag: 'scope:sandbox', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sandbox'] },
+  ...['session-manager', 'extractor', 'writer', 'webhook-dispatcher', 'api'].map((s) => ({
     sourceTag: `scope:${s}`,
     onlyDependOnLibsWithTags: ['scope:shared', `scope:${s}`],
   })),
+  {
+    sourceTag: 'scope:vendor-sandbox',
+    onlyDependOnLibsWithTags: ['scope:shared', 'scope:vendor-sandbox', 'scope:sandbox'],
+  },
 ];
 const boundaries = (constraints) => [
   'error',
@@ -64,14 +98,19 @@ export default tseslint.config(
     },
   },
   {
-    // Tests may use the harness; production code may not (the rule above).
+    // Tests may use the harness and read the sandbox's world (ground truth); production code may not.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/e2e/**/*.ts', '**/__fixtures__/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(
         depConstraints.map((c) =>
           c.sourceTag.startsWith('type:') && c.sourceTag !== 'type:model'
-            ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
-            : c,
+            ? {
+                ...c,
+                onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing', 'type:sandbox'],
+              }
+            : c.sourceTag.startsWith('scope:') && c.sourceTag !== 'scope:sandbox'
+              ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'scope:sandbox'] }
+              : c,
         ),
       ),
       '@typescript-eslint/unbound-method': 'off',

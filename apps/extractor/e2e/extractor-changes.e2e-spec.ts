@@ -21,7 +21,8 @@ import {
 } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
 import { entityTable } from '@fieldsync/persistence';
-import { connectorReadSides } from '../src/sync/read-sides.registry';
+import { CONNECTORS } from '@fieldsync/connector-registry';
+import { readSidesOf } from '../src/sync/extractor.module';
 import { readEventLog, type LoggedEvent } from './event-log.util';
 import {
   eventKey,
@@ -65,7 +66,7 @@ interface Connection {
 describe('extractor change events against the sandbox ground truth (both vendors)', () => {
   const services = getTestServices();
   const prefix = uniqueStreamPrefix('changes');
-  const sides = connectorReadSides();
+  const sides = readSidesOf(CONNECTORS);
   const connections: Connection[] = [];
   let database: TestDatabase;
   let db: Kysely<DB>;

@@ -22,7 +22,8 @@ import {
 } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
 import { entityTable } from '@fieldsync/persistence';
-import { connectorReadSides } from '../src/sync/read-sides.registry';
+import { CONNECTORS } from '@fieldsync/connector-registry';
+import { readSidesOf } from '../src/sync/extractor.module';
 import { multisetMinus } from './ground-truth.util';
 import { asSortedLines, normaliseForConnection, readEventLog, type LoggedEvent } from './event-log.util';
 
@@ -56,7 +57,7 @@ interface Snapshot {
 
 describe('extractor under SIGKILL and NATS restarts, compared with an uninterrupted backfill', () => {
   const prefix = uniqueStreamPrefix('faults');
-  const side = connectorReadSides().get('servicetitan') as ConnectorReadSide;
+  const side = readSidesOf(CONNECTORS).get('servicetitan') as ConnectorReadSide;
   const entities = [...new Set(side.streams.flatMap((s) => s.entities))];
   // The sandbox world's own seeded generator, so a failing schedule of kills can be replayed.
   const rng = new WorldRng(SEED);

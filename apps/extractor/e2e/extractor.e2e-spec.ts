@@ -20,7 +20,8 @@ import {
   type RunningSessionManager,
 } from '@fieldsync/testing';
 import type { Kysely } from 'kysely';
-import { connectorReadSides } from '../src/sync/read-sides.registry';
+import { CONNECTORS } from '@fieldsync/connector-registry';
+import { readSidesOf } from '../src/sync/extractor.module';
 import { readEventLog, type LoggedEvent } from './event-log.util';
 import {
   eventKey,
@@ -65,7 +66,7 @@ describe('extractor against the vendor sandbox (real session manager, Chromium, 
   let nc: NatsConnection;
   let extractor: SpawnedService;
   const connections: { id: string; vendor: Vendor }[] = [];
-  const sides = connectorReadSides();
+  const sides = readSidesOf(CONNECTORS);
   let common: Record<string, string> = {};
   let admin: RunningSessionManager['admin'];
 

@@ -1,10 +1,10 @@
+import { CONNECTORS } from '@fieldsync/connector-registry';
 import { InfrastructureModule, OutboxRelayModule } from '@fieldsync/infrastructure';
 import { SessionClientModule } from '@fieldsync/session-client';
 import { DynamicModule, Module } from '@nestjs/common';
 import { EXTRACTOR_CONFIG } from './config/config.constants';
 import type { ExtractorConfig } from './config/extractor.config';
 import { ExtractorModule } from './sync/extractor.module';
-import { connectorReadSides } from './sync/read-sides.registry';
 
 /** extractor: sync scheduler, readers, change detection into the canonical store, outbox relay. */
 @Module({})
@@ -25,7 +25,7 @@ export class AppModule {
           prefix: config.FIELDSYNC_STREAM_PREFIX,
           bootTimeoutMs: config.FIELDSYNC_BOOT_TIMEOUT_MS,
         }),
-        ExtractorModule.forRoot({ config, readSides: connectorReadSides() }),
+        ExtractorModule.forRoot({ config, connectors: CONNECTORS }),
       ],
       providers: [{ provide: EXTRACTOR_CONFIG, useValue: config }],
       exports: [EXTRACTOR_CONFIG],

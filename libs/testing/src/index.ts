@@ -1,4 +1,5 @@
 export { canonicalFactory, type CanonicalFactory } from './factories/canonical.factory';
+export { testConnectors } from './factories/connector.factory';
 export {
   bootTestApp,
   type BootTestAppOptions,

@@ -1,13 +1,18 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Vendor } from '@fieldsync/canonical-model';
+import { describeChange, type Vendor } from '@fieldsync/canonical-model';
 import type { ConnectorReadSide } from '@fieldsync/connector-kit';
 import { OutboxRelay } from '@fieldsync/infrastructure';
 import { connectNats, parseStreamsConfig, StreamProvisioner, streamName } from '@fieldsync/messaging';
 import {
+  CanonicalStoreRepository,
   ChangeEventRepository,
+  ChangeLog,
   createDatabase,
+  cursorStateSchema,
+  ENTITY_TABLES,
   migrateToLatest,
+  SyncCursorRepository,
   TenantRepository,
   type DB,
 } from '@fieldsync/persistence';
@@ -23,11 +28,8 @@ import { ConnectionRateLimiter } from '@fieldsync/platform';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { FakeSessionSource, mapCustomer, ScriptedVendor } from '../__fixtures__/scripted-vendor.fixture';
-import { CanonicalStoreRepository } from '@fieldsync/persistence';
 import { DriftReportRepository } from '../store/drift-report.repository';
-import { ENTITY_TABLES } from '@fieldsync/persistence';
 import { StreamSyncService, type RunResult } from './stream-sync.service';
-import { cursorStateSchema, SyncCursorRepository } from './sync-cursor.repository';
 import { SyncMetrics } from './sync.metrics';
 import type { SyncOptions } from './sync-options.types';
 import { SyncScheduler } from './sync.scheduler';
@@ -144,9 +146,8 @@ describe('extractor sync engine', () => {
     const service = new StreamSyncService({
       db,
       cursors: new SyncCursorRepository(db),
-      store: new CanonicalStoreRepository(),
+      changeLog: new ChangeLog(db),
       drift: new DriftReportRepository(),
-      outbox: new ChangeEventRepository(db),
       readSides,
       sessions,
       limiter: new ConnectionRateLimiter(syncOptions.requestsPerSecond),
@@ -850,7 +851,7 @@ describe('extractor sync engine', () => {
       await db.transaction().execute((trx) => store.tombstoneUnseen(trx, scope(10), 'customer')),
     ).toEqual([]);
     const gone = await db.transaction().execute((trx) => store.tombstoneUnseen(trx, scope(11), 'customer'));
-    expect(gone.map((e) => e.type)).toEqual(['customer.deleted']);
+    expect(gone.map((c) => describeChange(c.before, c.after, c.deleted)?.type)).toEqual(['customer.deleted']);
   });
 
   it('reconciles a stream without delete signals only after a complete pass', async () => {

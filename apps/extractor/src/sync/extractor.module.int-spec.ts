@@ -9,6 +9,7 @@ import {
   deleteStreamsWithPrefix,
   expectEventually,
   getTestServices,
+  testConnectors,
   uniqueStreamPrefix,
   type TestDatabase,
 } from '@fieldsync/testing';
@@ -96,7 +97,10 @@ describe('ExtractorModule', () => {
         InfrastructureModule.forRoot({ service: 'extractor', config }),
         OutboxRelayModule.forRoot({ databaseUrl: config.DATABASE_URL, prefix, pollIntervalMs: 100 }),
         SessionClientModule.forRoot({ service: 'extractor', servers: config.NATS_URL, prefix }),
-        ExtractorModule.forRoot({ config, readSides: new Map([['servicetitan', vendor.readSide]]) }),
+        ExtractorModule.forRoot({
+          config,
+          connectors: testConnectors({ vendor: 'servicetitan', readSide: vendor.readSide }),
+        }),
       ],
     })
       .overrideProvider(SESSION_SOURCE)

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Vendor } from '@fieldsync/canonical-model';
-import type { ConnectorReadSide } from '@fieldsync/connector-kit';
-import { ChangeEventRepository, DATABASE, type DB } from '@fieldsync/persistence';
+import type { ConnectorReadSide, ConnectorRegistry } from '@fieldsync/connector-kit';
+import { ChangeLog, DATABASE, SyncCursorRepository, type DB } from '@fieldsync/persistence';
 import { ConnectionRateLimiter, METRICS_REGISTRY } from '@fieldsync/platform';
 import { SESSION_CLIENT, type SessionClient } from '@fieldsync/session-client';
 import {
@@ -15,12 +15,9 @@ import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
 import type { Registry } from 'prom-client';
 import type { ExtractorConfig } from '../config/extractor.config';
-import { CanonicalStoreRepository } from '@fieldsync/persistence';
 import { DriftReportRepository } from '../store/drift-report.repository';
-import { validateReadSides } from './read-sides.util';
 import type { SessionSource } from './session-source.types';
 import { StreamSyncService } from './stream-sync.service';
-import { SyncCursorRepository } from './sync-cursor.repository';
 import { CONNECTOR_READ_SIDES, SESSION_SOURCE, SYNC_OPTIONS } from './sync.constants';
 import { SyncMetrics } from './sync.metrics';
 import type { SyncOptions } from './sync-options.types';
@@ -49,8 +46,13 @@ export function syncOptionsFromConfig(config: ExtractorConfig): SyncOptions {
 
 export interface ExtractorModuleOptions {
   readonly config: ExtractorConfig;
-  /** The connectors registry (CONNECTOR_READ_SIDES): one read side per vendor. */
-  readonly readSides: ReadonlyMap<Vendor, ConnectorReadSide>;
+  /** The vendors to sync: the connector registry (production: CONNECTORS of libs/connector-registry). */
+  readonly connectors: ConnectorRegistry;
+}
+
+/** The read side of every registered connector, by vendor (CONNECTOR_READ_SIDES). */
+export function readSidesOf(connectors: ConnectorRegistry): ReadonlyMap<Vendor, ConnectorReadSide> {
+  return new Map(connectors.connectors.map((c) => [c.descriptor.vendor, c.readSide]));
 }
 
 /**
@@ -64,11 +66,10 @@ export class ExtractorModule implements OnApplicationBootstrap, BeforeApplicatio
   constructor(@Inject(SyncScheduler) private readonly scheduler: SyncScheduler) {}
 
   static forRoot(options: ExtractorModuleOptions): DynamicModule {
-    validateReadSides(options.readSides);
     return {
       module: ExtractorModule,
       providers: [
-        { provide: CONNECTOR_READ_SIDES, useValue: options.readSides },
+        { provide: CONNECTOR_READ_SIDES, useValue: readSidesOf(options.connectors) },
         { provide: SYNC_OPTIONS, useValue: syncOptionsFromConfig(options.config) },
         {
           provide: SESSION_SOURCE,
@@ -84,8 +85,7 @@ export class ExtractorModule implements OnApplicationBootstrap, BeforeApplicatio
           inject: [DATABASE],
           useFactory: (db: Kysely<DB>) => new SyncCursorRepository(db),
         },
-        ChangeEventRepository,
-        CanonicalStoreRepository,
+        ChangeLog,
         DriftReportRepository,
         {
           provide: SyncMetrics,
@@ -97,9 +97,8 @@ export class ExtractorModule implements OnApplicationBootstrap, BeforeApplicatio
           inject: [
             DATABASE,
             SyncCursorRepository,
-            CanonicalStoreRepository,
+            ChangeLog,
             DriftReportRepository,
-            ChangeEventRepository,
             CONNECTOR_READ_SIDES,
             SESSION_SOURCE,
             SyncMetrics,
@@ -109,9 +108,8 @@ export class ExtractorModule implements OnApplicationBootstrap, BeforeApplicatio
           useFactory: (
             db: Kysely<DB>,
             cursors: SyncCursorRepository,
-            store: CanonicalStoreRepository,
+            changeLog: ChangeLog,
             drift: DriftReportRepository,
-            outbox: ChangeEventRepository,
             readSides: ReadonlyMap<Vendor, ConnectorReadSide>,
             sessions: SessionSource,
             metrics: SyncMetrics,
@@ -121,9 +119,8 @@ export class ExtractorModule implements OnApplicationBootstrap, BeforeApplicatio
             new StreamSyncService({
               db,
               cursors,
-              store,
+              changeLog,
               drift,
-              outbox,
               readSides,
               sessions,
               limiter: new ConnectionRateLimiter(syncOptions.requestsPerSecond),

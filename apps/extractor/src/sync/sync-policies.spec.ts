@@ -1,6 +1,5 @@
-import type { ConnectorReadSide, StreamReader } from '@fieldsync/connector-kit';
+import type { StreamReader } from '@fieldsync/connector-kit';
 import { ConnectionRateLimiter } from '@fieldsync/platform';
-import { validateReadSides } from './read-sides.util';
 import { streamIntervalSeconds } from './stream-interval.util';
 
 describe('ConnectionRateLimiter', () => {
@@ -31,7 +30,7 @@ describe('ConnectionRateLimiter', () => {
   });
 });
 
-describe('stream intervals and the registry check', () => {
+describe('stream intervals', () => {
   const stream = (name: string, overrides: Partial<StreamReader> = {}): StreamReader => ({
     stream: name,
     entities: ['job'],
@@ -40,12 +39,6 @@ describe('stream intervals and the registry check', () => {
     readPage: () => Promise.reject(new Error('not read in this spec')),
     ...overrides,
   });
-  const readSide = (streams: StreamReader[]): ConnectorReadSide => ({
-    vendor: 'jobber',
-    streams,
-    mapper: { toCanonical: () => Promise.reject(new Error('unused')) as never },
-  });
-
   it('prefers the vendor override, then the stream override, then the reader default', () => {
     const overrides = new Map([
       ['jobs', 15_000],
@@ -54,32 +47,5 @@ describe('stream intervals and the registry check', () => {
     expect(streamIntervalSeconds('jobber', stream('jobs'), overrides)).toBe(5);
     expect(streamIntervalSeconds('servicetitan', stream('jobs'), overrides)).toBe(15);
     expect(streamIntervalSeconds('jobber', stream('visits'), overrides)).toBe(30);
-  });
-
-  it('rejects a read side under another vendor, duplicate streams and doubly reconciled entities', () => {
-    expect(() => validateReadSides(new Map([['servicetitan', readSide([stream('jobs')])]]))).toThrow(
-      /registered for servicetitan is jobber's/,
-    );
-    expect(() =>
-      validateReadSides(new Map([['jobber', readSide([stream('jobs'), stream('jobs')])]])),
-    ).toThrow(/stream jobs is declared twice/);
-    expect(() =>
-      validateReadSides(
-        new Map([['jobber', readSide([stream('jobs'), stream('visits', { entities: ['job'] })])]]),
-      ),
-    ).toThrow(/streams jobs and visits both reconcile job/);
-    expect(() =>
-      validateReadSides(
-        new Map([
-          [
-            'jobber',
-            readSide([
-              stream('jobs'),
-              stream('visits', { entities: ['job', 'appointment'], reconciles: ['appointment'] }),
-            ]),
-          ],
-        ]),
-      ),
-    ).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The connectors registry: `ReadonlyMap<Vendor, ConnectorReadSide>` of every connector the extractor
- * syncs. The lead fills it with the real connectors (ExtractorModule.forRoot({ readSides })).
+ * `ReadonlyMap<Vendor, ConnectorReadSide>`: the read side of every connector of the registry the
+ * extractor was given (ExtractorModule.forRoot({ connectors })).
  */
 export const CONNECTOR_READ_SIDES = Symbol('CONNECTOR_READ_SIDES');
 

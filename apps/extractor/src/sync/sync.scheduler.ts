@@ -4,7 +4,7 @@ import { sleep } from '@fieldsync/platform';
 import type { Logger } from 'pino';
 import { streamIntervalSeconds } from './stream-interval.util';
 import type { RunResult, StreamSyncService } from './stream-sync.service';
-import type { SyncCursorRepository } from './sync-cursor.repository';
+import type { SyncCursorRepository } from '@fieldsync/persistence';
 import type { SyncOptions } from './sync-options.types';
 
 /**

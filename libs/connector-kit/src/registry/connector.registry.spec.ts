@@ -159,6 +159,15 @@ describe('ConnectorRegistry', () => {
     expect(refusal(() => new ConnectorRegistry([twice])).message).toContain(
       'streams jobs and more-jobs both reconcile job',
     );
+    const split = connector('jobber', {
+      descriptor: { reads: ['customer', 'job', 'appointment'], streams: ['customers', 'jobs', 'visits'] },
+      streams: [
+        stream('customers', ['customer']),
+        stream('jobs', ['job']),
+        stream('visits', ['job', 'appointment'], { reconciles: ['appointment'] }),
+      ],
+    });
+    expect(new ConnectorRegistry([split]).get('jobber')).toBe(split);
     const foreign = { ...connector('jobber'), writeSide: { vendor: 'servicetitan' as const, writes: {} } };
     expect(refusal(() => new ConnectorRegistry([foreign])).message).toContain("writeSide is servicetitan's");
   });

@@ -1,0 +1,96 @@
+import {
+  VendorCallGaveUp,
+  callVendor,
+  type ReadPage,
+  type StreamReader,
+  type SyncContext,
+} from '@fieldsync/connector-kit';
+import type { ConnectionRateLimiter } from '@fieldsync/platform';
+import type { SessionSource, SourcedSession } from './session-source.types';
+import { SyncError, SyncErrorCode } from './sync.error';
+import type { SyncMetrics } from './sync.metrics';
+import type { SyncOptions } from './sync-options.types';
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Reads one page of a stream with the connection's session under the vendor-call policy
+ * (connector-kit `callVendor`): paced per connection by the limiter (which a 429's Retry-After also
+ * holds for the connection's other streams), a 401 renews the session once, 429s are waited out up to
+ * EXTRACTOR_MAX_RETRY_AFTER, 5xx and timeouts back off up to EXTRACTOR_MAX_ATTEMPTS tries. Keeps the
+ * session it ends with for the next page.
+ */
+export class PageReader {
+  constructor(
+    private readonly sessions: SessionSource,
+    private readonly limiter: ConnectionRateLimiter,
+    private readonly metrics: SyncMetrics,
+    private readonly options: Pick<
+      SyncOptions,
+      'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'maxRetryAfterMs'
+    >,
+  ) {}
+
+  /** The connection's session, or a retriable SyncError saying why there is none. */
+  async acquire(connectionId: string): Promise<SourcedSession> {
+    try {
+      return await this.sessions.acquire(connectionId);
+    } catch (error) {
+      throw new SyncError(
+        SyncErrorCode.SessionUnavailable,
+        `no session for ${connectionId}: ${describe(error)}`,
+        true,
+        { cause: error },
+      );
+    }
+  }
+
+  async read(
+    stream: StreamReader,
+    ctx: Omit<SyncContext, 'session'>,
+    checkpoint: string | null,
+    initial: SourcedSession,
+  ): Promise<{ page: ReadPage; session: SourcedSession }> {
+    let session = initial;
+    try {
+      const page = await callVendor(
+        async () => {
+          await this.limiter.take(ctx.connectionId, ctx.signal);
+          return stream.readPage({ ...ctx, session: session.session }, checkpoint);
+        },
+        { ...this.options, onRateLimit: 'wait' },
+        {
+          renewSession: async (failure) => {
+            ctx.logger.info(
+              { status: failure.status },
+              'vendor rejected the session; invalidating and retrying once',
+            );
+            await this.sessions.invalidate(ctx.connectionId, 'unauthorized', session.sessionVersion);
+            session = await this.acquire(ctx.connectionId);
+          },
+          onFailure: (failure) => this.metrics.retried(ctx.vendor, failure.kind),
+          onRateLimited: (ms) => this.limiter.pause(ctx.connectionId, ms),
+          onRetry: (failure, attempt, delayMs) =>
+            ctx.logger.debug({ kind: failure.kind, attempt, delayMs }, 'vendor call failed; trying again'),
+        },
+        ctx.signal,
+      );
+      return { page, session };
+    } catch (error) {
+      if (ctx.signal.aborted || error instanceof SyncError) throw error;
+      if (error instanceof VendorCallGaveUp) {
+        throw new SyncError(
+          error.failure.kind === 'unauthorized'
+            ? SyncErrorCode.Unauthorized
+            : SyncErrorCode.VendorUnavailable,
+          error.message,
+          true,
+          { cause: error },
+        );
+      }
+      throw new SyncError(SyncErrorCode.Failed, `reader ${stream.stream} failed: ${describe(error)}`, true, {
+        cause: error,
+      });
+    }
+  }
+}

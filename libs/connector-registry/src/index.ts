@@ -1,0 +1,1 @@
+export { CONNECTORS } from './connectors.registry';
