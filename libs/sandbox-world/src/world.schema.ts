@@ -99,6 +99,11 @@ export const customerSchema = z
     doNotService: z.boolean(),
     /** Set when merged into another customer; the merged record is then inactive. */
     mergedToId: optionalRef,
+    /**
+     * The office's labels on the customer (Jobber's client tags), each once. Present only when there are
+     * some, so worlds without tags hash as before.
+     */
+    tags: z.array(z.string().trim().min(1).max(100)).min(1).optional(),
   })
   .strict();
 export const locationSchema = z

@@ -80,3 +80,64 @@ describe('WorldWriter.createInvoice', () => {
     expect(world.store.count('invoice')).toBe(count);
   });
 });
+
+describe('WorldWriter customer tags', () => {
+  let world: World;
+  beforeEach(() => {
+    world = generateWorld({ seed: 5, size: 60 });
+  });
+
+  const ADDRESS = {
+    street: '12 Juniper Row',
+    unit: null,
+    city: 'Austin',
+    state: 'TX',
+    zip: '78701',
+    country: 'USA' as const,
+    latitude: 30.2672,
+    longitude: -97.7431,
+  };
+  const newCustomer = (tags?: string[]) => {
+    const taxZoneId = world.store.snapshot('taxZone')[0]?.id as number;
+    return world.writer.createCustomer({
+      name: 'Wren Castellano',
+      type: 'Residential',
+      address: ADDRESS,
+      locations: [{ address: ADDRESS, taxZoneId }],
+      ...(tags ? { tags } : {}),
+    }).customer;
+  };
+
+  it("keeps a new customer's tags trimmed and once each, and a customer without tags has no tags field", () => {
+    expect(newCustomer([' VIP ', 'VIP', 'Pool', '']).tags).toEqual(['VIP', 'Pool']);
+    expect('tags' in newCustomer()).toBe(false);
+    expect('tags' in newCustomer([])).toBe(false);
+  });
+
+  it('replaces the tags on update, and an empty list clears them', () => {
+    const customer = newCustomer(['VIP']);
+    expect(world.writer.updateCustomer(customer.id, { tags: ['VIP', 'Net 30'] }).tags).toEqual([
+      'VIP',
+      'Net 30',
+    ]);
+    const cleared = world.writer.updateCustomer(customer.id, { tags: [] });
+    expect(cleared.tags).toBeUndefined();
+    expect(JSON.stringify(cleared)).not.toContain('tags');
+    expect(world.writer.updateCustomer(customer.id, { name: 'Wren C' }).tags).toBeUndefined();
+    expect(checkWorldInvariants(world.store)).toEqual([]);
+  });
+
+  it('refuses a tag over 100 characters and writes nothing', () => {
+    const customer = newCustomer();
+    const before = world.store.rowVersion;
+    let refused: unknown;
+    try {
+      world.writer.updateCustomer(customer.id, { tags: ['x'.repeat(101)] });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(WorldRuleError);
+    expect((refused as WorldRuleError).code).toBe(WorldRuleCode.InvalidValue);
+    expect(world.store.rowVersion).toBe(before);
+  });
+});

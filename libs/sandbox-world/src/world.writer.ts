@@ -63,6 +63,8 @@ export interface NewCustomerInput {
   readonly address: WorldAddress;
   readonly doNotMail?: boolean;
   readonly doNotService?: boolean;
+  /** The customer's tags (see customerSchema.tags). */
+  readonly tags?: readonly string[];
   readonly locations: readonly { name?: string; address: WorldAddress; taxZoneId: number }[];
   readonly contacts?: readonly {
     type: Contact['type'];
@@ -117,6 +119,27 @@ export interface NewPaymentInput {
   readonly externalTransactionId?: string | null;
 }
 
+/** Longest tag a customer keeps (as Jobber's tag labels). */
+const MAX_TAG_LENGTH = 100;
+
+/**
+ * `tags` as a customer keeps them: trimmed, each once. None → no field at all; with `clear` (an update),
+ * the field set to undefined so the record drops the tags it had.
+ */
+function tagsField(tags: readonly string[] | undefined, clear = false): { tags?: string[] } {
+  const unique = [...new Set((tags ?? []).map((t) => t.trim()).filter((t) => t !== ''))];
+  const tooLong = unique.find((t) => t.length > MAX_TAG_LENGTH);
+  if (tooLong !== undefined) {
+    throw new WorldRuleError(
+      WorldRuleCode.InvalidValue,
+      `customer.tags: a tag is at most ${MAX_TAG_LENGTH} characters`,
+      { entity: 'customer', field: 'tags', value: tooLong.slice(0, 40) },
+    );
+  }
+  if (unique.length > 0) return { tags: unique };
+  return clear ? { tags: undefined } : {};
+}
+
 const ASSIGNMENT_STATUS_FOR: Readonly<
   Record<AppointmentStatus, StoredRecord<'assignment'>['status'] | null>
 > = {
@@ -161,6 +184,7 @@ export class WorldWriter {
       doNotMail: input.doNotMail ?? false,
       doNotService: input.doNotService ?? false,
       mergedToId: null,
+      ...tagsField(input.tags),
     });
     const locations = input.locations.map((l) =>
       this.store.create('location', {
@@ -177,11 +201,13 @@ export class WorldWriter {
 
   updateCustomer(
     id: number,
-    patch: Partial<Pick<Customer, 'name' | 'type' | 'address' | 'doNotMail' | 'doNotService'>>,
+    patch: Partial<Pick<Customer, 'name' | 'type' | 'address' | 'doNotMail' | 'doNotService' | 'tags'>>,
   ): StoredRecord<'customer'> {
     this.rules.assertUsable('customer', id, { allowInactive: true });
     if (patch.name !== undefined) assertRequired('customer', patch, ['name']);
-    return this.store.update('customer', id, patch);
+    const { tags, ...rest } = patch;
+    // `tags: []` clears them: the field goes away rather than holding an empty list.
+    return this.store.update('customer', id, 'tags' in patch ? { ...rest, ...tagsField(tags, true) } : rest);
   }
 
   addContact(

@@ -606,6 +606,54 @@ describe('Jobber GraphQL API', () => {
       });
     });
 
+    it("edits a client's tags (tagsToAdd, tagsToDelete); Client.tags, the tags filter and the export show them", async () => {
+      const client = Array.from(store().all('customer')).find(
+        (c) => c.active && c.deletedOn === null && c.mergedToId === null,
+      );
+      if (!client) throw new Error('no client');
+      const id = encodeId('Client', client.id);
+      const EDIT = `mutation($id: EncodedId!, $input: ClientEditInput!) { clientEdit(clientId: $id, input: $input) {
+        client { updatedAt tags(first: 5) { nodes { id label } pageInfo { hasNextPage } } } userErrors { message path } } }`;
+      type Edited = {
+        clientEdit: {
+          client: { updatedAt: string; tags: Conn<{ id: string; label: string }> } | null;
+          userErrors: { message: string; path: string[] }[];
+        };
+      };
+      const before = store().rowVersion;
+      const blank = await s.data<Edited>(EDIT, { id, input: { tagsToAdd: ['VIP', ' '] } });
+      expect(blank.clientEdit).toEqual({
+        client: null,
+        userErrors: [{ message: 'Tag cannot be blank', path: ['input', 'tagsToAdd', '1'] }],
+      });
+      expect(store().rowVersion).toBe(before);
+
+      s.world.world.clock.advance(5_000);
+      const added = await s.data<Edited>(EDIT, { id, input: { tagsToAdd: ['VIP', ' Pool ', 'VIP'] } });
+      expect(added.clientEdit.userErrors).toEqual([]);
+      expect(added.clientEdit.client?.tags.nodes.map((t) => t.label)).toEqual(['VIP', 'Pool']);
+      const vip = added.clientEdit.client?.tags.nodes[0]?.id ?? '';
+      expect(Buffer.from(vip, 'base64').toString()).toMatch(/^gid:\/\/Jobber\/Tag\/\d+$/);
+      expect(Date.parse(added.clientEdit.client?.updatedAt ?? '')).toBeGreaterThan(client.modifiedOn);
+
+      const edited = await s.data<Edited>(EDIT, {
+        id,
+        input: { tagsToDelete: ['VIP'], tagsToAdd: ['Net 30'] },
+      });
+      expect(edited.clientEdit.client?.tags.nodes.map((t) => t.label)).toEqual(['Pool', 'Net 30']);
+
+      const tagged = await s.data<{ clients: Conn<{ id: string }> }>(
+        `query($tags: [String!]) { clients(first: 100, filter: { tags: $tags }) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
+        { tags: ['Net 30'] },
+      );
+      expect(tagged.clients.nodes).toEqual([{ id }]);
+      const row = (await s.exportOf<{ id: string; tags: unknown }>('clients')).find((c) => c.id === id);
+      expect(row?.tags).toEqual({
+        nodes: [{ label: 'Pool' }, { label: 'Net 30' }],
+        pageInfo: { hasNextPage: false, endCursor: expect.any(String) as unknown },
+      });
+    });
+
     it('closes a job once; closing it again is a userError that changes nothing', async () => {
       const job = Array.from(store().all('job')).find(
         (j) => j.status === 'Scheduled' || j.status === 'InProgress',

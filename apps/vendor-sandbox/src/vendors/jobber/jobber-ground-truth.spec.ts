@@ -18,7 +18,8 @@ const FIELDS = {
   clients: `id firstName lastName companyName isCompany name emails { address primary description }
     phones { number primary description smsAllowed }
     billingAddress { street street1 street2 city province postalCode country }
-    balance isLead isArchived createdAt updatedAt`,
+    balance isLead isArchived createdAt updatedAt
+    tags(first: 5) { nodes { label } pageInfo { hasNextPage endCursor } }`,
   jobs: `id jobNumber title instructions jobStatus jobType total startAt endAt completedAt
     client { id } property { id } quote { id } createdAt updatedAt`,
   invoices: `id invoiceNumber invoiceStatus subject issuedDate dueDate receivedDate

@@ -163,6 +163,28 @@ function convertibleQuote(ctx: JobberContext, value: unknown, locationId: number
   return quote;
 }
 
+/** Longest tag label Jobber keeps. */
+const MAX_TAG_LENGTH = 100;
+
+/**
+ * `clientEdit`'s `tagsToDelete` then `tagsToAdd` applied to the client's tags (labels as given, trimmed;
+ * one already there is kept once), or undefined when the input touches no tag.
+ */
+function editedTags(current: readonly string[], input: Input): string[] | undefined {
+  const toAdd = (input['tagsToAdd'] as string[] | null | undefined) ?? [];
+  const toDelete = (input['tagsToDelete'] as string[] | null | undefined) ?? [];
+  if (toAdd.length === 0 && toDelete.length === 0) return undefined;
+  toAdd.forEach((tag, i) => {
+    if (tag.trim() === '') refuse('Tag cannot be blank', 'input', 'tagsToAdd', String(i));
+    if (tag.trim().length > MAX_TAG_LENGTH) {
+      refuse(`Tag is too long (maximum is ${MAX_TAG_LENGTH} characters)`, 'input', 'tagsToAdd', String(i));
+    }
+  });
+  const deleted = new Set(toDelete.map((t) => t.trim()));
+  const kept = current.filter((t) => !deleted.has(t));
+  return [...new Set([...kept, ...toAdd.map((t) => t.trim())])];
+}
+
 const METHOD_OF: Readonly<Record<string, PaymentMethod>> = {
   CREDIT_CARD: 'card',
   JOBBER_PAYMENTS: 'card',
@@ -218,10 +240,12 @@ export const mutationResolvers: ResolverMap = {
         const name = isCompany ? company : `${first} ${last}`.trim();
         if (!name) refuse('Client must have a first name, last name or company name', 'input');
         const billing = input['billingAddress'] as AddressInput | null | undefined;
+        const tags = editedTags(current.tags ?? [], input);
         const updated = ctx.world.writer.updateCustomer(id, {
           name,
           type: isCompany ? 'Commercial' : 'Residential',
           ...(billing ? { address: worldAddress(billing, 'input', 'billingAddress') } : {}),
+          ...(tags === undefined ? {} : { tags }),
         });
         return { client: ctx.mapper.client(updated) };
       }),

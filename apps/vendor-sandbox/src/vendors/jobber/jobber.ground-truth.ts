@@ -4,7 +4,7 @@ import { JobberMapper } from './jobber.mapper';
 
 /**
  * `GET /__sandbox/world/export/:entity` for Jobber: every object Jobber holds, in id order, exactly as
- * a query selecting its scalar fields (and `{ id }` of its references) returns it.
+ * a query selecting its scalar fields (and `{ id }` of its references, and a client's tags) returns it.
  */
 export const JOBBER_EXPORT_ENTITIES = [
   'clients',

@@ -9,13 +9,15 @@ import {
   type WorldAddress,
   type WorldLineItem,
 } from '@fieldsync/sandbox-world';
+import { connectionOf, ID_ORDER, MAX_PAGE_SIZE, type Keyed, type Order } from './jobber-connection.util';
 import { formatDateTime, formatNullableDateTime } from './jobber-datetime.util';
 import { encodeId } from './jobber-encoded-id.util';
 
 /**
  * The world rendered as Jobber holds it (vendors.md §2). Every object is plain JSON: exactly what a
- * query selecting its scalar fields (and `{ id }` of its references) returns, which is also the ground
- * truth export. The world record behind an object is kept under a symbol for the resolvers.
+ * query selecting its scalar fields (and `{ id }` of its references, and a client's tags as
+ * `tags(first: 100) { nodes { label } pageInfo { hasNextPage endCursor } }`) returns, which is also the
+ * ground truth export. The world record behind an object is kept under a symbol for the resolvers.
  *
  * What Jobber holds: deleted and merged-away customers and locations, voided payments, canceled or
  * deleted appointments and deleted estimates are gone (Jobber deletes them; a connector only notices by
@@ -102,6 +104,18 @@ const linkedQuoteId = (j: StoredRecord<'job'>): number | undefined => {
   const value = j.externalData.find((e) => e.key === JOBBER_QUOTE_LINK)?.value;
   return value === undefined ? undefined : Number(value);
 };
+
+/** A client's tag as a connection lists it: its place among the client's tags, and its label. */
+export interface TagEntry extends Keyed {
+  readonly label: string;
+}
+
+/** Jobber's tags are the account's labels: one Tag id per label, whichever client carries it. */
+function tagId(label: string): number {
+  let h = 2_166_136_261;
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 16_777_619) >>> 0;
+  return 1 + (h % 999_999);
+}
 
 function splitName(name: string): { first: string; last: string } {
   const space = name.indexOf(' ');
@@ -202,7 +216,35 @@ export class JobberMapper {
       isArchived: !c.active,
       createdAt: formatDateTime(c.createdOn),
       updatedAt: formatDateTime(this.clientUpdatedAt(c)),
+      tags: this.tagsPage(c),
     });
+  }
+
+  /** The client's tags in the order they were added (the `tags` connection's order). */
+  clientTags(c: StoredRecord<'customer'>): TagEntry[] {
+    return (c.tags ?? []).map((label, i) => ({ id: i + 1, label }));
+  }
+
+  tag(t: TagEntry) {
+    return { id: encodeId('Tag', tagId(t.label)), label: t.label };
+  }
+
+  /**
+   * What `tags(first: 100) { nodes { label } pageInfo { hasNextPage endCursor } }` answers: the client's
+   * tags as the export shows them (the GraphQL field itself is resolved with its own arguments).
+   */
+  private tagsPage(c: StoredRecord<'customer'>) {
+    const page = connectionOf(
+      this.clientTags(c),
+      ID_ORDER as Order<TagEntry>,
+      { first: MAX_PAGE_SIZE },
+      () => true,
+      (t) => ({ label: t.label }),
+    );
+    return {
+      nodes: page.nodes,
+      pageInfo: { hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor },
+    };
   }
 
   property(l: StoredRecord<'location'>) {

@@ -205,8 +205,10 @@ export const queryResolvers: ResolverMap = {
       const filter = (args['filter'] ?? {}) as Filter;
       const store = ctx.world.store;
       const term = typeof args['searchTerm'] === 'string' ? args['searchTerm'].toLowerCase() : '';
-      const needsRecord = filter.isArchived != null || term !== '';
-      const noneMatch = filter.isLead === true || (filter.tags?.length ?? 0) > 0;
+      const tags = filter.tags ?? [];
+      const needsRecord = filter.isArchived != null || term !== '' || tags.length > 0;
+      // The world has no leads among its clients.
+      const noneMatch = filter.isLead === true;
       return rootConnection(
         ctx,
         'client',
@@ -216,6 +218,8 @@ export const queryResolvers: ResolverMap = {
               if (noneMatch) return false;
               const c = store.get('customer', e.id) as StoredRecord<'customer'>;
               if (filter.isArchived != null && c.active === filter.isArchived) return false;
+              // A client carrying any of the tags asked for.
+              if (tags.length > 0 && !tags.some((t) => c.tags?.includes(t))) return false;
               return term === '' || c.name.toLowerCase().includes(term);
             }
           : null,
@@ -316,7 +320,8 @@ export const queryResolvers: ResolverMap = {
       ),
   },
   Client: {
-    tags: (_s, args) => listConnection([] as Keyed[], args, (t) => t),
+    tags: (s, args, ctx) =>
+      listConnection(ctx.mapper.clientTags(src<'customer'>(s)), args, (t) => ctx.mapper.tag(t)),
     clientProperties: (s, args, ctx) =>
       listConnection(
         ctx.world.store

@@ -578,6 +578,10 @@ export const JOBBER_SDL = /* GraphQL */ `
     companyName: String
     isCompany: Boolean
     billingAddress: AddressAttributes
+    "Labels to add to the client's tags (one already there is kept once)."
+    tagsToAdd: [String!]
+    "Labels to remove from the client's tags."
+    tagsToDelete: [String!]
   }
   type ClientCreatePayload {
     client: Client
