@@ -403,4 +403,108 @@ describe('ServiceTitan write side (sandbox, real session)', () => {
     }
     expect((await truth('jobs')).find((r) => r.id === ext(job['jobId']))?.['jobStatus']).toBe('Completed');
   });
+
+  it("carries a job's tags and a line's name to ServiceTitan, and honours the quote's customer", async () => {
+    const address = {
+      line1: '48 Tagged Trail',
+      line2: null,
+      city: 'Austin',
+      region: 'TX',
+      postalCode: '78702',
+      country: 'US',
+      geo: null,
+    };
+    const client = accept(
+      'client.create',
+      await handler('client.create').execute(
+        ctx(),
+        command('client.create', { displayName: `Tags E2E ${Date.now()}`, billingAddress: address }),
+      ),
+    );
+    const start = new Date(Date.now() + 5 * 86_400_000);
+    start.setUTCHours(16, 0, 0, 0);
+    const jobPayload = {
+      customerId: String(client['customerId']),
+      // The location found by the service address: locationId and the address agree.
+      locationId: String((client['locationIds'] as string[])[0]),
+      serviceAddress: address,
+      title: 'Tagged tune-up',
+      appointment: { scheduledStart: start.toISOString(), durationMinutes: 60 },
+      tags: ['vip', 'Second visit'],
+    };
+
+    // job.create with tags: ServiceTitan's job holds the tenant's tag types, and they read back by name.
+    const out = await handler('job.create').execute(ctx(), command('job.create', jobPayload));
+    const job = accept('job.create', out);
+    const tagTypes = (await truth('tag-types')) as (Row & { name: string })[];
+    const idOfTag = (name: string) => tagTypes.find((t) => t.name === name)?.id;
+    expect((await truth('jobs')).find((r) => r.id === ext(job['jobId']))?.['tagTypeIds']).toEqual([
+      idOfTag('VIP'),
+      idOfTag('Second visit'),
+    ]);
+    expect(store.get(String(job['jobId']))?.document).toMatchObject({ tags: ['VIP', 'Second visit'] });
+
+    // A tag the tenant has not set up is refused naming it, and no job is made.
+    const customerJobs = async () =>
+      (await truth('jobs')).filter((r) => r['customerId'] === ext(client['customerId'])).length;
+    expect(await customerJobs()).toBe(1);
+    await expect(
+      handler('job.create').execute(
+        ctx(),
+        command('job.create', { ...jobPayload, tags: ['VIP', 'Platinum'] }),
+      ),
+    ).rejects.toMatchObject({ code: 'validation_failed', details: { field: 'payload.tags[1]' } });
+    // A service address that is not the location's is refused too.
+    await expect(
+      handler('job.create').execute(
+        ctx(),
+        command('job.create', { ...jobPayload, serviceAddress: { ...address, line1: '1 Elsewhere Rd' } }),
+      ),
+    ).rejects.toMatchObject({ code: 'validation_failed', details: { field: 'payload.serviceAddress' } });
+    expect(await customerJobs()).toBe(1);
+
+    // quote.create: a line's name and description both reach the estimate item; the customer must be the job's.
+    const quotePayload = {
+      customerId: String(client['customerId']),
+      jobId: String(job['jobId']),
+      currency: 'USD' as const,
+      lineItems: [{ name: 'Condenser', description: '3 ton, installed', quantity: 1, unitPrice: 2400 }],
+    };
+    const quote = accept(
+      'quote.create',
+      await handler('quote.create').execute(ctx(), command('quote.create', quotePayload)),
+    );
+    const estimate = (await truth('estimates')).find((r) => r.id === ext(quote['estimateId']));
+    expect((estimate?.['items'] as Row[] | undefined)?.map((i) => i['description'])).toEqual([
+      'Condenser\n3 ton, installed',
+    ]);
+    const someoneElse = canonicalId(
+      CONNECTION.connectionId,
+      'customer',
+      String(ext(client['customerId']) + 1),
+    );
+    await expect(
+      handler('quote.create').execute(
+        ctx(),
+        command('quote.create', { ...quotePayload, customerId: someoneElse }),
+      ),
+    ).rejects.toMatchObject({ code: 'validation_failed', details: { field: 'payload.customerId' } });
+
+    // invoice.create: the line's name reaches the invoice item too.
+    const invoice = accept(
+      'invoice.create',
+      await handler('invoice.create').execute(
+        ctx(),
+        command('invoice.create', {
+          jobId: String(job['jobId']),
+          currency: 'USD',
+          lineItems: [{ name: 'Tune-up', description: 'Spring visit', quantity: 1, unitPrice: 150 }],
+        }),
+      ),
+    );
+    const items = (await truth('invoices')).find((r) => r.id === ext(invoice['invoiceId']))?.[
+      'items'
+    ] as Row[];
+    expect(items.map((i) => i['description'])).toEqual(['Tune-up\nSpring visit']);
+  });
 });
