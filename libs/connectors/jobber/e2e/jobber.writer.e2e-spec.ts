@@ -281,6 +281,33 @@ describe('Jobber write side (sandbox)', () => {
     expect(streets.sort()).toEqual(['12 Juniper Row', '90 Cedar Bend']);
   });
 
+  it("client.create carries the client's tags to Jobber (clientEdit), once", async () => {
+    const cmd = command('client.create', {
+      displayName: 'Ines Okafor',
+      primaryContact: { name: 'Ines Okafor', email: 'ines.okafor@example.com' },
+      billingAddress: {
+        line1: '3 Live Oak Ln',
+        line2: null,
+        city: 'Austin',
+        region: 'TX',
+        postalCode: '78704',
+        country: 'US',
+        geo: null,
+      },
+      tags: ['Maintenance plan', 'Referral'],
+    });
+    const outcome = await run(cmd);
+    const client = (await exported('clients')).get(externalOf(outcome.result.customerId));
+    expect(client?.['name']).toBe('Ines Okafor');
+    expect((client?.['tags'] as { nodes: { label: string }[] }).nodes.map((t) => t.label)).toEqual([
+      'Maintenance plan',
+      'Referral',
+    ]);
+    // What the write read back maps to the tags the sandbox holds.
+    const customer = jobberReadSide.mapper.toCanonical(outcome.records[0] as RecordOf, MAP_CTX);
+    expect(customer).toMatchObject({ tags: ['Maintenance plan', 'Referral'] });
+  });
+
   it('job.create makes a scheduled job at a service address, once', async () => {
     const [tech] = technicians();
     const cmd = command('job.create', {

@@ -98,8 +98,8 @@ const textOrNull = (value: string | null | undefined): string | null => {
   return trimmed === '' ? null : trimmed;
 };
 /** Jobber's tag labels as a canonical tag set: trimmed, empty ones left out, each once. */
-const tagsOf = (tags: readonly { label: string }[] | undefined): string[] => [
-  ...new Set((tags ?? []).map((t) => t.label.trim()).filter((label) => label !== '')),
+const tagsOf = (tags: readonly { label: string }[]): string[] => [
+  ...new Set(tags.map((t) => t.label.trim()).filter((label) => label !== '')),
 ];
 /** The calendar date as Jobber shows it: the local date of an ISO date-time with offset. */
 const localDate = (value: string | null): string | null => (value === null ? null : value.slice(0, 10));
@@ -341,7 +341,7 @@ export class JobberMapper implements RecordMapper {
       doNotService: false,
       leadSource: null,
       notes: null,
-      tags: tagsOf(c.tags?.nodes),
+      tags: tagsOf(c.tags.nodes),
       customFields: {},
       mergedIntoId: null,
     } satisfies Customer);

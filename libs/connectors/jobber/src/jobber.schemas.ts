@@ -120,11 +120,8 @@ export const jobberClientSchema = z.strictObject({
   isArchived: z.boolean(),
   createdAt: jobberDateTime,
   updatedAt: jobberDateTime,
-  /**
-   * The client's tags, every page merged by the reader. Optional like the other nested connections: a
-   * record built from the sandbox's export (which has no connections) still fits.
-   */
-  tags: nestedConnection(z.strictObject({ label: z.string() })).optional(),
+  /** The client's tags (labels), every page merged by the reader. */
+  tags: nestedConnection(z.strictObject({ label: z.string() })),
 });
 export type JobberClient = z.infer<typeof jobberClientSchema>;
 

@@ -6,7 +6,7 @@ import {
   type WriteOutcome,
 } from '@fieldsync/connector-kit';
 import { jobberMutate } from '../jobber.client';
-import type { JobberProperty } from '../jobber.schemas';
+import type { JobberClient, JobberProperty } from '../jobber.schemas';
 import { commandFields, createdId } from './write-errors.util';
 import { createProperties } from './write-property.util';
 import { findSince, readClient, updatedSince } from './write-readback.util';
@@ -14,13 +14,16 @@ import { idOf, jobberAddress, norm, sameAddress, text } from './write-values.uti
 
 /*
  * client.create → `clientCreate` (ClientCreateInput: names, emails, phones, billing address), then
- * `propertyCreate` for every location the client does not have yet (Jobber makes the billing address the
- * client's first property).
+ * `clientEdit` with the command's tags (Jobber's clientCreate takes none) and `propertyCreate` for every
+ * location the client does not have yet (Jobber makes the billing address the client's first property).
  *
  * Jobber's client is a person or a company; a person's name is its first and last name, so `displayName`
  * names the client only when the command gives neither. The client is its own primary contact: the
  * contact's email and phone become the client's, and its name must be the client's (a different contact
  * person is a Jobber contact, which this write does not make). A location's name has no field here.
+ * Not carried either (refused by name): custom fields (Jobber keys them by a custom field configuration,
+ * which the sandbox does not model), notes (Jobber's client notes, likewise), and a marketing opt-in
+ * (Jobber has none: its `receives…` flags are service reminders and follow-ups).
  *
  * No free-text field of a client survives for a marker: `find` looks for the natural key (the name Jobber
  * shows, and the primary email or phone when given) among the clients changed since the first attempt.
@@ -54,6 +57,38 @@ function assertContactIsClient(p: Payload, clientName: string): void {
   );
 }
 
+/**
+ * The command's tags the client does not carry yet, added with `clientEdit(tagsToAdd)` (Jobber's
+ * clientCreate takes no tags); whether any was added. A retry after a crash between the two adds the rest.
+ */
+async function ensureTags(
+  ctx: WriteContext,
+  command: CommandOf<'client.create'>,
+  client: JobberClient,
+): Promise<boolean> {
+  const held = new Set(client.tags.nodes.map((t) => t.label.trim()));
+  const missing = (command.payload.tags ?? [])
+    .map((tag, index) => ({ tag, index }))
+    .filter(({ tag }) => !held.has(tag));
+  if (missing.length === 0) return false;
+  await jobberMutate(
+    ctx,
+    'FieldsyncClientEditTags',
+    `mutation FieldsyncClientEditTags($clientId: EncodedId!, $input: ClientEditInput!) {
+      clientEdit(clientId: $clientId, input: $input) { client { id } userErrors { message path } }
+    }`,
+    { clientId: client.id, input: { tagsToAdd: missing.map((m) => m.tag) } },
+    'clientEdit',
+    {
+      fieldOf: commandFields({
+        'input.tagsToAdd': 'payload.tags',
+        'input.tagsToAdd.*': (i) => `payload.tags[${missing[i[0] ?? 0]?.index ?? 0}]`,
+      }),
+    },
+  );
+  return true;
+}
+
 /** The client's properties for every location of the command it does not have yet; whether any was made. */
 async function ensureProperties(
   ctx: WriteContext,
@@ -82,7 +117,9 @@ async function clientOutcome(
   clientId: string,
 ): Promise<WriteOutcome<'client.create'>> {
   let read = await readClient(ctx, clientId);
-  if (await ensureProperties(ctx, command, clientId, read.properties)) read = await readClient(ctx, clientId);
+  const tagged = await ensureTags(ctx, command, read.client);
+  const located = await ensureProperties(ctx, command, clientId, read.properties);
+  if (tagged || located) read = await readClient(ctx, clientId);
   return {
     records: read.records,
     result: {
@@ -104,6 +141,7 @@ export const clientCreateWrite = defineWrite('client.create', {
     'primaryContact.phone',
     'billingAddress',
     'locations[].address',
+    'tags',
   ],
 
   async find(ctx, command) {
