@@ -32,7 +32,7 @@ import {
 import { sql } from 'kysely';
 import { entityTable } from '@fieldsync/persistence';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the extractor's stream list (no library exposes it)
-import { connectorReadSides } from '../../apps/extractor/src/sync/read-sides.registry';
+import { CONNECTORS } from '@fieldsync/connector-registry';
 import { check, type BenchResult } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';
 
@@ -138,7 +138,7 @@ export async function benchExtractorBackfill(o: ExtractorBackfillBenchOptions): 
     const call = manager.admin.bind(manager);
     await call('PUT', `/tenants/${TENANT}`, { name: 'Bench backfill' });
     const st = sandbox.portal('servicetitan');
-    const streams = connectorReadSides().get('servicetitan')?.streams.length ?? 0;
+    const streams = CONNECTORS.get('servicetitan').readSide.streams.length;
     const totpSecret = (await userOf(st, 'st.admin')).totpSecret;
     const results: BenchResult[] = [];
 

@@ -142,7 +142,18 @@ async function servicetitanRecords(
   for (const row of get('locations')) records.push(rec('location', row, row['mergedToId'] !== null));
   for (const row of get('contacts')) records.push(rec('contact', row, inactive(row)));
   for (const row of get('technicians')) records.push(rec('technician', row, false));
-  for (const row of get('jobs')) records.push(rec('job', row, inactive(row)));
+  // jobRecordRaw(): a job as the jobs reader yields it, with the tag types its tagTypeIds name.
+  const tagTypes = new Map((await exportOf(portal, 'tag-types')).map((t) => [t['id'], t]));
+  for (const row of get('jobs')) {
+    const named = [...new Set(row['tagTypeIds'] as unknown[])].flatMap((id) => tagTypes.get(id) ?? []);
+    records.push({
+      kind: 'record',
+      entity: 'job',
+      externalId: String(row['id']),
+      raw: { job: row, tagTypes: named },
+      deleted: inactive(row),
+    });
+  }
   // appointmentRecords(): the appointment row without the export's `active`, with its current
   // assignments as dispatch's list returns them (not deleted, without `active`), in id order.
   const assignments = new Map<unknown, Row[]>();

@@ -1,7 +1,7 @@
+import { CONNECTORS } from '@fieldsync/connector-registry';
 import { InfrastructureModule, OutboxRelayModule } from '@fieldsync/infrastructure';
 import { SessionClientModule } from '@fieldsync/session-client';
 import { DynamicModule, Module } from '@nestjs/common';
-import { connectorReadSides, connectorWriteSides } from './commands/connector-sides.registry';
 import { WriterModule } from './commands/writer.module';
 import { WRITER_CONFIG } from './config/config.constants';
 import type { WriterConfig } from './config/writer.config';
@@ -26,7 +26,7 @@ export class AppModule {
           prefix: config.FIELDSYNC_STREAM_PREFIX,
           bootTimeoutMs: config.FIELDSYNC_BOOT_TIMEOUT_MS,
         }),
-        WriterModule.forRoot({ config, writeSides: connectorWriteSides(), readSides: connectorReadSides() }),
+        WriterModule.forRoot({ config, connectors: CONNECTORS }),
       ],
       providers: [{ provide: WRITER_CONFIG, useValue: config }],
       exports: [WRITER_CONFIG],

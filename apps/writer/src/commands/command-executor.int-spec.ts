@@ -9,7 +9,9 @@ import {
 import {
   VendorCallError,
   VendorWriteError,
+  defineWrite,
   markerOf,
+  type CommandWrite,
   type ConnectorReadSide,
   type ConnectorWriteSide,
   type VendorCallFailure,
@@ -17,14 +19,13 @@ import {
   type WriteOutcome,
 } from '@fieldsync/connector-kit';
 import {
-  CanonicalStoreRepository,
-  ChangeEventRepository,
+  ChangeLog,
   TenantRepository,
   createDatabase,
   migrateToLatest,
   type DB,
 } from '@fieldsync/persistence';
-import { canonicalFactory, createTestDatabase, type TestDatabase } from '@fieldsync/testing';
+import { canonicalFactory, createTestDatabase, testConnectors, type TestDatabase } from '@fieldsync/testing';
 import type { Kysely } from 'kysely';
 import { ConnectionRateLimiter } from '@fieldsync/platform';
 import pino from 'pino';
@@ -84,8 +85,9 @@ class ScriptedVendor {
 
   readonly writeSide: ConnectorWriteSide = {
     vendor: 'servicetitan',
-    handlers: {
-      'client.create': {
+    writes: {
+      'client.create': defineWrite('client.create', {
+        carries: ['displayName'],
         find: async (ctx) => {
           this.finds += 1;
           this.fault(ctx);
@@ -107,8 +109,9 @@ class ScriptedVendor {
           }
           return this.outcome(ctx.connectionId, customer);
         },
-      },
-      'job.dispatch': {
+      }),
+      'job.dispatch': defineWrite('job.dispatch', {
+        carries: ['jobId', 'appointmentId', 'technicians', 'window', 'allowOverlap'],
         execute: async (ctx, command) => {
           this.executes += 1;
           this.fault(ctx);
@@ -124,7 +127,7 @@ class ScriptedVendor {
           };
         },
         bookings: async () => [...this.bookings],
-      },
+      }),
     },
   };
 
@@ -132,7 +135,16 @@ class ScriptedVendor {
     const factory = canonicalFactory({ connectionId });
     return {
       vendor: 'servicetitan',
-      streams: [],
+      // The writer never reads a stream; a connector declares at least one.
+      streams: [
+        {
+          stream: 'customers',
+          entities: ['customer'],
+          intervalMs: 60_000,
+          signalsDeletes: false,
+          readPage: () => Promise.reject(new Error('the writer reads no stream')),
+        },
+      ],
       mapper: {
         toCanonical: (record) => {
           const raw = record.raw as { name: string };
@@ -216,10 +228,12 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
     h.executor = new CommandExecutor({
       db,
       keys: new IdempotencyRepository(db),
-      store: new CanonicalStoreRepository(),
-      outbox: new ChangeEventRepository(db),
-      writeSides: new Map<Vendor, ConnectorWriteSide>([['servicetitan', vendor.writeSide]]),
-      readSides: new Map<Vendor, ConnectorReadSide>([['servicetitan', vendor.readSide(connectionId)]]),
+      changeLog: new ChangeLog(db),
+      connectors: testConnectors({
+        vendor: 'servicetitan',
+        readSide: vendor.readSide(connectionId),
+        writeSide: vendor.writeSide,
+      }),
       sessions: {
         acquire: async () => ({
           session: {
@@ -309,9 +323,7 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
     const h = await harness();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const handler = h.vendor.writeSide.handlers['client.create'] as NonNullable<
-      ConnectorWriteSide['handlers']['client.create']
-    >;
+    const handler = h.vendor.writeSide.writes['client.create'] as CommandWrite<'client.create'>;
     const execute = handler.execute;
     (handler as { execute: typeof execute }).execute = async (ctx, c) => {
       await gate;

@@ -1,7 +1,9 @@
 /** Injection tokens of the writer. */
 export const WRITER_OPTIONS = Symbol('WRITER_OPTIONS');
-export const CONNECTOR_WRITE_SIDES = Symbol('CONNECTOR_WRITE_SIDES');
-export const CONNECTOR_READ_SIDES = Symbol('WRITER_CONNECTOR_READ_SIDES');
+/** The ConnectorRegistry the writer takes its vendors from. */
+export const CONNECTOR_REGISTRY = Symbol('WRITER_CONNECTOR_REGISTRY');
+/** The BrowserPool of web-app writes (WriteContext.portal). */
+export const WRITER_BROWSERS = Symbol('WRITER_BROWSERS');
 export const WRITER_SESSIONS = Symbol('WRITER_SESSIONS');
 export const RESULT_PUBLISHER = Symbol('RESULT_PUBLISHER');
 export const WRITER_CONSUMER = Symbol('WRITER_CONSUMER');

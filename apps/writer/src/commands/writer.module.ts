@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import type { CommandResult, Vendor } from '@fieldsync/canonical-model';
-import type { ConnectorReadSide, ConnectorWriteSide } from '@fieldsync/connector-kit';
+import type { CommandResult } from '@fieldsync/canonical-model';
+import { BrowserPool, type ConnectorRegistry } from '@fieldsync/connector-kit';
 import { JetStreamPublisher, NATS_CONNECTION, resultSubject } from '@fieldsync/messaging';
-import { CanonicalStoreRepository, ChangeEventRepository, DATABASE, type DB } from '@fieldsync/persistence';
+import { ChangeLog, DATABASE, type DB } from '@fieldsync/persistence';
 import { ConnectionRateLimiter, METRICS_REGISTRY } from '@fieldsync/platform';
 import { SESSION_CLIENT, type SessionClient } from '@fieldsync/session-client';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -22,9 +22,9 @@ import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { CommandExecutor, type WriterOptions, type WriterSessionSource } from './command-executor';
 import { CommandsHandler } from './commands.handler';
 import {
-  CONNECTOR_READ_SIDES,
-  CONNECTOR_WRITE_SIDES,
+  CONNECTOR_REGISTRY,
   RESULT_PUBLISHER,
+  WRITER_BROWSERS,
   WRITER_CONSUMER,
   WRITER_OPTIONS,
   WRITER_SESSIONS,
@@ -64,8 +64,8 @@ export function writerConsumerFromConfig(config: WriterConfig): WriterConsumerSe
 
 export interface WriterModuleOptions {
   readonly config: WriterConfig;
-  readonly writeSides: ReadonlyMap<Vendor, ConnectorWriteSide>;
-  readonly readSides: ReadonlyMap<Vendor, ConnectorReadSide>;
+  /** The vendors (production: CONNECTORS of libs/connector-registry). */
+  readonly connectors: ConnectorRegistry;
 }
 
 /**
@@ -78,6 +78,7 @@ export class WriterModule implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @Inject(IdempotencyPurge) private readonly purge: IdempotencyPurge,
     @Inject(WriterShutdown) private readonly shutdown: WriterShutdown,
+    @Inject(WRITER_BROWSERS) private readonly browsers: BrowserPool,
   ) {}
 
   static forRoot(options: WriterModuleOptions): DynamicModule {
@@ -89,8 +90,16 @@ export class WriterModule implements OnApplicationBootstrap, BeforeApplicationSh
         WriterShutdown,
         { provide: WRITER_OPTIONS, useValue: writerOptionsFromConfig(config) },
         { provide: WRITER_CONSUMER, useValue: writerConsumerFromConfig(config) },
-        { provide: CONNECTOR_WRITE_SIDES, useValue: options.writeSides },
-        { provide: CONNECTOR_READ_SIDES, useValue: options.readSides },
+        { provide: CONNECTOR_REGISTRY, useValue: options.connectors },
+        {
+          // Chromium starts at the first web-app write and stops when idle; closed at shutdown.
+          provide: WRITER_BROWSERS,
+          useFactory: () =>
+            new BrowserPool({
+              executablePath: config.CHROMIUM_PATH,
+              maxConcurrent: config.WRITER_BROWSER_CONCURRENCY,
+            }),
+        },
         {
           provide: WRITER_SESSIONS,
           inject: [SESSION_CLIENT],
@@ -125,17 +134,15 @@ export class WriterModule implements OnApplicationBootstrap, BeforeApplicationSh
           inject: [METRICS_REGISTRY],
           useFactory: (registry: Registry) => new WriterMetrics(registry),
         },
-        ChangeEventRepository,
-        CanonicalStoreRepository,
+        ChangeLog,
         {
           provide: CommandExecutor,
           inject: [
             DATABASE,
             IdempotencyRepository,
-            CanonicalStoreRepository,
-            ChangeEventRepository,
-            CONNECTOR_WRITE_SIDES,
-            CONNECTOR_READ_SIDES,
+            ChangeLog,
+            CONNECTOR_REGISTRY,
+            WRITER_BROWSERS,
             WRITER_SESSIONS,
             RESULT_PUBLISHER,
             WriterMetrics,
@@ -145,10 +152,9 @@ export class WriterModule implements OnApplicationBootstrap, BeforeApplicationSh
           useFactory: (
             db: Kysely<DB>,
             keys: IdempotencyRepository,
-            store: CanonicalStoreRepository,
-            outbox: ChangeEventRepository,
-            writeSides: ReadonlyMap<Vendor, ConnectorWriteSide>,
-            readSides: ReadonlyMap<Vendor, ConnectorReadSide>,
+            changeLog: ChangeLog,
+            connectors: ConnectorRegistry,
+            browsers: BrowserPool,
             sessions: WriterSessionSource,
             publishResult: (tenantId: string, result: CommandResult) => Promise<void>,
             metrics: WriterMetrics,
@@ -158,10 +164,9 @@ export class WriterModule implements OnApplicationBootstrap, BeforeApplicationSh
             new CommandExecutor({
               db,
               keys,
-              store,
-              outbox,
-              writeSides,
-              readSides,
+              changeLog,
+              connectors,
+              browsers,
               sessions,
               limiter: new ConnectionRateLimiter(config.WRITER_REQUESTS_PER_SECOND),
               publishResult,
@@ -191,5 +196,6 @@ export class WriterModule implements OnApplicationBootstrap, BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     this.shutdown.stop();
     await this.purge.stop();
+    await this.browsers.close();
   }
 }

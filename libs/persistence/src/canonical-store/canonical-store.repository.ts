@@ -7,7 +7,7 @@ import {
 } from '@fieldsync/canonical-model';
 import type { DB } from '../generated/db.types';
 import { Injectable } from '@nestjs/common';
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { ENTITY_TABLES, entityTable, projectColumns } from './entity-tables.constants';
 
 /** One vendor record after mapping, ready for the store. */
@@ -165,6 +165,32 @@ export class CanonicalStoreRepository {
       if (change) result.changes.push(change);
     }
     return result;
+  }
+
+  /** One stored row of the connection by canonical id (deleted rows included), or undefined. */
+  async findById(
+    db: Kysely<DB>,
+    connectionId: string,
+    entity: EntityType,
+    id: string,
+  ): Promise<
+    | { externalId: string; document: CanonicalEntity; raw: unknown; deletedAt: Date | null }
+    | undefined
+  > {
+    const row = await db
+      .selectFrom(entityTable(entity).table as 'customers')
+      .select(['external_id', 'document', 'raw', 'deleted_at'])
+      .where('id', '=', id)
+      .where('connection_id', '=', connectionId)
+      .executeTakeFirst();
+    return row
+      ? {
+          externalId: row.external_id,
+          document: row.document as unknown as CanonicalEntity,
+          raw: row.raw,
+          deletedAt: row.deleted_at,
+        }
+      : undefined;
   }
 
   /**

@@ -283,6 +283,13 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['writer'],
   },
   {
+    name: 'WRITER_BROWSER_CONCURRENCY',
+    default: '1',
+    meaning:
+      "Browser pages one writer replica opens at once for writes only the vendor's web app offers (Chromium starts at the first such write and stops when idle); more wait in line.",
+    services: ['writer'],
+  },
+  {
     name: 'WRITER_REQUESTS_PER_SECOND',
     default: '20',
     meaning:
@@ -379,8 +386,9 @@ export const envDocs: readonly EnvDoc[] = [
   {
     name: 'CHROMIUM_PATH',
     default: '/usr/bin/chromium',
-    meaning: "The Chromium the vendor logins run in (Debian's `chromium`; never a downloaded browser).",
-    services: ['session-manager'],
+    meaning:
+      "The Chromium the vendor logins (session manager) and the writes only a vendor's web app offers (writer) run in (Debian's `chromium`; never a downloaded browser).",
+    services: ['session-manager', 'writer'],
   },
   {
     name: 'SESSION_BROWSER_CONCURRENCY',
