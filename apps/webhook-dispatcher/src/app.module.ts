@@ -1,4 +1,4 @@
-import { InfrastructureModule } from '@fieldsync/infrastructure';
+import { InfrastructureModule, OutboxRelayModule } from '@fieldsync/infrastructure';
 import { ADMIN_TOKEN } from '@fieldsync/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { WEBHOOK_DISPATCHER_CONFIG } from './config/config.constants';
@@ -20,6 +20,11 @@ export class AppModule {
       global: true,
       imports: [
         InfrastructureModule.forRoot({ service: 'webhook-dispatcher', config }),
+        // Its operational events go through the change log; any service's relay publishes them, its own too.
+        OutboxRelayModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          prefix: config.FIELDSYNC_STREAM_PREFIX,
+        }),
         DeliveryModule.forRoot(config, options),
         EndpointsModule,
         FanoutModule,

@@ -16,6 +16,8 @@ export {
   streamsEnv,
   vaultEnv,
   adminEnv,
+  adminTokenRequiredInProduction,
+  browserEnv,
   streamsSettings,
   type BaseConfig,
   type HttpConfig,

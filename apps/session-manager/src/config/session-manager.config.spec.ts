@@ -29,4 +29,21 @@ describe('session-manager config', () => {
     );
     expect(undocumented).toEqual([]);
   });
+
+  it('refuses to boot in production without FIELDSYNC_ADMIN_TOKEN (closed by default), naming it', () => {
+    const env = {
+      DATABASE_URL: 'postgres://fs@localhost:5432/fieldsync',
+      NATS_URL: 'nats://localhost:4222',
+      FIELDSYNC_VAULT_KEY: Buffer.alloc(32, 1).toString('base64'),
+    };
+    const open = parseConfig(sessionManagerConfigSchema, { ...env, NODE_ENV: 'production' });
+    expect(open.ok ? [] : open.issues.map((i) => i.variable)).toEqual(['FIELDSYNC_ADMIN_TOKEN']);
+    const closed = parseConfig(sessionManagerConfigSchema, {
+      ...env,
+      NODE_ENV: 'production',
+      FIELDSYNC_ADMIN_TOKEN: 'a-production-admin-token-000',
+    });
+    expect(closed.ok).toBe(true);
+    expect(parseConfig(sessionManagerConfigSchema, { ...env, NODE_ENV: 'test' }).ok).toBe(true);
+  });
 });

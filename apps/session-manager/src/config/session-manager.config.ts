@@ -1,5 +1,7 @@
 import {
   adminEnv,
+  adminTokenRequiredInProduction,
+  browserEnv,
   baseEnv,
   databaseEnv,
   durationMs,
@@ -53,41 +55,43 @@ const flag = (defaultValue: boolean) =>
     .transform((v) => v === 'true');
 
 /** The session-manager environment (README "Environment"); parsed once by bootstrapService before Nest starts. */
-export const sessionManagerConfigSchema = z.object({
-  ...baseEnv.shape,
-  ...httpEnv(3001).shape,
-  ...databaseEnv.shape,
-  ...natsEnv.shape,
-  ...streamsEnv.shape,
-  ...vaultEnv.shape,
-  ...adminEnv.shape,
-  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
-  SESSION_BROWSER_CONCURRENCY: z.coerce
-    .number({ error: 'must be an integer' })
-    .int('must be an integer')
-    .min(1, 'must be at least 1')
-    .max(32, 'must be at most 32')
-    .default(2),
-  SESSION_LOGIN_TIMEOUT: durationMs.default(120_000),
-  SESSION_MFA_TIMEOUT: durationMs.default(120_000),
-  SESSION_REFRESH_INTERVAL: durationMs.default(30_000),
-  SESSION_REFRESH_MARGIN: durationMs.default(600_000),
-  SESSION_VERIFY_AFTER: durationMs.default(60_000),
-  SESSION_RETRY_BASE: durationMs.default(5_000),
-  SESSION_RETRY_MAX: durationMs.default(900_000),
-  SESSION_TOKEN_TTL: durationMs.default(3_600_000),
-  SESSION_TIMEOUTS: sessionTimeouts,
-  SESSION_AUTO_LOGIN: flag(true),
-  // The inbound MFA relay (src/mfa): unset token = `POST /mfa/inbound` answers 503.
-  FIELDSYNC_MFA_RELAY_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
-  FIELDSYNC_MFA_SANDBOX_OUTBOX: flag(false),
-  FIELDSYNC_MFA_CLOCK_SKEW: durationMs.default(2_000),
-  FIELDSYNC_MFA_POLL_INTERVAL: durationMs
-    .refine((ms) => ms >= 50, { error: 'must be at least 50ms' })
-    .default(500),
-  FIELDSYNC_MFA_RETENTION: durationMs.default(3_600_000),
-  FIELDSYNC_MFA_PURGE_INTERVAL: durationMs
-    .refine((ms) => ms >= 1_000, { error: 'must be at least 1s' })
-    .default(300_000),
-});
+export const sessionManagerConfigSchema = z
+  .object({
+    ...baseEnv.shape,
+    ...httpEnv(3001).shape,
+    ...databaseEnv.shape,
+    ...natsEnv.shape,
+    ...streamsEnv.shape,
+    ...vaultEnv.shape,
+    ...adminEnv.shape,
+    ...browserEnv.shape,
+    SESSION_BROWSER_CONCURRENCY: z.coerce
+      .number({ error: 'must be an integer' })
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(32, 'must be at most 32')
+      .default(2),
+    SESSION_LOGIN_TIMEOUT: durationMs.default(120_000),
+    SESSION_MFA_TIMEOUT: durationMs.default(120_000),
+    SESSION_REFRESH_INTERVAL: durationMs.default(30_000),
+    SESSION_REFRESH_MARGIN: durationMs.default(600_000),
+    SESSION_VERIFY_AFTER: durationMs.default(60_000),
+    SESSION_RETRY_BASE: durationMs.default(5_000),
+    SESSION_RETRY_MAX: durationMs.default(900_000),
+    SESSION_TOKEN_TTL: durationMs.default(3_600_000),
+    SESSION_TIMEOUTS: sessionTimeouts,
+    SESSION_AUTO_LOGIN: flag(true),
+    // The inbound MFA relay (src/mfa): unset token = `POST /mfa/inbound` answers 503.
+    FIELDSYNC_MFA_RELAY_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+    FIELDSYNC_MFA_SANDBOX_OUTBOX: flag(false),
+    FIELDSYNC_MFA_CLOCK_SKEW: durationMs.default(2_000),
+    FIELDSYNC_MFA_POLL_INTERVAL: durationMs
+      .refine((ms) => ms >= 50, { error: 'must be at least 50ms' })
+      .default(500),
+    FIELDSYNC_MFA_RETENTION: durationMs.default(3_600_000),
+    FIELDSYNC_MFA_PURGE_INTERVAL: durationMs
+      .refine((ms) => ms >= 1_000, { error: 'must be at least 1s' })
+      .default(300_000),
+  })
+  .superRefine(adminTokenRequiredInProduction);
 export type SessionManagerConfig = z.output<typeof sessionManagerConfigSchema>;

@@ -5,11 +5,9 @@ import {
   type OperationalEvent,
   type Vendor,
 } from '@fieldsync/canonical-model';
-import { eventSubject } from '@fieldsync/messaging';
-import { ChangeEventRepository, DATABASE, type DB } from '@fieldsync/persistence';
+import { ChangeLog, DATABASE, type DB } from '@fieldsync/persistence';
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { OUTBOX_CHANNEL } from '@fieldsync/infrastructure';
+import type { Kysely, Transaction } from 'kysely';
 
 type ConnectionScopedType =
   | 'session.established'
@@ -26,16 +24,16 @@ export interface EventConnection {
 }
 
 /**
- * Session and connection events, appended to the outbox (change_events) in the caller's transaction,
- * so the state change and its event commit together; the outbox relay publishes them to FSM_EVENTS.
- * Every event is validated against the canonical operational-event schema, which has no field that
- * could carry a password, code or cookie.
+ * Session and connection events, announced through the change log in the caller's transaction, so the
+ * state change and its event commit together; the outbox relay publishes them to FSM_EVENTS. The change
+ * log validates every event against the canonical operational-event schema, which has no field that could
+ * carry a password, code or cookie.
  */
 @Injectable()
 export class SessionEventsPublisher {
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<DB>,
-    private readonly outbox: ChangeEventRepository,
+    private readonly changeLog: ChangeLog,
   ) {}
 
   async append<T extends ConnectionScopedType>(
@@ -44,7 +42,6 @@ export class SessionEventsPublisher {
     type: T,
     data: Omit<DataOf<T>, 'connectionId'>,
   ): Promise<string> {
-    const [entity, action] = type.split('.') as [string, string];
     const event = operationalEventSchema.parse({
       specversion: '1.0',
       id: newEventId(),
@@ -58,18 +55,8 @@ export class SessionEventsPublisher {
       vendor: connection.vendor as Vendor,
       data: { connectionId: connection.id, ...data },
     });
-    await this.outbox.appendEvents(trx, connection.tenant_id, connection.id, [
-      {
-        id: event.id,
-        subject: eventSubject({ tenantId: connection.tenant_id, vendor: connection.vendor, entity, action }),
-        type,
-        entityType: entity,
-        entityId: connection.id,
-        payload: event,
-      },
-    ]);
-    await sql`select pg_notify(${OUTBOX_CHANNEL}, ${connection.id})`.execute(trx);
-    return event.id;
+    const [id] = await this.changeLog.announce(trx, [event]);
+    return id ?? event.id;
   }
 
   /** The same in a transaction of its own (events that must go out before a long login ends). */

@@ -1,8 +1,6 @@
-import type { AuthFlow } from '@fieldsync/connector-kit';
-import { BrowserPool } from '@fieldsync/connector-kit';
-import { JOBBER_SESSION_POLICY, JobberAuthFlow } from '@fieldsync/connectors/jobber';
-import { SERVICETITAN_SESSION_POLICY, ServiceTitanAuthFlow } from '@fieldsync/connectors/servicetitan';
-import { ChangeEventRepository } from '@fieldsync/persistence';
+import { BrowserPool, type AuthFlow, type ConnectorRegistry } from '@fieldsync/connector-kit';
+import { CONNECTORS } from '@fieldsync/connector-registry';
+import { ChangeLog } from '@fieldsync/persistence';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { SESSION_MANAGER_CONFIG } from '../config/config.constants';
 import type { SessionManagerConfig } from '../config/session-manager.config';
@@ -36,13 +34,17 @@ export function authFlowRegistry(flows: readonly AuthFlow[]): ReadonlyMap<string
   return map;
 }
 
-/** Every vendor this service logs into, with the session lifetimes SESSION_TIMEOUTS overrides. */
-export function authFlowsFor(config: Pick<SessionManagerConfig, 'SESSION_TIMEOUTS'>): readonly AuthFlow[] {
-  const { servicetitan = {}, jobber = {} } = config.SESSION_TIMEOUTS;
-  return [
-    new ServiceTitanAuthFlow({ sessionPolicy: { ...SERVICETITAN_SESSION_POLICY, ...servicetitan } }),
-    new JobberAuthFlow({ sessionPolicy: { ...JOBBER_SESSION_POLICY, ...jobber } }),
-  ];
+/**
+ * The login of every vendor of the connector registry (and of nothing else), with the session lifetimes
+ * SESSION_TIMEOUTS overrides.
+ */
+export function authFlowsFor(
+  config: Pick<SessionManagerConfig, 'SESSION_TIMEOUTS'>,
+  connectors: ConnectorRegistry = CONNECTORS,
+): readonly AuthFlow[] {
+  return connectors.connectors.map((c) =>
+    c.authFlows.create(config.SESSION_TIMEOUTS[c.descriptor.vendor] ?? {}),
+  );
 }
 
 /** Connections, logins, stored sessions, their refresh, and the NATS and HTTP interfaces to them. */
@@ -64,7 +66,7 @@ export function authFlowsFor(config: Pick<SessionManagerConfig, 'SESSION_TIMEOUT
           maxConcurrent: config.SESSION_BROWSER_CONCURRENCY,
         }),
     },
-    ChangeEventRepository,
+    ChangeLog,
     ConnectionsRepository,
     ConnectionsService,
     SessionsRepository,

@@ -44,7 +44,10 @@ describe('webhook-dispatcher config', () => {
   });
 
   it('defaults to the Svix schedule, 15 s timeouts, 5-day disabling and 90-day retention', () => {
-    const settings = settingsFor({ NODE_ENV: 'production' });
+    const settings = settingsFor({
+      NODE_ENV: 'production',
+      FIELDSYNC_ADMIN_TOKEN: 'a-production-admin-token-000',
+    });
     expect(settings.retryScheduleMs).toEqual([
       5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
     ]);
@@ -102,5 +105,17 @@ describe('webhook-dispatcher config', () => {
       WEBHOOK_RETRY_JITTER: expect.stringContaining('between 0 and 0.5') as unknown,
       WEBHOOK_ALLOW_HTTP: expect.stringContaining('true or false') as unknown,
     });
+  });
+
+  it('refuses to boot in production without FIELDSYNC_ADMIN_TOKEN (closed by default), naming it', () => {
+    const open = parseConfig(webhookDispatcherConfigSchema, { ...REQUIRED, NODE_ENV: 'production' });
+    expect(open.ok ? [] : open.issues.map((i) => i.variable)).toEqual(['FIELDSYNC_ADMIN_TOKEN']);
+    const closed = parseConfig(webhookDispatcherConfigSchema, {
+      ...REQUIRED,
+      NODE_ENV: 'production',
+      FIELDSYNC_ADMIN_TOKEN: 'a-production-admin-token-000',
+    });
+    expect(closed.ok).toBe(true);
+    expect(parseConfig(webhookDispatcherConfigSchema, { ...REQUIRED, NODE_ENV: 'test' }).ok).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import { DATABASE, type DB } from '@fieldsync/persistence';
+import { ChangeLog, DATABASE, type DB } from '@fieldsync/persistence';
+import type { OperationalEvent } from '@fieldsync/canonical-model';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -12,10 +13,7 @@ import { DELIVERY_EVENT_TYPES } from '../endpoints/event-filter.util';
 import {
   endpointDisabledEvent,
   messageAttemptExhaustedEvent,
-  type OutboxEvent,
 } from '../operational/operational-event.factory';
-import { OperationalEventRelay } from '../operational/operational-event.relay';
-import { OperationalOutboxRepository } from '../operational/operational-outbox.repository';
 import { newAttemptId } from '../webhook-ids.util';
 import { DELIVERY_SETTINGS, REPLICA_ID } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
@@ -43,7 +41,8 @@ const RETRY_MAX_MS = 5_000;
 /**
  * Writes finished attempts to the ledger in batches, one transaction each: the attempt rows, the
  * messages' new state (succeeded, next attempt, failed), the endpoints' failure clocks, endpoints
- * disabled by a 410 or by failing for WEBHOOK_DISABLE_AFTER, and their operational events in the outbox.
+ * disabled by a 410 or by failing for WEBHOOK_DISABLE_AFTER, and their operational events through the
+ * change log (the one outbox relay publishes them).
  * Until a completion is written its message keeps its lease, so nothing claims it twice meanwhile;
  * if the process dies first, the lease runs out and the message is attempted again (at least once).
  */
@@ -57,8 +56,7 @@ export class CompletionWriter {
     @Inject(DATABASE) private readonly db: Kysely<DB>,
     private readonly messages: MessageRepository,
     private readonly endpoints: EndpointRepository,
-    private readonly outbox: OperationalOutboxRepository,
-    private readonly relay: OperationalEventRelay,
+    private readonly changeLog: ChangeLog,
     private readonly metrics: DeliveryMetrics,
     @Inject(DELIVERY_SETTINGS) private readonly settings: DeliverySettings,
     @Inject(REPLICA_ID) private readonly owner: string,
@@ -100,9 +98,8 @@ export class CompletionWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        const events = await this.write(batch);
+        await this.write(batch);
         failures = 0;
-        if (events > 0) this.relay.kick();
         for (const listener of this.flushedListeners) listener();
       } catch (err) {
         failures++;
@@ -198,7 +195,7 @@ export class CompletionWriter {
         disabled.map((d) => d.id),
       );
 
-      const events: OutboxEvent[] = disabled.map((d) =>
+      const events: OperationalEvent[] = disabled.map((d) =>
         endpointDisabledEvent({
           tenantId: d.tenantId,
           endpointId: d.id,
@@ -225,7 +222,7 @@ export class CompletionWriter {
           }),
         );
       }
-      await this.outbox.append(trx, events);
+      await this.changeLog.announce(trx, events);
       for (const d of disabled) {
         this.metrics.disabledEndpoints.inc({ reason: d.reason });
         this.logger.warn(

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { ChangeLog } from '@fieldsync/persistence';
 import { KeyRing, Vault } from '@fieldsync/vault';
 import { DynamicModule, Module } from '@nestjs/common';
 import { deliverySettings, type DeliverySettings } from '../config/delivery.config';
@@ -8,8 +9,6 @@ import { AddressPolicy } from '../egress/address.policy';
 import { systemResolver, type Resolver } from '../egress/guarded-connector';
 import { EndpointRepository } from '../endpoints/endpoint.repository';
 import { SigningSecrets } from '../endpoints/signing-secrets';
-import { OperationalEventRelay } from '../operational/operational-event.relay';
-import { OperationalOutboxRepository } from '../operational/operational-outbox.repository';
 import { RetentionJob } from '../retention/retention.job';
 import { CompletionWriter } from './completion.writer';
 import {
@@ -34,8 +33,7 @@ const EXPORTED = [
   EndpointRepository,
   SigningSecrets,
   MessageRepository,
-  OperationalOutboxRepository,
-  OperationalEventRelay,
+  ChangeLog,
   DeliveryMetrics,
   DeliveryWorker,
   MessagesService,
@@ -43,8 +41,8 @@ const EXPORTED = [
 
 /**
  * The delivery ledger and everything that works it: claiming and sending (DeliveryWorker over the
- * SSRF-guarded WebhookClient), writing attempts (CompletionWriter), the operational-event outbox and its
- * relay, and retention.
+ * SSRF-guarded WebhookClient), writing attempts (CompletionWriter) with their operational events through the change log, and
+ * retention.
  */
 @Module({})
 export class DeliveryModule {
@@ -76,8 +74,7 @@ export class DeliveryModule {
         EndpointRepository,
         SigningSecrets,
         MessageRepository,
-        OperationalOutboxRepository,
-        OperationalEventRelay,
+        ChangeLog,
         DeliveryMetrics,
         CompletionWriter,
         DeliveryWorker,

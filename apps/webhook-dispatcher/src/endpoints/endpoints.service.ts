@@ -1,4 +1,4 @@
-import { DATABASE, type DB } from '@fieldsync/persistence';
+import { ChangeLog, DATABASE, type DB } from '@fieldsync/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { WebhookApiError } from '../api/webhook-api.error';
@@ -9,8 +9,6 @@ import type { AddressPolicy } from '../egress/address.policy';
 import { endpointUrlProblem } from '../egress/endpoint-url.util';
 import type { Resolver } from '../egress/guarded-connector';
 import { endpointDisabledEvent } from '../operational/operational-event.factory';
-import { OperationalEventRelay } from '../operational/operational-event.relay';
-import { OperationalOutboxRepository } from '../operational/operational-outbox.repository';
 import { newEndpointId, newSecretId } from '../webhook-ids.util';
 import { generateSecret } from './endpoint-secret.util';
 import type { CreateEndpointRequest, UpdateEndpointRequest } from './endpoint-request.schema';
@@ -25,8 +23,7 @@ export class EndpointsService {
     private readonly endpoints: EndpointRepository,
     private readonly messages: MessageRepository,
     private readonly secrets: SigningSecrets,
-    private readonly outbox: OperationalOutboxRepository,
-    private readonly relay: OperationalEventRelay,
+    private readonly changeLog: ChangeLog,
     @Inject(DELIVERY_SETTINGS) private readonly settings: DeliverySettings,
     @Inject(ADDRESS_POLICY) private readonly policy: AddressPolicy,
     @Inject(DNS_RESOLVER) private readonly resolver: Resolver,
@@ -105,11 +102,11 @@ export class EndpointsService {
    * an `endpoint.disabled` event (reason `manual`) goes to the tenant's operational endpoints.
    */
   async disable(tenantId: string, id: string): Promise<EndpointRow> {
-    const disabled = await this.db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       const [done] = await this.endpoints.disable(trx, [id], 'manual', tenantId);
       if (!done) return false;
       await this.messages.failPendingOfEndpoints(trx, [id]);
-      await this.outbox.append(trx, [
+      await this.changeLog.announce(trx, [
         endpointDisabledEvent({
           tenantId,
           endpointId: id,
@@ -120,7 +117,6 @@ export class EndpointsService {
       ]);
       return true;
     });
-    if (disabled) this.relay.kick();
     return this.get(tenantId, id);
   }
 

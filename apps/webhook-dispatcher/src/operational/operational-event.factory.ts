@@ -4,23 +4,14 @@ import {
   WEBHOOKS_EVENT_SOURCE,
   type OperationalEvent,
 } from '@fieldsync/canonical-model';
-import { eventSubject } from '@fieldsync/messaging';
 import type { DisableReason } from '../endpoints/endpoint.repository';
 
-/**
- * Subject vendor token of the platform's own events: `fsm.events.<tenant>.fieldsync.endpoint.disabled`
- * and `fsm.events.<tenant>.fieldsync.message.attempt_exhausted` (a subject token cannot hold the dot of
+/*
+ * The webhook dispatcher's own events, for the change log (ChangeLog.announce), which numbers them per
+ * tenant and publishes them on `fsm.events.<tenant>.fieldsync.endpoint.disabled` and
+ * `fsm.events.<tenant>.fieldsync.message.attempt_exhausted` (a subject token cannot hold the dot of
  * `attempt.exhausted`; the CloudEvent `type` keeps it).
  */
-export const PLATFORM_SUBJECT_VENDOR = 'fieldsync';
-
-/** An operational event ready for the outbox: the CloudEvent and the subject it is published on. */
-export interface OutboxEvent {
-  id: string;
-  tenantId: string;
-  subject: string;
-  payload: OperationalEvent;
-}
 
 function envelope(tenantId: string, endpointId: string, at: Date) {
   return {
@@ -41,7 +32,7 @@ export function endpointDisabledEvent(p: {
   failingSince: Date | null;
   lastStatusCode: number | null;
   at?: Date;
-}): OutboxEvent {
+}): OperationalEvent {
   const at = p.at ?? new Date();
   const payload = operationalEventSchema.parse({
     ...envelope(p.tenantId, p.endpointId, at),
@@ -53,17 +44,7 @@ export function endpointDisabledEvent(p: {
       lastStatusCode: validStatus(p.lastStatusCode),
     },
   });
-  return {
-    id: payload.id,
-    tenantId: p.tenantId,
-    subject: eventSubject({
-      tenantId: p.tenantId,
-      vendor: PLATFORM_SUBJECT_VENDOR,
-      entity: 'endpoint',
-      action: 'disabled',
-    }),
-    payload,
-  };
+  return payload;
 }
 
 export function messageAttemptExhaustedEvent(p: {
@@ -76,7 +57,7 @@ export function messageAttemptExhaustedEvent(p: {
   lastStatusCode: number | null;
   lastError: string | null;
   lastAttemptAt: Date;
-}): OutboxEvent {
+}): OperationalEvent {
   const payload = operationalEventSchema.parse({
     ...envelope(p.tenantId, p.endpointId, p.lastAttemptAt),
     type: 'message.attempt.exhausted',
@@ -91,17 +72,7 @@ export function messageAttemptExhaustedEvent(p: {
       lastAttemptAt: p.lastAttemptAt.toISOString(),
     },
   });
-  return {
-    id: payload.id,
-    tenantId: p.tenantId,
-    subject: eventSubject({
-      tenantId: p.tenantId,
-      vendor: PLATFORM_SUBJECT_VENDOR,
-      entity: 'message',
-      action: 'attempt_exhausted',
-    }),
-    payload,
-  };
+  return payload;
 }
 
 function validStatus(code: number | null): number | null {

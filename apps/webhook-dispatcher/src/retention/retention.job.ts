@@ -1,17 +1,14 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { MessageRepository } from '../delivery/message.repository';
-import { OperationalOutboxRepository } from '../operational/operational-outbox.repository';
 
 const SWEEP_INTERVAL_MS = 15 * 60_000;
 const FIRST_SWEEP_MS = 60_000;
 const BATCH = 5_000;
-/** Published operational events are kept this long in the outbox (they live on in FSM_EVENTS and the ledger). */
-const OUTBOX_KEEP_MS = 24 * 3_600_000;
 
 /**
- * Deletes finished messages (with their attempts) past WEBHOOK_PAYLOAD_RETENTION, in batches, and old
- * published outbox rows. A message is never deleted while it is pending.
+ * Deletes finished messages (with their attempts) past WEBHOOK_PAYLOAD_RETENTION, in batches. A message
+ * is never deleted while it is pending.
  */
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -21,7 +18,6 @@ export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationSh
 
   constructor(
     private readonly messages: MessageRepository,
-    private readonly outbox: OperationalOutboxRepository,
     @InjectPinoLogger(RetentionJob.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -54,7 +50,6 @@ export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationSh
         deleted += n;
         if (n < BATCH) break;
       }
-      await this.outbox.deletePublishedBefore(new Date(Date.now() - OUTBOX_KEEP_MS));
       if (deleted > 0) this.logger.info({ deleted }, 'deleted messages past their retention');
     } catch (err) {
       this.logger.warn({ err }, 'retention sweep failed; trying again at the next one');

@@ -1,5 +1,6 @@
 import {
   baseEnv,
+  browserEnv,
   databaseEnv,
   durationAtLeast,
   httpEnv,
@@ -20,6 +21,7 @@ export const writerConfigSchema = z
     ...databaseEnv.shape,
     ...natsEnv.shape,
     ...streamsEnv.shape,
+    ...browserEnv.shape,
     WRITER_WORKER_ID: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : or -')
@@ -36,7 +38,6 @@ export const writerConfigSchema = z
     WRITER_LEASE: atLeast(1_000, '1s').default(60_000),
     WRITER_ACK_WAIT: atLeast(1_000, '1s').default(30_000),
     WRITER_MAX_ATTEMPTS: count(1, 20, 5),
-    CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
     WRITER_BROWSER_CONCURRENCY: count(1, 32, 1),
     WRITER_RETRY_BASE: atLeast(1, '1ms').default(500),
     WRITER_RETRY_MAX: atLeast(1, '1ms').default(30_000),

@@ -4,6 +4,7 @@ import { envDocs, renderEnvDocsMarkdown } from './env-docs';
 import {
   adminEnv,
   baseEnv,
+  browserEnv,
   databaseEnv,
   httpEnv,
   natsEnv,
@@ -20,6 +21,7 @@ const schema = z.object({
   ...streamsEnv.shape,
   ...vaultEnv.shape,
   ...adminEnv.shape,
+  ...browserEnv.shape,
 });
 
 const VAULT_KEY = Buffer.alloc(32, 7).toString('base64');

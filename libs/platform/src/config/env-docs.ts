@@ -171,9 +171,9 @@ export const envDocs: readonly EnvDoc[] = [
   },
   {
     name: 'FIELDSYNC_ADMIN_TOKEN',
-    default: '(unset: the admin API is open, development only)',
+    default: '(unset: refused in production; open in development and test)',
     meaning:
-      "Bearer token of the operators' APIs (session-manager `/connections`, `/tenants`; webhook-dispatcher `/endpoints`, `/messages`), at least 24 characters. Set it everywhere but a laptop. Never logged.",
+      "Bearer token of the operators' APIs (session-manager `/connections`, `/tenants`; webhook-dispatcher `/endpoints`, `/messages`), at least 24 characters. Required unless NODE_ENV is development or test: those services refuse to boot without it rather than serve the API open. Never logged.",
     services: ['session-manager', 'webhook-dispatcher'],
     secret: true,
   },

@@ -182,8 +182,35 @@ export const vaultEnv = z.object({
 });
 export type VaultConfig = z.output<typeof vaultEnv>;
 
+/** The Chromium of the services that drive vendor web apps (session-manager logins, writer web-app writes). */
+export const browserEnv = z.object({
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+});
+
 /** The bearer token of the operators' HTTP APIs (session-manager, webhook-dispatcher). */
 export const adminEnv = z.object({
   FIELDSYNC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 });
 export type AdminConfig = z.output<typeof adminEnv>;
+
+/**
+ * Closed by default (DESIGN "The rules each part keeps"): outside development and test, a service with an
+ * admin API refuses to boot without FIELDSYNC_ADMIN_TOKEN, instead of serving the API open. A refinement
+ * for the service's config schema (`.superRefine(adminTokenRequiredInProduction)`).
+ */
+export function adminTokenRequiredInProduction(
+  config: { NODE_ENV: string; FIELDSYNC_ADMIN_TOKEN?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (
+    config.NODE_ENV !== 'development' &&
+    config.NODE_ENV !== 'test' &&
+    config.FIELDSYNC_ADMIN_TOKEN === undefined
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FIELDSYNC_ADMIN_TOKEN'],
+      message: `must be set when NODE_ENV is ${config.NODE_ENV}: without it the admin API would be open to anyone`,
+    });
+  }
+}
