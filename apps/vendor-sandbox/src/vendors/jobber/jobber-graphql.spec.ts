@@ -180,6 +180,35 @@ describe('Jobber GraphQL API', () => {
     expect(back).toEqual({ client: { id: clientId }, wrong: null });
   });
 
+  it("serves a property's name, a quote's salesperson and a request's source as the world holds them", async () => {
+    const store = s.world.world.store;
+    const sold = Array.from(store.all('estimate')).find((e) => e.deletedOn === null && e.soldById !== null);
+    if (!sold) throw new Error('no sold estimate');
+    const job = store.get('job', sold.jobId);
+    const campaign = job && store.get('campaign', job.campaignId);
+    const location = store.get('location', sold.locationId);
+    const answer = await s.data<{
+      quote: { salesperson: { id: string } | null; property: { name: string | null } };
+      request: { source: string };
+    }>(
+      `query($quote: EncodedId!, $request: EncodedId!) {
+        quote(id: $quote) { salesperson { id } property { name } } request(id: $request) { source } }`,
+      { quote: encodeId('Quote', sold.id), request: encodeId('Request', sold.id) },
+    );
+    expect(answer).toEqual({
+      quote: {
+        salesperson: { id: encodeId('User', sold.soldById as number) },
+        property: { name: location?.name },
+      },
+      request: { source: campaign?.name },
+    });
+    expect(campaign?.name).toEqual(expect.any(String));
+    const exported = (await s.exportOf<{ id: string; salesperson: unknown }>('quotes')).find(
+      (q) => q.id === encodeId('Quote', sold.id),
+    );
+    expect(exported?.salesperson).toEqual({ id: encodeId('User', sold.soldById as number) });
+  });
+
   it('reaches every client exactly once by following endCursor with first: 100', async () => {
     const ids: string[] = [];
     let after: string | null = null;

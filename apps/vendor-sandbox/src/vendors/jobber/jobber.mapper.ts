@@ -251,6 +251,7 @@ export class JobberMapper {
     const zone = this.store.get('taxZone', l.taxZoneId);
     return this.wrap(l, {
       id: encodeId('Property', l.id),
+      name: l.name,
       address: {
         ...address(l.address),
         coordinates: { latitude: l.address.latitude, longitude: l.address.longitude },
@@ -334,6 +335,7 @@ export class JobberMapper {
       client: ref('Client', e.customerId),
       property: ref('Property', e.locationId),
       request: ref('Request', e.id),
+      salesperson: e.soldById === null ? null : ref('User', e.soldById),
       createdAt: formatDateTime(e.createdOn),
       updatedAt: formatDateTime(e.modifiedOn),
     });
@@ -349,11 +351,19 @@ export class JobberMapper {
       id: encodeId('Request', e.id),
       title: e.name,
       requestStatus: REQUEST_STATUS[e.status],
+      source: this.requestSource(e),
       client: ref('Client', e.customerId),
       property: ref('Property', e.locationId),
       createdAt: formatDateTime(e.createdOn),
       updatedAt: formatDateTime(e.modifiedOn),
     });
+  }
+
+  /** Where the request came from: the marketing campaign of the job it was made for (set once, at creation). */
+  private requestSource(e: StoredRecord<'estimate'>): string {
+    const job = this.store.get('job', e.jobId);
+    const campaign = job ? this.store.get('campaign', job.campaignId) : undefined;
+    return campaign?.name ?? '';
   }
 
   lineItem(line: Readonly<WorldLineItem>) {

@@ -367,6 +367,7 @@ export const queryResolvers: ResolverMap = {
     client: relation('Client'),
     property: relation('Property'),
     request: relation('Request'),
+    salesperson: relation('User'),
     lineItems: (s, args, ctx) =>
       listConnection(ctx.mapper.quoteLines(src<'estimate'>(s)), args, (l) => ctx.mapper.lineItem(l)),
   },

@@ -139,6 +139,7 @@ export const JOBBER_SDL = /* GraphQL */ `
 
   type Property {
     id: EncodedId!
+    name: String
     address: PropertyAddress!
     client: Client
     taxRate: TaxRate
@@ -170,6 +171,8 @@ export const JOBBER_SDL = /* GraphQL */ `
     id: EncodedId!
     title: String
     requestStatus: RequestStatusTypeEnum!
+    "How the request came in (the marketing source the office recorded)."
+    source: String!
     client: Client
     property: Property
     createdAt: ISO8601DateTime!
@@ -236,6 +239,7 @@ export const JOBBER_SDL = /* GraphQL */ `
     client: Client
     property: Property
     request: Request
+    salesperson: User
     createdAt: ISO8601DateTime!
     updatedAt: ISO8601DateTime!
   }
