@@ -13,6 +13,7 @@ const ADDRESS = ['street', 'street1', 'street2', 'city', 'province', 'postalCode
 
 export const PROPERTY: JobberSelection = [
   'id',
+  'name',
   { name: 'address', fields: [...ADDRESS, { name: 'coordinates', fields: ['latitude', 'longitude'] }] },
   { name: 'client', fields: ['id', 'createdAt'] },
   { name: 'taxRate', fields: ['id', 'name', 'tax'] },
@@ -90,6 +91,7 @@ export const QUOTE: JobberSelection = [
   { name: 'client', fields: ID },
   { name: 'property', fields: ID },
   { name: 'request', fields: ID },
+  { name: 'salesperson', fields: ID },
   'createdAt',
   'updatedAt',
   { name: 'lineItems', first: 10, nodes: LINE_ITEM },
@@ -98,6 +100,7 @@ export const REQUEST: JobberSelection = [
   'id',
   'title',
   'requestStatus',
+  'source',
   { name: 'client', fields: ID },
   { name: 'property', fields: ID },
   'createdAt',

@@ -113,7 +113,10 @@ describe('JobberMapper', () => {
       address: { line1: '7030 Forest Dr', country: 'US', geo: { lat: 30.409279, lon: -97.818972 } },
       taxCode: 'Williamson County',
       createdAt: '2024-01-17T21:12:31Z',
+      name: 'John Baker',
     });
+    // A property without a name of its own (Jobber's name is optional).
+    expect(mapped('location', 1)).toMatchObject({ name: null });
     expect(() => mapped('location', 0, (p) => (p['client'] = null))).toThrow(/has no client/);
   });
 
@@ -206,11 +209,21 @@ describe('JobberMapper', () => {
       status: 'approved',
       total: 2850,
       jobId: null,
+      soldByTechnicianId: id('technician', 'Z2lkOi8vSm9iYmVyL1VzZXIvNjAwMDAwMDE='),
     });
-    expect(mapped('estimate', 1)).toMatchObject({ status: 'declined', vendorStatus: 'archived' });
+    expect(mapped('estimate', 1)).toMatchObject({
+      status: 'declined',
+      vendorStatus: 'archived',
+      soldByTechnicianId: null,
+    });
     expect(mapped('estimate', 2)).toMatchObject({ status: 'sent', vendorStatus: 'awaiting_response' });
-    expect(mapped('lead', 0)).toMatchObject({ status: 'converted', summary: 'Furnace Tune-Up options' });
-    expect(mapped('lead', 1)).toMatchObject({ status: 'lost', vendorStatus: 'archived' });
+    expect(mapped('lead', 0)).toMatchObject({
+      status: 'converted',
+      summary: 'Furnace Tune-Up options',
+      source: 'Google Ads',
+    });
+    expect(mapped('lead', 1)).toMatchObject({ status: 'lost', vendorStatus: 'archived', source: 'Referral' });
+    expect(mapped('lead', 1, (r) => (r['source'] = ' '))).toMatchObject({ source: null });
     expect(mapped('payment', 0)).toMatchObject({
       method: 'ach',
       vendorMethod: 'BANK_TRANSFER',

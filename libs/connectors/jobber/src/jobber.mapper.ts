@@ -81,6 +81,23 @@ import {
  *   createdAt (updatedAt = completedAt once complete), users their createdAt, payment records their
  *   entryDate, products/services the Unix epoch (a stable stand-in: a changing read time would make
  *   every read look like a change).
+ * - Filled from what Jobber holds: a client's tags, a property's name, a quote's salesperson, a
+ *   request's source, besides the obvious fields.
+ * - Null, empty or false because Jobber has no such data: a client's number, default property,
+ *   marketing opt-in (its `receives…` flags are service reminders and follow-ups, not marketing
+ *   consent), do-not-service flag and merges; a property's notes and tags; a job's priority, business
+ *   unit, membership, cancellation, tags, subtotal and tax (a job has only its total); a visit's number
+ *   and en-route or arrival times; a line's sku, unit, cost and tax code; a quote's options and
+ *   validity; a request's priority and tags; an invoice's sent and void times; a payment's card, check
+ *   number, reference, fee and refunds (Jobber lists recorded payments only); a user's business unit;
+ *   a product's code, unit, member price and stock.
+ * - Null or empty although Jobber's API has them, because the sandbox this connector is proven against
+ *   does not model them yet and a field its schema lacks would fail the whole page: a client's notes,
+ *   custom fields and source attribution (leadSource); a property's custom fields; a job's line items,
+ *   notes, custom fields, salesperson and balance; a visit's arrival window; a quote's sent time, notes
+ *   and converted jobs (the job holds the link: its estimateId); a request's contact details and
+ *   converted job; an invoice's tax breakdown; documents' client-hub links; a user's colour. Each is a
+ *   selection, a wire-schema field and a line here once the sandbox serves it.
  */
 export const JOBBER_CURRENCY = 'USD';
 const EPOCH = '1970-01-01T00:00:00Z';
@@ -355,7 +372,7 @@ export class JobberMapper implements RecordMapper {
     return locationSchema.parse({
       ...this.base('location', p.id, ctx, at, at),
       customerId: this.ref('customer', p.client.id, ctx),
-      name: null,
+      name: textOrNull(p.name),
       address: line,
       active: true,
       taxCode: p.taxRate?.name ?? null,
@@ -471,7 +488,7 @@ export class JobberMapper implements RecordMapper {
       customerId: this.ref('customer', q.client.id, ctx),
       locationId: q.property ? this.ref('location', q.property.id, ctx) : null,
       jobId: null,
-      soldByTechnicianId: null,
+      soldByTechnicianId: q.salesperson ? this.ref('technician', q.salesperson.id, ctx) : null,
       currency: JOBBER_CURRENCY,
       lineItems: this.lines(q.lineItems?.nodes, ctx),
       options: [],
@@ -501,7 +518,7 @@ export class JobberMapper implements RecordMapper {
       emails: [],
       phones: [],
       address: null,
-      source: null,
+      source: textOrNull(r.source),
       priority: null,
       summary: textOrNull(r.title),
       convertedJobId: null,

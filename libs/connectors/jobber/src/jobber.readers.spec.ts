@@ -89,9 +89,9 @@ describe('Jobber stream readers', () => {
     expect(third).toMatchObject({ records: [], caughtUp: true });
     expect(checkpointOf(third)).toEqual(checkpointOf(second));
     expect(sent()).toEqual([
-      { first: 30, after: null, filter: null },
-      { first: 30, after: 'c1', filter: null },
-      { first: 30, after: 'c2', filter: { updatedAt: { after: '2026-03-02T16:00:04Z' } } },
+      { first: 29, after: null, filter: null },
+      { first: 29, after: 'c1', filter: null },
+      { first: 29, after: 'c2', filter: { updatedAt: { after: '2026-03-02T16:00:04Z' } } },
     ]);
   });
 

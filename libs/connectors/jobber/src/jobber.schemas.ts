@@ -128,6 +128,7 @@ export type JobberClient = z.infer<typeof jobberClientSchema>;
 /** A property; `client.createdAt` is selected as its timestamps (Jobber gives properties none). */
 export const jobberPropertySchema = z.strictObject({
   id: encodedId,
+  name: z.string().nullable(),
   address: z.strictObject({
     ...addressFields,
     coordinates: z.strictObject({ latitude: z.number(), longitude: z.number() }).nullable(),
@@ -244,6 +245,7 @@ export const jobberQuoteSchema = z.strictObject({
   client: ref.nullable(),
   property: ref.nullable(),
   request: ref.nullable(),
+  salesperson: ref.nullable(),
   createdAt: jobberDateTime,
   updatedAt: jobberDateTime,
   lineItems: nestedConnection(jobberLineItemSchema).optional(),
@@ -266,6 +268,7 @@ export const jobberRequestSchema = z.strictObject({
   id: encodedId,
   title: z.string().nullable(),
   requestStatus: z.enum(JOBBER_REQUEST_STATUSES),
+  source: z.string(),
   client: ref.nullable(),
   property: ref.nullable(),
   createdAt: jobberDateTime,
