@@ -67,13 +67,18 @@ async function call<T>(
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
-/** Creates (or reuses) the demo tenant and connections and logs each one in; never throws. */
+/**
+ * Creates (or reuses) the demo tenant and connections and logs each one in; never throws. When `signal`
+ * aborts (Ctrl-C), the login under way finishes (the session manager carries it out whether or not the
+ * demo waits, and the apps then stop with no login in flight) and the next ones are not started.
+ */
 export async function connectDemoVendors(options: {
   sessionManagerUrl: string;
   sandboxUrl: string;
   adminToken: string;
+  signal?: AbortSignal;
 }): Promise<DemoConnection[]> {
-  const { sessionManagerUrl: sm, adminToken } = options;
+  const { sessionManagerUrl: sm, adminToken, signal: stop } = options;
   const listing = (await (await fetch(`${options.sandboxUrl}/__sandbox/`)).json()) as PortalListing;
   await call(`${sm}/tenants/tn_demo`, 'PUT', { name: 'Demo contractor' }, adminToken);
   const existing = await call<{ data: { id: string; vendor: string; username: string }[] }>(
@@ -96,6 +101,7 @@ export async function connectDemoVendors(options: {
     };
     results.push(row);
     try {
+      if (stop?.aborted) throw new Error('interrupted');
       if (!portalUrl) throw new Error(`the sandbox serves no ${spec.vendor} portal`);
       const mfa = await spec.mfa(portalUrl);
       // The sandbox may run on other ports than last time: keep the connection, update where it points.

@@ -57,6 +57,8 @@ export interface DemoCommandsOptions {
   readonly runId: string;
   /** The demo's webhook receiver, when registered: the summary says how many command events it got. */
   readonly receiver?: WebhookReceiver;
+  /** Aborted when the demo is interrupted (Ctrl-C): no further command is sent, a pending one is not awaited. */
+  readonly signal?: AbortSignal;
   readonly say: Say;
 }
 
@@ -242,11 +244,20 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
       };
       const started = Date.now();
       const arrived = new Promise<CommandResult | null>((done) => {
-        const timer = setTimeout(() => done(null), RESULT_TIMEOUT_MS);
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          done(null);
+        };
+        const timer = setTimeout(() => {
+          o.signal?.removeEventListener('abort', onAbort);
+          done(null);
+        }, RESULT_TIMEOUT_MS);
         resultWaiters.set(commandId, (r) => {
           clearTimeout(timer);
+          o.signal?.removeEventListener('abort', onAbort);
           done(r);
         });
+        o.signal?.addEventListener('abort', onAbort, { once: true });
       });
       // Nats-Msg-Id = commandId: a publish repeated after a lost ack is dropped by JetStream.
       await publisher.publish(
@@ -269,7 +280,11 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
       const status = result === null ? 'NO RESULT' : result.replayed ? 'replayed' : result.status;
       o.say(
         `  ${connection.vendor.padEnd(13)} ${sent.type.padEnd(18)} ${status.padEnd(9)} ${seconds(outcome.ms).padStart(6)}  ${
-          result === null ? `none within ${seconds(RESULT_TIMEOUT_MS)}` : describeResult(result)
+          result === null
+            ? o.signal?.aborted
+              ? 'interrupted before its result arrived'
+              : `none within ${seconds(RESULT_TIMEOUT_MS)}`
+            : describeResult(result)
         }`,
       );
       if (result?.status !== 'succeeded') return;
@@ -335,6 +350,7 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
     let firstPayment:
       { connection: DemoVendorConnection; sent: Sent; payload: CommandPayload<'payment.record'> } | undefined;
     for (const [vendorIndex, connection] of o.connections.entries()) {
+      if (o.signal?.aborted) break;
       const counts = byVendor.get(connection.vendor) ?? { succeeded: 0, sent: 0 };
       byVendor.set(connection.vendor, counts);
       /** Sends one command, shows it, and gives back its result data when it succeeded. */
@@ -342,6 +358,7 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
         type: T,
         payload: CommandPayload<T>,
       ): Promise<{ data: Record<string, unknown>; sent: Sent } | null> => {
+        if (o.signal?.aborted) return null;
         counts.sent += 1;
         const outcome = await send(connection, type, payload);
         await show(connection, outcome.sent, outcome);
@@ -412,7 +429,7 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
     // Idempotency: the same payment again under its key (a new command id, as a client retrying after a
     // lost result sends it) is answered with the stored result, marked replayed; no second payment.
     let replayed = false;
-    if (firstPayment) {
+    if (firstPayment && !o.signal?.aborted) {
       const { connection, sent, payload } = firstPayment;
       o.say(`  the first payment.record again under its idempotency key ${sent.idempotencyKey}:`);
       const again = await send(connection, 'payment.record', payload, sent.idempotencyKey);
@@ -444,7 +461,7 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
       invalid === 0 && replayed && [...byVendor.values()].every((c) => c.sent > 0 && c.succeeded === c.sent);
     o.say(
       `  commands: ${[...byVendor].map(([vendor, c]) => `${vendor} ${c.succeeded} of ${c.sent} succeeded`).join(', ')}; ` +
-        `payment re-sent under its key: ${replayed ? 'replayed (the stored result, no second payment)' : 'NOT REPLAYED'}; ` +
+        `payment re-sent under its key: ${replayed ? 'replayed (the stored result, no second payment)' : o.signal?.aborted ? 'not sent (interrupted)' : 'NOT REPLAYED'}; ` +
         `${ids.size} change events from the writer` +
         (o.receiver ? `, ${delivered} delivered to the webhook receiver, signature verified` : '') +
         ` (and ${others} from the extractor's polls meanwhile: what the writer did not read back, and each portal's view of the other's writes)`,

@@ -10,9 +10,11 @@ import { shortId } from './demo-extractor';
 
 /*
  * `npm run demo` as a user runs it: every app starts and reports ready, both sandbox vendors are
- * connected and backfilled with progress, each vendor takes a create → dispatch → complete → invoice →
- * payment command sequence through the writer (and a repeated payment is replayed), live changes stream
- * from FSM_EVENTS, and everything stops cleanly. A smaller sandbox world and a shorter live phase keep it quick.
+ * connected and backfilled with progress to "N of N", a webhook receiver is registered for the tenant's
+ * change events, each vendor takes a create → dispatch → complete → invoice → payment command sequence
+ * through the writer (and a repeated payment is replayed), the receiver gets those real changes signed,
+ * live changes stream from FSM_EVENTS, and everything stops cleanly. A smaller sandbox world and a
+ * shorter live phase keep it quick.
  */
 
 jest.setTimeout(240_000);
@@ -69,24 +71,25 @@ describe('npm run demo', () => {
     // Both sandbox vendors connected and logged in through the session manager (real Chromium).
     expect(stdout).toMatch(/^servicetitan +st\.admin +con_\w+ +logged in +Avery Admin /m);
     expect(stdout).toMatch(/^jobber +owner@greenleaf-hvac\.example +con_\w+ +logged in +Olive Owner /m);
-    // Three job changes delivered to the demo's receiver, each signature verified.
-    expect(stdout.match(/ job\.\w+ +job_\w+ +signature verified$/gm)?.length ?? 0).toBeGreaterThanOrEqual(3);
 
-    // Backfill: one final line per vendor, every stream caught up; without a TTY, progress lines at
-    // most every few seconds rather than one a second.
+    // Backfill: one final line per vendor, every stream caught up and every record the vendor holds
+    // stored ("N of N": the total counts what becomes a canonical record); without a TTY, progress lines
+    // at most every few seconds rather than one a second.
     const backfilled = new Map<string, number>();
     for (const [vendor, streams] of [
       ['servicetitan', servicetitanReadSide.streams.length],
       ['jobber', jobberReadSide.streams.length],
     ] as const) {
       const done = new RegExp(
-        `^ {2}${vendor} +([\\d,]+) records stored, all ${streams} streams caught up in ([\\d.]+) s \\(`,
+        `^ {2}${vendor} +([\\d,]+) of ([\\d,]+) records stored, all ${streams} streams caught up in ([\\d.]+) s \\(`,
         'm',
       ).exec(stdout);
       expect(done).not.toBeNull();
+      expect(num(done?.[1])).toBeGreaterThan(0);
+      expect(num(done?.[1])).toBe(num(done?.[2]));
       backfilled.set(vendor, num(done?.[1]));
-      const progress = stdout.match(new RegExp(`^ {2}${vendor} +[\\d,]+ of ~[\\d,]+ records stored `, 'gm'));
-      expect(progress?.length ?? 0).toBeLessThanOrEqual(Math.ceil(num(done?.[2]) / 5) + 2);
+      const progress = stdout.match(new RegExp(`^ {2}${vendor} +[\\d,]+ of [\\d,]+ records stored `, 'gm'));
+      expect(progress?.length ?? 0).toBeLessThanOrEqual(Math.ceil(num(done?.[3]) / 5) + 2);
     }
     expect(stdout).toMatch(
       /^ {2}outbox: [\d,]+ change events published to \w+_FSM_EVENTS, every consumer caught up$/m,
@@ -141,6 +144,18 @@ describe('npm run demo', () => {
     expect(num(commandsSummary?.[1])).toBeGreaterThan(0);
     expect(stdout.match(/^ {18}→ [a-z_]+\.[a-z_]+ +[a-z]+_\w+/gm)?.length).toBe(num(commandsSummary?.[1]));
     expect(commandsSummary?.[2]).toBe(commandsSummary?.[1]);
+    // After the commands: what the receiver got is those real changes (the writer's and the extractor's
+    // polls'), every signature verified, each event one of the change log, the types adding up.
+    const hooks =
+      /^ {2}webhooks: (\d+) deliveries to (ep_\w+) \((\d+) events: ([^)]*)\); all (\d+) signatures verified \(Standard Webhooks\), each one a change event of the change log$/m.exec(
+        stdout,
+      );
+    expect(hooks).not.toBeNull();
+    expect(num(hooks?.[1])).toBeGreaterThanOrEqual(num(commandsSummary?.[1]));
+    expect(num(hooks?.[5])).toBe(num(hooks?.[1]));
+    const byType = (hooks?.[4] ?? '').split(', ').map((t) => /^([a-z_]+\.[a-z_]+) (\d+)$/.exec(t));
+    expect(byType.every((t) => t !== null)).toBe(true);
+    expect(byType.reduce((sum, t) => sum + num(t?.[2]), 0)).toBe(num(hooks?.[1]));
     const runKey = /under its idempotency key demo-([0-9a-f]+)-/.exec(stdout)?.[1];
     expect(runKey).toBeDefined();
 
@@ -155,7 +170,7 @@ describe('npm run demo', () => {
     expect(live.length).toBeGreaterThan(0);
     expect(stdout).not.toContain('INVALID');
     const summary =
-      /^summary: backfilled servicetitan ([\d,]+) and jobber ([\d,]+) records in [\d.]+ s; live [\d.]+ s: (\d+) change events \(servicetitan (\d+), jobber (\d+)\), (\d+) of them delivered to the webhook receiver, signature verified$/m.exec(
+      /^summary: backfilled servicetitan ([\d,]+) of [\d,]+ and jobber ([\d,]+) of [\d,]+ records in [\d.]+ s; commands 12 of 12 succeeded, the payment re-sent under its key replayed; live [\d.]+ s: (\d+) change events \(servicetitan (\d+), jobber (\d+)\), (\d+) of them delivered to the webhook receiver, signature verified; webhooks: (\d+) deliveries of (\d+) events, every signature verified, each a change event of the change log$/m.exec(
         stdout,
       );
     expect(summary).not.toBeNull();
@@ -169,6 +184,8 @@ describe('npm run demo', () => {
       live.filter((l) => l.vendor === 'jobber').length,
     ]);
     expect(num(summary?.[6])).toBe(live.length);
+    // Every delivery of the run: those after the commands and the live ones, at least.
+    expect(num(summary?.[7])).toBeGreaterThanOrEqual(num(hooks?.[1]) + live.length);
 
     // The store behind the numbers (the demo leaves it until its next run).
     const db = createDatabase({ url: demoDatabaseUrl(databaseUrl) });
@@ -219,6 +236,21 @@ describe('npm run demo', () => {
         expect(line.type.startsWith(`${line.entity}.`)).toBe(true);
         expect(outbox.has(`${line.vendor} ${line.type} ${line.id}`)).toBe(true);
       }
+      // The demo's endpoint: the tenant's change events of its two connections; every message the
+      // dispatcher recorded for it (one per event, before delivering it) is an event of the change log.
+      const endpoints = await sql<{ id: string; event_types: string[] | null; connections: number }>`
+        select e.id, e.event_types, cardinality(e.connection_ids)::int as connections
+        from webhook_endpoints e where e.tenant_id = 'tn_demo'`.execute(db);
+      expect(endpoints.rows).toHaveLength(1);
+      expect(endpoints.rows[0]?.id).toBe(hooks?.[2]);
+      expect(endpoints.rows[0]?.event_types).toContain('job.*');
+      expect(endpoints.rows[0]?.connections).toBe(2);
+      const messages = await sql<{ messages: number; logged: number }>`
+        select count(*)::int as messages, count(c.id)::int as logged
+        from webhook_messages m left join change_events c on c.id = m.event_id and c.tenant_id = m.tenant_id
+        where m.endpoint_id = ${hooks?.[2] ?? ''}`.execute(db);
+      expect(messages.rows[0]?.logged).toBe(messages.rows[0]?.messages);
+      expect(messages.rows[0]?.messages).toBeGreaterThanOrEqual(num(summary?.[8]));
     } finally {
       await db.destroy();
     }

@@ -15,8 +15,12 @@
  * 2c. Shows the extractor backfilling both connections (records, rate, ETA per vendor, redrawn about
  *    once a second on a terminal) until every stream caught up (demo-extractor.ts).
  *
- * 2d. Registers a local Standard Webhooks receiver with the webhook dispatcher, publishes three job
- *    changes and shows them delivered and verified.
+ * 2d. Once the backfill's events went out, registers a local Standard Webhooks receiver with the webhook
+ *    dispatcher as an endpoint of the demo tenant, for the change event types its connections produce
+ *    (demo-webhooks.ts). It publishes nothing: what the receiver gets are the real changes that follow
+ *    (the commands', the extractor's polls', the live activity's); after the commands, and in the
+ *    summary, the demo says what was delivered, that every signature verified and that each delivered
+ *    event is one of the tenant's change log.
  *
  * 2e. Sends each vendor a client.create → job.create → job.dispatch → job.status.update completed →
  *    invoice.create → payment.record sequence through the writer (FSM_COMMANDS → FSM_RESULTS), shows each
@@ -25,6 +29,11 @@
  *
  * 2f. Starts the sandbox's activity clock and streams the change events it causes from FSM_EVENTS, one
  *    line each, for 15 s (`--live-seconds=<n>`; with `--serve` until Ctrl-C), then a summary line.
+ *
+ * Ctrl-C (SIGINT), SIGTERM or a closed terminal (SIGHUP) at any step ends the step under way (the live
+ * phase stops the activity clock), prints the summary of what was done and stops the apps. The apps run
+ * in their own process group, so a Ctrl-C in the terminal reaches the demo alone and the apps keep
+ * serving until the demo has finished with them and stops them in turn.
  *
  * Each run starts the demo tenant afresh (its connections and webhook endpoints from an earlier run
  * are removed), because the sandbox regenerates its world at every start.
@@ -39,6 +48,7 @@ import { createDatabase, migrateToLatest } from '@fieldsync/persistence';
 import { freePort, provideNats, providePostgres, type ProvidedService } from '@fieldsync/testing';
 import { connectDemoVendors, type DemoConnection } from './demo-connections';
 import {
+  changeEventTypes,
   demoExtractorEnv,
   resetDemoTenant,
   showBackfill,
@@ -46,9 +56,14 @@ import {
   type BackfillResult,
   type LiveResult,
 } from './demo-extractor';
-import { demoWebhooks } from './demo-webhooks';
+import {
+  deliveriesLine,
+  describeDeliveries,
+  registerDemoEndpoint,
+  type DeliveriesSeen,
+  type DemoEndpoint,
+} from './demo-webhooks';
 import { demoCommands, type DemoCommandsResult } from './demo-writer';
-import type { WebhookReceiver } from '@fieldsync/testing';
 
 interface AppSpec {
   name: string;
@@ -77,14 +92,42 @@ const serve = process.argv.includes('--serve');
 const liveSeconds = Number(
   /^--live-seconds=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--live-seconds=')) ?? '')?.[1] ?? 15,
 );
+// After a closed terminal (SIGHUP) stdout may fail; the demo still stops its apps.
+process.stdout.on('error', () => undefined);
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** The signals that end the demo (Ctrl-C, `kill`, a closed terminal) and the step each one stops. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const stopping = new AbortController();
+let stoppedBy: { signal: string; during: string } | undefined;
+/** The step under way, named in the summary when a signal stops it. */
+let step = 'starting';
+for (const signal of STOP_SIGNALS) {
+  process.on(signal, () => {
+    if (stoppedBy) {
+      say(`  (${signal} again: still stopping; each app gets up to ${STOP_TIMEOUT_MS / 1000} s)`);
+      return;
+    }
+    stoppedBy = { signal: signal === 'SIGINT' ? 'Ctrl-C' : signal, during: step };
+    say('');
+    say(`${stoppedBy.signal}: ending ${step}, then the summary, then the apps stop ...`);
+    stopping.abort();
+  });
+}
+/** Every app started; if the demo ends some unexpected way, none is left behind (they have their own group). */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 interface Running {
   spec: AppSpec;
   child: ChildProcess;
-  exited: Promise<number | null>;
+  /** The exit code, or the signal that ended it (an app still booting has no SIGTERM handler yet). */
+  exited: Promise<number | NodeJS.Signals | null>;
   startedAt: number;
   readyAfterMs?: number;
   detail?: string;
@@ -135,10 +178,17 @@ function start(spec: AppSpec, env: NodeJS.ProcessEnv): Running {
     // live phase shows sandbox changes within seconds (demoExtractorEnv explains the values).
     env: { ...env, ...APP_ENV[spec.name]?.(), PORT: String(spec.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: the terminal's Ctrl-C goes to the demo, which stops the apps when it is done
+    // with them. Sent to the apps as well, it stopped the sandbox under the live phase's last calls.
+    detached: true,
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const exited = new Promise<number | NodeJS.Signals | null>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal)),
+  );
   return { spec, child, exited, startedAt: Date.now() };
 }
 
@@ -153,11 +203,15 @@ async function readiness(port: number): Promise<{ ok: boolean; body: string }> {
 
 async function waitReady(app: Running): Promise<boolean> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  let exitCode: number | null | undefined;
+  let exitCode: number | NodeJS.Signals | null | undefined;
   void app.exited.then((code) => {
     exitCode = code;
   });
   while (Date.now() < deadline) {
+    if (stopping.signal.aborted) {
+      app.detail = 'interrupted before it was ready';
+      return false;
+    }
     if (exitCode !== undefined) {
       app.detail = `exited with code ${exitCode} before it was ready`;
       return false;
@@ -209,16 +263,22 @@ function tail(name: string, lines = 15): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-async function stopAll(apps: Running[]): Promise<Map<string, number | null>> {
-  const codes = new Map<string, number | null>();
-  await Promise.all(
-    [...apps].reverse().map(async (app) => {
-      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGTERM');
-      const timer = setTimeout(() => app.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      codes.set(app.spec.name, await app.exited);
-      clearTimeout(timer);
-    }),
-  );
+/**
+ * Stops the apps (SIGTERM, SIGKILL after STOP_TIMEOUT_MS) in the order they depend on each other: the
+ * sandbox last, since the services talk to it while they stop (a login, a page read), and the session
+ * manager after the services that ask it for sessions.
+ */
+async function stopAll(apps: Running[]): Promise<Map<string, number | NodeJS.Signals | null>> {
+  const codes = new Map<string, number | NodeJS.Signals | null>();
+  const stop = async (app: Running): Promise<void> => {
+    if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGTERM');
+    const timer = setTimeout(() => app.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    codes.set(app.spec.name, await app.exited);
+    clearTimeout(timer);
+  };
+  const last = ['session-manager', 'vendor-sandbox'];
+  await Promise.all(apps.filter((a) => !last.includes(a.spec.name)).map(stop));
+  for (const name of last) await Promise.all(apps.filter((a) => a.spec.name === name).map(stop));
   return codes;
 }
 
@@ -279,6 +339,7 @@ async function main(): Promise<number> {
       ? await Promise.all(APPS.map(async (app) => ({ ...app, port: await freePort() })))
       : APPS;
     if (freePorts) env['SANDBOX_PORTS'] = '0';
+    step = 'starting the apps';
     say(`  starting ${specs.length} apps (logs in ${LOG_DIR}/)`);
     for (const spec of specs) apps.push(start(spec, env));
     const ready = await Promise.all(apps.map((app) => waitReady(app)));
@@ -299,19 +360,27 @@ async function main(): Promise<number> {
     );
     const allReady = ready.every(Boolean);
     say('');
-    say(allReady ? `all ${apps.length} apps ready` : 'some apps are not ready:');
+    say(
+      allReady
+        ? `all ${apps.length} apps ready`
+        : stopping.signal.aborted
+          ? 'interrupted before every app was ready'
+          : 'some apps are not ready:',
+    );
     const sandbox = apps.find((a) => a.spec.name === 'vendor-sandbox');
     if (allReady && sandbox) say(await describePortals(sandbox.spec.port));
     const sessionManager = apps.find((a) => a.spec.name === 'session-manager');
     let connected = true;
     let connections: DemoConnection[] = [];
-    if (allReady && sandbox && sessionManager) {
+    if (allReady && sandbox && sessionManager && !stopping.signal.aborted) {
+      step = 'the logins';
       say('');
       say('connecting the sandbox vendors (a real Chromium login each, MFA included) ...');
       connections = await connectDemoVendors({
         sessionManagerUrl: `http://127.0.0.1:${sessionManager.spec.port}`,
         sandboxUrl: `http://127.0.0.1:${sandbox.spec.port}`,
         adminToken,
+        signal: stopping.signal,
       });
       say(
         table([
@@ -331,14 +400,19 @@ async function main(): Promise<number> {
       connected = connections.every((c) => c.status === 'logged in');
     }
     const extractor = apps.find((a) => a.spec.name === 'extractor');
+    const dispatcher = apps.find((a) => a.spec.name === 'webhook-dispatcher');
     const synced = connections.map((c) => ({ vendor: c.vendor, connectionId: c.connectionId }));
     const demoDb = createDatabase({ url: databaseUrl, applicationName: 'fieldsync-demo', poolMax: 2 });
     let backfill: BackfillResult | undefined;
+    let commands: DemoCommandsResult | undefined;
     let live: LiveResult | undefined;
-    let receiver: WebhookReceiver | undefined;
-    let delivered = true;
+    let endpoint: DemoEndpoint | undefined;
+    let webhooksOk = false;
+    let deliveries: DeliveriesSeen | undefined;
+    const going = (): boolean => !stopping.signal.aborted;
     try {
-      if (allReady && connected && sandbox && extractor) {
+      if (allReady && connected && sandbox && extractor && going()) {
+        step = 'the backfill';
         say('');
         say('backfill: the extractor reads everything both vendors hold into the canonical store ...');
         backfill = await showBackfill({
@@ -350,133 +424,192 @@ async function main(): Promise<number> {
           natsUrl: nats.url,
           prefix,
           tty: process.stdout.isTTY === true,
+          signal: stopping.signal,
           say,
         });
+      }
+      // Registered once the backfill's events went out: from here on, what it receives are new changes.
+      if (backfill?.ok && dispatcher && going()) {
+        step = 'the webhook endpoint';
+        const eventTypes = changeEventTypes(synced);
+        say('');
+        say(
+          `webhooks: a local Standard Webhooks receiver registered with the webhook dispatcher as an endpoint of ${DEMO_TENANT}, for the change events of both connections (${eventTypes.join(' ')}); the changes that follow are delivered to it ...`,
+        );
+        try {
+          endpoint = await registerDemoEndpoint({
+            dispatcherPort: dispatcher.spec.port,
+            tenantId: DEMO_TENANT,
+            adminToken,
+            connections: synced,
+            eventTypes,
+          });
+          say(`  endpoint ${endpoint.id} → ${endpoint.url}`);
+        } catch (error) {
+          say(`  webhooks: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (backfill?.ok && going()) {
+        step = 'the commands';
+        say('');
+        say(
+          `commands: each vendor gets create → dispatch → complete → invoice → payment through the writer (${prefix ? `${prefix}_` : ''}FSM_COMMANDS → ${prefix ? `${prefix}_` : ''}FSM_RESULTS) ...`,
+        );
+        try {
+          commands = await demoCommands({
+            db: demoDb,
+            tenantId: DEMO_TENANT,
+            connections: synced,
+            natsUrl: nats.url,
+            prefix,
+            runId: randomBytes(4).toString('hex'),
+            ...(endpoint ? { receiver: endpoint.receiver } : {}),
+            signal: stopping.signal,
+            say,
+          });
+        } catch (error) {
+          say(`  commands: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        // The first real deliveries: the commands' change events and what the extractor polled meanwhile.
+        if (endpoint) {
+          deliveries = await describeDeliveries(endpoint, demoDb, DEMO_TENANT);
+          say(deliveriesLine(endpoint.id, deliveries));
+          webhooksOk = deliveries.ok;
+        }
+      }
+      if (!allReady && going()) {
+        apps.forEach((a, i) => {
+          if (!ready[i]) say(`--- ${a.spec.name} (last lines of its log)\n${tail(a.spec.name)}`);
+        });
+      }
+
+      if (backfill?.ok && sandbox && going()) {
+        step = 'live changes';
+        say('');
+        say(
+          `live changes: the sandbox's activity clock moves the world; each change event from ${prefix ? `${prefix}_` : ''}FSM_EVENTS as it arrives ...`,
+        );
+        try {
+          live = await streamLiveChanges({
+            tenantId: DEMO_TENANT,
+            connections: synced,
+            sandboxUrl: `http://127.0.0.1:${sandbox.spec.port}`,
+            natsUrl: nats.url,
+            prefix,
+            ...(serve ? {} : { liveMs: liveSeconds * 1000 }),
+            stop: stopping.signal,
+            ...(endpoint ? { receiver: endpoint.receiver } : {}),
+            say,
+          });
+        } catch (error) {
+          say(`  live changes: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (serve && allReady && !live && going()) {
+        step = 'serving';
+        say('serving; press Ctrl-C to stop');
+        await new Promise<void>((done) => stopping.signal.addEventListener('abort', () => done()));
+      }
+      if (endpoint) {
+        deliveries = await describeDeliveries(endpoint, demoDb, DEMO_TENANT);
+        webhooksOk &&= deliveries.ok;
       }
     } finally {
       await demoDb.destroy();
     }
-    const dispatcher = apps.find((a) => a.spec.name === 'webhook-dispatcher');
-    // The receiver prints every delivery; during the live phase the summary counts them instead.
-    let receiverSays = true;
-    if (allReady && connected && dispatcher) {
-      say('');
-      say('webhooks: a local receiver registered as an endpoint of tn_demo; three job changes published ...');
-      try {
-        receiver = await demoWebhooks({
-          dispatcherPort: dispatcher.spec.port,
-          natsUrl: nats.url,
-          prefix,
-          tenantId: DEMO_TENANT,
-          adminToken,
-          say: (line) => {
-            if (receiverSays) say(line);
-          },
-        });
-      } catch (error) {
-        delivered = false;
-        say(`  webhooks: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    let commands: DemoCommandsResult | undefined;
-    if (backfill?.ok) {
-      say('');
-      say(
-        `commands: each vendor gets create → dispatch → complete → invoice → payment through the writer (${prefix ? `${prefix}_` : ''}FSM_COMMANDS → ${prefix ? `${prefix}_` : ''}FSM_RESULTS) ...`,
-      );
-      // The commands' change events are listed under each result; deliveries are counted at the end.
-      receiverSays = false;
-      const commandsDb = createDatabase({ url: databaseUrl, applicationName: 'fieldsync-demo', poolMax: 1 });
-      try {
-        commands = await demoCommands({
-          db: commandsDb,
-          tenantId: DEMO_TENANT,
-          connections: synced,
-          natsUrl: nats.url,
-          prefix,
-          runId: randomBytes(4).toString('hex'),
-          ...(receiver ? { receiver } : {}),
-          say,
-        });
-      } catch (error) {
-        say(`  commands: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        await commandsDb.destroy();
-      }
-      receiverSays = true;
-    }
-    if (!allReady) {
-      apps.forEach((a, i) => {
-        if (!ready[i]) say(`--- ${a.spec.name} (last lines of its log)\n${tail(a.spec.name)}`);
-      });
-    }
 
-    const stopServing = new AbortController();
-    if (serve && allReady) {
-      process.once('SIGINT', () => stopServing.abort());
-      process.once('SIGTERM', () => stopServing.abort());
-    }
-    if (backfill?.ok && sandbox) {
-      say('');
-      say(
-        `live changes: the sandbox's activity clock moves the world; each change event from ${prefix ? `${prefix}_` : ''}FSM_EVENTS as it arrives ...`,
-      );
-      receiverSays = false;
-      try {
-        live = await streamLiveChanges({
-          tenantId: DEMO_TENANT,
-          connections: synced,
-          sandboxUrl: `http://127.0.0.1:${sandbox.spec.port}`,
-          natsUrl: nats.url,
-          prefix,
-          liveMs: liveSeconds * 1000,
-          ...(serve ? { until: stopServing.signal } : {}),
-          ...(receiver ? { receiver } : {}),
-          say,
-        });
-      } catch (error) {
-        say(`  live changes: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      receiverSays = true;
-    }
-    if (backfill && live) {
-      const records = [...backfill.records].map(([vendor, n]) => `${vendor} ${n.toLocaleString('en-US')}`);
-      const perVendor = [...live.byVendor].map(([vendor, n]) => `${vendor} ${n}`).join(', ');
-      say('');
-      say(
-        `summary: backfilled ${records.join(' and ')} records in ${(backfill.ms / 1000).toFixed(1)} s; ` +
-          `live ${(live.ms / 1000).toFixed(1)} s: ${live.events} change events (${perVendor})` +
-          (receiver
-            ? `, ${live.delivered} of them delivered to the webhook receiver, signature verified`
-            : '') +
-          (live.invalid > 0 ? `; ${live.invalid} INVALID events` : ''),
-      );
-    }
-
-    if (serve && allReady && !live) {
-      say('serving; press Ctrl-C to stop');
-      if (!stopServing.signal.aborted) {
-        await new Promise<void>((done) => stopServing.signal.addEventListener('abort', () => done()));
-      }
-    }
+    say('');
+    say(summary({ backfill, commands, live, endpoint, deliveries }));
     const extracted = backfill?.ok === true && live?.ok === true;
     const commanded = commands?.ok === true;
 
-    await receiver?.close();
+    await endpoint?.receiver.close();
+    step = 'stopping the apps';
     say('stopping (SIGTERM) ...');
     const codes = await stopAll(apps);
     apps.length = 0;
     const clean = [...codes.values()].every((c) => c === 0);
     say(
       [...codes.entries()]
-        .map(([name, code]) => `  ${name}: ${code === 0 ? 'stopped cleanly' : `exit ${code}`}`)
+        .map(
+          ([name, code]) =>
+            `  ${name}: ${code === 0 ? 'stopped cleanly' : typeof code === 'string' ? `ended by ${code}` : `exit ${code}`}`,
+        )
         .join('\n'),
     );
-    return allReady && clean && connected && delivered && extracted && commanded ? 0 : 1;
+    const complete = allReady && clean && connected && webhooksOk && extracted && commanded;
+    // With --serve, Ctrl-C is how the live phase (or serving) ends; anywhere else it cut the demo short.
+    const served = serve && (stoppedBy?.during === 'live changes' || stoppedBy?.during === 'serving');
+    if (stoppedBy && !served) return 130;
+    return complete ? 0 : 1;
   } finally {
     if (apps.length > 0) await stopAll(apps);
     await Promise.allSettled(services.map((s) => s.dispose()));
   }
+}
+
+/** The last line before the apps stop: what each step did, and what stopped the demo if a signal did. */
+function summary(r: {
+  backfill: BackfillResult | undefined;
+  commands: DemoCommandsResult | undefined;
+  live: LiveResult | undefined;
+  endpoint: DemoEndpoint | undefined;
+  deliveries: DeliveriesSeen | undefined;
+}): string {
+  const n = (value: number): string => value.toLocaleString('en-US');
+  const parts: string[] = [];
+  const { backfill, commands, live, deliveries } = r;
+  if (backfill) {
+    const records = [...backfill.records]
+      .map(([vendor, stored]) => {
+        const total = backfill.totals.get(vendor);
+        return `${vendor} ${n(stored)}${total === undefined ? '' : ` of ${n(total)}`}`;
+      })
+      .join(' and ');
+    parts.push(
+      backfill.ms > 0
+        ? `backfilled ${records} records in ${(backfill.ms / 1000).toFixed(1)} s`
+        : `backfill stopped at ${records} records`,
+    );
+  } else {
+    parts.push('no backfill');
+  }
+  if (commands) {
+    const counts = [...commands.byVendor.values()];
+    const succeeded = counts.reduce((sum, c) => sum + c.succeeded, 0);
+    const sent = counts.reduce((sum, c) => sum + c.sent, 0);
+    parts.push(
+      `commands ${succeeded} of ${sent} succeeded${commands.replayed ? ', the payment re-sent under its key replayed' : ''}`,
+    );
+  } else {
+    parts.push('no commands');
+  }
+  if (live) {
+    const perVendor = [...live.byVendor].map(([vendor, count]) => `${vendor} ${count}`).join(', ');
+    parts.push(
+      `live ${(live.ms / 1000).toFixed(1)} s: ${live.events} change events (${perVendor})` +
+        (r.endpoint
+          ? `, ${live.delivered} of them delivered to the webhook receiver, signature verified`
+          : '') +
+        (live.invalid > 0 ? `, ${live.invalid} INVALID events` : ''),
+    );
+  } else {
+    parts.push('no live changes');
+  }
+  if (r.endpoint && deliveries) {
+    const unverified = deliveries.deliveries - deliveries.verified;
+    parts.push(
+      `webhooks: ${deliveries.deliveries} deliveries of ${deliveries.events} events, ` +
+        (unverified === 0 ? 'every signature verified' : `${unverified} signatures NOT VERIFIED`) +
+        (deliveries.notInChangeLog === 0
+          ? ', each a change event of the change log'
+          : `, ${deliveries.notInChangeLog} NOT in the change log`),
+    );
+  } else {
+    parts.push('no webhook endpoint');
+  }
+  const stopped = stoppedBy ? ` (${stoppedBy.signal} during ${stoppedBy.during})` : '';
+  return `summary: ${parts.join('; ')}${stopped}`;
 }
 
 main().then(
