@@ -21,8 +21,9 @@ const depConstraints = [
   { sourceTag: 'type:model', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },
   {
+    // libs/session-client hands sessions out in the plug-in contract's shape (CapturedSession).
     sourceTag: 'type:data-access',
-    onlyDependOnLibsWithTags: ['type:model', 'type:util', 'type:data-access'],
+    onlyDependOnLibsWithTags: ['type:model', 'type:util', 'type:data-access', 'type:connector-kit'],
   },
   // The plug-in contract: what every connector implements and every app drives.
   { sourceTag: 'type:connector-kit', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },

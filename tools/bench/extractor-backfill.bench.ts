@@ -31,7 +31,6 @@ import {
 } from '@fieldsync/testing';
 import { sql } from 'kysely';
 import { entityTable } from '@fieldsync/persistence';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the extractor's stream list (no library exposes it)
 import { CONNECTORS } from '@fieldsync/connector-registry';
 import { check, type BenchResult } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';

@@ -1,8 +1,8 @@
 /*
  * The extractor's write side against raw baselines, each pair measured in the same run:
- * 1. The store path: pages of canonical jobs through CanonicalStoreRepository.upsertPage +
- *    ChangeEventRepository.appendEvents in one transaction per page (what StreamSyncService does per
- *    page, minus the vendor read and the cursor row), against a raw COPY FROM STDIN (psql `\copy`) of
+ * 1. The store path: pages of canonical jobs through ChangeLog.record (page lock, content-hash upsert,
+ *    one event per change with its allocated sequence, append, NOTIFY) in one transaction per page (what
+ *    the extractor's PageStore does per page, minus the vendor read and the cursor row), against a raw COPY FROM STDIN (psql `\copy`) of
  *    the same rows, same column values, into a copy of the table (`LIKE jobs INCLUDING ALL` plus its
  *    foreign keys). A second pass of the same pages: every content hash matches, nothing is written.
  * 2. The outbox relay: the store pass's `job.created` events published by the real OutboxRelay (LISTEN
@@ -14,11 +14,10 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { jetstream, jetstreamManager, type PubAck } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { stringifyCanonical, type ChangeEvent, type Job } from '@fieldsync/canonical-model';
-import { OUTBOX_CHANNEL, OutboxRelay } from '@fieldsync/infrastructure';
+import { stringifyCanonical, type Job } from '@fieldsync/canonical-model';
+import { OutboxRelay } from '@fieldsync/infrastructure';
 import {
   buildHeaders,
-  eventSubject,
   parseStreamsConfig,
   StreamKinds,
   StreamProvisioner,
@@ -27,17 +26,14 @@ import {
 } from '@fieldsync/messaging';
 import {
   ChangeEventRepository,
+  ChangeLog,
   createDatabase,
   migrateToLatest,
-  CanonicalStoreRepository,
   TenantRepository,
   contentHash,
   projectColumns,
   type DB,
-  type JsonObject,
   type MappedRecord,
-  type NewChangeEvent,
-  type StoreScope,
 } from '@fieldsync/persistence';
 import { canonicalFactory, createScratchDatabase, uniqueStreamPrefix } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
@@ -139,21 +135,6 @@ function pagesOf<T>(items: readonly T[], size: number): T[][] {
   return pages;
 }
 
-/** The outbox row of a change event, as StreamSyncService writes it. */
-function outboxEntry(event: ChangeEvent): NewChangeEvent {
-  const dot = event.type.indexOf('.');
-  const entity = event.type.slice(0, dot);
-  const action = event.type.slice(dot + 1);
-  return {
-    id: event.id,
-    subject: eventSubject({ tenantId: TENANT, vendor: event.vendor, entity, action }),
-    type: event.type,
-    entityType: entity,
-    entityId: event.subject,
-    payload: event as unknown as JsonObject,
-  };
-}
-
 interface PassResult {
   readonly wallMs: number;
   readonly latencies: Float64Array;
@@ -162,20 +143,18 @@ interface PassResult {
   readonly events: number;
 }
 
-/** Every page in its own transaction: page lock, upsertPage, appendEvents, NOTIFY (as StreamSyncService). */
+/** Every page in its own transaction through the change log (as the extractor's PageStore). */
 async function storePass(
   db: Kysely<DB>,
   connectionId: string,
   pages: readonly MappedRecord[][],
   deadline: number,
 ): Promise<PassResult> {
-  const store = new CanonicalStoreRepository();
-  const outbox = new ChangeEventRepository(db);
-  const scope: StoreScope = {
+  const changeLog = new ChangeLog(db);
+  const scope = {
     tenantId: TENANT,
     connectionId,
-    vendor: 'servicetitan',
-    generation: 1,
+    vendor: 'servicetitan' as const,
     now: new Date('2026-01-29T00:00:00Z'),
   };
   const latencies = new Float64Array(pages.length);
@@ -186,20 +165,13 @@ async function storePass(
   for (const [i, page] of pages.entries()) {
     if (performance.now() > deadline) throw new Error('extractor store pass exceeded its time limit');
     const t0 = performance.now();
-    const stored = await db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtextextended(${`fieldsync.extractor:${connectionId}`}, 0))`.execute(
-        trx,
-      );
-      const result = await store.upsertPage(trx, scope, page);
-      const entries = result.events.map(outboxEntry);
-      await outbox.appendEvents(trx, TENANT, connectionId, entries);
-      if (entries.length > 0) await sql`select pg_notify(${OUTBOX_CHANNEL}, ${connectionId})`.execute(trx);
-      return result;
-    });
+    const stored = await db
+      .transaction()
+      .execute((trx) => changeLog.record(trx, scope, page, { generation: 1 }));
     latencies[i] = performance.now() - t0;
     created += stored.created;
     unchanged += stored.unchanged;
-    events += stored.events.length;
+    events += stored.events;
   }
   return { wallMs: performance.now() - started, latencies, created, unchanged, events };
 }
@@ -332,7 +304,7 @@ export async function benchExtractorStore(o: ExtractorStoreBenchOptions): Promis
     results.push({
       id: 'extractor.store.upsert',
       group: 'extractor',
-      title: `store path: upsertPage + appendEvents, ${o.pageSize} new jobs a transaction`,
+      title: `store path: ChangeLog.record, ${o.pageSize} new jobs a transaction`,
       unit: 'records',
       count: o.records,
       wallMs: Math.round(first.wallMs),

@@ -3,7 +3,7 @@
  *
  * 1. JetStream publish through JetStreamPublisher (windows 1, 100, 1000) and the duplicate-drop path.
  * 2. Consume + handle + ack through JetStreamServer (a Nest microservice with a no-op @EventPattern).
- * 3. Outbox append (ChangeEventRepository.appendEvents, 500 events per transaction), 1 and 4 writers.
+ * 3. Outbox append (ChangeEventRepository.allocate + insert, 500 events per transaction), 1 and 4 writers.
  * 4. Hot paths of the canonical model.
  * 5. The vendor sandbox's world: generating seeded businesses (10k, 100k records) and activity steps.
  * 6. The sandbox's ServiceTitan REST and Jobber GraphQL APIs: pages/s of paging and export on a 100k world.

@@ -475,7 +475,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
           mixed.push(
             envelope(vendor, 'client.create', {
               displayName: clientName(i),
-              primaryContact: { name: `Bench Client ${i}`, email: `bench.${run}.${i}@example.com` },
+              primaryContact: { name: clientName(i), email: `bench.${run}.${i}@example.com` },
               billingAddress: address(i),
             }),
           );

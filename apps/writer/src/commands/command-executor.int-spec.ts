@@ -4,7 +4,6 @@ import {
   type Command,
   type CommandResult,
   type CommandType,
-  type Vendor,
 } from '@fieldsync/canonical-model';
 import {
   VendorCallError,

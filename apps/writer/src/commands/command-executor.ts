@@ -115,11 +115,12 @@ export class CommandExecutor {
       );
     }
     const uncarried = uncarriedFields(write.carries, command.payload);
-    if (uncarried.length > 0) {
+    const [firstUncarried] = uncarried;
+    if (firstUncarried !== undefined) {
       return this.failures.refuseUnkeyed(
         command,
         'unsupported',
-        uncarried[0]!,
+        firstUncarried,
         `${vendor} cannot carry ${uncarried.join(', ')} of ${command.type}; leave ${uncarried.length === 1 ? 'it' : 'them'} out (nothing is dropped silently)`,
       );
     }

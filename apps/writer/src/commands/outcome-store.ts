@@ -60,7 +60,7 @@ export class OutcomeStore {
   async refused(command: Command, held: HeldKey, result: CommandResult): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await this.keys.complete(trx, held, this.workerId, result);
-      await this.commands.record(command, result.status as 'rejected' | 'failed', {
+      await this.commands.record(command, result.status, {
         error: result.error,
         trx,
       });

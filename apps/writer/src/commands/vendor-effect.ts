@@ -98,11 +98,11 @@ export class VendorEffect {
     const outcome = await call('execute', async (ctx) => {
       if (ambiguous && find) {
         // The previous try failed after the request went out (timeout, 5xx): it may have been applied.
-        const found = await find(ctx, command as never);
+        const found = await find(ctx, command);
         if (found) return found;
       }
       try {
-        return await write.execute(ctx, command as never);
+        return await write.execute(ctx, command);
       } catch (error) {
         // A 401 or 429 was refused before anything happened; a 5xx, a timeout or a dropped connection may
         // have been applied by the vendor before the answer was lost.

@@ -127,22 +127,27 @@ export class ChangeLog {
       const change = describeChange(c.before, c.after, c.deleted);
       return change === undefined ? [] : [{ ...c, change }];
     });
-    await this.append(trx, scope.tenantId, scope.connectionId, announced.length, (sequence, index) => {
-      const { before, after, deleted, change } = announced[index]!;
-      const event = buildChangeEvent({
-        tenantId: scope.tenantId,
-        connectionId: scope.connectionId,
-        vendor: scope.vendor,
-        sequence,
-        before,
-        after,
-        deleted,
-        change,
-        time: scope.now.toISOString(),
-      });
-      if (!event) throw new Error(`no event for a described change of ${after.id}`);
-      return event;
-    });
+    await this.append(
+      trx,
+      scope.tenantId,
+      scope.connectionId,
+      announced,
+      ({ before, after, deleted, change }, sequence) => {
+        const event = buildChangeEvent({
+          tenantId: scope.tenantId,
+          connectionId: scope.connectionId,
+          vendor: scope.vendor,
+          sequence,
+          before,
+          after,
+          deleted,
+          change,
+          time: scope.now.toISOString(),
+        });
+        if (!event) throw new Error(`no event for a described change of ${after.id}`);
+        return event;
+      },
+    );
     return {
       created: page.created,
       updated: page.updated,
@@ -170,30 +175,27 @@ export class ChangeLog {
       scopes.set(key, group);
     }
     for (const group of scopes.values()) {
-      await this.append(trx, group.tenantId, group.connectionId, group.events.length, (sequence, index) =>
-        operationalEventSchema.parse({ ...group.events[index], sequence: formatSequence(sequence) }),
+      await this.append(trx, group.tenantId, group.connectionId, group.events, (event, sequence) =>
+        operationalEventSchema.parse({ ...event, sequence: formatSequence(sequence) }),
       );
     }
     return events.map((e) => e.id);
   }
 
-  /** Allocates `count` sequences of the scope, builds each event with its own, appends, notifies. */
-  private async append(
+  /** Allocates a sequence of the scope for each item, builds its event with it, appends, notifies. */
+  private async append<T>(
     trx: Transaction<DB>,
     tenantId: string,
     connectionId: string | null,
-    count: number,
-    build: (
-      sequence: bigint,
-      index: number,
-    ) => { id: string; type: string; subject: string; vendor?: string },
+    items: readonly T[],
+    build: (item: T, sequence: bigint) => { id: string; type: string; subject: string; vendor?: string },
   ): Promise<void> {
-    if (count === 0) return;
-    const first = await this.events.allocate(trx, tenantId, connectionId, count);
+    if (items.length === 0) return;
+    const first = await this.events.allocate(trx, tenantId, connectionId, items.length);
     const rows: ChangeEventInsert[] = [];
-    for (let index = 0; index < count; index += 1) {
+    for (const [index, item] of items.entries()) {
       const sequence = first + BigInt(index);
-      const event = build(sequence, index);
+      const event = build(item, sequence);
       const dot = event.type.indexOf('.');
       const entity = event.type.slice(0, dot);
       rows.push({
