@@ -149,6 +149,21 @@ const ADDRESS = {
 } as const;
 
 /**
+ * The new client as each vendor's customer holds it: a ServiceTitan customer has one name (its write
+ * carries no first and last name and the writer refuses them by name); a Jobber client has a person's
+ * first and last name besides.
+ */
+function newClient(vendor: string): CommandPayload<'client.create'> {
+  const client: CommandPayload<'client.create'> = {
+    displayName: 'Wren Castellano',
+    type: 'residential',
+    primaryContact: { name: 'Wren Castellano', email: 'wren.castellano@example.com', phone: '512-555-0199' },
+    billingAddress: ADDRESS,
+  };
+  return vendor === 'servicetitan' ? client : { ...client, firstName: 'Wren', lastName: 'Castellano' };
+}
+
+/**
  * Invoice lines per vendor, as their write sides' e2e specs bill: ServiceTitan keeps the tax it is given
  * (6.25% on the taxable filter: 3.03), and the writer checks its computed total against the vendor's.
  */
@@ -373,18 +388,7 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
         counts.sent += 6;
         continue;
       }
-      const client = await step('client.create', {
-        displayName: 'Wren Castellano',
-        firstName: 'Wren',
-        lastName: 'Castellano',
-        type: 'residential',
-        primaryContact: {
-          name: 'Wren Castellano',
-          email: 'wren.castellano@example.com',
-          phone: '512-555-0199',
-        },
-        billingAddress: ADDRESS,
-      });
+      const client = await step('client.create', newClient(connection.vendor));
       const locationId = (client?.data['locationIds'] as string[] | undefined)?.[0];
       const job =
         client && locationId
