@@ -4,6 +4,9 @@
  * manager's admin API and logged in through `POST /sessions` — the integrators' API of the seeds.
  */
 
+import type { Vendor } from '@fieldsync/canonical-model';
+import { CONNECTORS } from '@fieldsync/connector-registry';
+
 export interface DemoConnection {
   vendor: string;
   username: string;
@@ -20,13 +23,17 @@ interface PortalListing {
 }
 
 interface Spec {
-  vendor: 'servicetitan' | 'jobber';
+  vendor: Vendor;
   username: string;
   password: string;
   mfa: (portalUrl: string) => Promise<Record<string, unknown>>;
 }
 
-/** Sandbox test users (README "Vendor sandbox"); never real credentials. */
+/**
+ * How the demo signs in to each vendor's sandbox portal: a test user (README "Vendor sandbox"; never real
+ * credentials) and its second factor. The demo connects every vendor of the connector registry the
+ * sandbox serves; a registered vendor without a login here is named and skipped (see `demoLogins`).
+ */
 const SPECS: readonly Spec[] = [
   {
     vendor: 'servicetitan',
@@ -47,6 +54,25 @@ const SPECS: readonly Spec[] = [
     mfa: async () => ({ method: 'sms', phone: '+15555550201' }),
   },
 ];
+
+/**
+ * The logins of the vendors the demo connects: every vendor of the connector registry that the sandbox
+ * serves, in the registry's order. One without a login in SPECS is reported, not silently left out.
+ */
+function demoLogins(listing: PortalListing): Spec[] {
+  const served = new Set(listing.portals.map((p) => p.vendor));
+  const specs: Spec[] = [];
+  for (const vendor of CONNECTORS.vendors) {
+    const spec = SPECS.find((s) => s.vendor === vendor);
+    if (spec) specs.push(spec);
+    else if (served.has(vendor)) {
+      console.log(
+        `  ${vendor}: registered and served by the sandbox, but the demo has no login for it yet (tools/demo/demo-connections.ts): not connected`,
+      );
+    }
+  }
+  return specs;
+}
 
 async function call<T>(
   url: string,
@@ -88,7 +114,7 @@ export async function connectDemoVendors(options: {
     adminToken,
   );
   const results: DemoConnection[] = [];
-  for (const spec of SPECS) {
+  for (const spec of demoLogins(listing)) {
     const portalUrl = listing.portals.find((p) => p.vendor === spec.vendor)?.url;
     const row: DemoConnection = {
       vendor: spec.vendor,

@@ -23,19 +23,17 @@ import {
   type Vendor,
 } from '@fieldsync/canonical-model';
 import type { ConnectorReadSide } from '@fieldsync/connector-kit';
-import { jobberReadSide } from '@fieldsync/connectors/jobber';
-import { servicetitanReadSide } from '@fieldsync/connectors/servicetitan';
+import { CONNECTORS } from '@fieldsync/connector-registry';
 import { connectNats, eventsFilter, streamName, withPrefix } from '@fieldsync/messaging';
 import type { DB } from '@fieldsync/persistence';
 import type { WebhookReceiver } from '@fieldsync/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { sql, type Kysely } from 'kysely';
 
-/** The read sides the extractor syncs for the demo's vendors: their streams and default intervals. */
-const READ_SIDES: ReadonlyMap<Vendor, ConnectorReadSide> = new Map<Vendor, ConnectorReadSide>([
-  ['servicetitan', servicetitanReadSide],
-  ['jobber', jobberReadSide],
-]);
+/** The read sides the extractor syncs, from the connector registry: their streams and default intervals. */
+const READ_SIDES: ReadonlyMap<Vendor, ConnectorReadSide> = new Map(
+  CONNECTORS.connectors.map((c) => [c.descriptor.vendor, c.readSide]),
+);
 
 /**
  * How often the demo's extractor polls each stream (see demoExtractorEnv). Jobber's streams share one

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { jobberReadSide } from '@fieldsync/connectors/jobber';
-import { servicetitanReadSide } from '@fieldsync/connectors/servicetitan';
+import { CONNECTORS } from '@fieldsync/connector-registry';
 import { createDatabase } from '@fieldsync/persistence';
 import { deleteStreamsWithPrefix, getTestServices, uniqueStreamPrefix } from '@fieldsync/testing';
 import { sql } from 'kysely';
@@ -77,8 +76,8 @@ describe('npm run demo', () => {
     // at most every few seconds rather than one a second.
     const backfilled = new Map<string, number>();
     for (const [vendor, streams] of [
-      ['servicetitan', servicetitanReadSide.streams.length],
-      ['jobber', jobberReadSide.streams.length],
+      ['servicetitan', CONNECTORS.get('servicetitan').readSide.streams.length],
+      ['jobber', CONNECTORS.get('jobber').readSide.streams.length],
     ] as const) {
       const done = new RegExp(
         `^ {2}${vendor} +([\\d,]+) of ([\\d,]+) records stored, all ${streams} streams caught up in ([\\d.]+) s \\(`,
@@ -197,13 +196,13 @@ describe('npm run demo', () => {
       expect(cursors.rows).toEqual([
         {
           vendor: 'jobber',
-          streams: jobberReadSide.streams.length,
-          caught_up: jobberReadSide.streams.length,
+          streams: CONNECTORS.get('jobber').readSide.streams.length,
+          caught_up: CONNECTORS.get('jobber').readSide.streams.length,
         },
         {
           vendor: 'servicetitan',
-          streams: servicetitanReadSide.streams.length,
-          caught_up: servicetitanReadSide.streams.length,
+          streams: CONNECTORS.get('servicetitan').readSide.streams.length,
+          caught_up: CONNECTORS.get('servicetitan').readSide.streams.length,
         },
       ]);
       // This run's keys: six per vendor, each completed (the replay made none: it found the stored one),
