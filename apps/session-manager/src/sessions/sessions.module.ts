@@ -9,11 +9,17 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import { ConnectionsService } from '../connections/connections.service';
 import { MfaModule } from '../mfa/mfa.module';
 import { SessionTokenService } from '../tokens/session-token.service';
+import { LoginFailureRecorder } from './login-failure.recorder';
+import { LoginSuccessRecorder } from './login-success.recorder';
+import { LoginCoordinator } from './login.coordinator';
 import { LoginRunner } from './login.runner';
+import { MfaRequiredNotifier } from './mfa-required.notifier';
 import { AUTH_FLOWS, BROWSER_POOL } from './session.constants';
 import { SessionEventsPublisher } from './session-events.publisher';
+import { SessionInvalidationWriter } from './session-invalidation.writer';
 import { SessionMetrics } from './session.metrics';
 import { SessionPolicies } from './session-policies';
+import { SessionProber } from './session.prober';
 import { SessionRefresher } from './session.refresher';
 import { SessionService } from './session.service';
 import { SessionVault } from './session.vault';
@@ -75,6 +81,12 @@ export function authFlowsFor(
     SessionMetrics,
     SessionPolicies,
     LoginRunner,
+    MfaRequiredNotifier,
+    LoginSuccessRecorder,
+    LoginFailureRecorder,
+    LoginCoordinator,
+    SessionInvalidationWriter,
+    SessionProber,
     SessionService,
     SessionRefresher,
     SessionTokenService,

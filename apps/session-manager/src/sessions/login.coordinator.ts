@@ -1,0 +1,129 @@
+import { AuthFlowError } from '@fieldsync/connector-kit';
+import { DATABASE, type DB } from '@fieldsync/persistence';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kysely, Transaction } from 'kysely';
+import { ConnectionsRepository, type ConnectionRow } from '../connections/connections.repository';
+import { LoginFailureRecorder } from './login-failure.recorder';
+import { LoginSuccessRecorder } from './login-success.recorder';
+import { LoginRunner, type LoginOutcome } from './login.runner';
+import { MfaRequiredNotifier } from './mfa-required.notifier';
+import { SessionError, SessionErrorCode } from './session.error';
+import { SessionMetrics } from './session.metrics';
+import type { AcquireOptions, LockedOutcome, LoginPurpose } from './session.types';
+import { SessionVault } from './session.vault';
+import { SessionsRepository, type SessionRow } from './sessions.repository';
+import { usableConnection } from './usable-connection.util';
+import { isUsableSession } from './usable-session.util';
+
+export type LockedLoginOptions = AcquireOptions & { minValidityMs: number; expectedVersion?: number };
+
+/**
+ * A login across replicas, one at a time per connection: under the connection's Postgres advisory lock
+ * (held by the transaction) it looks again at the connection and its session — another caller may have
+ * logged in while this one waited — honours the backoff of the last failure (an integrator's code skips
+ * it), runs the vendor login, and records its outcome in the same transaction. Failures are recorded,
+ * then returned as values.
+ */
+@Injectable()
+export class LoginCoordinator {
+  constructor(
+    @Inject(DATABASE) private readonly db: Kysely<DB>,
+    private readonly connections: ConnectionsRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly vault: SessionVault,
+    private readonly runner: LoginRunner,
+    private readonly succeeded: LoginSuccessRecorder,
+    private readonly failed: LoginFailureRecorder,
+    private readonly mfa: MfaRequiredNotifier,
+    private readonly metrics: SessionMetrics,
+  ) {}
+
+  async login(
+    connectionId: string,
+    purpose: LoginPurpose,
+    options: LockedLoginOptions,
+  ): Promise<LockedOutcome> {
+    return this.db.transaction().execute(async (trx): Promise<LockedOutcome> => {
+      await this.sessions.lockConnection(trx, connectionId);
+      const found = await this.connections.findById(connectionId, trx);
+      let connection: ConnectionRow;
+      try {
+        connection = usableConnection(found, connectionId);
+      } catch (error) {
+        return { ok: false, error: error as SessionError };
+      }
+      const existing = await this.sessions.find(connectionId, trx);
+      if (existing && this.loggedInMeanwhile(existing, purpose, options)) {
+        return {
+          ok: true,
+          active: { connection, row: existing, session: this.vault.openSession(existing) },
+        };
+      }
+      const backingOff = backoffRefusal(connection, options);
+      if (backingOff) return { ok: false, error: backingOff };
+      return this.loginNow(trx, connection, existing, purpose, options);
+    });
+  }
+
+  /**
+   * Another caller (this replica or another) logged in while we waited for the lock: an acquire takes
+   * its session; a refresh does only when the session it meant to replace is no longer the current one.
+   */
+  private loggedInMeanwhile(
+    existing: SessionRow,
+    purpose: LoginPurpose,
+    options: LockedLoginOptions,
+  ): boolean {
+    if (!isUsableSession(existing, options.minValidityMs)) return false;
+    return purpose === 'acquire' || existing.version !== options.expectedVersion;
+  }
+
+  private async loginNow(
+    trx: Transaction<DB>,
+    connection: ConnectionRow,
+    existing: SessionRow | undefined,
+    purpose: LoginPurpose,
+    options: LockedLoginOptions,
+  ): Promise<LockedOutcome> {
+    const timer = this.metrics.loginDuration.startTimer({ vendor: connection.vendor });
+    let outcome: LoginOutcome;
+    try {
+      outcome = await this.runner.login(connection, {
+        deviceCookies: this.vault.deviceCookies(existing),
+        lastTotpStep: connection.totp_last_step === null ? null : Number(connection.totp_last_step),
+        ...(options.codeOverride === undefined ? {} : { codeOverride: options.codeOverride }),
+        onMfaRequired: (method) => this.mfa.notify(connection, method),
+      });
+    } catch (error) {
+      const failure = asAuthFlowError(error);
+      timer({ outcome: failure.reason });
+      this.metrics.logins.inc({ vendor: connection.vendor, outcome: failure.reason });
+      if (purpose === 'refresh')
+        this.metrics.refreshFailures.inc({ vendor: connection.vendor, reason: failure.reason });
+      return { ok: false, error: await this.failed.record(trx, connection, failure) };
+    }
+    timer({ outcome: 'succeeded' });
+    this.metrics.logins.inc({ vendor: connection.vendor, outcome: 'succeeded' });
+    return { ok: true, active: await this.succeeded.record(trx, connection, existing, purpose, outcome) };
+  }
+}
+
+/** The last login failed and its backoff has not passed: no new attempt yet, unless a code came with this one. */
+function backoffRefusal(connection: ConnectionRow, options: LockedLoginOptions): SessionError | undefined {
+  const nextLoginAt = connection.next_login_at;
+  if (!nextLoginAt || nextLoginAt.getTime() <= Date.now() || options.codeOverride !== undefined)
+    return undefined;
+  return new SessionError(
+    SessionErrorCode.LoginFailed,
+    `connection ${connection.id}: the last login failed; next attempt after ${nextLoginAt.toISOString()}`,
+    true,
+    nextLoginAt,
+  );
+}
+
+function asAuthFlowError(error: unknown): AuthFlowError {
+  if (error instanceof AuthFlowError) return error;
+  return new AuthFlowError('unknown', `login crashed: ${error instanceof Error ? error.name : 'error'}`, {
+    cause: error,
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * One running task per key: a caller that comes while a task for its key runs gets the same promise.
+ * The key is free again once the task settles.
+ */
+export class SingleFlight<T> {
+  private readonly running = new Map<string, Promise<T>>();
+
+  run(key: string, task: () => Promise<T>): Promise<T> {
+    const running = this.running.get(key);
+    if (running) return running;
+    const promise = task().finally(() => this.running.delete(key));
+    this.running.set(key, promise);
+    return promise;
+  }
+}
