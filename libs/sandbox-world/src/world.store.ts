@@ -1,69 +1,37 @@
 import { WorldClock } from './world.clock';
+import { deepFreeze } from './world-deep-freeze.util';
+import { WorldEntityTable } from './world-entity.table';
+import type { ModifiedRange } from './world-change-log.index';
+import type { IndexedEntity, IndexedField } from './world-reference.index';
 import { WorldRuleCode, WorldRuleError } from './world-rule.error';
+import { WorldLoader } from './world.loader';
 import {
-  ID_BASE,
   SYSTEM_FIELDS,
   WORLD_ENTITIES,
   type NewWorldRecord,
   type WorldEntity,
   type WorldPatch,
-  type WorldRecord,
 } from './world.schema';
+import type {
+  ChangeEntry,
+  ChangeKind,
+  ChangesPage,
+  ModifiedCursor,
+  Page,
+  StoredRecord,
+} from './world-store.types';
 
-export type DeepReadonly<T> = T extends (infer U)[]
-  ? readonly DeepReadonly<U>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
-/** A record as the store hands it out: deeply frozen, so no caller can change the world behind its back. */
-export type StoredRecord<E extends WorldEntity> = DeepReadonly<WorldRecord<E>>;
-
-export type ChangeKind = 'create' | 'update' | 'delete' | 'merge' | 'activate' | 'deactivate';
-
-/** One entry of an entity's change log: a write, in rowVersion order. */
-export interface ChangeEntry {
-  readonly rowVersion: number;
-  readonly id: number;
-  readonly modifiedOn: number;
-  readonly kind: ChangeKind;
-}
-
-/** A position in (modifiedOn, id) order: the last record a page returned. */
-export interface ModifiedCursor {
-  readonly modifiedOn: number;
-  readonly id: number;
-}
-
-export interface ChangesPage<E extends WorldEntity> {
-  /** Each changed record once, in its latest state, ordered by rowVersion. */
-  readonly records: readonly StoredRecord<E>[];
-  /** rowVersion to pass as `afterRowVersion` next time (unchanged when nothing was returned). */
-  readonly continueFrom: number;
-  readonly hasMore: boolean;
-}
-
-export interface Page<E extends WorldEntity, C> {
-  readonly records: readonly StoredRecord<E>[];
-  readonly hasMore: boolean;
-  /** Where the next page starts; null when this page is empty. */
-  readonly next: C | null;
-}
-
-/** Reference fields indexed for children look-ups (`payment.invoiceId` reads the splits). */
-export const INDEXED_FIELDS = {
-  location: ['customerId'],
-  contact: ['customerId'],
-  job: ['customerId', 'locationId'],
-  appointment: ['jobId', 'customerId'],
-  assignment: ['appointmentId', 'technicianId', 'jobId'],
-  estimate: ['jobId', 'customerId', 'locationId'],
-  invoice: ['jobId', 'customerId', 'locationId'],
-  payment: ['customerId', 'invoiceId'],
-  membership: ['customerId', 'locationId'],
-  equipment: ['customerId', 'locationId'],
-} as const satisfies Partial<Record<WorldEntity, readonly string[]>>;
-type IndexedEntity = keyof typeof INDEXED_FIELDS;
-export type IndexedField<E extends IndexedEntity> = (typeof INDEXED_FIELDS)[E][number];
+export type {
+  ChangeEntry,
+  ChangeKind,
+  ChangesPage,
+  DeepReadonly,
+  ModifiedCursor,
+  Page,
+  StoredRecord,
+} from './world-store.types';
+export { INDEXED_FIELDS, type IndexedField } from './world-reference.index';
+export { WorldLoader } from './world.loader';
 
 /** Which children follow a merged record to the survivor (ServiceTitan moves them). */
 const MERGE_CHILDREN = {
@@ -91,56 +59,13 @@ export type MergeableEntity = keyof typeof MERGE_CHILDREN;
 const LINE_ITEM_ID_BASE = 500_000_001;
 const ESTIMATE_OPTION_ID_BASE = 600_000_001;
 
-interface Table {
-  readonly records: Map<number, StoredRecord<WorldEntity>>;
-  /** Every id ever created, ascending (records are never removed). */
-  readonly ids: number[];
-  nextId: number;
-  readonly logRowVersion: number[];
-  readonly logId: number[];
-  readonly logModifiedOn: number[];
-  readonly logKind: ChangeKind[];
-  /** field → parent id → child ids */
-  readonly indexes: Map<string, Map<number, Set<number>>>;
-}
-
 type Loose = Record<string, unknown>;
+type AnyStored = StoredRecord<WorldEntity>;
 const SYSTEM = new Set<string>(SYSTEM_FIELDS);
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** First index i with values[i] > target (values ascending). */
-function upperBound(values: readonly number[], target: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((values[mid] as number) <= target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-/** First index i with values[i] ≥ target (values ascending). */
-function lowerBound(values: readonly number[], target: number): number {
-  return upperBound(values, target - 1);
-}
-
-function indexKeys(entity: WorldEntity, field: string, record: Loose): number[] {
-  if (entity === 'payment' && field === 'invoiceId') {
-    return (record['splits'] as readonly { invoiceId: number }[]).map((s) => s.invoiceId);
-  }
-  const value = record[field];
-  return typeof value === 'number' ? [value] : [];
-}
-
 /**
- * The world's state: every entity's records by id, its change log, and reference indexes.
+ * The world's state: every entity's records by id, its change log, and reference indexes (each
+ * entity's `WorldEntityTable`).
  *
  * - Reads: O(1) `get`, id order (`all`, `pageById`), (modifiedOn, id) order (`pageByModified`), changes
  *   after a rowVersion (`changesSince`, the basis of export `continueFrom`), `snapshot` (ground truth).
@@ -150,29 +75,14 @@ function indexKeys(entity: WorldEntity, field: string, record: Loose): number[] 
  * - No login, no vendor: renderers decide what a user sees.
  */
 export class WorldStore {
-  private readonly tables = new Map<WorldEntity, Table>();
+  private readonly tables = new Map<WorldEntity, WorldEntityTable>();
   private version = 0;
   private nextLineItemId = LINE_ITEM_ID_BASE;
   private nextOptionId = ESTIMATE_OPTION_ID_BASE;
   private sealed = false;
 
   private constructor(readonly clock: WorldClock) {
-    for (const entity of WORLD_ENTITIES) {
-      const indexes = new Map<string, Map<number, Set<number>>>();
-      for (const field of (INDEXED_FIELDS as Partial<Record<WorldEntity, readonly string[]>>)[entity] ?? []) {
-        indexes.set(field, new Map());
-      }
-      this.tables.set(entity, {
-        records: new Map(),
-        ids: [],
-        nextId: ID_BASE[entity],
-        logRowVersion: [],
-        logId: [],
-        logModifiedOn: [],
-        logKind: [],
-        indexes,
-      });
-    }
+    for (const entity of WORLD_ENTITIES) this.tables.set(entity, new WorldEntityTable(entity));
   }
 
   /** An empty world whose writes are stamped by `clock`. */
@@ -231,10 +141,9 @@ export class WorldStore {
 
   /** Records with a reference to `parentId` in `field`, in id order. */
   children<E extends IndexedEntity>(entity: E, field: IndexedField<E>, parentId: number): StoredRecord<E>[] {
-    const set = this.table(entity).indexes.get(field)?.get(parentId);
-    if (!set) return [];
-    const ids = Array.from(set).sort((a, b) => a - b);
-    return ids.map((id) => this.get(entity, id) as StoredRecord<E>);
+    return this.table(entity)
+      .references.ids(field, parentId)
+      .map((id) => this.get(entity, id) as StoredRecord<E>);
   }
 
   /** Records with id > afterId, in id order, keeping those `filter` accepts, up to `limit`. */
@@ -242,21 +151,7 @@ export class WorldStore {
     entity: E,
     options: { afterId?: number; limit: number; filter?: (record: StoredRecord<E>) => boolean },
   ): Page<E, number> {
-    const table = this.table(entity);
-    const records: StoredRecord<E>[] = [];
-    let i = upperBound(table.ids, options.afterId ?? 0);
-    let hasMore = false;
-    for (; i < table.ids.length; i++) {
-      const record = table.records.get(table.ids[i] as number) as StoredRecord<E>;
-      if (options.filter && !options.filter(record)) continue;
-      if (records.length === options.limit) {
-        hasMore = true;
-        break;
-      }
-      records.push(record);
-    }
-    const last = records[records.length - 1];
-    return { records, hasMore, next: last ? last.id : null };
+    return this.table(entity).pageById(options);
   }
 
   /**
@@ -264,59 +159,19 @@ export class WorldStore {
    * [modifiedOnOrAfter, modifiedBefore). Rows sharing one modifiedOn come in id order, so a cursor
    * (modifiedOn, id) resumes exactly; a record changed meanwhile moves to the end (new modifiedOn).
    */
-  *iterateByModified<E extends WorldEntity>(
+  iterateByModified<E extends WorldEntity>(
     entity: E,
-    options: { after?: ModifiedCursor; modifiedOnOrAfter?: number; modifiedBefore?: number } = {},
+    options: ModifiedRange = {},
   ): Generator<StoredRecord<E>> {
-    const table = this.table(entity);
-    const after = options.after;
-    const from = Math.max(options.modifiedOnOrAfter ?? 0, after?.modifiedOn ?? 0);
-    const before = options.modifiedBefore ?? Number.POSITIVE_INFINITY;
-    const mods = table.logModifiedOn;
-    let i = lowerBound(mods, from);
-    while (i < mods.length) {
-      const t = mods[i] as number;
-      if (t >= before) return;
-      const group: number[] = [];
-      let j = i;
-      for (; j < mods.length && mods[j] === t; j++) {
-        const id = table.logId[j] as number;
-        if ((table.records.get(id) as StoredRecord<WorldEntity>).rowVersion === table.logRowVersion[j]) {
-          group.push(id);
-        }
-      }
-      group.sort((a, b) => a - b);
-      for (const id of group) {
-        if (after && t === after.modifiedOn && id <= after.id) continue;
-        yield table.records.get(id) as StoredRecord<E>;
-      }
-      i = j;
-    }
+    return this.table(entity).log.byModified(options) as Generator<StoredRecord<E>>;
   }
 
   /** One page of `iterateByModified`, with `filter`; `next` is the cursor of the last record. */
   pageByModified<E extends WorldEntity>(
     entity: E,
-    options: {
-      after?: ModifiedCursor;
-      modifiedOnOrAfter?: number;
-      modifiedBefore?: number;
-      limit: number;
-      filter?: (record: StoredRecord<E>) => boolean;
-    },
+    options: ModifiedRange & { limit: number; filter?: (record: StoredRecord<E>) => boolean },
   ): Page<E, ModifiedCursor> {
-    const records: StoredRecord<E>[] = [];
-    let hasMore = false;
-    for (const record of this.iterateByModified(entity, options)) {
-      if (options.filter && !options.filter(record)) continue;
-      if (records.length === options.limit) {
-        hasMore = true;
-        break;
-      }
-      records.push(record);
-    }
-    const last = records[records.length - 1];
-    return { records, hasMore, next: last ? { modifiedOn: last.modifiedOn, id: last.id } : null };
+    return this.table(entity).pageByModified(options);
   }
 
   /**
@@ -325,37 +180,12 @@ export class WorldStore {
    * anything written later gets a higher rowVersion. A record written again reappears, once.
    */
   changesSince<E extends WorldEntity>(entity: E, afterRowVersion: number, limit: number): ChangesPage<E> {
-    const table = this.table(entity);
-    const records: StoredRecord<E>[] = [];
-    let continueFrom = afterRowVersion;
-    let i = upperBound(table.logRowVersion, afterRowVersion);
-    for (; i < table.logRowVersion.length && records.length < limit; i++) {
-      const record = table.records.get(table.logId[i] as number) as StoredRecord<E>;
-      if (record.rowVersion !== table.logRowVersion[i]) continue;
-      records.push(record);
-      continueFrom = record.rowVersion;
-    }
-    let hasMore = false;
-    for (; i < table.logRowVersion.length && !hasMore; i++) {
-      const record = table.records.get(table.logId[i] as number) as StoredRecord<E>;
-      hasMore = record.rowVersion === table.logRowVersion[i];
-    }
-    return { records, continueFrom, hasMore };
+    return this.table(entity).log.changesSince(afterRowVersion, limit) as unknown as ChangesPage<E>;
   }
 
   /** The raw change log after `afterRowVersion` (every write, repeats included), in rowVersion order. */
   changeLog(entity: WorldEntity, afterRowVersion = 0): ChangeEntry[] {
-    const table = this.table(entity);
-    const out: ChangeEntry[] = [];
-    for (let i = upperBound(table.logRowVersion, afterRowVersion); i < table.logRowVersion.length; i++) {
-      out.push({
-        rowVersion: table.logRowVersion[i] as number,
-        id: table.logId[i] as number,
-        modifiedOn: table.logModifiedOn[i] as number,
-        kind: table.logKind[i] as ChangeKind,
-      });
-    }
-    return out;
+    return this.table(entity).log.entries(afterRowVersion);
   }
 
   // ---------------------------------------------------------------- writes
@@ -375,10 +205,8 @@ export class WorldStore {
       deletedOn: null,
       rowVersion: ++this.version,
     }) as unknown as StoredRecord<E>;
-    table.records.set(id, record);
     table.ids.push(id);
-    this.index(entity, table, null, record);
-    this.log(table, record, 'create');
+    table.commit(null, record, 'create');
     return record;
   }
 
@@ -460,6 +288,32 @@ export class WorldStore {
     return this.nextOptionId++;
   }
 
+  // ---------------------------------------------------------------- loading (WorldLoader's side)
+
+  /** @internal Adds a generated record with the next id, still mutable and not yet versioned. */
+  loadRecord(entity: WorldEntity, record: Loose): void {
+    if (this.sealed) throw new Error('the world is already loaded');
+    const table = this.table(entity);
+    const id = table.nextId++;
+    record['id'] = id;
+    table.records.set(id, record as unknown as AnyStored);
+    table.ids.push(id);
+  }
+
+  /** @internal Freezes a loaded record with the next rowVersion and logs it as created. */
+  commitLoaded(entity: WorldEntity, loaded: Loose): void {
+    if (this.sealed) throw new Error('the world is already loaded');
+    // Rebuilt so `id` comes first in every record, as in records created later.
+    const record = deepFreeze({ id: loaded['id'], ...loaded, rowVersion: ++this.version });
+    this.table(entity).commit(null, record as unknown as AnyStored, 'create');
+  }
+
+  /** @internal The world is loaded: writes are open from now on. */
+  seal(): void {
+    if (this.sealed) throw new Error('the world is already loaded');
+    this.sealed = true;
+  }
+
   // ---------------------------------------------------------------- internals
 
   private write<E extends WorldEntity>(
@@ -478,21 +332,19 @@ export class WorldStore {
       modifiedOn: now,
       rowVersion: ++this.version,
     }) as unknown as StoredRecord<E>;
-    table.records.set(id, after);
-    this.index(entity, table, before, after);
-    this.log(table, after, kind);
+    table.commit(before, after, kind);
     return after;
   }
 
-  private table(entity: WorldEntity): Table {
+  private table(entity: WorldEntity): WorldEntityTable {
     const table = this.tables.get(entity);
     if (!table) throw new TypeError(`unknown world entity ${String(entity)}`);
     return table;
   }
 
-  private stamp(table: Table): number {
+  private stamp(table: WorldEntityTable): number {
     const now = this.clock.now();
-    const last = table.logModifiedOn[table.logModifiedOn.length - 1] ?? 0;
+    const last = table.log.lastModifiedOn;
     if (now < last) throw new Error(`world clock behind the change log (${now} < ${last})`);
     return now;
   }
@@ -505,98 +357,5 @@ export class WorldStore {
     const out: Loose = {};
     for (const [key, value] of Object.entries(fields)) if (!SYSTEM.has(key)) out[key] = value;
     return out;
-  }
-
-  private log(table: Table, record: StoredRecord<WorldEntity>, kind: ChangeKind): void {
-    table.logRowVersion.push(record.rowVersion);
-    table.logId.push(record.id);
-    table.logModifiedOn.push(record.modifiedOn);
-    table.logKind.push(kind);
-  }
-
-  private index(entity: WorldEntity, table: Table, before: Loose | null, after: Loose): void {
-    for (const [field, index] of table.indexes) {
-      const old = before ? indexKeys(entity, field, before) : [];
-      const now = indexKeys(entity, field, after);
-      if (old.length === now.length && old.every((k, i) => k === now[i])) continue;
-      const id = after['id'] as number;
-      for (const key of old) index.get(key)?.delete(id);
-      for (const key of now) {
-        let set = index.get(key);
-        if (!set) index.set(key, (set = new Set()));
-        set.add(id);
-      }
-    }
-  }
-
-  /** @internal the loader's access to the tables. */
-  loadRecord(entity: WorldEntity, record: Loose): void {
-    if (this.sealed) throw new Error('the world is already loaded');
-    const table = this.table(entity);
-    const id = table.nextId++;
-    record['id'] = id;
-    table.records.set(id, record as unknown as StoredRecord<WorldEntity>);
-    table.ids.push(id);
-  }
-
-  /** @internal */
-  sealLoaded(): void {
-    if (this.sealed) throw new Error('the world is already loaded');
-    const all: { entity: number; record: Loose; table: Table; name: WorldEntity }[] = [];
-    WORLD_ENTITIES.forEach((name, entity) => {
-      const table = this.table(name);
-      for (const record of table.records.values()) all.push({ entity, record: record, table, name });
-    });
-    all.sort(
-      (a, b) =>
-        (a.record['modifiedOn'] as number) - (b.record['modifiedOn'] as number) ||
-        a.entity - b.entity ||
-        (a.record['id'] as number) - (b.record['id'] as number),
-    );
-    const now = this.clock.now();
-    for (const { record: loaded, table, name } of all) {
-      if ((loaded['modifiedOn'] as number) > now) {
-        throw new Error(`${name} ${String(loaded['id'])} modified in the future`);
-      }
-      // Rebuilt so `id` comes first in every record, as in records created later.
-      const record = deepFreeze({ id: loaded['id'], ...loaded, rowVersion: ++this.version });
-      table.records.set(record.id as number, record as unknown as StoredRecord<WorldEntity>);
-      this.log(table, record as unknown as StoredRecord<WorldEntity>, 'create');
-      this.index(name, table, null, record);
-    }
-    this.sealed = true;
-  }
-}
-
-/** Adds generated records to a world that is still loading; `finish()` seals it. */
-export class WorldLoader {
-  constructor(private readonly store: WorldStore) {}
-
-  get clock(): WorldClock {
-    return this.store.clock;
-  }
-
-  /**
-   * Adds a record with the next id; the caller sets every field, timestamps included (rowVersion is
-   * assigned at `finish`). The returned object stays mutable until then.
-   */
-  add<E extends WorldEntity>(entity: E, record: Omit<WorldRecord<E>, 'id' | 'rowVersion'>): WorldRecord<E> {
-    const loose = record as unknown as Loose;
-    loose['rowVersion'] = 0;
-    this.store.loadRecord(entity, loose);
-    return record as WorldRecord<E>;
-  }
-
-  lineItemId(): number {
-    return this.store.newLineItemId();
-  }
-
-  optionId(): number {
-    return this.store.newEstimateOptionId();
-  }
-
-  finish(): WorldStore {
-    this.store.sealLoaded();
-    return this.store;
   }
 }
