@@ -7,7 +7,8 @@ export {
 export { servicetitanConnector } from './servicetitan.connector';
 export { SERVICETITAN_ROLE_ENTITLEMENTS, servicetitanEntitlements } from './servicetitan-roles.util';
 export { DEFAULT_RETRY_AFTER_MS, ServiceTitanClient, retryAfterMs } from './servicetitan.client';
-export { SERVICETITAN_CURRENCY, ServiceTitanMapper } from './servicetitan.mapper';
+export { SERVICETITAN_CURRENCY } from './mappers/mapping.util';
+export { ServiceTitanMapper } from './servicetitan.mapper';
 export {
   createServiceTitanReadSide,
   servicetitanReadSide,

@@ -6,7 +6,7 @@ import {
   type EntityType,
 } from '@fieldsync/canonical-model';
 import { VendorWriteError, type WriteContext } from '@fieldsync/connector-kit';
-import { SERVICETITAN_CURRENCY } from '../servicetitan.mapper';
+import { SERVICETITAN_CURRENCY } from '../mappers/mapping.util';
 
 /*
  * Command values → what ServiceTitan's v2 requests take, shared by several writes: vendor ids of
