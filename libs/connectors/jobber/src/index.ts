@@ -15,14 +15,12 @@ export {
   throttleWaitMs,
   type JobberGraphqlResult,
 } from './jobber.client';
-export { JOBBER_CURRENCY, JobberMapper, jobberMapper } from './jobber.mapper';
-export {
-  JOBBER_PAGE_COST_BUDGET,
-  JOBBER_UNSORTED_OVERLAP_MS,
-  jobberReadSide,
-  jobberStreamReaders,
-  validatedRecord,
-} from './jobber.readers';
+export { JOBBER_CURRENCY } from './mappers/mapping.util';
+export { JobberMapper, jobberMapper } from './jobber.mapper';
+export { jobberReadSide, jobberStreamReaders } from './jobber.readers';
+export { JOBBER_PAGE_COST_BUDGET } from './readers/paging.util';
+export { JOBBER_UNSORTED_OVERLAP_MS } from './readers/stream.reader';
+export { validatedRecord } from './readers/wire-record.util';
 export { parseJobberCheckpoint, type JobberCheckpoint } from './jobber-checkpoint.util';
 export { jobberWriteSide } from './jobber.writer';
 export { jobberConnector } from './jobber.connector';

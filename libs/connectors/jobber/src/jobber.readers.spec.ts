@@ -2,7 +2,9 @@ import type { CapturedSession, ReadPage, StreamReader, SyncContext } from '@fiel
 import pino from 'pino';
 import fixture from './__fixtures__/jobber-records.fixture.json';
 import { parseJobberCheckpoint } from './jobber-checkpoint.util';
-import { JOBBER_UNSORTED_OVERLAP_MS, jobberReadSide, validatedRecord } from './jobber.readers';
+import { jobberReadSide } from './jobber.readers';
+import { JOBBER_UNSORTED_OVERLAP_MS } from './readers/stream.reader';
+import { validatedRecord } from './readers/wire-record.util';
 import { jobberClientSchema } from './jobber.schemas';
 
 /*

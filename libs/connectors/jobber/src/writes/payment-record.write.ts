@@ -8,7 +8,7 @@ import {
   type WriteOutcome,
 } from '@fieldsync/connector-kit';
 import { jobberMutate } from '../jobber.client';
-import { JOBBER_CURRENCY } from '../jobber.mapper';
+import { JOBBER_CURRENCY } from '../mappers/mapping.util';
 import type { JobberPaymentRecord } from '../jobber.schemas';
 import { commandFields, createdId } from './write-errors.util';
 import { readInvoice, readNode, readPayment } from './write-readback.util';

@@ -8,7 +8,7 @@ import {
   type WriteOutcome,
 } from '@fieldsync/connector-kit';
 import { jobberMutate } from '../jobber.client';
-import { JOBBER_CURRENCY } from '../jobber.mapper';
+import { JOBBER_CURRENCY } from '../mappers/mapping.util';
 import { commandFields, createdId, lineFields } from './write-errors.util';
 import { findSince, readQuote, updatedSince } from './write-readback.util';
 import { assertTotals } from './write-totals.util';

@@ -3,7 +3,8 @@ import type { SyncContext, VendorRecord, WriteContext } from '@fieldsync/connect
 import type { z } from 'zod';
 import { JobberGraphqlError, jobberGraphql } from '../jobber.client';
 import { fitPageSize, renderSelection, type JobberSelection } from '../jobber-query.util';
-import { completeNested, JOBBER_PAGE_COST_BUDGET, validatedRecord } from '../jobber.readers';
+import { completeNested, JOBBER_PAGE_COST_BUDGET } from '../readers/paging.util';
+import { validatedRecord } from '../readers/wire-record.util';
 import {
   jobberClientSchema,
   jobberConnectionSchema,

@@ -6,7 +6,7 @@ import {
   type EntityType,
 } from '@fieldsync/canonical-model';
 import { VendorWriteError, type WriteContext } from '@fieldsync/connector-kit';
-import { JOBBER_CURRENCY } from '../jobber.mapper';
+import { JOBBER_CURRENCY } from '../mappers/mapping.util';
 import type { JobberProperty } from '../jobber.schemas';
 
 /*
