@@ -6,68 +6,52 @@ import {
 } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { DeliverySettings } from '../config/delivery.config';
-import { EndpointRepository, type DeliveryEndpoint } from '../endpoints/endpoint.repository';
+import { EndpointRepository } from '../endpoints/endpoint.repository';
 import { SigningSecrets } from '../endpoints/signing-secrets';
+import { AttemptSender } from './attempt.sender';
 import { CompletionWriter } from './completion.writer';
+import { DeliveryIntake } from './delivery.intake';
 import { DELIVERY_SETTINGS, REPLICA_ID } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
+import { EndpointLanes, type HeldMessage, type Lane } from './endpoint.lanes';
 import { MessageRepository, type ClaimedMessage } from './message.repository';
-import { decide } from './retry.policy';
-import { TokenBucket } from './token-bucket';
+import { WakeSignal } from './wake-signal.util';
 import { WebhookClient } from './webhook.client';
-
-/** A message of this replica waiting for its endpoint's turn. */
-interface Held {
-  message: ClaimedMessage;
-  url: string;
-  keys: Buffer[];
-}
-
-/** Per-endpoint state of this replica: its queue, requests in flight and rate limiter. */
-interface Lane {
-  readonly endpointId: string;
-  readonly queue: Held[];
-  inFlight: number;
-  bucket: TokenBucket | undefined;
-  lastUsed: number;
-}
 
 /** A message is not started unless its lease outlives the attempt by this much. */
 const LEASE_SAFETY_MS = 2_000;
-/** A claimed message whose endpoint's secrets cannot be opened waits this long (operator must fix the vault key). */
-const VAULT_FAILURE_DELAY_MS = 60_000;
-const IDLE_LANE_MS = 60_000;
 
 /**
  * The delivery loop of one replica. It claims due messages from the ledger (bounded by
  * WEBHOOK_MAX_CONCURRENCY requests in flight, with up to as many more waiting), keeps them in a queue per
- * endpoint, and starts them round-robin across endpoints, each endpoint limited to
- * WEBHOOK_ENDPOINT_CONCURRENCY requests in flight and to its own rate limit (a token bucket). An endpoint
- * whose queue is full is left out of the next claims, so a slow or rate-limited endpoint holds at most
- * its own share and never starves the others.
+ * endpoint (EndpointLanes, filled by DeliveryIntake), and starts them round-robin across endpoints, each
+ * endpoint limited to WEBHOOK_ENDPOINT_CONCURRENCY requests in flight and to its own rate limit (a token
+ * bucket); AttemptSender sends each and hands it to the CompletionWriter. An endpoint whose queue is full
+ * is left out of the next claims, so a slow or rate-limited endpoint holds at most its own share and
+ * never starves the others.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly lanes = new Map<string, Lane>();
-  /** Messages fan-out is recording for us right now, per endpoint (counted in `held`). */
-  private readonly reserved = new Map<string, number>();
+  private readonly lanes: EndpointLanes;
+  private readonly intake: DeliveryIntake;
+  private readonly sender: AttemptSender;
+  private readonly wakeSignal = new WakeSignal();
   private readonly handOffs = new Set<Promise<void>>();
   private readonly inFlightTasks = new Set<Promise<void>>();
+  /** Requests in flight on this replica. */
   private inFlight = 0;
+  /** Messages this replica holds: in flight, waiting in a lane, or reserved for fan-out. */
   private held = 0;
   private stopping = false;
-  private abandoned = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private woken = false;
   private tokenTimer: NodeJS.Timeout | undefined;
   private readonly maxHeld: number;
   private readonly claimBatch: number;
 
   constructor(
     private readonly messages: MessageRepository,
-    private readonly endpoints: EndpointRepository,
-    private readonly secrets: SigningSecrets,
+    endpoints: EndpointRepository,
+    secrets: SigningSecrets,
     private readonly completions: CompletionWriter,
     private readonly client: WebhookClient,
     private readonly metrics: DeliveryMetrics,
@@ -77,6 +61,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   ) {
     this.maxHeld = 2 * settings.maxConcurrency;
     this.claimBatch = Math.max(8, settings.maxConcurrency);
+    this.lanes = new EndpointLanes(settings.endpointConcurrency);
+    this.intake = new DeliveryIntake(endpoints, secrets, messages, owner, logger);
+    this.sender = new AttemptSender(client, completions, metrics, settings);
     completions.onFlushed(() => this.wake());
   }
 
@@ -91,7 +78,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     clearTimeout(this.tokenTimer);
     await this.loop;
     await Promise.allSettled([...this.handOffs]);
-    const waiting = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0));
+    const waiting = this.lanes.takeWaiting();
     this.held -= waiting.length;
     await this.messages
       .release(
@@ -108,92 +95,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     ]);
     // Attempts still running past the grace are abandoned: not written, their leases run out and another
     // replica (or this one, restarted) sends them again.
-    this.abandoned = true;
+    this.sender.abandon();
     await this.completions.drain(grace);
     await this.client.destroy().catch(() => undefined);
   }
 
   /** Claim again now (new messages were recorded, or an attempt finished). */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
-  }
-
-  private async sleep(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.wakeUp = undefined;
-    this.woken = false;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      const budget = Math.min(this.maxHeld - this.held, this.claimBatch);
-      if (budget <= 0) {
-        await this.sleep(this.settings.pollIntervalMs);
-        continue;
-      }
-      let claimed: ClaimedMessage[];
-      try {
-        claimed = await this.messages.claim(budget, this.saturated(), this.owner, this.settings.leaseMs);
-      } catch (err) {
-        this.logger.error({ err }, 'claiming due messages failed');
-        await this.sleep(this.settings.pollIntervalMs);
-        continue;
-      }
-      if (claimed.length > 0) {
-        this.held += claimed.length;
-        try {
-          await this.accept(claimed);
-        } catch (err) {
-          this.logger.error({ err }, 'loading endpoints of claimed messages failed');
-          this.held -= claimed.length;
-          await this.messages
-            .release(
-              claimed.map((m) => m.id),
-              this.owner,
-            )
-            .catch(() => undefined);
-        }
-        this.pump();
-      }
-      if (claimed.length < budget) await this.sleep(this.settings.pollIntervalMs);
-    }
-  }
-
-  /** Messages an endpoint may have here (in flight and waiting): its concurrency plus a waiting room. */
-  private laneLimit(lane: Lane | undefined): number {
-    const cap = this.settings.endpointConcurrency;
-    const waitingRoom = lane?.bucket ? Math.min(cap, Math.max(1, Math.ceil(lane.bucket.ratePerSecond))) : cap;
-    return cap + waitingRoom;
-  }
-
-  private laneHeld(endpointId: string, lane = this.lanes.get(endpointId)): number {
-    return (lane ? lane.queue.length + lane.inFlight : 0) + (this.reserved.get(endpointId) ?? 0);
-  }
-
-  /** Endpoints whose queue here is full: left out of the next claim. */
-  private saturated(): string[] {
-    const out: string[] = [];
-    const now = Date.now();
-    for (const lane of this.lanes.values()) {
-      const held = this.laneHeld(lane.endpointId, lane);
-      if (held === 0 && now - lane.lastUsed > IDLE_LANE_MS) {
-        this.lanes.delete(lane.endpointId);
-        continue;
-      }
-      if (held >= this.laneLimit(lane)) out.push(lane.endpointId);
-    }
-    return out;
+    this.wakeSignal.wake();
   }
 
   /**
@@ -203,9 +112,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    */
   reserve(endpointId: string): boolean {
     if (this.stopping || this.held >= this.maxHeld) return false;
-    if (this.laneHeld(endpointId) >= this.laneLimit(this.lanes.get(endpointId))) return false;
+    if (!this.lanes.hasRoom(endpointId)) return false;
     this.held++;
-    this.reserved.set(endpointId, (this.reserved.get(endpointId) ?? 0) + 1);
+    this.lanes.reserve(endpointId);
     return true;
   }
 
@@ -219,75 +128,58 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     return settling;
   }
 
-  private async settle(reservations: readonly string[], recorded: readonly ClaimedMessage[]): Promise<void> {
-    for (const endpointId of reservations) {
-      const left = (this.reserved.get(endpointId) ?? 1) - 1;
-      if (left > 0) this.reserved.set(endpointId, left);
-      else this.reserved.delete(endpointId);
+  /** Claims while there is room to hold more, sleeping when there was nothing (more) to claim. */
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const budget = Math.min(this.maxHeld - this.held, this.claimBatch);
+      if (budget <= 0) {
+        await this.wakeSignal.sleep(this.settings.pollIntervalMs);
+        continue;
+      }
+      let claimed: ClaimedMessage[];
+      try {
+        claimed = await this.messages.claim(
+          budget,
+          this.lanes.saturated(),
+          this.owner,
+          this.settings.leaseMs,
+        );
+      } catch (err) {
+        this.logger.error({ err }, 'claiming due messages failed');
+        await this.wakeSignal.sleep(this.settings.pollIntervalMs);
+        continue;
+      }
+      if (claimed.length > 0) {
+        this.held += claimed.length;
+        await this.accept(claimed, 'loading endpoints of claimed messages failed');
+        this.pump();
+      }
+      if (claimed.length < budget) await this.wakeSignal.sleep(this.settings.pollIntervalMs);
     }
+  }
+
+  private async settle(reservations: readonly string[], recorded: readonly ClaimedMessage[]): Promise<void> {
+    this.lanes.release(reservations);
     this.held -= reservations.length - recorded.length;
     if (recorded.length === 0) return;
+    await this.accept(recorded, 'loading endpoints of new messages failed; they go back to the ledger');
+    this.pump();
+  }
+
+  /** Queues messages this replica now holds; when that fails they go back to the ledger. */
+  private async accept(owned: readonly ClaimedMessage[], failure: string): Promise<void> {
     try {
-      await this.accept(recorded);
+      await this.intake.accept(owned, this.lanes, (dropped) => (this.held -= dropped));
     } catch (err) {
-      this.logger.error({ err }, 'loading endpoints of new messages failed; they go back to the ledger');
-      this.held -= recorded.length;
+      this.logger.error({ err }, failure);
+      this.held -= owned.length;
       await this.messages
         .release(
-          recorded.map((m) => m.id),
+          owned.map((m) => m.id),
           this.owner,
         )
         .catch(() => undefined);
     }
-    this.pump();
-  }
-
-  private lane(endpoint: DeliveryEndpoint): Lane {
-    let lane = this.lanes.get(endpoint.id);
-    if (!lane) {
-      lane = { endpointId: endpoint.id, queue: [], inFlight: 0, bucket: undefined, lastUsed: Date.now() };
-      this.lanes.set(endpoint.id, lane);
-    }
-    const rate = endpoint.rateLimitPerSecond;
-    if (rate === null) lane.bucket = undefined;
-    else if (lane.bucket?.ratePerSecond !== rate) lane.bucket = new TokenBucket(rate);
-    return lane;
-  }
-
-  private async accept(claimed: readonly ClaimedMessage[]): Promise<void> {
-    const endpoints = await this.endpoints.loadForDelivery([...new Set(claimed.map((m) => m.endpointId))]);
-    const keys = new Map<string, Buffer[] | undefined>();
-    const disabled: string[] = [];
-    const unopenable: string[] = [];
-    for (const message of claimed) {
-      const endpoint = endpoints.get(message.endpointId);
-      if (!endpoint || endpoint.disabled) {
-        // Deleted endpoint: the row is gone with it. Disabled: the message fails (recover brings it back).
-        this.held--;
-        if (endpoint) disabled.push(message.id);
-        continue;
-      }
-      if (!keys.has(endpoint.id)) {
-        try {
-          keys.set(endpoint.id, this.secrets.keys(endpoint.id, endpoint.secrets));
-        } catch (err) {
-          keys.set(endpoint.id, undefined);
-          this.logger.error(
-            { err, tenantId: endpoint.tenantId, endpointId: endpoint.id },
-            'cannot open the signing secrets of the endpoint (vault key missing?)',
-          );
-        }
-      }
-      const endpointKeys = keys.get(endpoint.id);
-      if (!endpointKeys) {
-        this.held--;
-        unopenable.push(message.id);
-        continue;
-      }
-      this.lane(endpoint).queue.push({ message, url: endpoint.url, keys: endpointKeys });
-    }
-    if (disabled.length > 0) await this.messages.failClaimedOfDisabled(disabled, this.owner);
-    if (unopenable.length > 0) await this.messages.release(unopenable, this.owner, VAULT_FAILURE_DELAY_MS);
   }
 
   /** Starts what may start: round-robin over endpoints, within the global and per-endpoint bounds. */
@@ -297,7 +189,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     let progressed = true;
     while (progressed && this.inFlight < this.settings.maxConcurrency) {
       progressed = false;
-      for (const lane of [...this.lanes.values()]) {
+      for (const lane of this.lanes.inTurn()) {
         if (this.inFlight >= this.settings.maxConcurrency) break;
         if (lane.queue.length === 0 || lane.inFlight >= cap) continue;
         if (lane.bucket && !lane.bucket.tryTake()) {
@@ -316,9 +208,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           void this.messages.release([held.message.id], this.owner).catch(() => undefined);
           continue;
         }
-        // Rotate: the lane that just started goes last, so the next free slot goes to another endpoint.
-        this.lanes.delete(lane.endpointId);
-        this.lanes.set(lane.endpointId, lane);
+        this.lanes.rotate(lane);
         this.start(lane, held);
       }
     }
@@ -336,32 +226,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.tokenTimer.unref();
   }
 
-  private start(lane: Lane, held: Held): void {
+  private start(lane: Lane, held: HeldMessage): void {
     lane.inFlight++;
     lane.lastUsed = Date.now();
     this.inFlight++;
     this.metrics.inFlight.set(this.inFlight);
-    const { message } = held;
-    const attemptedAt = new Date();
-    this.metrics.lagSeconds.observe(Math.max(0, attemptedAt.getTime() - message.dueAt.getTime()) / 1_000);
-    const task = this.client
-      .send(
-        { url: held.url, messageId: message.id, body: message.body, keys: held.keys },
-        attemptedAt.getTime(),
+    const task = this.sender
+      .send(lane.endpointId, held)
+      .catch((err: unknown) =>
+        this.logger.error({ err, messageId: held.message.id }, 'delivery attempt crashed'),
       )
-      .then((result) => {
-        this.metrics.recordAttempt(result.outcome, result.durationMs);
-        if (this.abandoned) return;
-        const decision = decide(result, message.scheduledAttempts + 1, this.settings);
-        this.completions.add({
-          message,
-          endpoint: { id: lane.endpointId, tenantId: message.tenantId, url: held.url },
-          result,
-          decision,
-          attemptedAt,
-        });
-      })
-      .catch((err: unknown) => this.logger.error({ err, messageId: message.id }, 'delivery attempt crashed'))
       .finally(() => {
         lane.inFlight--;
         this.inFlight--;
