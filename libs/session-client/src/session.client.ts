@@ -1,28 +1,18 @@
 import { hostname } from 'node:os';
-import type { CapturedSession, SessionUser } from '@fieldsync/connector-kit';
-import {
-  natsCredentials,
-  assertPrefix,
-  sessionRequest,
-  sessionsNatsOptions,
-  type SessionOperation,
-} from '@fieldsync/messaging';
-import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, throwError, timeout } from 'rxjs';
+import { assertPrefix, type SessionOperation } from '@fieldsync/messaging';
 import type { z } from 'zod';
-import {
-  SessionAcquireError,
-  SessionClientError,
-  SessionEnvelopeError,
-  type SessionClientErrorCode,
-} from './session-client.error';
+import { SessionAcquireError, SessionClientError, type SessionClientErrorCode } from './session-client.error';
+import type { AcquiredSession } from './session-client.types';
 import { SessionKeyPair } from './session-envelope';
+import { nonNegativeMs, positiveMs } from './ms-option.util';
+import { openAcquireReply } from './open-acquire-reply.util';
+import { SessionCache } from './session.cache';
+import { SessionRequester } from './session.requester';
 import {
   MAX_MIN_VALIDITY_MS,
   SERVICE_NAME_RE,
   CONNECTION_ID_RE,
   acquireReplySchema,
-  describeIssues,
   invalidateReplySchema,
   statusReplySchema,
   type AcquireRequest,
@@ -31,6 +21,8 @@ import {
   type StatusOkReply,
   type StatusRequest,
 } from './sessions.schema';
+
+export type { AcquiredSession } from './session-client.types';
 
 export interface SessionClientOptions {
   /** This service (`extractor`, `writer`): the requester, bound into every envelope it can open. */
@@ -61,47 +53,17 @@ export interface AcquireOptions {
   timeoutMs?: number;
 }
 
-/** A session from the session manager, decrypted in this process. Never log `session`. */
-export interface AcquiredSession {
-  readonly connectionId: string;
-  /** Pass it to `invalidate()` when the vendor rejects this session. */
-  readonly sessionVersion: number;
-  /** ISO time after which the session is not used (the reply's, which may be sooner than the vendor's). */
-  readonly expiresAt: string;
-  readonly user: SessionUser;
-  readonly session: CapturedSession;
-}
-
-interface CacheEntry {
-  readonly value: AcquiredSession;
-  readonly expiresAtMs: number;
-}
-
-interface InFlight {
-  readonly minValidityMs: number;
-  readonly promise: Promise<AcquiredSession>;
-}
-
 const DEFAULT_TIMEOUT_MS = 90_000;
-const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_CACHE_MARGIN_MS = 60_000;
-
-class RequestTimeout extends Error {}
-
-/** The failure Nest's RPC exception filter sends back when a handler throws. */
-function rpcFailureMessage(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return typeof err === 'string' ? err : undefined;
-  const message = (err as { message?: unknown }).message;
-  return typeof message === 'string' ? message : undefined;
-}
 
 /**
  * The extractor's and the writer's way to a vendor session: `fsm.sessions.<connection>.acquire |
- * invalidate | status` over Nest's NATS transport (the same protocol as `SessionsNatsServer`).
+ * invalidate | status` over Nest's NATS transport (SessionRequester; the same protocol as
+ * `SessionsNatsServer`).
  *
- * - acquire: sends this process's X25519 public key, opens the sealed reply locally, caches the session
- *   per connection until `expiresAt - cacheMarginMs`; concurrent acquires of one connection share one
- *   request.
+ * - acquire: sends this process's X25519 public key, opens the sealed reply locally (openAcquireReply),
+ *   caches the session per connection until `expiresAt - cacheMarginMs` (SessionCache); concurrent
+ *   acquires of one connection share one request.
  * - invalidate: what a consumer calls on a vendor 401/403; drops the cache (and any answer still in
  *   flight), then tells the session manager, so the next acquire brings a fresh session.
  * - status: the session manager's view of the connection and its session.
@@ -112,21 +74,13 @@ function rpcFailureMessage(err: unknown): string | undefined {
 export class SessionClient {
   readonly service: string;
   private readonly keyPair = SessionKeyPair.generate();
-  private readonly client: ClientProxy;
-  private readonly prefix: string;
+  private readonly requester: SessionRequester;
   private readonly timeoutMs: number;
   private readonly cacheMarginMs: number;
   private readonly now: () => number;
-  /** Credential-free, for error messages. */
-  private readonly servers: string[];
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly inFlight = new Map<string, InFlight>();
-  /** Bumped by invalidate(): an answer to a request sent before it is returned but not cached. */
-  private readonly generations = new Map<string, number>();
+  private readonly cache: SessionCache;
   /** Invalidations on their way: an acquire waits for them, so it cannot overtake one. */
   private readonly invalidations = new Map<string, Promise<unknown>>();
-  private connecting: Promise<unknown> | undefined;
-  private closed = false;
 
   constructor(options: SessionClientOptions) {
     if (!SERVICE_NAME_RE.test(options.service)) {
@@ -135,51 +89,28 @@ export class SessionClient {
       );
     }
     this.service = options.service;
-    this.prefix = assertPrefix(options.prefix ?? '');
-    this.timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
-    this.cacheMarginMs = nonNegative(options.cacheMarginMs, DEFAULT_CACHE_MARGIN_MS, 'cacheMarginMs');
+    const prefix = assertPrefix(options.prefix ?? '');
+    this.timeoutMs = positiveMs(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
+    this.cacheMarginMs = nonNegativeMs(options.cacheMarginMs, DEFAULT_CACHE_MARGIN_MS, 'cacheMarginMs');
     this.now = options.now ?? Date.now;
-    const { servers, user, pass } = natsCredentials(options.servers);
-    this.servers = servers;
-    this.client = ClientProxyFactory.create({
-      transport: Transport.NATS,
-      options: {
-        ...sessionsNatsOptions({
-          servers,
-          prefix: this.prefix,
-          name: options.name ?? `${options.service}-sessions-${hostname()}`,
-          timeoutMs: positive(options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, 'connectTimeoutMs'),
-        }),
-        ...(user === undefined ? {} : { user, pass }),
-      },
+    this.cache = new SessionCache(this.now);
+    this.requester = new SessionRequester({
+      service: options.service,
+      servers: options.servers,
+      prefix,
+      name: options.name ?? `${options.service}-sessions-${hostname()}`,
+      connectTimeoutMs: options.connectTimeoutMs,
     });
   }
 
   /** Opens the NATS connection (otherwise the first request does). Rejects naming the servers, never a password. */
   async connect(): Promise<void> {
-    if (this.closed) throw new Error(`SessionClient (${this.service}) is closed`);
-    this.connecting ??= this.client.connect();
-    try {
-      await this.connecting;
-    } catch (cause) {
-      this.connecting = undefined;
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new Error(
-        `SessionClient (${this.service}) cannot connect to NATS at ${this.servers.join(',')}: ${reason}`,
-        {
-          cause,
-        },
-      );
-    }
+    await this.requester.connect();
   }
 
   /** Closes the connection for good; later requests fail with `transport` instead of reconnecting. */
   async close(): Promise<void> {
-    this.closed = true;
-    await this.connecting?.catch(() => undefined);
-    this.connecting = undefined;
-    this.cache.clear();
-    await this.client.close();
+    await this.requester.close(() => this.cache.clear());
   }
 
   /**
@@ -197,22 +128,21 @@ export class SessionClient {
         connectionId,
       );
     }
-    const timeoutMs = positive(options.timeoutMs, this.timeoutMs, 'timeoutMs');
+    const timeoutMs = positiveMs(options.timeoutMs, this.timeoutMs, 'timeoutMs');
 
-    const cached = this.cache.get(connectionId);
-    if (cached) {
-      if (cached.expiresAtMs - this.now() > Math.max(this.cacheMarginMs, minValidityMs)) return cached.value;
-      this.cache.delete(connectionId);
-    }
-    const running = this.inFlight.get(connectionId);
+    const cached = this.cache.fresh(connectionId, Math.max(this.cacheMarginMs, minValidityMs));
+    if (cached) return cached;
+    const running = this.cache.pending(connectionId);
     if (running) {
       const shared = await running.promise;
       if (Date.parse(shared.expiresAt) - this.now() >= minValidityMs) return shared;
       // It was asked with a shorter minValidityMs than ours: ask (or join someone who asked) again.
-      const again = this.inFlight.get(connectionId);
+      const again = this.cache.pending(connectionId);
       if (again && again.minValidityMs >= minValidityMs) return again.promise;
     }
-    return this.requestSession(connectionId, minValidityMs, timeoutMs);
+    return this.cache.track(connectionId, minValidityMs, () =>
+      this.fetchSession(connectionId, minValidityMs, timeoutMs),
+    );
   }
 
   /**
@@ -226,20 +156,22 @@ export class SessionClient {
     sessionVersion?: number,
   ): Promise<{ invalidated: boolean }> {
     this.checkConnectionId(connectionId, 'invalidate');
-    const cached = this.cache.get(connectionId);
-    const version = sessionVersion ?? cached?.value.sessionVersion;
-    if (!cached || version === undefined || cached.value.sessionVersion <= version) {
-      // Forget the session, and the request that may be bringing it back: the next acquire asks anew.
-      this.cache.delete(connectionId);
-      this.inFlight.delete(connectionId);
-      this.generations.set(connectionId, (this.generations.get(connectionId) ?? 0) + 1);
-    }
+    const cached = this.cache.peek(connectionId);
+    const version = sessionVersion ?? cached?.sessionVersion;
+    // A report about an older session than the one cached leaves the cache alone.
+    if (!cached || version === undefined || cached.sessionVersion <= version) this.cache.forget(connectionId);
     const payload: InvalidateRequest = {
       requester: this.service,
       reason,
       ...(version === undefined ? {} : { sessionVersion: version }),
     };
-    const pending = this.request('invalidate', connectionId, payload, this.timeoutMs, invalidateReplySchema);
+    const pending = this.requester.request(
+      'invalidate',
+      connectionId,
+      payload,
+      this.timeoutMs,
+      invalidateReplySchema,
+    );
     this.invalidations.set(connectionId, pending);
     let reply: z.output<typeof invalidateReplySchema>;
     try {
@@ -255,7 +187,13 @@ export class SessionClient {
   async status(connectionId: string): Promise<StatusOkReply> {
     this.checkConnectionId(connectionId, 'status');
     const payload: StatusRequest = { requester: this.service };
-    const reply = await this.request('status', connectionId, payload, this.timeoutMs, statusReplySchema);
+    const reply = await this.requester.request(
+      'status',
+      connectionId,
+      payload,
+      this.timeoutMs,
+      statusReplySchema,
+    );
     if (!reply.ok) throw this.failure(SessionClientError, connectionId, 'status', reply.error);
     if (reply.connectionId !== connectionId) {
       throw new SessionClientError(
@@ -268,28 +206,7 @@ export class SessionClient {
     return reply;
   }
 
-  private requestSession(
-    connectionId: string,
-    minValidityMs: number,
-    timeoutMs: number,
-  ): Promise<AcquiredSession> {
-    const generation = this.generations.get(connectionId) ?? 0;
-    const promise = this.fetchSession(connectionId, minValidityMs, timeoutMs)
-      .then((acquired) => {
-        const expiresAtMs = Date.parse(acquired.expiresAt);
-        if ((this.generations.get(connectionId) ?? 0) === generation) {
-          this.cache.set(connectionId, { value: acquired, expiresAtMs });
-        }
-        return acquired;
-      })
-      .finally(() => {
-        if (this.inFlight.get(connectionId) === entry) this.inFlight.delete(connectionId);
-      });
-    const entry: InFlight = { minValidityMs, promise };
-    this.inFlight.set(connectionId, entry);
-    return promise;
-  }
-
+  /** Asks the session manager for a session sealed for this process (after any invalidation on its way). */
   private async fetchSession(
     connectionId: string,
     minValidityMs: number,
@@ -301,109 +218,18 @@ export class SessionClient {
       publicKey: this.keyPair.publicKey,
       ...(minValidityMs > 0 ? { minValidityMs } : {}),
     };
-    const reply = await this.request('acquire', connectionId, payload, timeoutMs, acquireReplySchema);
-    if (!reply.ok) throw this.failure(SessionAcquireError, connectionId, 'acquire', reply.error);
-    if (reply.connectionId !== connectionId) {
-      throw new SessionAcquireError(
-        'bad_reply',
-        `acquire ${connectionId}: the reply is about connection ${reply.connectionId}`,
-        false,
-        connectionId,
-      );
-    }
-    let session: CapturedSession;
-    try {
-      session = this.keyPair.open(reply.envelope, {
-        connectionId,
-        requester: this.service,
-        sessionVersion: reply.sessionVersion,
-      });
-    } catch (cause) {
-      if (!(cause instanceof SessionEnvelopeError)) throw cause;
-      throw new SessionAcquireError(
-        'envelope',
-        `acquire ${connectionId}: ${cause.message}`,
-        false,
-        connectionId,
-        {
-          cause,
-        },
-      );
-    }
-    return {
+    const reply = await this.requester.request(
+      'acquire',
       connectionId,
-      sessionVersion: reply.sessionVersion,
-      expiresAt: reply.expiresAt,
-      user: reply.user,
-      session,
-    };
+      payload,
+      timeoutMs,
+      acquireReplySchema,
+    );
+    if (!reply.ok) throw this.failure(SessionAcquireError, connectionId, 'acquire', reply.error);
+    return openAcquireReply(this.keyPair, reply, connectionId, this.service);
   }
 
-  /** One request over Nest's NATS transport, bounded by `timeoutMs`, its reply validated by `schema`. */
-  private async request<S extends z.ZodType>(
-    op: SessionOperation,
-    connectionId: string,
-    payload: AcquireRequest | InvalidateRequest | StatusRequest,
-    timeoutMs: number,
-    schema: S,
-  ): Promise<z.output<S>> {
-    const ErrorClass = op === 'acquire' ? SessionAcquireError : SessionClientError;
-    const subject = sessionRequest(connectionId, op, this.prefix);
-    if (this.closed) {
-      throw new ErrorClass(
-        'transport',
-        `${op} ${connectionId}: the SessionClient is closed`,
-        false,
-        connectionId,
-      );
-    }
-    let raw: unknown;
-    try {
-      raw = await firstValueFrom(
-        this.client
-          .send<unknown>(subject, payload)
-          .pipe(timeout({ first: timeoutMs, with: () => throwError(() => new RequestTimeout()) })),
-      );
-    } catch (err) {
-      if (err instanceof RequestTimeout) {
-        throw new ErrorClass(
-          'timeout',
-          `${op} ${connectionId}: no answer from the session manager on ${subject} within ${timeoutMs} ms ` +
-            `(is it running with the same stream prefix, and may "${this.service}" publish to fsm.sessions.>?)`,
-          true,
-          connectionId,
-        );
-      }
-      const serverMessage = rpcFailureMessage(err);
-      if (serverMessage !== undefined && typeof err === 'object' && err !== null && !(err instanceof Error)) {
-        // The handler threw instead of answering with an error reply.
-        throw new ErrorClass(
-          'internal',
-          `${op} ${connectionId}: the session manager failed: ${serverMessage}`,
-          true,
-          connectionId,
-        );
-      }
-      throw new ErrorClass(
-        'transport',
-        `${op} ${connectionId}: request on ${subject} failed: ${serverMessage ?? 'unknown error'}`,
-        true,
-        connectionId,
-        { cause: err },
-      );
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      throw new ErrorClass(
-        'bad_reply',
-        `${op} ${connectionId}: the session manager's reply is not the v1 contract: ${describeIssues(parsed.error)}`,
-        false,
-        connectionId,
-      );
-    }
-    return parsed.data;
-  }
-
+  /** The session manager's error reply, as the caller's error. */
   private failure(
     ErrorClass: typeof SessionClientError,
     connectionId: string,
@@ -429,20 +255,4 @@ export class SessionClient {
       );
     }
   }
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(`SessionClient: ${name} must be a positive integer (ms)`);
-  }
-  return value;
-}
-
-function nonNegative(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError(`SessionClient: ${name} must be a non-negative integer (ms)`);
-  }
-  return value;
 }
