@@ -111,7 +111,7 @@ const rec = (entity: EntityType, raw: Row, deleted: boolean): RecordOf => ({
   deleted,
 });
 
-/** The records ServiceTitan's readers (libs/connectors/servicetitan/src/servicetitan.readers.ts) build. */
+/** The records ServiceTitan's readers (libs/connectors/servicetitan/src/readers/) build. */
 async function servicetitanRecords(
   portal: PortalHandle,
 ): Promise<{ records: RecordOf[]; drift: RecordOf[] }> {
@@ -206,7 +206,7 @@ async function servicetitanRecords(
 
 const NO_MORE = { hasNextPage: false, endCursor: null };
 
-/** The records Jobber's readers (libs/connectors/jobber/src/jobber.readers.ts, STREAMS) build. */
+/** The records Jobber's readers (libs/connectors/jobber/src/readers/, STREAMS) build. */
 async function jobberRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; drift: RecordOf[] }> {
   const names = [
     'clients',
