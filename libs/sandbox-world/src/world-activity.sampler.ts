@@ -1,12 +1,11 @@
 import type { WorldRng } from './world-rng.util';
+import { DAY, MINUTE } from './world-time.constants';
 import * as W from './world-words.constants';
 import type { WorldRules } from './world.rules';
 import { ID_BASE, type WorldEntity } from './world.schema';
 import type { StoredRecord } from './world-store.types';
 import type { WorldStore } from './world.store';
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 const PROBES = 60;
 
 /**

@@ -1,9 +1,8 @@
 import type { ActivitySampler } from './world-activity.sampler';
 import type { ActivityHandlers } from './world-activity.types';
+import { DAY } from './world-time.constants';
 import * as W from './world-words.constants';
 import type { WorldWriter } from './world.writer';
-
-const DAY = 86_400_000;
 
 type SalesKind = 'estimate' | 'membership' | 'equipment';
 

@@ -1,13 +1,12 @@
 import type { ActivitySampler } from './world-activity.sampler';
 import type { ActivityHandlers } from './world-activity.types';
 import type { BillingActivity } from './world-billing.activity';
+import { MINUTE } from './world-time.constants';
 import * as W from './world-words.constants';
 import { APPOINTMENT_TRANSITIONS } from './world.rules';
 import type { AppointmentStatus } from './world.schema';
 import type { WorldStore } from './world.store';
 import type { WorldWriter } from './world.writer';
-
-const MINUTE = 60_000;
 
 type ScheduleKind = 'createJob' | 'advanceAppointment' | 'holdOrCancelJob' | 'reschedule' | 'reassign';
 
