@@ -1,18 +1,28 @@
 import type { WorldClock } from './world.clock';
 import { WORLD_ENTITIES, type WorldEntity, type WorldRecord } from './world.schema';
-import type { WorldStore } from './world.store';
 
 type Loose = Record<string, unknown>;
+
+/** The loading side of the store being filled (WorldStore's `@internal` methods); `seal` returns the store. */
+export interface LoadingStore<S> {
+  readonly clock: WorldClock;
+  all(entity: WorldEntity): Iterable<unknown>;
+  loadRecord(entity: WorldEntity, record: Loose): void;
+  commitLoaded(entity: WorldEntity, record: Loose): void;
+  seal(): S;
+  newLineItemId(): number;
+  newEstimateOptionId(): number;
+}
 
 /**
  * Adds generated records to a world that is still loading; `finish()` seals it. Records keep the
  * timestamps the generator gives them; rowVersions are handed out at `finish`, in (modifiedOn, entity,
  * id) order, so the change log reads as the history it stands for.
  */
-export class WorldLoader {
+export class WorldLoader<S = unknown> {
   private added = 0;
 
-  constructor(private readonly store: WorldStore) {}
+  constructor(private readonly store: LoadingStore<S>) {}
 
   get clock(): WorldClock {
     return this.store.clock;
@@ -43,10 +53,10 @@ export class WorldLoader {
     return this.store.newEstimateOptionId();
   }
 
-  finish(): WorldStore {
+  finish(): S {
     const all: { entity: number; record: Loose; name: WorldEntity }[] = [];
     WORLD_ENTITIES.forEach((name, entity) => {
-      for (const record of this.store.all(name)) all.push({ entity, record: record, name });
+      for (const record of this.store.all(name)) all.push({ entity, record: record as Loose, name });
     });
     all.sort(
       (a, b) =>
@@ -61,7 +71,6 @@ export class WorldLoader {
       }
       this.store.commitLoaded(name, record);
     }
-    this.store.seal();
-    return this.store;
+    return this.store.seal();
   }
 }

@@ -97,7 +97,7 @@ export class WorldStore {
    * mutable until `finish()`, which freezes them and assigns rowVersions in (modifiedOn, entity, id)
    * order, so the change log reads as the history it stands for.
    */
-  static loader(clock: WorldClock): WorldLoader {
+  static loader(clock: WorldClock): WorldLoader<WorldStore> {
     return new WorldLoader(new WorldStore(clock));
   }
 
@@ -309,9 +309,10 @@ export class WorldStore {
   }
 
   /** @internal The world is loaded: writes are open from now on. */
-  seal(): void {
+  seal(): this {
     if (this.sealed) throw new Error('the world is already loaded');
     this.sealed = true;
+    return this;
   }
 
   // ---------------------------------------------------------------- internals
