@@ -11,7 +11,9 @@ void bootstrapService({
   // fsm.sessions.<connection>.acquire|invalidate|status over core NATS request/reply.
   microservices: ({ config, logger }) => {
     if (config.FIELDSYNC_ADMIN_TOKEN === undefined) {
-      logger.warn('FIELDSYNC_ADMIN_TOKEN is not set: the connections admin API is open (NODE_ENV development or test only; production refuses to boot)');
+      logger.warn(
+        'FIELDSYNC_ADMIN_TOKEN is not set: the connections admin API is open (NODE_ENV development or test only; production refuses to boot)',
+      );
     }
     return [
       new SessionsNatsServer({

@@ -12,7 +12,9 @@ void bootstrapService({
   // FSM_EVENTS → the delivery ledger (FanoutHandler); delivery itself runs from Postgres.
   microservices: ({ app, config, logger }) => {
     if (config.FIELDSYNC_ADMIN_TOKEN === undefined) {
-      logger.warn('FIELDSYNC_ADMIN_TOKEN is not set: the endpoints admin API is open (NODE_ENV development or test only; production refuses to boot)');
+      logger.warn(
+        'FIELDSYNC_ADMIN_TOKEN is not set: the endpoints admin API is open (NODE_ENV development or test only; production refuses to boot)',
+      );
     }
     return [
       jetStreamTransport({
