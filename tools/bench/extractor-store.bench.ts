@@ -429,7 +429,11 @@ export async function benchExtractorStore(o: ExtractorStoreBenchOptions): Promis
         typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload),
       ),
       msgId: row.id,
-      headers: buildHeaders({ msgId: row.id, tenantId: row.tenant_id, connectionId: row.connection_id }),
+      headers: buildHeaders({
+        msgId: row.id,
+        tenantId: row.tenant_id,
+        connectionId: row.connection_id ?? undefined,
+      }),
     }));
     const payloadBytes = Math.round(
       messages.reduce((n, m) => n + m.data.length, 0) / Math.max(1, messages.length),
