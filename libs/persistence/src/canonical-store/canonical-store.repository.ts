@@ -174,8 +174,7 @@ export class CanonicalStoreRepository {
     entity: EntityType,
     id: string,
   ): Promise<
-    | { externalId: string; document: CanonicalEntity; raw: unknown; deletedAt: Date | null }
-    | undefined
+    { externalId: string; document: CanonicalEntity; raw: unknown; deletedAt: Date | null } | undefined
   > {
     const row = await db
       .selectFrom(entityTable(entity).table as 'customers')
