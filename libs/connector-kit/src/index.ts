@@ -84,7 +84,12 @@ export {
   type WriteOutcome,
 } from './write/write-side.types';
 export { MARKER_PATTERN, findMarker, markerOf, withMarker } from './write/marker.util';
-export { mapVendorRecord, type MappedObject, type MappingIssue } from './sync/map-record.util';
+export {
+  mapVendorRecord,
+  type MappedObject,
+  type MappingIssue,
+  type StorableRecord,
+} from './sync/map-record.util';
 export { uncarriedFields } from './write/carried-fields.util';
 export { payloadPaths } from './write/payload-paths.util';
 export { withSessionPage } from './browser/session-page.util';

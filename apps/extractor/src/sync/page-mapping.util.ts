@@ -54,17 +54,8 @@ export function mapPage(
       continue;
     }
     const result = mapVendorRecord(readSide.mapper, record, scope);
-    if (!result.ok) {
-      drifted.push(driftOf(result.issues));
-      continue;
-    }
-    mapped.push({
-      entity: record.entity,
-      externalId: record.externalId,
-      object: result.object,
-      raw: record.raw,
-      deleted: record.deleted,
-    });
+    if (result.ok) mapped.push(result.record);
+    else drifted.push(driftOf(result.issues));
   }
   return { mapped, drifted };
 }

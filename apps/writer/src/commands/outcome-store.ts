@@ -83,13 +83,7 @@ function mapRecords(
       connectionId: command.connectionId,
     });
     if (result.ok) {
-      mapped.push({
-        entity: record.entity,
-        externalId: record.externalId,
-        object: result.object,
-        raw: record.raw,
-        deleted: record.deleted,
-      });
+      mapped.push(result.record);
     } else {
       // The vendor has the change; the extractor will meet the same record and quarantine it as drift.
       log.warn(

@@ -1,4 +1,9 @@
-import { canonicalId, safeParseEntity, type CanonicalEntity } from '@fieldsync/canonical-model';
+import {
+  canonicalId,
+  safeParseEntity,
+  type CanonicalEntity,
+  type EntityType,
+} from '@fieldsync/canonical-model';
 import { ZodError } from 'zod';
 import type { RecordMapper, VendorRecord } from './sync-reader.types';
 
@@ -9,8 +14,17 @@ export interface MappingIssue {
   readonly message: string;
 }
 
+/** A record ready for the canonical store (the shape of persistence's MappedRecord). */
+export interface StorableRecord {
+  readonly entity: EntityType;
+  readonly externalId: string;
+  readonly object: CanonicalEntity;
+  readonly raw: unknown;
+  readonly deleted: boolean;
+}
+
 export type MappedObject =
-  | { readonly ok: true; readonly object: CanonicalEntity }
+  | { readonly ok: true; readonly object: CanonicalEntity; readonly record: StorableRecord }
   | { readonly ok: false; readonly issues: MappingIssue[] };
 
 function issuesOf(error: unknown): MappingIssue[] {
@@ -59,5 +73,6 @@ export function mapVendorRecord(
       ],
     };
   }
-  return { ok: true, object: parsed.data };
+  const { entity, externalId, raw, deleted } = record;
+  return { ok: true, object: parsed.data, record: { entity, externalId, object: parsed.data, raw, deleted } };
 }
