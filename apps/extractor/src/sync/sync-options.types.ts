@@ -12,11 +12,11 @@ export interface SyncOptions {
   readonly perConnectionConcurrency: number;
   /** Vendor calls per second per connection (per replica). */
   readonly requestsPerSecond: number;
-  /** Attempts of one vendor call on 429 / 5xx before the run fails. */
+  /** Attempts of one vendor call on 5xx / timeouts before the run fails (rate limits do not count). */
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
-  /** Longest wait for one Retry-After before it counts as a failure of the run. */
+  /** Longest one vendor call waits out rate limits in all before it counts as a failure of the run. */
   readonly maxRetryAfterMs: number;
   /** A failed run is retried after backoff from this base, up to the stream's interval × 10 (at most 1 h). */
   readonly failureBackoffBaseMs: number;

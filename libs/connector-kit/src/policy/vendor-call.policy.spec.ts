@@ -101,6 +101,33 @@ describe('callVendor (the vendor-call policy)', () => {
     ).rejects.toMatchObject({ message: 'rate limited for 5000 ms (more than 1000)' });
   });
 
+  it('waits out rate limits without using up the tries, within maxRetryAfterMs in all', async () => {
+    // Five 429s in a row with only 3 tries allowed: flow control, not failures, so the call goes through.
+    const many = scripted(rateLimited(5), rateLimited(5), rateLimited(5), rateLimited(5), rateLimited(5));
+    await expect(
+      callVendor(
+        many.call,
+        options({ maxAttempts: 3, maxRetryAfterMs: 100 }),
+        noRenewal,
+        new AbortController().signal,
+      ),
+    ).resolves.toBe('ok');
+    expect(many.tries()).toBe(6);
+    // Waits beyond the budget in all end the call, saying so.
+    const endless = scripted(...Array.from({ length: 10 }, () => rateLimited(40)));
+    const error = await callVendor(
+      endless.call,
+      options({ maxRetryAfterMs: 100 }),
+      noRenewal,
+      new AbortController().signal,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VendorCallGaveUp);
+    expect((error as Error).message).toMatch(
+      /^rate limited for more than 100 ms in all \(80 ms waited, 3 attempts\)/,
+    );
+    expect(endless.tries()).toBe(3);
+  });
+
   it('hands a rate limit back at once (yield) with its Retry-After', async () => {
     const paused: number[] = [];
     const s = scripted(rateLimited(700));

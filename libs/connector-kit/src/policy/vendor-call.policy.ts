@@ -15,7 +15,7 @@ export interface VendorCallPolicyOptions {
    * naks the command with the delay instead of holding an execution slot).
    */
   readonly onRateLimit: 'wait' | 'yield';
-  /** A Retry-After longer than this is not waited out (`wait` only). */
+  /** `wait`: the longest one call waits out rate limits in all (one Retry-After or several in a row). */
   readonly maxRetryAfterMs: number;
   /** Bound on one try; a try past it counts as `unavailable` (the vendor may still have applied it). */
   readonly attemptTimeoutMs?: number;
@@ -56,8 +56,9 @@ const failureOf = (error: unknown): VendorCallFailure | undefined =>
  * extractor's reads and the writer's writes:
  *
  *  - 401 → `renewSession` (invalidate, new login) and try once more; refused again → give up;
- *  - 429 / THROTTLED → `onRateLimited`, then wait its Retry-After and try again (`wait`, up to
- *    `maxRetryAfterMs`) or give up at once (`yield`);
+ *  - 429 / THROTTLED → `onRateLimited`, then wait its Retry-After and try again (`wait`, while the
+ *    call's waits stay within `maxRetryAfterMs` in all; flow control, not a failed try) or give up at
+ *    once (`yield`);
  *  - 5xx, timeouts, dropped connections → exponential backoff with full jitter (platform's
  *    backoffDelayMs), up to `maxAttempts` tries;
  *  - anything else (a vendor refusal, a bug) → thrown as it is, never retried.
@@ -76,27 +77,42 @@ export async function callVendor<T>(
 ): Promise<T> {
   let attempts = 0;
   let wait = 0;
-  const transientRetriable = (error: unknown): boolean => {
-    const failure = failureOf(error);
-    if (failure?.kind === 'unavailable') return true;
-    return (
-      failure?.kind === 'rate_limited' &&
-      options.onRateLimit === 'wait' &&
-      failure.retryAfterMs <= options.maxRetryAfterMs
-    );
-  };
-  const transient = retry(handleWhen(transientRetriable), {
-    maxAttempts: Math.max(0, options.maxAttempts - 1),
-    backoff: new DelegateBackoff<IRetryBackoffContext<unknown>>((context) => {
-      const failure = 'error' in context.result ? failureOf(context.result.error) : undefined;
-      wait =
-        failure?.kind === 'rate_limited'
-          ? failure.retryAfterMs
-          : backoffDelayMs(context.attempt, options.retryBaseMs, options.retryMaxMs, { jitter: 'full' });
-      if (failure) hooks.onRetry?.(failure, context.attempt, wait);
-      return 0;
+  // 5xx, timeouts, dropped connections: backoff with jitter, up to maxAttempts tries.
+  const transient = retry(
+    handleWhen((error) => failureOf(error)?.kind === 'unavailable'),
+    {
+      maxAttempts: Math.max(0, options.maxAttempts - 1),
+      backoff: new DelegateBackoff<IRetryBackoffContext<unknown>>((context) => {
+        const failure = 'error' in context.result ? failureOf(context.result.error) : undefined;
+        wait = backoffDelayMs(context.attempt, options.retryBaseMs, options.retryMaxMs, { jitter: 'full' });
+        if (failure) hooks.onRetry?.(failure, context.attempt, wait);
+        return 0;
+      }),
+    },
+  );
+  // Rate limits (`wait`): the vendor says how long; waited out while the call's waits stay within
+  // maxRetryAfterMs in all. They are flow control, not failures: they do not use up maxAttempts.
+  let throttledMs = 0;
+  const throttle = retry(
+    handleWhen((error) => {
+      const failure = failureOf(error);
+      return (
+        failure?.kind === 'rate_limited' &&
+        options.onRateLimit === 'wait' &&
+        throttledMs + failure.retryAfterMs <= options.maxRetryAfterMs
+      );
     }),
-  });
+    {
+      maxAttempts: Number.MAX_SAFE_INTEGER,
+      backoff: new DelegateBackoff<IRetryBackoffContext<unknown>>((context) => {
+        const failure = 'error' in context.result ? failureOf(context.result.error) : undefined;
+        wait = failure?.kind === 'rate_limited' ? failure.retryAfterMs : 0;
+        throttledMs += wait;
+        if (failure) hooks.onRetry?.(failure, context.attempt, wait);
+        return 0;
+      }),
+    },
+  );
   const reauth = retry(
     handleWhen((error) => failureOf(error)?.kind === 'unauthorized'),
     { maxAttempts: 1 },
@@ -114,7 +130,7 @@ export async function callVendor<T>(
   });
 
   try {
-    return await wrap(reauth, transient).execute(async () => {
+    return await wrap(reauth, throttle, transient).execute(async () => {
       if (renewal) {
         const renewing = renewal;
         renewal = undefined;
@@ -149,9 +165,14 @@ export async function callVendor<T>(
     if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : error;
     const failure = failureOf(error);
     if (!failure) throw error;
-    throw new VendorCallGaveUp(failure, attempts, gaveUpMessage(failure, attempts, options, error), {
-      cause: error,
-    });
+    throw new VendorCallGaveUp(
+      failure,
+      attempts,
+      gaveUpMessage(failure, attempts, options, error, throttledMs),
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -160,6 +181,7 @@ function gaveUpMessage(
   attempts: number,
   options: VendorCallPolicyOptions,
   error: unknown,
+  throttledMs: number,
 ): string {
   const detail = error instanceof Error ? error.message : String(error);
   switch (failure.kind) {
@@ -170,7 +192,7 @@ function gaveUpMessage(
         ? `the vendor asked to wait ${failure.retryAfterMs} ms`
         : failure.retryAfterMs > options.maxRetryAfterMs
           ? `rate limited for ${failure.retryAfterMs} ms (more than ${options.maxRetryAfterMs})`
-          : `rate_limited after ${attempts} attempts: ${detail}`;
+          : `rate limited for more than ${options.maxRetryAfterMs} ms in all (${throttledMs} ms waited, ${attempts} attempts): ${detail}`;
     case 'unavailable':
       return `unavailable after ${attempts} attempts: ${detail}`;
   }

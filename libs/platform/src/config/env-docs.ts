@@ -219,7 +219,7 @@ export const envDocs: readonly EnvDoc[] = [
     name: 'EXTRACTOR_MAX_ATTEMPTS',
     default: '6',
     meaning:
-      'Attempts of one vendor call on 429/5xx before the stream run fails (and is retried later with backoff).',
+      'Attempts of one vendor call on 5xx and timeouts before the stream run fails (and is retried later with backoff); rate limits do not use them up (see EXTRACTOR_MAX_RETRY_AFTER).',
     services: ['extractor'],
   },
   {
@@ -238,7 +238,7 @@ export const envDocs: readonly EnvDoc[] = [
     name: 'EXTRACTOR_MAX_RETRY_AFTER',
     default: '5m',
     meaning:
-      'Longest Retry-After the extractor waits for inside a run; a longer one fails the run (retried later).',
+      "Longest one vendor call waits out the vendor's rate limits (429 Retry-After, Jobber's THROTTLED restore time), one or several in a row, inside a run; beyond it the run fails (retried later).",
     services: ['extractor'],
   },
   {
