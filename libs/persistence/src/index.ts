@@ -39,6 +39,7 @@ export {
   type CursorKey,
   type CursorState,
   type StreamInterval,
+  type StreamLease,
 } from './repositories/sync-cursor.repository';
 export {
   TenantRepository,

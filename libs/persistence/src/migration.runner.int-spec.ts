@@ -95,16 +95,17 @@ describe('migrations on a fresh database', () => {
           select is_nullable from information_schema.columns
           where table_schema = 'public' and table_name = ${table} and column_name = ${name}`.execute(db)
       ).rows[0]?.is_nullable;
-    expect(await column('idempotency_keys', 'recovery')).toBe(true);
+    expect(await column('sync_cursors', 'lease_token')).toBe(true);
     expect(await nullable('change_events', 'connection_id')).toBe('YES');
     await expect(migrateDown(db, { steps: 1 })).resolves.toEqual({ direction: 'down', applied: [last] });
-    // The last migration (one change log) made tenant-scoped events possible; the earlier ones stay.
-    expect(await nullable('change_events', 'connection_id')).toBe('NO');
+    // The last migration (the claim's lease token) added one column; the earlier ones stay.
+    expect(await column('sync_cursors', 'lease_token')).toBe(false);
+    expect(await column('sync_cursors', 'lease_owner')).toBe(true);
+    expect(await nullable('change_events', 'connection_id')).toBe('YES');
     expect(await column('idempotency_keys', 'recovery')).toBe(true);
-    expect(await column('idempotency_keys', 'recovery_point')).toBe(true);
     expect(await column('change_events', 'position')).toBe(true);
     expect(await payloadType()).toBe('text');
-    expect(await publicTables(db)).toEqual(TABLES_BEFORE_LAST);
+    expect(await publicTables(db)).toEqual(TABLES);
     await expect(checkDatabase(db)).rejects.toMatchObject({ code: PersistenceErrorCode.SchemaBehind });
   });
 
@@ -129,7 +130,9 @@ describe('the one-change-log migration', () => {
     const db = createDatabase({ url: database.url, poolMax: 2 });
     try {
       await migrateToLatest(db);
-      await migrateDown(db, { steps: 1 });
+      // Back to before the one-change-log migration (and the lease-token one after it).
+      await migrateDown(db, { steps: 2 });
+      expect(MIGRATIONS.at(-2)?.[0]).toBe('20261207000100-one-change-log');
       await sql`insert into tenants (id, name) values ('ten_m', 'M')`.execute(db);
       const payload = (id: string, endpointId: string) =>
         JSON.stringify({

@@ -470,6 +470,66 @@ describe('extractor sync engine', () => {
     }
   });
 
+  it('refuses the writes of a claim whose lease ran out even when the same worker claimed the stream again', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor();
+    const sessions = new FakeSessionSource();
+    vendor.upsertCustomer({ id: '31' });
+    await worker(vendor, sessions, { workerId: 'worker-same' }).scheduler.ensureCursors();
+    await db
+      .updateTable('sync_cursors')
+      .set({ next_run_at: new Date(Date.now() - 1_000) })
+      .where('connection_id', '=', connectionId)
+      .where('entity_type', '=', 'customers')
+      .execute();
+    const cursors = new SyncCursorRepository(db);
+    const claim = () =>
+      cursors.claimNext({
+        owner: 'worker-same',
+        leaseMs: 300,
+        vendors: ['servicetitan'],
+        busy: [],
+        perConnection: 2,
+      });
+    let first;
+    do first = await claim();
+    while (first && first.connectionId !== connectionId);
+    expect(first?.stream).toBe('customers');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    let second;
+    do second = await claim();
+    while (second && second.connectionId !== connectionId);
+    expect(second?.stream).toBe('customers');
+    expect(second?.lease.owner).toBe(first?.lease.owner);
+    const advance = (lease: typeof first) =>
+      db.transaction().execute((trx) =>
+        cursors.advance(
+          trx,
+          { connectionId, stream: 'customers' },
+          lease?.lease ?? { owner: '', token: '' },
+          {
+            state: cursorStateSchema.parse({ checkpoint: 'x' }),
+            generation: 0,
+            records: 0,
+            leaseMs: 1_000,
+          },
+        ),
+      );
+    expect(await advance(first)).toBe(false);
+    expect(await advance(second)).toBe(true);
+    expect(
+      await cursors.complete({ connectionId, stream: 'customers' }, first?.lease ?? { owner: '', token: '' }),
+    ).toBe(false);
+    expect(
+      await cursors.complete(
+        { connectionId, stream: 'customers' },
+        second?.lease ?? { owner: '', token: '' },
+      ),
+    ).toBe(true);
+    // Leave nothing due for the tests after this one.
+    await db.updateTable('connections').set({ status: 'disabled' }).where('id', '=', connectionId).execute();
+  });
+
   it("takes over a stream whose worker died once its lease runs out, and the dead worker's writes are refused", async () => {
     const connectionId = await newConnection();
     const vendor = new ScriptedVendor();
@@ -506,12 +566,17 @@ describe('extractor sync engine', () => {
     expect(takeover).toHaveLength(1);
     expect((await Promise.all(takeover))[0]?.outcome).toBe('caught_up');
     const held = await db.transaction().execute((trx) =>
-      cursors.advance(trx, { connectionId, stream: deadStream }, 'worker-dead', {
-        state: cursorStateSchema.parse({ checkpoint: '999' }),
-        generation: 0,
-        records: 1,
-        leaseMs: 1_000,
-      }),
+      cursors.advance(
+        trx,
+        { connectionId, stream: deadStream },
+        dead?.lease ?? { owner: 'worker-dead', token: '' },
+        {
+          state: cursorStateSchema.parse({ checkpoint: '999' }),
+          generation: 0,
+          records: 1,
+          leaseMs: 1_000,
+        },
+      ),
     );
     expect(held).toBe(false);
     expect(await cursor(connectionId, deadStream)).toMatchObject({ lease_owner: null });

@@ -51,7 +51,7 @@ export function reconcilingOwners(
 }
 
 /**
- * Commits one page in one transaction, under a check that this worker still holds the stream's lease:
+ * Commits one page in one transaction, under a check that this claim still holds the stream's lease:
  * the cursor advance, the records through the change log (store, change events, tombstones of a
  * completed pass), the drift reports and the `connector.drift_detected` of a drift seen for the first
  * time. A page is stored whole or not at all.
@@ -63,7 +63,6 @@ export class PageStore {
     private readonly changeLog: ChangeLog,
     private readonly drift: DriftReportRepository,
     private readonly leaseMs: number,
-    private readonly workerId: string,
   ) {}
 
   async commit(
@@ -76,7 +75,7 @@ export class PageStore {
     now: Date,
   ): Promise<CommittedPage> {
     return this.db.transaction().execute(async (trx) => {
-      const held = await this.cursors.advance(trx, key, this.workerId, {
+      const held = await this.cursors.advance(trx, key, claim.lease, {
         state: next.state,
         generation: next.generation,
         records: next.records,

@@ -67,14 +67,7 @@ export class StreamSyncService {
     this.logger = deps.logger.child({ component: 'StreamSyncService' });
     this.now = deps.now ?? (() => new Date());
     this.reader = new PageReader(deps.sessions, deps.limiter, deps.metrics, deps.options);
-    this.store = new PageStore(
-      deps.db,
-      deps.cursors,
-      deps.changeLog,
-      deps.drift,
-      deps.options.leaseMs,
-      deps.options.workerId,
-    );
+    this.store = new PageStore(deps.db, deps.cursors, deps.changeLog, deps.drift, deps.options.leaseMs);
   }
 
   /** Runs the claimed cursor to completion and settles its lease (complete / fail); never throws. */
@@ -90,7 +83,7 @@ export class StreamSyncService {
     const lease = new AbortController();
     const heartbeat = setInterval(
       () => {
-        cursors.renewLease(key, options.workerId, options.leaseMs).then(
+        cursors.renewLease(key, claim.lease, options.leaseMs).then(
           (held) => {
             if (!held) lease.abort(new SyncError(SyncErrorCode.LeaseLost, 'lease lost', true));
           },
@@ -104,7 +97,7 @@ export class StreamSyncService {
       const started = Date.now();
       await this.runPages(claim, key, AbortSignal.any([stop, lease.signal]), log, progress);
       clearInterval(heartbeat);
-      if (!(await cursors.complete(key, options.workerId))) {
+      if (!(await cursors.complete(key, claim.lease))) {
         metrics.runEnded(claim.vendor, claim.stream, 'lease_lost');
         return { outcome: 'lease_lost', ...progress };
       }
@@ -218,7 +211,7 @@ export class StreamSyncService {
       return { outcome: 'lease_lost', ...progress, error };
     }
     if (signals.stop.aborted) {
-      await cursors.release(key, options.workerId).catch(() => undefined);
+      await cursors.release(key, claim.lease).catch(() => undefined);
       metrics.runEnded(claim.vendor, claim.stream, 'stopped');
       return { outcome: 'stopped', ...progress };
     }
@@ -230,7 +223,7 @@ export class StreamSyncService {
       { jitter: 'full' },
     );
     await cursors
-      .fail(key, options.workerId, `${error.code}: ${error.message}`, retryInMs)
+      .fail(key, claim.lease, `${error.code}: ${error.message}`, retryInMs)
       .catch((failError: unknown) => log.error({ err: failError }, 'could not record the failed run'));
     metrics.runEnded(claim.vendor, claim.stream, 'failed');
     log.warn({ code: error.code, err: error, ...progress, retryInMs }, 'stream run failed');

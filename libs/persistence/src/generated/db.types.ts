@@ -641,6 +641,7 @@ export interface SyncCursors {
   last_success_at: Timestamp | null;
   lease_expires_at: Timestamp | null;
   lease_owner: string | null;
+  lease_token: string | null;
   next_run_at: Generated<Timestamp>;
   records_synced: Generated<Int8>;
   sync_generation: Generated<Int8>;

@@ -12,6 +12,7 @@ import * as changeEventText from './20261121001000-change-event-text';
 import * as changeEventPosition from './20261121001100-change-event-position';
 import * as writerRecovery from './20261121001200-writer-recovery';
 import * as oneChangeLog from './20261207000100-one-change-log';
+import * as syncLeaseToken from './20261207000200-sync-lease-token';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -32,6 +33,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261121001100-change-event-position', changeEventPosition],
   ['20261121001200-writer-recovery', writerRecovery],
   ['20261207000100-one-change-log', oneChangeLog],
+  ['20261207000200-sync-lease-token', syncLeaseToken],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -1,5 +1,6 @@
 import type { Vendor } from '@fieldsync/canonical-model';
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../generated/db.types';
@@ -45,11 +46,19 @@ export interface ClaimedCursor {
   readonly generation: number;
   readonly intervalSeconds: number;
   readonly consecutiveFailures: number;
+  /** This claim's lease: every write of the run checks it (a later claim of the stream has another). */
+  readonly lease: StreamLease;
 }
 
 export interface CursorKey {
   readonly connectionId: string;
   readonly stream: string;
+}
+
+/** Who holds a stream's lease: the worker, and the claim's own token. */
+export interface StreamLease {
+  readonly owner: string;
+  readonly token: string;
 }
 
 /**
@@ -91,6 +100,7 @@ export class SyncCursorRepository {
     perConnection: number;
   }): Promise<ClaimedCursor | undefined> {
     if (p.vendors.length === 0) return undefined;
+    const token = randomUUID();
     const result = await sql<{
       connection_id: string;
       tenant_id: string;
@@ -117,7 +127,7 @@ export class SyncCursorRepository {
         for update of sc skip locked
       )
       update sync_cursors s
-      set lease_owner = ${p.owner},
+      set lease_owner = ${p.owner}, lease_token = ${token},
           lease_expires_at = now() + make_interval(secs => ${p.leaseMs / 1000}),
           last_run_at = now(), updated_at = now()
       from due
@@ -135,15 +145,18 @@ export class SyncCursorRepository {
       generation: Number(row.sync_generation),
       intervalSeconds: row.interval_seconds,
       consecutiveFailures: row.consecutive_failures,
+      lease: { owner: p.owner, token },
     };
   }
 
   /** Extends the lease; false when it is no longer ours (expired and taken, or released). */
-  async renewLease(key: CursorKey, owner: string, leaseMs: number): Promise<boolean> {
+  async renewLease(key: CursorKey, lease: StreamLease, leaseMs: number): Promise<boolean> {
     const result = await sql`
       update sync_cursors set lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000})
       where connection_id = ${key.connectionId} and entity_type = ${key.stream}
-        and lease_owner = ${owner} and lease_expires_at >= now()`.execute(this.db);
+        and lease_owner = ${lease.owner} and lease_token = ${lease.token} and lease_expires_at >= now()`.execute(
+      this.db,
+    );
     return Number(result.numAffectedRows ?? 0n) === 1;
   }
 
@@ -155,7 +168,7 @@ export class SyncCursorRepository {
   async advance(
     trx: Transaction<DB>,
     key: CursorKey,
-    owner: string,
+    lease: StreamLease,
     p: { state: CursorState; generation: number; records: number; leaseMs: number },
   ): Promise<boolean> {
     const result = await sql`
@@ -165,32 +178,31 @@ export class SyncCursorRepository {
           lease_expires_at = greatest(lease_expires_at, clock_timestamp() + make_interval(secs => ${p.leaseMs / 1000})),
           updated_at = now()
       where connection_id = ${key.connectionId} and entity_type = ${key.stream}
-        and lease_owner = ${owner} and lease_expires_at >= clock_timestamp()`.execute(trx);
+        and lease_owner = ${lease.owner} and lease_token = ${lease.token}
+        and lease_expires_at >= clock_timestamp()`.execute(trx);
     return Number(result.numAffectedRows ?? 0n) === 1;
   }
 
   /** The run caught up: release the lease, schedule the next run after the interval. */
-  async complete(key: CursorKey, owner: string): Promise<boolean> {
+  async complete(key: CursorKey, lease: StreamLease): Promise<boolean> {
     const result = await sql`
       update sync_cursors
-      set lease_owner = null, lease_expires_at = null, last_success_at = now(), consecutive_failures = 0,
+      set lease_owner = null, lease_token = null, lease_expires_at = null, last_success_at = now(), consecutive_failures = 0,
           last_error = null, next_run_at = now() + make_interval(secs => interval_seconds), updated_at = now()
-      where connection_id = ${key.connectionId} and entity_type = ${key.stream} and lease_owner = ${owner}`.execute(
-      this.db,
-    );
+      where connection_id = ${key.connectionId} and entity_type = ${key.stream}
+        and lease_owner = ${lease.owner} and lease_token = ${lease.token}`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n) === 1;
   }
 
   /** The run failed: release the lease, record the error, retry after `retryInMs`. */
-  async fail(key: CursorKey, owner: string, error: string, retryInMs: number): Promise<boolean> {
+  async fail(key: CursorKey, lease: StreamLease, error: string, retryInMs: number): Promise<boolean> {
     const result = await sql`
       update sync_cursors
-      set lease_owner = null, lease_expires_at = null, last_error = ${error.slice(0, 2000)},
+      set lease_owner = null, lease_token = null, lease_expires_at = null, last_error = ${error.slice(0, 2000)},
           last_error_at = now(), consecutive_failures = consecutive_failures + 1,
           next_run_at = now() + make_interval(secs => ${retryInMs / 1000}), updated_at = now()
-      where connection_id = ${key.connectionId} and entity_type = ${key.stream} and lease_owner = ${owner}`.execute(
-      this.db,
-    );
+      where connection_id = ${key.connectionId} and entity_type = ${key.stream}
+        and lease_owner = ${lease.owner} and lease_token = ${lease.token}`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n) === 1;
   }
 
@@ -230,12 +242,11 @@ export class SyncCursorRepository {
   }
 
   /** Shutdown: hand the stream back at once (its checkpoint is whatever the last committed page left). */
-  async release(key: CursorKey, owner: string): Promise<void> {
+  async release(key: CursorKey, lease: StreamLease): Promise<void> {
     await sql`
-      update sync_cursors set lease_owner = null, lease_expires_at = null, next_run_at = now(), updated_at = now()
-      where connection_id = ${key.connectionId} and entity_type = ${key.stream} and lease_owner = ${owner}`.execute(
-      this.db,
-    );
+      update sync_cursors set lease_owner = null, lease_token = null, lease_expires_at = null, next_run_at = now(), updated_at = now()
+      where connection_id = ${key.connectionId} and entity_type = ${key.stream}
+        and lease_owner = ${lease.owner} and lease_token = ${lease.token}`.execute(this.db);
   }
 }
 
