@@ -16,11 +16,6 @@ const TABLES = [
   'tenants', 'timesheet_entries', 'warehouses', 'webhook_attempts', 'webhook_endpoint_secrets', 'webhook_endpoints',
   'webhook_messages',
 ]; // prettier-ignore
-/** The tables before the last migration (one change log: the dispatcher's own outbox went, tenant sequences came). */
-const TABLES_BEFORE_LAST = [
-  ...TABLES.filter((t) => t !== 'tenant_event_sequences'),
-  'webhook_operational_outbox',
-].sort();
 const ALL = MIGRATIONS.map(([name]) => name);
 
 async function publicTables(db: Kysely<DB>): Promise<string[]> {
