@@ -50,7 +50,8 @@ const DEFAULT_APPOINTMENTS_INTERVAL_MS = 15_000;
 const EDIT_MARK = 'Gate code on file';
 /**
  * Ground-truth exports of the ServiceTitan sandbox → the store entity their rows become. Assignments
- * are folded into their appointments and employees are not read: neither has rows of its own.
+ * are folded into their appointments, tag types into the jobs' tags, and employees are not read: none has
+ * rows of its own.
  */
 const SERVICETITAN_TRUTH: Readonly<Record<string, EntityType | null>> = {
   customers: 'customer',
@@ -69,6 +70,8 @@ const SERVICETITAN_TRUTH: Readonly<Record<string, EntityType | null>> = {
   equipment: 'pricebook_item',
   memberships: 'membership',
   'installed-equipment': 'equipment',
+  // The tenant's tag names, which jobs carry by id: read into the jobs' tags, no rows of their own.
+  'tag-types': null,
 };
 
 async function groundTruth(sandbox: RunningSandbox): Promise<Map<EntityType, number>> {
