@@ -185,8 +185,13 @@ describe('JetStreamServer (Nest transport, real NATS)', () => {
     expect(zod.header.get('fsm-dlq-reason')).toMatch(/^terminal: invalid payload: .*jobId/);
     expect(zod.header.get('fsm-dlq-deliveries')).toBe('1');
     expect(seen.filter((d) => d.msgId === 'cmd_terminal' || d.msgId === 'cmd_zod')).toHaveLength(2);
-    const metrics = await registry.getSingleMetricAsString('fsm_messaging_dlq_total');
-    expect(metrics).toMatch(/reason="terminal"[^\n]* 2/);
+    // The server counts a dead letter once its DLQ publish is acknowledged, which can be just after the
+    // copy is visible in FSM_DLQ: the count is awaited, not read at the instant the copy shows.
+    await expectEventually(async () =>
+      expect(await registry.getSingleMetricAsString('fsm_messaging_dlq_total')).toMatch(
+        /reason="terminal"[^\n]* 2/,
+      ),
+    );
   });
 
   it('bounds concurrency, heartbeats long handlers, and drains in-flight work before close resolves', async () => {
