@@ -62,11 +62,14 @@ describe('Workiz portal login (Chromium)', () => {
     await logIn(page, 'admin@workiz.sandbox.example', 'Sandbox!Admin1');
     expect(new URL(page.url()).pathname).toBe('/home');
     expect(await page.textContent('#signed-in-as')).toContain('Ada Admin');
-    const integrations = await (await page.request.get(`${workiz.url}/ajaxc/account/integrations/`)).json();
-    const token = (integrations as { developer_api: { api_token: string } }).developer_api.api_token;
+    const integrations = (await (
+      await page.request.get(`${workiz.url}/ajaxc/account/integrations/`)
+    ).json()) as { developer_api: { api_token: string } };
+    const token = integrations.developer_api.api_token;
     const jobs = await page.request.get(`${workiz.url}/api/v1/${token}/job/all/?records=5`);
     expect(jobs.status()).toBe(200);
-    expect(await jobs.json()).toMatchObject({ flag: true, has_more: expect.any(Boolean) });
+    const body = (await jobs.json()) as { flag: boolean; has_more: unknown };
+    expect([body.flag, typeof body.has_more]).toEqual([true, 'boolean']);
     expect((await workiz.control<{ messages: unknown[] }>('GET', 'outbox')).messages).toEqual([]);
   });
 
