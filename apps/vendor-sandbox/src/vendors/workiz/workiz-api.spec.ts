@@ -267,3 +267,62 @@ describe('Workiz API style and rules', () => {
     }
   });
 });
+
+describe('Workiz faults, limits and activity', () => {
+  let s: WorkizSession;
+  const control = async (method: 'GET' | 'POST' | 'DELETE', path: string, payload?: unknown) =>
+    s.server.app.inject({
+      method,
+      url: `/__sandbox/${path}`,
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+  beforeEach(async () => {
+    s = await startWorkizSession({ seed: 5, size: 3000 });
+  });
+  afterEach(() => s.close());
+
+  it('answers 429 with Retry-After, 5xx, and renamed fields when those faults are set', async () => {
+    await control('POST', 'faults', { rateLimit: { next: 1, retryAfterSeconds: 3 } });
+    const limited = await s.api('job/all/');
+    expect([limited.status, limited.headers['retry-after']]).toEqual([429, '3']);
+    expect((await s.api('job/all/')).status).toBe(200);
+    await control('POST', 'faults', { rateLimit: null, serverError: { rate: 1, status: 503 } });
+    expect((await s.api('job/all/')).status).toBe(503);
+    await control('POST', 'faults', { serverError: null, drift: [{ from: 'JobDateTime', to: 'JobDate' }] });
+    const drifted = (await s.api('job/all/?records=1')).body['data'] as Row[];
+    expect(Object.keys(drifted[0] ?? {})).toContain('JobDate');
+    expect(Object.keys(drifted[0] ?? {})).not.toContain('JobDateTime');
+  });
+
+  it("limits the account's API calls per rolling 10 s with 429 and Retry-After", async () => {
+    const limited = await startWorkizSession({ world: s.world, api: { requestsPer10s: 3 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await limited.api('team/all/')).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await limited.api('team/all/');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(refused.body).toMatchObject({ flag: false, code: 429 });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('lives on the activity clock: new leads and calls arrive, changed jobs show their change', async () => {
+    const leadsBefore = (await s.exportOf<Row>('leads')).length;
+    const callsBefore = (await s.exportOf<Row>('calls')).length;
+    const jobsBefore = new Map((await s.exportOf<Row>('jobs')).map((j) => [j['UUID'], JSON.stringify(j)]));
+    const advanced = (await control('POST', 'world/advance', { ms: 12 * 3_600_000 })).json<{
+      changes: number;
+    }>();
+    expect(advanced.changes).toBeGreaterThan(0);
+    expect((await s.exportOf<Row>('calls')).length).toBeGreaterThan(callsBefore);
+    expect((await s.exportOf<Row>('leads')).length).toBeGreaterThan(leadsBefore);
+    const jobsAfter = await s.exportOf<Row>('jobs');
+    const changed = jobsAfter.filter((j) => jobsBefore.get(j['UUID']) !== JSON.stringify(j));
+    expect(changed.length).toBeGreaterThan(0);
+    // What the API lists after the change is what the ground truth holds.
+    const listed = await all(s, 'job/all/?only_open=false&start_date=2000-01-01');
+    expect(new Map(listed.map((j) => [j['UUID'], j]))).toEqual(new Map(jobsAfter.map((j) => [j['UUID'], j])));
+  });
+});
