@@ -245,6 +245,7 @@ describe('Workiz API style and rules', () => {
       ['/ajaxc/payments/list/', 'payments'],
       ['/ajaxc/calls/list/', 'calls'],
       ['/ajaxc/messages/threads/', 'threads'],
+      ['/ajaxc/pricebook/items/', 'pricebook_items'],
     ] as const) {
       const rows: Row[] = [];
       for (let page = 1; ; page++) {
@@ -257,6 +258,67 @@ describe('Workiz API style and rules', () => {
     }
     const calls = await s.exportOf<Row>('calls');
     expect(calls.some((c) => c['recording'] !== null)).toBe(true);
+  });
+
+  it('writes clients, estimates and invoices through the web app, refusing a bad field by name', async () => {
+    const webPost = async (path: string, payload: unknown, csrf: string | null = s.csrf) => {
+      const r = await s.server.app.inject({
+        method: 'POST',
+        url: path,
+        headers: {
+          cookie: s.cookie,
+          ...(csrf === null ? {} : { 'x-csrf-token': csrf }),
+          'content-type': 'application/json',
+        },
+        payload: JSON.stringify(payload),
+      });
+      return { status: r.statusCode, body: r.json<Row>() };
+    };
+    const client = await webPost('/ajaxc/clients/create/', {
+      first_name: 'Wendy',
+      last_name: 'Webapp',
+      phone: '(512) 555-0123',
+      billing_address: { address: '9 Elm St', city: 'Austin', state: 'TX', zip: '78701' },
+    });
+    expect(client.status).toBe(200);
+    const clientId = (client.body['client'] as Row)['client_id'];
+    expect((await s.exportOf<Row>('clients')).find((c) => c['client_id'] === clientId)).toEqual(
+      client.body['client'],
+    );
+    expect(
+      (await webPost('/ajaxc/clients/create/', { first_name: 'X', billing_address: {} }, null)).status,
+    ).toBe(403);
+    const badZip = await webPost('/ajaxc/clients/create/', {
+      first_name: 'X',
+      billing_address: { address: '1 A St', city: 'Austin', state: 'TX', zip: '7870' },
+    });
+    expect([badZip.status, badZip.body['field']]).toEqual([400, 'billing_address.zip']);
+
+    const [job] = (await s.api('job/all/?only_open=false&start_date=2020-01-01&records=1')).body[
+      'data'
+    ] as Row[];
+    const item = (await s.exportOf<Row>('pricebook_items')).find((i) => i['active'] === true);
+    const estimate = await webPost('/ajaxc/estimates/create/', {
+      job_uuid: job?.['UUID'],
+      name: 'Replace condenser',
+      options: [{ name: 'Good', items: [{ item_id: item?.['item_id'], qty: 1 }] }],
+    });
+    expect(estimate.status).toBe(200);
+    const invoice = await webPost('/ajaxc/invoices/create/', {
+      job_uuid: job?.['UUID'],
+      items: [{ name: 'Diagnostic', price: 89.5, qty: 2, taxable: false }],
+    });
+    expect(invoice.status).toBe(200);
+    expect((invoice.body['invoice'] as Row)['subtotal']).toBe(179);
+    const invoices = await s.exportOf<Row>('invoices');
+    expect(invoices.find((i) => i['invoice_id'] === (invoice.body['invoice'] as Row)['invoice_id'])).toEqual(
+      invoice.body['invoice'],
+    );
+    const badPrice = await webPost('/ajaxc/invoices/create/', {
+      job_uuid: job?.['UUID'],
+      items: [{ name: 'Diagnostic', price: 1.005 }],
+    });
+    expect([badPrice.status, badPrice.body['field']]).toEqual([400, 'items.0.price']);
   });
 
   it('signs in every kind of user (no 2FA, SMS code, email code)', async () => {

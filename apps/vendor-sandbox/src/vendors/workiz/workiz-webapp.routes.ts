@@ -9,6 +9,7 @@ import {
   renderEstimate,
   renderInvoice,
   renderPayment,
+  renderPricebookItem,
   renderSmsThread,
 } from './workiz.renderer';
 
@@ -62,6 +63,13 @@ export const WORKIZ_WEBAPP_LISTINGS: readonly Listing[] = [
     // Voided payments stay listed (voided: true), as the web app's payments report shows them.
     rows: (w) => [...w.store.all('payment')],
     render: renderPayment,
+  },
+  {
+    path: '/ajaxc/pricebook/items/',
+    key: 'pricebook_items',
+    // The price book lists inactive items too (active: false); deleted ones are gone.
+    rows: (w) => [...w.store.all('pricebookItem')].filter((i) => i.deletedOn === null),
+    render: renderPricebookItem,
   },
   {
     path: '/ajaxc/calls/list/',

@@ -4,6 +4,7 @@ import { createWorkizAccount, WORKIZ_DEFAULT_REQUESTS_PER_10S } from './workiz-a
 import { registerWorkizApi } from './workiz-api.routes';
 import { workizLoginFlow } from './workiz-login.flow';
 import { registerWorkizWebApp } from './workiz-webapp.routes';
+import { registerWorkizWebAppWrites } from './workiz-webapp-writes.routes';
 import { workizGroundTruth } from './workiz.ground-truth';
 import { WORKIZ_USERS } from './workiz.users';
 
@@ -33,6 +34,7 @@ export function createWorkizPortal(options: WorkizApiOptions = {}): VendorPortal
     mountData(scope, kit) {
       registerWorkizApi(scope, kit, account);
       registerWorkizWebApp(scope, kit, account);
+      registerWorkizWebAppWrites(scope, kit);
     },
     groundTruth: workizGroundTruth,
     account: { id: account.id, name: account.name },

@@ -387,3 +387,23 @@ export function renderSmsThread(world: World, thread: WorkizSmsThread): Record<s
     timezone: zone,
   };
 }
+
+export function renderPricebookItem(
+  world: World,
+  item: StoredRecord<'pricebookItem'>,
+): Record<string, unknown> {
+  const zone = world.workiz.timezone;
+  return {
+    item_id: item.id,
+    name: item.name,
+    code: item.code,
+    type: item.type.toLowerCase(),
+    price: dollars(item.price),
+    cost: dollars(item.cost),
+    taxable: item.taxable,
+    active: item.active && item.deletedOn === null,
+    created: workizLocalDateTime(item.createdOn, zone),
+    updated: workizLocalDateTime(item.modifiedOn, zone),
+    timezone: zone,
+  };
+}
