@@ -67,11 +67,15 @@ describe('WorkizLedger (Workiz-only records beside the world)', () => {
     const job = [...world.store.all('job')].find((j) => j.status === 'Scheduled');
     if (!job) throw new Error('no scheduled job');
     expect(world.workiz.jobStatus(job)).toBe('Submitted');
+    expect(world.workiz.subStatusSetAt(job)).toBeNull();
+    world.clock.advance(HOUR);
     world.workiz.setSubStatus(job, 'Waiting for customer');
     expect(world.workiz.subStatus(job)).toBe('Waiting for customer');
+    expect(world.workiz.subStatusSetAt(job)).toBe(world.clock.now());
     const done = { ...job, status: 'Completed' as const };
     expect(world.workiz.jobStatus(done)).toBe('Done');
     expect(['', 'Review requested', 'Paid in full']).toContain(world.workiz.subStatus(done));
+    expect(world.workiz.subStatusSetAt(done)).toBeNull();
   });
 
   it('lives on the world clock: the same records however often it is read on the way', () => {

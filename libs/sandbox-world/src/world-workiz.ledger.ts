@@ -92,7 +92,10 @@ export class WorkizLedger {
   private readonly threadByPhone = new Map<string, number>();
   private readonly areas: WorkizServiceArea[] = [];
   private readonly areaByZip = new Map<string, WorkizServiceArea>();
-  private readonly subStatusOverride = new Map<number, { status: WorkizJobStatus; subStatus: string }>();
+  private readonly subStatusOverride = new Map<
+    number,
+    { status: WorkizJobStatus; subStatus: string; at: number }
+  >();
   private readonly customerIds: number[];
   private readonly activity: WorldRng;
   private nextArrival: number;
@@ -167,7 +170,13 @@ export class WorkizLedger {
 
   /** Sets the sub-status for the job's current status (kept until the status changes). */
   setSubStatus(job: JobRef, subStatus: string): void {
-    this.subStatusOverride.set(job.id, { status: baseStatus(job), subStatus });
+    this.subStatusOverride.set(job.id, { status: baseStatus(job), subStatus, at: this.clock.now() });
+  }
+
+  /** When the office last set the job's sub-status for its current status (null: never). */
+  subStatusSetAt(job: JobRef): number | null {
+    const override = this.subStatusOverride.get(job.id);
+    return override && override.status === baseStatus(job) ? override.at : null;
   }
 
   /** Every team member's full name as Workiz shows it, unique in the account. */

@@ -510,9 +510,8 @@ function updateJob(
   }
   if (b.SubStatus !== undefined) {
     const current = w.store.require('job', job.id);
+    // Workiz-only state (the ledger's): it moves LastStatusUpdate, never what other vendors see.
     w.workiz.setSubStatus(current, b.SubStatus);
-    // A sub-status is part of the job: it moves the job's modification time as Workiz does.
-    w.store.update('job', job.id, {});
   }
   return renderJob(w, w.store.require('job', job.id));
 }

@@ -216,6 +216,28 @@ describe('Workiz API style and rules', () => {
     expect([unknown.status, unknown.body['flag']]).toEqual([400, false]);
   });
 
+  it('keeps a sub-status the office sets, moving LastStatusUpdate but nothing other vendors see', async () => {
+    const jobs = await all(s, 'job/all/?start_date=2020-01-01');
+    const job = jobs.find((j) => j['Status'] === 'Submitted');
+    const rowVersion = s.world.world.store.rowVersion;
+    s.world.advance(60_000);
+    const before = s.world.world.store.rowVersion;
+    const updated = await s.post('job/update/', { UUID: job?.['UUID'], SubStatus: 'Waiting for customer' });
+    expect(updated.status).toBe(200);
+    const data = updated.body['data'] as Row;
+    expect(data['SubStatus']).toBe('Waiting for customer');
+    expect(String(data['LastStatusUpdate']) > String(job?.['LastStatusUpdate'])).toBe(true);
+    expect(s.world.world.store.rowVersion).toBe(before);
+    expect(before).toBeGreaterThanOrEqual(rowVersion);
+    const done = await s.post('job/update/', { UUID: job?.['UUID'], Status: 'Done' });
+    expect([done.status, (done.body['data'] as Row)['Status']]).toEqual([200, 'Done']);
+    const bad = await s.post('job/update/', { UUID: job?.['UUID'], Status: 'Finished' });
+    expect([bad.status, String(bad.body['msg'])]).toEqual([
+      400,
+      expect.stringContaining('Status must be one of'),
+    ]);
+  });
+
   it('records a payment in dollars against the job, refusing more than is due', async () => {
     const owing = (await all(s, 'job/all/?only_open=false&start_date=2020-01-01')).find(
       (j) => (j['JobAmountDue'] as number) >= 10,

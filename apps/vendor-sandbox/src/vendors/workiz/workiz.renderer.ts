@@ -93,7 +93,10 @@ export function renderJob(world: World, job: Job): Record<string, unknown> {
     null,
   );
   const n = names(customer);
-  const statusAt = job.completedOn ?? job.canceledOn ?? job.modifiedOn;
+  const statusAt = Math.max(
+    job.completedOn ?? job.canceledOn ?? job.modifiedOn,
+    world.workiz.subStatusSetAt(job) ?? 0,
+  );
   return {
     UUID: workizUuid(job.id),
     SerialId: Number(job.jobNumber),
