@@ -122,6 +122,22 @@ describe('the Workiz sandbox portal', () => {
     expect(WORKIZ_MODELLED_OPERATIONS.filter((id) => !validators.has(id))).toEqual([]);
   });
 
+  it('renames the login form when the "changed login page" fault is on, refusing the old field names', async () => {
+    await server.app.inject({ method: 'POST', url: '/__sandbox/faults', payload: { loginPage: 'changed' } });
+    try {
+      const page = await server.app.inject({ method: 'GET', url: portal.login.path });
+      expect(page.body).toContain('name="user_email"');
+      expect(page.body).not.toContain('name="email"');
+      const user = portal.users.find((u) => u.mfa === 'none');
+      if (!user) throw new Error('no Workiz user without 2FA');
+      await expect(signInWorkiz(server.app, user)).rejects.toThrow('answered 401');
+    } finally {
+      await server.app.inject({ method: 'DELETE', url: '/__sandbox/faults' });
+    }
+    const user = portal.users.find((u) => u.mfa === 'none');
+    if (user) expect(await signInWorkiz(server.app, user)).toMatch(/^workiz_session=/);
+  });
+
   it('exports the ground truth of every resource its data API serves', () => {
     const { groundTruth } = portal;
     if (!groundTruth || groundTruth.entities.length === 0) {
