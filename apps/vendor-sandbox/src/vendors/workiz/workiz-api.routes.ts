@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PortalKit } from '../../portal/portal.types';
 import { safeEqual } from '../../portal/safe-equal.util';
-import { parseWorkizLocal } from './workiz-datetime.util';
+import { parseWorkizLocal, workizLocalDateTime } from './workiz-datetime.util';
 import { workizRequestLimiter, type WorkizAccount } from './workiz-account';
 import {
   idOfUuid,
@@ -142,6 +142,8 @@ const leadUpdateBody = leadCreateBody
   .partial()
   .extend({ auth_secret: z.string(), UUID: z.string().min(1), Status: z.enum(['active', 'lost']).optional() })
   .strict();
+
+const leadActionBody = z.object({ auth_secret: z.string(), UUID: z.string().min(1) }).strict();
 
 const STATUS_TO_WORLD = {
   Submitted: 'Scheduled',
@@ -321,6 +323,60 @@ export function registerWorkizApi(scope: FastifyInstance, kit: PortalKit, accoun
           return renderLead(w, lead);
         });
       });
+
+      // Lead life cycle (vendors.md §4: convert, markLost, activate; not in the published file).
+      const leadAction =
+        (action: 'convert' | 'markLost' | 'activate') =>
+        async (request: FastifyRequest, reply: FastifyReply) => {
+          const body = leadActionBody.safeParse(request.body);
+          if (!body.success) return badBody(reply, body.error);
+          const w = world();
+          const id = idOfUuid(body.data.UUID);
+          const lead = id === null ? undefined : w.workiz.lead(id);
+          if (!lead) return workizError(reply, 404, 'Lead not found', 'not_found');
+          if (action === 'markLost') {
+            if (lead.status === 'Converted')
+              return workizError(reply, 400, 'A converted lead cannot be lost');
+            return ruled(reply, () => renderLead(w, w.workiz.updateLead(lead.id, { status: 'Lost' })));
+          }
+          if (action === 'activate') {
+            if (lead.status !== 'Lost') return workizError(reply, 400, 'Only a lost lead can be activated');
+            return ruled(reply, () => renderLead(w, w.workiz.updateLead(lead.id, { status: 'New' })));
+          }
+          if (lead.status === 'Converted' || lead.status === 'Lost') {
+            return workizError(reply, 400, `A ${lead.status.toLowerCase()} lead cannot be converted`);
+          }
+          return ruled(reply, () => {
+            const start = lead.requestedOn ?? w.clock.now() + 86_400_000;
+            const created = createJob(w, {
+              auth_secret: '',
+              ...(lead.customerId !== null ? { ClientId: lead.customerId } : {}),
+              FirstName: lead.firstName,
+              LastName: lead.lastName,
+              Company: lead.company,
+              Phone: lead.phone,
+              Email: lead.email,
+              Address: lead.address.street,
+              City: lead.address.city,
+              State: lead.address.state,
+              PostalCode: lead.address.zip,
+              JobType: lead.leadType,
+              JobSource: lead.source,
+              JobDateTime: workizLocalDateTime(start, w.workiz.timezone),
+              JobNotes: lead.notes,
+            });
+            const jobId = idOfUuid(String(created['UUID']));
+            const converted = w.workiz.updateLead(lead.id, {
+              status: 'Converted',
+              jobId,
+              customerId: Number(created['ClientId']),
+            });
+            return { ...created, LeadUUID: workizUuid(converted.id) };
+          });
+        };
+      api.post('/lead/convert/', leadAction('convert'));
+      api.post('/lead/markLost/', leadAction('markLost'));
+      api.post('/lead/activate/', leadAction('activate'));
 
       api.post('/lead/update/', async (request, reply) => {
         const body = leadUpdateBody.safeParse(request.body);

@@ -238,6 +238,36 @@ describe('Workiz API style and rules', () => {
     ]);
   });
 
+  it('moves a lead through its life: lost, active again, converted into a client job', async () => {
+    const [zip] = (await s.exportOf<Row>('service_areas'))[0]?.['zip_codes'] as string[];
+    const created = await s.post('lead/create/', {
+      LeadType: String((await s.exportOf<Row>('jobs'))[0]?.['JobType']),
+      LeadSource: 'Phone call',
+      FirstName: 'Mia',
+      LastName: 'Missedcall',
+      Phone: '5125550188',
+      PostalCode: zip,
+      LeadDateTime: workizLocalDateTime(s.world.world.clock.now() + 2 * DAY, 'America/Chicago'),
+    });
+    const uuid = String((created.body['data'] as Row)['UUID']);
+    const lost = await s.post('lead/markLost/', { UUID: uuid });
+    expect((lost.body['data'] as Row)['Status']).toBe('Lost');
+    expect((await s.post('lead/convert/', { UUID: uuid })).status).toBe(400);
+    expect(((await s.post('lead/activate/', { UUID: uuid })).body['data'] as Row)['Status']).toBe('New');
+    const converted = await s.post('lead/convert/', { UUID: uuid });
+    expect(converted.status).toBe(200);
+    const jobUuid = String((converted.body['data'] as Row)['UUID']);
+    const job = (await s.api(`job/get/${jobUuid}/`)).body['data'] as Row;
+    expect([job['FirstName'], job['LastName'], job['Phone']]).toEqual(['Mia', 'Missedcall', '5125550188']);
+    const lead = (await s.api(`lead/get/${uuid}/`)).body['data'] as Row;
+    expect([lead['Status'], lead['JobUUID'], lead['ClientId']]).toEqual([
+      'Converted',
+      jobUuid,
+      String(job['ClientId']),
+    ]);
+    expect((await s.post('lead/markLost/', { UUID: uuid })).status).toBe(400);
+  });
+
   it('records a payment in dollars against the job, refusing more than is due', async () => {
     const owing = (await all(s, 'job/all/?only_open=false&start_date=2020-01-01')).find(
       (j) => (j['JobAmountDue'] as number) >= 10,
