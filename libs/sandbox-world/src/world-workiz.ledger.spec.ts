@@ -62,6 +62,20 @@ describe('WorkizLedger (Workiz-only records beside the world)', () => {
     expect(world.workiz.employeeByName('Nobody Here')).toBeUndefined();
   });
 
+  it('renames a team member while the jobs already assigned keep the old name', () => {
+    const world = generateWorld({ seed: 2, size: 1_200 });
+    const assignment = [...world.store.all('assignment')].find((a) => a.deletedOn === null);
+    if (!assignment) throw new Error('no assignment');
+    const tech = world.store.require('employee', assignment.technicianId);
+    const old = world.workiz.teamName(tech);
+    const renamed = world.workiz.renameTeamMember(tech.id, 'Zed Newname');
+    expect(world.workiz.teamName(renamed)).toBe('Zed Newname');
+    expect(world.workiz.assignmentName(assignment)).toBe(old);
+    expect(world.workiz.employeeByName('Zed Newname')?.id).toBe(tech.id);
+    expect(world.workiz.employeeByName(old)).toBeUndefined();
+    expect(() => world.workiz.renameTeamMember(tech.id, '  ')).toThrow('a team member needs a name');
+  });
+
   it('keeps a sub-status per job status, and an office-set one until the status changes', () => {
     const world = generateWorld({ seed: 3, size: 1_200 });
     const job = [...world.store.all('job')].find((j) => j.status === 'Scheduled');

@@ -96,6 +96,8 @@ export class WorkizLedger {
     number,
     { status: WorkizJobStatus; subStatus: string; at: number }
   >();
+  /** Assignment id → the name the job shows: Workiz keeps a technician's old name on jobs after a rename. */
+  private readonly assignedNames = new Map<number, string>();
   private readonly customerIds: number[];
   private readonly activity: WorldRng;
   private nextArrival: number;
@@ -204,6 +206,11 @@ export class WorkizLedger {
     return undefined;
   }
 
+  /** The name a job shows for one of its assignments: the technician's name when assigned. */
+  assignmentName(assignment: { id: number; technicianId: number }): string | undefined {
+    return this.assignedNames.get(assignment.id) ?? this.teamNames().get(assignment.technicianId);
+  }
+
   // ---- writes ----
 
   createLead(fields: NewWorkizLead): WorkizLead {
@@ -218,6 +225,22 @@ export class WorkizLedger {
     const next = workizLeadSchema.parse({ ...lead, ...patch, modifiedOn: this.clock.now() });
     this.leadsById.set(id, Object.freeze(next));
     return next;
+  }
+
+  /**
+   * Renames a team member as Workiz's Settings → Team does: the jobs already assigned keep showing the
+   * old name (vendors.md §6.6); new assignments show the new one.
+   */
+  renameTeamMember(employeeId: number, name: string): Employee {
+    const trimmed = name.trim();
+    if (trimmed === '') throw new RangeError('a team member needs a name');
+    const employee = this.store.get('employee', employeeId);
+    if (!employee) throw new RangeError(`no team member ${employeeId}`);
+    const current = this.teamName(employee);
+    for (const a of this.store.children('assignment', 'technicianId', employeeId)) {
+      if (!this.assignedNames.has(a.id)) this.assignedNames.set(a.id, current);
+    }
+    return this.store.update('employee', employeeId, { name: trimmed });
   }
 
   // ---- generation and activity ----

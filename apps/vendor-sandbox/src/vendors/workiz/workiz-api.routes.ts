@@ -267,7 +267,10 @@ export function registerWorkizApi(scope: FastifyInstance, kit: PortalKit, accoun
         if (!job) return workizError(reply, 404, 'Job not found', 'not_found');
         const user = w.workiz.employeeByName(body.data.User);
         if (!user) return workizError(reply, 400, `User not found: ${body.data.User}`, 'user_not_found');
-        const assigned = teamOf(w, job.id).some((n) => n === w.workiz.teamName(user));
+        // By the user, not the name the job shows (a renamed technician keeps the old name on the job).
+        const assigned = w.store
+          .children('assignment', 'jobId', job.id)
+          .some((a) => a.deletedOn === null && a.technicianId === user.id);
         if (assign && assigned)
           return workizError(reply, 400, 'User is already assigned', 'already_assigned');
         if (!assign && !assigned) return workizError(reply, 400, 'User is not assigned', 'not_assigned');

@@ -216,6 +216,30 @@ describe('Workiz API style and rules', () => {
     expect([unknown.status, unknown.body['flag']]).toEqual([400, false]);
   });
 
+  it("keeps a renamed technician's old name on jobs already assigned; assign and unassign go by the user", async () => {
+    const team = (await s.api('team/all/')).body['data'] as Row[];
+    const jobs = await all(s, 'job/all/?start_date=2020-01-01');
+    const job = jobs.find((j) => j['Status'] === 'Submitted' && (j['Team'] as string[]).length > 0);
+    const oldName = (job?.['Team'] as string[])[0] ?? '';
+    const tech = team.find((m) => m['name'] === oldName);
+    const renamed = await s.server.app.inject({
+      method: 'POST',
+      url: '/ajaxc/team/update/',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
+      payload: JSON.stringify({ user_id: Number(tech?.['id']), name: 'Renata Renamed' }),
+    });
+    expect(renamed.statusCode).toBe(200);
+    const shown = (await s.api(`job/get/${String(job?.['UUID'])}/`)).body['data'] as Row;
+    expect(shown['Team']).toContain(oldName);
+    const again = await s.post('job/assign/', { UUID: job?.['UUID'], User: 'Renata Renamed' });
+    expect([again.status, again.body['msg']]).toEqual([400, 'User is already assigned']);
+    const byOldName = await s.post('job/unassign/', { UUID: job?.['UUID'], User: oldName });
+    expect([byOldName.status, byOldName.body['flag']]).toEqual([400, false]);
+    expect((await s.post('job/unassign/', { UUID: job?.['UUID'], User: 'Renata Renamed' })).status).toBe(200);
+    const reassigned = await s.post('job/assign/', { UUID: job?.['UUID'], User: 'Renata Renamed' });
+    expect(((reassigned.body['data'] as Row)['Team'] as string[]).includes('Renata Renamed')).toBe(true);
+  });
+
   it('keeps a sub-status the office sets, moving LastStatusUpdate but nothing other vendors see', async () => {
     const jobs = await all(s, 'job/all/?start_date=2020-01-01');
     const job = jobs.find((j) => j['Status'] === 'Submitted');

@@ -7,7 +7,8 @@ import { idOfUuid, renderClient, renderEstimate, renderInvoice } from './workiz.
 /**
  * What the web app writes that the Developer API cannot (vendors.md §4: clients, invoices and estimates
  * have no API): the forms' JSON posts behind the session and its `X-CSRF-Token`, snake_case, money in
- * dollars. `POST /ajaxc/clients/create/`, `POST /ajaxc/estimates/create/`, `POST /ajaxc/invoices/create/`
+ * dollars. `POST /ajaxc/clients/create/`, `POST /ajaxc/estimates/create/`, `POST /ajaxc/invoices/create/`,
+ * `POST /ajaxc/team/update/` (a rename)
  * answer `{status: 'ok', <record>}` in the lists' shape, or `{status: 'error', error, field}` (400) naming
  * the field; a refused write changes nothing.
  */
@@ -73,6 +74,10 @@ const invoiceBody = z
     items: z.array(line).min(1).max(500),
     due_days: z.number().int().min(0).max(365).optional(),
   })
+  .strict();
+
+const teamUpdateBody = z
+  .object({ user_id: z.number().int().positive(), name: z.string().trim().min(1).max(200) })
   .strict();
 
 const LINE_TYPES = { service: 'Service', material: 'Material', equipment: 'Equipment' } as const;
@@ -157,6 +162,17 @@ export function registerWorkizWebAppWrites(scope: FastifyInstance, kit: PortalKi
         ],
       });
       return { client: renderClient(w, created.customer) };
+    });
+  });
+
+  // Settings → Team: a rename; jobs already assigned keep showing the old name (vendors.md §6.6).
+  scope.post('/ajaxc/team/update/', async (request, reply) => {
+    const body = teamUpdateBody.safeParse(request.body);
+    if (!body.success) return invalid(reply, body.error);
+    const w = world();
+    return ruled(reply, () => {
+      const employee = w.workiz.renameTeamMember(body.data.user_id, body.data.name);
+      return { user: { user_id: employee.id, name: w.workiz.teamName(employee) } };
     });
   });
 

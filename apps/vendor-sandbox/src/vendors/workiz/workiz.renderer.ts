@@ -58,13 +58,12 @@ function scheduleOf(world: World, job: Job): { start: number; end: number } | nu
   return best;
 }
 
-/** Full names of the job's assigned technicians (each once, in assignment order). */
+/** Full names of the job's assigned technicians as Workiz shows them (each once, in assignment order). */
 export function teamOf(world: World, jobId: number): string[] {
-  const names = world.workiz.teamNames();
   const out: string[] = [];
   for (const a of world.store.children('assignment', 'jobId', jobId)) {
     if (a.deletedOn !== null) continue;
-    const name = names.get(a.technicianId);
+    const name = world.workiz.assignmentName(a);
     if (name !== undefined && !out.includes(name)) out.push(name);
   }
   return out;
