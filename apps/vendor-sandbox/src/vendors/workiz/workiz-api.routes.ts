@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { PortalKit } from '../../portal/portal.types';
 import { safeEqual } from '../../portal/safe-equal.util';
 import { parseWorkizLocal, workizLocalDateTime } from './workiz-datetime.util';
-import { workizRequestLimiter, type WorkizAccount } from './workiz-account';
+import type { WorkizAccount } from './workiz-account.util';
+import { workizRequestLimiter } from './workiz-rate.limiter';
 import {
   idOfUuid,
   jobDateTimeMs,

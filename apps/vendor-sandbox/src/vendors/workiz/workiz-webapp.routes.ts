@@ -2,7 +2,7 @@ import type { World } from '@fieldsync/sandbox-world';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { PortalKit } from '../../portal/portal.types';
-import type { WorkizAccount } from './workiz-account';
+import type { WorkizAccount } from './workiz-account.util';
 import {
   renderCall,
   renderClient,

@@ -1,6 +1,6 @@
 import type { VendorPortal } from '../../portal/portal.types';
 import { DEFAULT_PORTAL_PORTS } from '../../portal/vendor-ids.constants';
-import { createWorkizAccount, WORKIZ_DEFAULT_REQUESTS_PER_10S } from './workiz-account';
+import { createWorkizAccount, WORKIZ_DEFAULT_REQUESTS_PER_10S } from './workiz-account.util';
 import { registerWorkizApi } from './workiz-api.routes';
 import { workizLoginFlow } from './workiz-login.flow';
 import { registerWorkizWebApp } from './workiz-webapp.routes';

@@ -1,5 +1,4 @@
 import { randomToken } from '../../portal/random-token.util';
-import type { Clock } from '../../portal/clock.types';
 
 /**
  * The sandbox's Workiz account: the Developer API add-on's token (in every API path) and secret
@@ -29,27 +28,5 @@ export function createWorkizAccount(requestsPer10s = WORKIZ_DEFAULT_REQUESTS_PER
       .replace(/[^A-Za-z0-9]/g, '')
       .slice(0, 24)}`,
     requestsPer10s,
-  };
-}
-
-/** A sliding-window log of the account's API requests. */
-export function workizRequestLimiter(account: WorkizAccount, clock: Clock) {
-  const times: number[] = [];
-  const windowMs = 10_000;
-  return {
-    take(): { ok: true } | { ok: false; retryAfterSeconds: number } {
-      if (account.requestsPer10s <= 0) return { ok: true };
-      const now = clock();
-      while (times.length && (times[0] as number) <= now - windowMs) times.shift();
-      if (times.length >= account.requestsPer10s) {
-        const waitMs = (times[0] as number) + windowMs - now;
-        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-      }
-      times.push(now);
-      return { ok: true };
-    },
-    clear(): void {
-      times.length = 0;
-    },
   };
 }
