@@ -45,7 +45,7 @@ const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /**
  * The instant of an account-local `YYYY-MM-DD[ HH:MM[:SS]]`, or null when it is not one. A local time
- * that a DST change skips resolves forward, one that repeats to its first occurrence.
+ * that a DST change skips resolves forward (02:30 → 03:30), one that repeats to its first occurrence.
  */
 export function parseWorkizLocal(text: string, zone: string): number | null {
   const m = LOCAL.exec(text.trim());
@@ -61,10 +61,15 @@ export function parseWorkizLocal(text: string, zone: string): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
   if (new Date(wall).getUTCDate() !== d) return null;
-  // The zone's offset at the guess, applied twice (it settles across a DST change).
-  let guess = wall;
-  for (let i = 0; i < 2; i++) guess = wall - offsetMs(guess, zone);
-  return guess;
+  // The zone's offsets half a day either side cover any change of offset on that day: the instants
+  // that read as this local time are among the two candidates.
+  const before = wall - offsetMs(wall - 12 * 3_600_000, zone);
+  const after = wall - offsetMs(wall + 12 * 3_600_000, zone);
+  const local = workizLocalDateTime(wall, 'UTC');
+  const matching = [before, after].filter((t) => workizLocalDateTime(t, zone) === local);
+  // A repeated hour: its first occurrence. A skipped hour: the offset before the change, which reads
+  // as the same time after the clocks moved forward (02:30 → 03:30).
+  return matching.length > 0 ? Math.min(...matching) : before;
 }
 
 function offsetMs(epochMs: number, zone: string): number {
