@@ -188,15 +188,12 @@ export function registerWorkizApi(scope: FastifyInstance, kit: PortalKit, accoun
         const from = windowStart(w, q.data);
         if (from === null) return workizError(reply, 400, 'start_date is not a valid date');
         const onlyOpen = q.data.only_open ?? true;
-        const rows = [...w.store.all('job')]
-          .filter((j) => j.deletedOn === null)
-          .map((j) => ({ job: j, at: jobDateTimeMs(w, j), status: w.workiz.jobStatus(j) }))
+        const rows = jobListing(w)
           .filter((r) => r.at >= from)
           .filter((r) => !onlyOpen || !CLOSED.has(r.status))
           .filter(
             (r) => q.data.status === undefined || r.status.toLowerCase() === q.data.status.toLowerCase(),
-          )
-          .sort((a, b) => b.at - a.at || b.job.id - a.job.id);
+          );
         return page(rows, q.data, (r) => renderJob(w, r.job));
       });
 
@@ -447,6 +444,25 @@ function windowStart(w: World, q: ListQuery): number | null {
 function page<T>(rows: readonly T[], q: ListQuery, render: (row: T) => Record<string, unknown>) {
   const slice = rows.slice(q.offset, q.offset + q.records);
   return { flag: true, data: slice.map(render), has_more: q.offset + slice.length < rows.length };
+}
+
+interface ListedJob {
+  readonly job: StoredRecord<'job'>;
+  readonly at: number;
+  readonly status: string;
+}
+/** Every live job by JobDateTime descending, kept while the world's store is unchanged (one per world). */
+const listings = new WeakMap<World, { rowVersion: number; rows: readonly ListedJob[] }>();
+
+function jobListing(w: World): readonly ListedJob[] {
+  const cached = listings.get(w);
+  if (cached && cached.rowVersion === w.store.rowVersion) return cached.rows;
+  const rows = [...w.store.all('job')]
+    .filter((j) => j.deletedOn === null)
+    .map((j) => ({ job: j, at: jobDateTimeMs(w, j), status: w.workiz.jobStatus(j) }))
+    .sort((a, b) => b.at - a.at || b.job.id - a.job.id);
+  listings.set(w, { rowVersion: w.store.rowVersion, rows });
+  return rows;
 }
 
 function findJob(w: World, uuid: string): StoredRecord<'job'> | undefined {
