@@ -30,6 +30,8 @@ import { vendorNames } from './vendor-names.util';
 const REPO = resolve(__dirname, '../..');
 const repoFile = (file: string): string => readFileSync(join(REPO, file), 'utf8');
 const workiz = vendorNames('workiz');
+/** A vendor the repository's shared files do not register yet. */
+const unregistered = vendorNames('tom');
 
 describe('the shared edits', () => {
   it("adds a connector's import and one entry to the registry's list, on one line or one per line", () => {
@@ -68,12 +70,9 @@ describe('the shared edits', () => {
 
   it("adds a portal's import and one line to the list createPortals returns", () => {
     const source = repoFile(PORTAL_REGISTRY_FILE);
-    const { removed, added } = lineChanges(source, withPortalRegistered(source, workiz));
+    const { removed, added } = lineChanges(source, withPortalRegistered(source, unregistered));
     expect(removed).toEqual([]);
-    expect(added).toEqual([
-      "import { createWorkizPortal } from '../vendors/workiz';",
-      '    createWorkizPortal(),',
-    ]);
+    expect(added).toEqual(["import { createTomPortal } from '../vendors/tom';", '    createTomPortal(),']);
     const tom = withPortalRegistered(source, vendorNames('tom')).split('\n');
     expect(tom.indexOf("import { createTomPortal } from '../vendors/tom';")).toBeGreaterThan(
       tom.indexOf("import { createServiceTitanPortal } from '../vendors/servicetitan';"),
@@ -84,38 +83,35 @@ describe('the shared edits', () => {
     const source = repoFile(TSCONFIG_BASE_FILE);
     const alias = (vendor: string) =>
       `      "@fieldsync/connectors/${vendor}": ["./libs/connectors/${vendor}/src/index.ts"],`;
-    const edited = withPathAlias(source, workiz);
-    expect(lineChanges(source, edited)).toEqual({ removed: [], added: [alias('workiz')] });
+    const edited = withPathAlias(source, unregistered);
+    expect(lineChanges(source, edited)).toEqual({ removed: [], added: [alias('tom')] });
     const lines = edited.split('\n');
-    expect(lines.indexOf(alias('workiz'))).toBe(
+    expect(lines.indexOf(alias('tom'))).toBe(
       lines.findIndex((l) => l.includes('"@fieldsync/connectors/servicetitan"')) + 1,
     );
     const last = '{ "compilerOptions": { "paths": {\n  "@fieldsync/a": ["./a"]\n} } }';
-    expect(JSON.parse(withPathAlias(last, workiz))).toEqual({
+    expect(JSON.parse(withPathAlias(last, unregistered))).toEqual({
       compilerOptions: {
         paths: {
           '@fieldsync/a': ['./a'],
-          '@fieldsync/connectors/workiz': ['./libs/connectors/workiz/src/index.ts'],
+          '@fieldsync/connectors/tom': ['./libs/connectors/tom/src/index.ts'],
         },
       },
     });
   });
 
   it('refuses a file that already registers the vendor, naming the file and what it has', () => {
-    const registry = withConnectorRegistered(repoFile(CONNECTOR_REGISTRY_FILE), workiz);
-    expect(() => withConnectorRegistered(registry, workiz)).toThrow(
-      `${CONNECTOR_REGISTRY_FILE} already imports @fieldsync/connectors/workiz: workiz is registered`,
+    const registry = withConnectorRegistered(repoFile(CONNECTOR_REGISTRY_FILE), unregistered);
+    expect(() => withConnectorRegistered(registry, unregistered)).toThrow(
+      `${CONNECTOR_REGISTRY_FILE} already imports @fieldsync/connectors/tom: tom is registered`,
     );
-    const listedOnly = repoFile(CONNECTOR_REGISTRY_FILE).replace(
-      'jobberConnector]',
-      'jobberConnector, workizConnector]',
-    );
-    expect(() => withConnectorRegistered(listedOnly, workiz)).toThrow('already lists workizConnector');
-    const portals = withPortalRegistered(repoFile(PORTAL_REGISTRY_FILE), workiz);
-    expect(() => withPortalRegistered(portals, workiz)).toThrow('already imports ../vendors/workiz');
-    const tsconfig = withPathAlias(repoFile(TSCONFIG_BASE_FILE), workiz);
-    expect(() => withPathAlias(tsconfig, workiz)).toThrow(
-      'already has the path alias @fieldsync/connectors/workiz',
+    const listedOnly = repoFile(CONNECTOR_REGISTRY_FILE).replace(/Connector\]/, 'Connector, tomConnector]');
+    expect(() => withConnectorRegistered(listedOnly, unregistered)).toThrow('already lists tomConnector');
+    const portals = withPortalRegistered(repoFile(PORTAL_REGISTRY_FILE), unregistered);
+    expect(() => withPortalRegistered(portals, unregistered)).toThrow('already imports ../vendors/tom');
+    const tsconfig = withPathAlias(repoFile(TSCONFIG_BASE_FILE), unregistered);
+    expect(() => withPathAlias(tsconfig, unregistered)).toThrow(
+      'already has the path alias @fieldsync/connectors/tom',
     );
   });
 
@@ -267,7 +263,7 @@ describe('newVendor never writes outside its root', () => {
       const before = repoFile(TSCONFIG_BASE_FILE);
       const error = await newVendor({
         root: linked.root,
-        vendor: 'workiz',
+        vendor: 'tom',
         format: async (text) => text,
       }).then(
         () => undefined,
@@ -278,7 +274,7 @@ describe('newVendor never writes outside its root', () => {
       expect((error as NewVendorError).message).toBe(
         `${TSCONFIG_BASE_FILE} is a symlink; the generator edits only files of the root`,
       );
-      expect(existsSync(join(linked.root, 'libs/connectors/workiz'))).toBe(false);
+      expect(existsSync(join(linked.root, 'libs/connectors/tom'))).toBe(false);
       expect(repoFile(TSCONFIG_BASE_FILE)).toBe(before);
     } finally {
       linked.dispose();
@@ -292,10 +288,10 @@ describe('newVendor never writes outside its root', () => {
     });
     try {
       const ports = join(portless.root, SANDBOX_PORTS_FILE);
-      writeFileSync(ports, readFileSync(ports, 'utf8').replace(/^\s*workiz: \d+,\n/m, ''));
+      writeFileSync(ports, readFileSync(ports, 'utf8').replace(/^\s*tom: \d+,\n/m, ''));
       const error = await newVendor({
         root: portless.root,
-        vendor: 'workiz',
+        vendor: 'tom',
         format: async (text) => text,
       }).then(
         () => undefined,
@@ -303,7 +299,7 @@ describe('newVendor never writes outside its root', () => {
       );
       expect((error as NewVendorError).code).toBe(NewVendorErrorCode.NoPort);
       expect((error as NewVendorError).message).toBe(
-        `workiz has no sandbox port: add it to DEFAULT_PORTAL_PORTS in ${SANDBOX_PORTS_FILE} first`,
+        `tom has no sandbox port: add it to DEFAULT_PORTAL_PORTS in ${SANDBOX_PORTS_FILE} first`,
       );
     } finally {
       portless.dispose();

@@ -12,3 +12,5 @@ export * from './world-money.util';
 export * from './world-invariants.util';
 export * from './world-hash.util';
 export { WorldRng } from './world-rng.util';
+export * from './world-workiz.schema';
+export * from './world-workiz.ledger';

@@ -15,6 +15,7 @@ import { WorldClock } from './world.clock';
 import type { WorldLoader } from './world.loader';
 import { WorldStore } from './world.store';
 import { WorldWriter } from './world.writer';
+import { WorkizLedger } from './world-workiz.ledger';
 
 export interface GenerateWorldOptions {
   /** Same seed and size → byte-identical ground truth. */
@@ -37,6 +38,12 @@ export interface World {
   readonly clock: WorldClock;
   readonly store: WorldStore;
   readonly writer: WorldWriter;
+  /**
+   * What Workiz shows beyond the shared entities (leads, calls, SMS, service areas, sub-statuses),
+   * generated from a random stream of its own after the world, outside the store: what every other
+   * vendor sees is unchanged.
+   */
+  readonly workiz: WorkizLedger;
 }
 
 export const DEFAULT_WORLD_NOW = Date.UTC(2026, 2, 2, 18, 0, 0, 0);
@@ -57,7 +64,8 @@ export function generateWorld(options: GenerateWorldOptions): World {
   const loader = WorldStore.loader(clock);
   generateBusiness(new WorldRng(`world:${String(options.seed)}:${options.size}`), options.size, now, loader);
   const store = loader.finish();
-  return { seed: options.seed, size: options.size, clock, store, writer: new WorldWriter(store) };
+  const workiz = WorkizLedger.generate(store, clock, options.seed, options.size);
+  return { seed: options.seed, size: options.size, clock, store, writer: new WorldWriter(store), workiz };
 }
 
 /**

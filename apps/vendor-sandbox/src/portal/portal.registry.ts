@@ -1,5 +1,6 @@
 import { createJobberPortal } from '../vendors/jobber';
 import { createServiceTitanPortal } from '../vendors/servicetitan';
+import { createWorkizPortal } from '../vendors/workiz';
 import type { VendorPortal } from './portal.types';
 
 export interface PortalsOptions {
@@ -19,5 +20,6 @@ export function createPortals(options: PortalsOptions): readonly VendorPortal[] 
   return [
     createServiceTitanPortal(options.apiLimits ? {} : { requestsPerSecond: 0 }),
     createJobberPortal(options.apiLimits ? {} : { costBucket: null, requestLimit: null }),
+    createWorkizPortal(options.apiLimits ? {} : { requestsPer10s: 0 }),
   ];
 }

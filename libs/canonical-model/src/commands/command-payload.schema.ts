@@ -120,6 +120,38 @@ export const clientCreatePayloadSchema = z.strictObject({
   notes: longText.optional(),
 });
 
+/**
+ * A lead: a prospective job from a missed call, a web form or an ad, before it is a client's job. Who
+ * (a name or a company) and how to reach them (a phone or an email) are required; the rest is optional.
+ */
+export const leadCreatePayloadSchema = z
+  .strictObject({
+    firstName: z.string().trim().max(200).optional(),
+    lastName: z.string().trim().max(200).optional(),
+    companyName: z.string().trim().max(500).optional(),
+    email: emailAddressSchema.optional(),
+    phone: z.string().min(3).max(64).optional(),
+    address: addressSchema.optional(),
+    /** An existing client the lead comes from. */
+    customerId: idSchemas.customer.optional(),
+    /** The kind of work asked for (a job type of the vendor). */
+    jobType: z.string().trim().min(1).max(200),
+    /** Where the lead came from: `Phone call`, `Website form`, an ad campaign … */
+    source: z.string().trim().min(1).max(200).optional(),
+    /** When the caller would like the work done. */
+    requestedStart: timestampSchema.optional(),
+    summary: longText.optional(),
+    tags: tagsSchema.optional(),
+  })
+  .superRefine((lead, ctx) => {
+    if (!lead.firstName && !lead.lastName && !lead.companyName) {
+      ctx.addIssue({ code: 'custom', message: 'a lead needs a name or a company', path: ['firstName'] });
+    }
+    if (!lead.phone && !lead.email) {
+      ctx.addIssue({ code: 'custom', message: 'a lead needs a phone or an email', path: ['phone'] });
+    }
+  });
+
 export const jobCreatePayloadSchema = z
   .strictObject({
     customerId: idSchemas.customer,

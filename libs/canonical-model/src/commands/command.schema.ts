@@ -9,6 +9,7 @@ import {
   jobCreatePayloadSchema,
   jobDispatchPayloadSchema,
   jobStatusUpdatePayloadSchema,
+  leadCreatePayloadSchema,
   paymentRecordPayloadSchema,
   paymentRefundPayloadSchema,
   quoteConvertPayloadSchema,
@@ -28,6 +29,7 @@ export const commandPayloadSchemas = {
   'payment.record': paymentRecordPayloadSchema,
   'payment.refund': paymentRefundPayloadSchema,
   'attachment.upload': attachmentUploadPayloadSchema,
+  'lead.create': leadCreatePayloadSchema,
 } as const;
 
 export type CommandType = keyof typeof commandPayloadSchemas;
@@ -58,6 +60,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   variant('payment.record'),
   variant('payment.refund'),
   variant('attachment.upload'),
+  variant('lead.create'),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

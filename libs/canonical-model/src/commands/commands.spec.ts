@@ -97,6 +97,15 @@ const validPayloads: Record<(typeof COMMAND_TYPES)[number], unknown> = {
     checksumSha256: createHash('sha256').update(content).digest('hex'),
     content: { kind: 'inline', base64: content.toString('base64') },
   },
+  'lead.create': {
+    firstName: 'Wanda',
+    lastName: 'Web',
+    phone: '+1-512-555-0199',
+    jobType: 'AC Repair',
+    source: 'Website form',
+    requestedStart: '2026-03-04T15:00:00Z',
+    summary: 'AC not cooling upstairs',
+  },
 };
 
 function failure(result: ParseCommandResult) {
@@ -117,6 +126,13 @@ describe('parseCommand', () => {
 
   it.each(COMMAND_TYPES)('rejects an unknown payload field on %s, naming it', (type) => {
     expect(fieldsOf(type, { ...(validPayloads[type] as object), surprise: 1 })).toContain('payload.surprise');
+  });
+
+  it('rejects a lead without a name or a way to reach it, naming the field', () => {
+    expect(fieldsOf('lead.create', { jobType: 'AC Repair', phone: '5125550199' })).toEqual([
+      'payload.firstName',
+    ]);
+    expect(fieldsOf('lead.create', { jobType: 'AC Repair', companyName: 'Acme' })).toEqual(['payload.phone']);
   });
 
   it('rejects unknown envelope fields and unknown types', () => {

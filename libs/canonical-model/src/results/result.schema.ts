@@ -78,6 +78,7 @@ export const commandResultDataSchemas = {
     amount: moneyAmountSchema,
   }),
   'attachment.upload': z.strictObject({ attachmentId: idSchemas.attachment }),
+  'lead.create': z.strictObject({ leadId: idSchemas.lead, number: z.string().nullable() }),
 } as const;
 
 /**
