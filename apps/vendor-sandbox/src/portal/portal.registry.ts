@@ -1,3 +1,4 @@
+import { createHousecallProPortal } from '../vendors/housecallpro';
 import { createJobberPortal } from '../vendors/jobber';
 import { createServiceTitanPortal } from '../vendors/servicetitan';
 import type { VendorPortal } from './portal.types';
@@ -19,5 +20,6 @@ export function createPortals(options: PortalsOptions): readonly VendorPortal[] 
   return [
     createServiceTitanPortal(options.apiLimits ? {} : { requestsPerSecond: 0 }),
     createJobberPortal(options.apiLimits ? {} : { costBucket: null, requestLimit: null }),
+    createHousecallProPortal(options.apiLimits ? {} : { requestsPerMinute: 0 }),
   ];
 }
