@@ -106,10 +106,12 @@ describe('the shared edits', () => {
     expect(() => withConnectorRegistered(registry, workiz)).toThrow(
       `${CONNECTOR_REGISTRY_FILE} already imports @fieldsync/connectors/workiz: workiz is registered`,
     );
-    const listedOnly = repoFile(CONNECTOR_REGISTRY_FILE).replace(
-      'jobberConnector]',
-      'jobberConnector, workizConnector]',
-    );
+    // The list is on one line until a third connector makes prettier break it, one connector a line.
+    const file = repoFile(CONNECTOR_REGISTRY_FILE);
+    const listedOnly = file.includes('jobberConnector]')
+      ? file.replace('jobberConnector]', 'jobberConnector, workizConnector]')
+      : file.replace('  jobberConnector,\n', '  jobberConnector,\n  workizConnector,\n');
+    expect(listedOnly).not.toBe(file);
     expect(() => withConnectorRegistered(listedOnly, workiz)).toThrow('already lists workizConnector');
     const portals = withPortalRegistered(repoFile(PORTAL_REGISTRY_FILE), workiz);
     expect(() => withPortalRegistered(portals, workiz)).toThrow('already imports ../vendors/workiz');

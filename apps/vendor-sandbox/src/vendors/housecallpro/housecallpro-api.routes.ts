@@ -165,7 +165,13 @@ export function mountHousecallProApi(
       const rows = records(store, 'customer', (c) => r.isCustomerVisible(c)).filter(
         (c) => search === '' || c.name.toLowerCase().includes(search),
       );
-      return page(q(request), rows, TIMESTAMPS, (c) => r.customer(c), 'customers');
+      return page(
+        q(request),
+        rows,
+        { ...TIMESTAMPS, updated_at: (c) => r.customerUpdatedAt(c) },
+        (c) => r.customer(c),
+        'customers',
+      );
     });
     api.get<{ Params: { customer_id: string } }>('/customers/:customer_id', async (request, reply) => {
       const { store, r } = render();
@@ -218,6 +224,7 @@ export function mountHousecallProApi(
         rows,
         {
           ...TIMESTAMPS,
+          updated_at: (j) => r.jobUpdatedAt(j),
           invoice_number: (j) => j.jobNumber.padStart(12, '0'),
           description: (j) => j.summary,
           work_status: (j) => r.workStatus(j),

@@ -96,9 +96,36 @@ export class HousecallProRenderer {
     return found?.value ?? null;
   }
 
+  /** The campaign of the customer's first job (the one that brought the customer in, deleted or not). */
   private leadSourceOf(customerId: number): string | null {
-    const first = this.store.children('job', 'customerId', customerId).find(live);
+    const first = this.store.children('job', 'customerId', customerId)[0];
     return first ? (this.store.get('campaign', first.campaignId)?.name ?? null) : null;
+  }
+
+  /**
+   * A customer's updated_at: the latest change to anything its rendering shows (the customer, its
+   * contacts, its addresses, the first job its lead source comes from), as the vendor's own record moves when one of them is edited.
+   */
+  customerUpdatedAt(c: StoredRecord<'customer'>): number {
+    let at = c.modifiedOn;
+    for (const k of this.store.children('contact', 'customerId', c.id)) at = Math.max(at, k.modifiedOn);
+    for (const l of this.store.children('location', 'customerId', c.id)) at = Math.max(at, l.modifiedOn);
+    // Its lead source comes with its first job.
+    const first = this.store.children('job', 'customerId', c.id)[0];
+    return first ? Math.max(at, first.createdOn) : at;
+  }
+
+  /**
+   * A job's updated_at: the latest change to anything its rendering shows (the job, its address, its
+   * appointments and their technicians, its invoices), as the vendor's job moves when it is rescheduled,
+   * dispatched or invoiced.
+   */
+  jobUpdatedAt(j: StoredRecord<'job'>): number {
+    let at = Math.max(j.modifiedOn, this.store.get('location', j.locationId)?.modifiedOn ?? 0);
+    for (const a of this.store.children('appointment', 'jobId', j.id)) at = Math.max(at, a.modifiedOn);
+    for (const a of this.store.children('assignment', 'jobId', j.id)) at = Math.max(at, a.modifiedOn);
+    for (const i of this.store.children('invoice', 'jobId', j.id)) at = Math.max(at, i.modifiedOn);
+    return at;
   }
 
   address(kind: 'billingAddress' | 'serviceAddress', id: number, a: WorldAddress): HcpRow {
@@ -137,7 +164,7 @@ export class HousecallProRenderer {
       notifications_enabled: !c.doNotMail,
       lead_source: this.leadSourceOf(c.id),
       created_at: iso(c.createdOn),
-      updated_at: iso(c.modifiedOn),
+      updated_at: iso(this.customerUpdatedAt(c)),
       company_name: COMPANY_NAME,
       company_id: COMPANY_ID,
       tags: [...(c.tags ?? [])],
@@ -281,7 +308,7 @@ export class HousecallProRenderer {
         business_unit: unit ? { id: `bu_${String(unit.id)}`, name: unit.name } : undefined,
       },
       created_at: iso(j.createdOn),
-      updated_at: iso(j.modifiedOn),
+      updated_at: iso(this.jobUpdatedAt(j)),
       canceled_at: j.canceledOn === null ? null : iso(j.canceledOn),
       deleted_at: null,
       company_name: COMPANY_NAME,

@@ -1,0 +1,48 @@
+import type { CanonicalEntity } from '@fieldsync/canonical-model';
+import type { RecordMapper } from '@fieldsync/connector-kit';
+import { mapCustomer } from './mappers/customer.mapper';
+import { mapJob } from './mappers/job.mapper';
+import { mapLocation } from './mappers/location.mapper';
+import { mapTechnician } from './mappers/technician.mapper';
+import {
+  canonical,
+  wirePayload,
+  type MapContext,
+  type MappingScope,
+  type WireRecord,
+} from './mappers/mapping.util';
+import {
+  housecallproCustomerSchema,
+  housecallproEmployeeSchema,
+  housecallproJobSchema,
+  housecallproServiceAddressSchema,
+} from './housecallpro.schemas';
+
+/*
+ * Housecall Pro records → canonical objects: pure, money from integer cents to minor units exactly, times
+ * in UTC, the vendor's status kept, `id` and `externalId` derived with `canonicalId(connectionId, entity,
+ * externalId)`. One mapping per entity family in mappers/; this file only dispatches a record by its
+ * entity: wire schema in (housecallpro.schemas.ts), mapping, canonical schema out.
+ */
+export class HousecallProMapper implements RecordMapper {
+  toCanonical(record: WireRecord, ctx: MapContext): CanonicalEntity {
+    const scope: MappingScope = { record, ctx };
+    switch (record.entity) {
+      case 'customer':
+        return canonical('customer', mapCustomer(wirePayload(housecallproCustomerSchema, record), scope));
+      case 'location':
+        return canonical(
+          'location',
+          mapLocation(wirePayload(housecallproServiceAddressSchema, record), scope),
+        );
+      case 'technician':
+        return canonical('technician', mapTechnician(wirePayload(housecallproEmployeeSchema, record), scope));
+      case 'job':
+        return canonical('job', mapJob(wirePayload(housecallproJobSchema, record), scope));
+      default:
+        throw new Error(`Housecall Pro: no mapping of ${record.entity} records (housecallpro.mapper.ts)`);
+    }
+  }
+}
+
+export const housecallproMapper = new HousecallProMapper();
