@@ -161,7 +161,10 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
       const rows = async (entity: string) =>
         (await hcp.control<{ data: Row[] }>('GET', `world/export/${entity}`)).data;
       const out = new Map<string, Doc>();
-      const put = (entity: 'customer' | 'location' | 'technician' | 'job', raw: Row) =>
+      const put = (
+        entity: 'customer' | 'location' | 'technician' | 'job' | 'invoice' | 'payment',
+        raw: Row,
+      ) =>
         out.set(
           `${entity}:${String(raw['id'])}`,
           docOf({ kind: 'record', entity, externalId: String(raw['id']), raw, deleted: false }),
@@ -181,7 +184,25 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
         }
       }
       for (const e of await rows('employees')) put('technician', e);
-      for (const j of await rows('jobs')) put('job', j);
+      const jobs = await rows('jobs');
+      for (const j of jobs) put('job', j);
+      // As readers/invoice.reader.ts: each invoice with its job's customer and service address, then
+      // each payment listed on it.
+      const jobById = new Map(jobs.map((j) => [String(j['id']), j]));
+      for (const i of await rows('invoices')) {
+        const job = jobById.get(String(i['job_id']));
+        if (!job) continue; // the reader reports an invoice of a gone job as drift
+        const customerId = (job['customer'] as Row)['id'];
+        const address = job['address'] as Row | null;
+        put('invoice', {
+          id: i['id'],
+          invoice: i,
+          customer_id: customerId,
+          address_id: address?.['type'] === 'service' ? address['id'] : null,
+        });
+        for (const p of i['payments'] as Row[])
+          put('payment', { ...p, invoice_id: i['id'], customer_id: customerId });
+      }
       return out;
     }
 
@@ -220,6 +241,18 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
         const doc = store.get(`job:${String(row['id'])}`);
         expect(Math.round(Number(doc?.['total']) * 100)).toBe(row['total_amount']);
       }
+      const invoices = (await hcp.control<{ data: Row[] }>('GET', 'world/export/invoices')).data;
+      expect(invoices.length).toBeGreaterThan(20);
+      let payments = 0;
+      for (const row of invoices) {
+        const doc = store.get(`invoice:${String(row['id'])}`);
+        expect([doc?.['total'], doc?.['balance']].map((v) => Math.round(Number(v) * 100))).toEqual([
+          row['amount'],
+          row['due_amount'],
+        ]);
+        payments += (row['payments'] as Row[]).length;
+      }
+      expect(payments).toBeGreaterThan(10);
     });
 
     it('follows the activity clock and a burst of changes sharing one updated_at', async () => {

@@ -1,8 +1,10 @@
 import type { CanonicalEntity } from '@fieldsync/canonical-model';
 import type { RecordMapper } from '@fieldsync/connector-kit';
 import { mapCustomer } from './mappers/customer.mapper';
+import { mapInvoice } from './mappers/invoice.mapper';
 import { mapJob } from './mappers/job.mapper';
 import { mapLocation } from './mappers/location.mapper';
+import { mapPayment } from './mappers/payment.mapper';
 import { mapTechnician } from './mappers/technician.mapper';
 import {
   canonical,
@@ -14,7 +16,9 @@ import {
 import {
   housecallproCustomerSchema,
   housecallproEmployeeSchema,
+  housecallproInvoiceRecordSchema,
   housecallproJobSchema,
+  housecallproPaymentRecordSchema,
   housecallproServiceAddressSchema,
 } from './housecallpro.schemas';
 
@@ -39,6 +43,10 @@ export class HousecallProMapper implements RecordMapper {
         return canonical('technician', mapTechnician(wirePayload(housecallproEmployeeSchema, record), scope));
       case 'job':
         return canonical('job', mapJob(wirePayload(housecallproJobSchema, record), scope));
+      case 'invoice':
+        return canonical('invoice', mapInvoice(wirePayload(housecallproInvoiceRecordSchema, record), scope));
+      case 'payment':
+        return canonical('payment', mapPayment(wirePayload(housecallproPaymentRecordSchema, record), scope));
       default:
         throw new Error(`Housecall Pro: no mapping of ${record.entity} records (housecallpro.mapper.ts)`);
     }

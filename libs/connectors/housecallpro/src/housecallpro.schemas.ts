@@ -140,3 +140,67 @@ export const housecallproServiceAddressSchema = z.strictObject({
   customer_updated_at: isoTime,
 });
 export type HousecallProServiceAddress = z.infer<typeof housecallproServiceAddressSchema>;
+
+export const housecallproInvoicePaymentSchema = z.strictObject({
+  id: hcpId('pmt_'),
+  status: z.string().min(1),
+  payment_method: z.string().min(1),
+  amount: cents,
+  note: z.string(),
+  paid_at: isoTime,
+  category: z.string(),
+});
+
+/** One invoice of `GET /invoices` (`JobInvoice` + `job_id`; money in integer cents). */
+export const housecallproInvoiceSchema = z.strictObject({
+  id: hcpId('invoice_'),
+  job_id: hcpId('job_'),
+  status: z.enum(['open', 'pending_payment', 'paid', 'voided', 'uncollectible', 'canceled']),
+  invoice_number: z.string(),
+  amount: cents,
+  subtotal: cents,
+  due_amount: cents,
+  due_at: isoTime,
+  paid_at: isoTime.optional(),
+  sent_at: isoTime.optional(),
+  service_date: isoTime,
+  invoice_date: isoTime,
+  created_at: isoTime,
+  updated_at: isoTime,
+  items: z.array(
+    z.strictObject({
+      id: hcpId('li_'),
+      name: z.string(),
+      unit_cost: cents,
+      unit_price: cents,
+      qty_in_hundredths: z.number().int(),
+      amount: cents,
+      type: z.string(),
+    }),
+  ),
+  taxes: z.array(z.strictObject({ id: z.string(), name: z.string(), rate: z.number().int(), amount: cents })),
+  discounts: z.array(z.strictObject({ id: z.string(), name: z.string(), amount: cents })),
+  payments: z.array(housecallproInvoicePaymentSchema),
+});
+export type HousecallProInvoice = z.infer<typeof housecallproInvoiceSchema>;
+
+/**
+ * An invoice as the invoices stream yields it: the invoice and, from its job (`GET /jobs/{job_id}`:
+ * Housecall Pro's invoice names no customer), the job's customer and service address.
+ */
+export const housecallproInvoiceRecordSchema = z.strictObject({
+  /** The invoice's id (the record's external id). */
+  id: hcpId('invoice_'),
+  invoice: housecallproInvoiceSchema,
+  customer_id: hcpId('cus_'),
+  address_id: hcpId('adr_').nullable(),
+});
+export type HousecallProInvoiceRecord = z.infer<typeof housecallproInvoiceRecordSchema>;
+
+/** A payment as the invoices stream yields it: one listing of it on an invoice, with the invoice's ids. */
+export const housecallproPaymentRecordSchema = z.strictObject({
+  ...housecallproInvoicePaymentSchema.shape,
+  invoice_id: hcpId('invoice_'),
+  customer_id: hcpId('cus_'),
+});
+export type HousecallProPaymentRecord = z.infer<typeof housecallproPaymentRecordSchema>;

@@ -50,3 +50,11 @@ export function worldIdOf(kind: HcpIdKind, value: string): number | undefined {
 export function hcpTagId(name: string): string {
   return `${HCP_ID_PREFIX.tag}${createHash('sha256').update(`housecallpro:tag:${name}`).digest('hex').slice(0, 32)}`;
 }
+
+/**
+ * A payment's id on one invoice: a payment split across invoices is listed on each with its own amount,
+ * so each listing has its own id (not resolvable: no endpoint takes a payment id).
+ */
+export function hcpPaymentId(paymentId: number, invoiceId: number): string {
+  return `${HCP_ID_PREFIX.payment}${createHash('sha256').update(`housecallpro:payment:${paymentId}:${invoiceId}`).digest('hex').slice(0, 32)}`;
+}

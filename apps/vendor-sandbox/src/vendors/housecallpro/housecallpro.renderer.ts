@@ -1,5 +1,5 @@
 import type { StoredRecord, WorldAddress, WorldLineItem, WorldStore } from '@fieldsync/sandbox-world';
-import { hcpId, hcpTagId } from './housecallpro-ids.util';
+import { hcpId, hcpPaymentId, hcpTagId } from './housecallpro-ids.util';
 
 /** One JSON object of Housecall Pro's v1 API (snake_case; money in integer cents). */
 export type HcpRow = Record<string, unknown>;
@@ -477,7 +477,7 @@ export class HousecallProRenderer {
         .filter((item) => item.type === 'Discount')
         .map((item) => ({ id: hcpId('lineItem', item.id), name: item.description, amount: -item.total })),
       payments: this.payments(i).map(({ p, amount }) => ({
-        id: hcpId('payment', p.id),
+        id: hcpPaymentId(p.id, i.id),
         status: 'succeeded',
         payment_method: PAYMENT_METHOD[p.method],
         amount,

@@ -1,7 +1,7 @@
 import type { EntityType } from '@fieldsync/canonical-model';
 import type { ReadPage, StreamReader, SyncContext, VendorRecord } from '@fieldsync/connector-kit';
 import type { z } from 'zod';
-import type { HousecallProClient } from '../housecallpro.client';
+import type { CallContext, HousecallProClient } from '../housecallpro.client';
 import { readListPage, type ListSpec } from './paging.util';
 import { validatedRecord } from './wire-record.util';
 
@@ -22,6 +22,15 @@ export interface StreamSpec<S extends z.ZodType> {
   readonly entity: EntityType;
   readonly intervalMs: number;
   readonly row: S;
+  /**
+   * Optional: turns the list's rows into the records' payloads with further calls (an invoice gets its
+   * job's customer), before validation.
+   */
+  readonly assemble?: (
+    client: HousecallProClient,
+    ctx: CallContext,
+    rows: readonly unknown[],
+  ) => Promise<unknown[]>;
   /** Records carried inside a valid row (entity and payload), validated by the mapper's wire schema. */
   readonly children?: {
     readonly entities: readonly EntityType[];
@@ -51,7 +60,8 @@ export class HousecallProStreamReader<S extends z.ZodType> implements StreamRead
   async readPage(ctx: SyncContext, checkpoint: string | null): Promise<ReadPage> {
     const page = await readListPage(this.client, ctx, this.stream, this.spec.list, checkpoint);
     const records: VendorRecord[] = [];
-    for (const raw of page.rows) {
+    const rows = this.spec.assemble ? await this.spec.assemble(this.client, ctx, page.rows) : page.rows;
+    for (const raw of rows) {
       const record = validatedRecord(this.spec.entity, this.spec.row, raw, () => false);
       records.push(record);
       if (record.kind === 'record' && this.spec.children) {
