@@ -162,7 +162,7 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
         (await hcp.control<{ data: Row[] }>('GET', `world/export/${entity}`)).data;
       const out = new Map<string, Doc>();
       const put = (
-        entity: 'customer' | 'location' | 'technician' | 'job' | 'invoice' | 'payment',
+        entity: 'customer' | 'location' | 'technician' | 'job' | 'estimate' | 'invoice' | 'payment',
         raw: Row,
       ) =>
         out.set(
@@ -184,6 +184,7 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
         }
       }
       for (const e of await rows('employees')) put('technician', e);
+      for (const e of await rows('estimates')) put('estimate', e);
       const jobs = await rows('jobs');
       for (const j of jobs) put('job', j);
       // As readers/invoice.reader.ts: each invoice with its job's customer and service address, then

@@ -1,6 +1,7 @@
 import type { CanonicalEntity } from '@fieldsync/canonical-model';
 import type { RecordMapper } from '@fieldsync/connector-kit';
 import { mapCustomer } from './mappers/customer.mapper';
+import { mapEstimate } from './mappers/estimate.mapper';
 import { mapInvoice } from './mappers/invoice.mapper';
 import { mapJob } from './mappers/job.mapper';
 import { mapLocation } from './mappers/location.mapper';
@@ -16,6 +17,7 @@ import {
 import {
   housecallproCustomerSchema,
   housecallproEmployeeSchema,
+  housecallproEstimateSchema,
   housecallproInvoiceRecordSchema,
   housecallproJobSchema,
   housecallproPaymentRecordSchema,
@@ -43,6 +45,8 @@ export class HousecallProMapper implements RecordMapper {
         return canonical('technician', mapTechnician(wirePayload(housecallproEmployeeSchema, record), scope));
       case 'job':
         return canonical('job', mapJob(wirePayload(housecallproJobSchema, record), scope));
+      case 'estimate':
+        return canonical('estimate', mapEstimate(wirePayload(housecallproEstimateSchema, record), scope));
       case 'invoice':
         return canonical('invoice', mapInvoice(wirePayload(housecallproInvoiceRecordSchema, record), scope));
       case 'payment':

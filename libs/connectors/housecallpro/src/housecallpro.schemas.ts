@@ -204,3 +204,49 @@ export const housecallproPaymentRecordSchema = z.strictObject({
   customer_id: hcpId('cus_'),
 });
 export type HousecallProPaymentRecord = z.infer<typeof housecallproPaymentRecordSchema>;
+
+export const housecallproEstimateOptionSchema = z.strictObject({
+  id: hcpId('opt_'),
+  name: z.string(),
+  option_number: z.string(),
+  total_amount: cents,
+  approval_status: z.string().min(1),
+  message_from_pro: z.string(),
+  tags: z.array(z.string()),
+  status: z.string().min(1),
+  notes: z.array(z.strictObject({ id: z.string(), content: z.string() })),
+  created_at: isoTime,
+  updated_at: isoTime,
+  attachments: z.array(z.unknown()),
+});
+
+/** One estimate of `GET /estimates`, with its options (approval status and total in cents each). */
+export const housecallproEstimateSchema = z.strictObject({
+  id: hcpId('est_'),
+  estimate_number: z.string(),
+  work_status: z.string(),
+  lead_source: z.string().nullable(),
+  customer: z.looseObject({ id: hcpId('cus_') }),
+  address: housecallproAddressSchema.nullable(),
+  created_at: isoTime,
+  updated_at: isoTime,
+  company_name: z.string(),
+  company_id: z.string(),
+  work_timestamps: z.strictObject({
+    on_my_way_at: isoTime.nullable(),
+    started_at: isoTime.nullable(),
+    completed_at: isoTime.nullable(),
+  }),
+  schedule: z.strictObject({
+    scheduled_start: isoTime.optional(),
+    scheduled_end: isoTime.optional(),
+    arrival_window: z.number().int().nonnegative().optional(),
+  }),
+  assigned_employees: z.array(z.looseObject({ id: hcpId('pro_') })),
+  estimate_fields: z.strictObject({
+    job_type_id: z.string().optional(),
+    business_unit_id: z.string().optional(),
+  }),
+  options: z.array(housecallproEstimateOptionSchema),
+});
+export type HousecallProEstimate = z.infer<typeof housecallproEstimateSchema>;
