@@ -162,7 +162,8 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
         (await hcp.control<{ data: Row[] }>('GET', `world/export/${entity}`)).data;
       const out = new Map<string, Doc>();
       const put = (
-        entity: 'customer' | 'location' | 'technician' | 'job' | 'estimate' | 'invoice' | 'payment',
+        entity:
+          'customer' | 'location' | 'technician' | 'job' | 'appointment' | 'estimate' | 'invoice' | 'payment',
         raw: Row,
       ) =>
         out.set(
@@ -190,6 +191,12 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
       // As readers/invoice.reader.ts: each invoice with its job's customer and service address, then
       // each payment listed on it.
       const jobById = new Map(jobs.map((j) => [String(j['id']), j]));
+      // As readers/job.reader.ts: each appointment with its job's id, status and creation time.
+      for (const a of await rows('appointments')) {
+        const job = jobById.get(String(a['job_id']));
+        if (!job) continue;
+        put('appointment', { ...a, job_work_status: job['work_status'], job_created_at: job['created_at'] });
+      }
       for (const i of await rows('invoices')) {
         const job = jobById.get(String(i['job_id']));
         if (!job) continue; // the reader reports an invoice of a gone job as drift

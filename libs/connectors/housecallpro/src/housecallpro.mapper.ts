@@ -1,5 +1,6 @@
 import type { CanonicalEntity } from '@fieldsync/canonical-model';
 import type { RecordMapper } from '@fieldsync/connector-kit';
+import { mapAppointment } from './mappers/appointment.mapper';
 import { mapCustomer } from './mappers/customer.mapper';
 import { mapEstimate } from './mappers/estimate.mapper';
 import { mapInvoice } from './mappers/invoice.mapper';
@@ -15,6 +16,7 @@ import {
   type WireRecord,
 } from './mappers/mapping.util';
 import {
+  housecallproAppointmentRecordSchema,
   housecallproCustomerSchema,
   housecallproEmployeeSchema,
   housecallproEstimateSchema,
@@ -45,6 +47,11 @@ export class HousecallProMapper implements RecordMapper {
         return canonical('technician', mapTechnician(wirePayload(housecallproEmployeeSchema, record), scope));
       case 'job':
         return canonical('job', mapJob(wirePayload(housecallproJobSchema, record), scope));
+      case 'appointment':
+        return canonical(
+          'appointment',
+          mapAppointment(wirePayload(housecallproAppointmentRecordSchema, record), scope),
+        );
       case 'estimate':
         return canonical('estimate', mapEstimate(wirePayload(housecallproEstimateSchema, record), scope));
       case 'invoice':

@@ -74,6 +74,26 @@ export const HOUSECALLPRO_WORK_STATUSES = [
   'pro canceled',
 ] as const;
 
+/** One appointment of a job (`schedule.appointments` when the list is expanded with appointments). */
+export const housecallproAppointmentSchema = z.strictObject({
+  id: hcpId('appt_'),
+  start_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  start_time: isoTime,
+  end_time: isoTime,
+  anytime: z.boolean(),
+  arrival_window_minutes: z.number().int().nonnegative(),
+  dispatched_employees_ids: z.array(hcpId('pro_')),
+});
+
+/** An appointment as the jobs stream yields it: with its job's id, status and creation time. */
+export const housecallproAppointmentRecordSchema = z.strictObject({
+  ...housecallproAppointmentSchema.shape,
+  job_id: hcpId('job_'),
+  job_work_status: z.string().min(1),
+  job_created_at: isoTime,
+});
+export type HousecallProAppointmentRecord = z.infer<typeof housecallproAppointmentRecordSchema>;
+
 export const housecallproJobSchema = z.strictObject({
   id: hcpId('job_'),
   invoice_number: z.string(),
@@ -91,6 +111,7 @@ export const housecallproJobSchema = z.strictObject({
     scheduled_start: isoTime.optional(),
     scheduled_end: isoTime.optional(),
     arrival_window: z.number().int().nonnegative().optional(),
+    appointments: z.array(housecallproAppointmentSchema).optional(),
   }),
   total_amount: cents,
   outstanding_balance: cents,

@@ -44,6 +44,10 @@ function instant(q: Query, name: string): number | undefined {
     throw new HcpBadRequest(`${name} must be an ISO-8601 date`);
   return ms;
 }
+/** `expand[]=appointments` (or `expand=appointments`): the jobs' schedules list their appointments. */
+const expandOf = (q: Query): { appointments: boolean } => ({
+  appointments: many(q, 'expand').includes('appointments'),
+});
 const within = (value: number | null, min: number | undefined, max: number | undefined): boolean =>
   (min === undefined && max === undefined) ||
   (value !== null && (min === undefined || value >= min) && (max === undefined || value <= max));
@@ -229,7 +233,7 @@ export function mountHousecallProApi(
           description: (j) => j.summary,
           work_status: (j) => r.workStatus(j),
         },
-        (j) => r.job(j),
+        (j) => r.job(j, expandOf(query)),
         'jobs',
       );
     });
@@ -239,7 +243,7 @@ export function mountHousecallProApi(
     };
     api.get<{ Params: { job_id: string } }>('/jobs/:job_id', async (request, reply) => {
       const { r, j } = jobOf(request);
-      return j ? r.job(j) : notFound(reply);
+      return j ? r.job(j, expandOf(q(request))) : notFound(reply);
     });
     api.get<{ Params: { job_id: string } }>('/jobs/:job_id/appointments', async (request, reply) => {
       const { r, j } = jobOf(request);

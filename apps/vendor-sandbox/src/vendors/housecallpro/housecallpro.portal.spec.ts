@@ -294,7 +294,7 @@ describe('the Housecall Pro data API against housecall-v1.yaml', () => {
             for (let p = 1; ; p++) {
               const body = await get(
                 operationId,
-                `${path}?page=${String(p)}&page_size=100&sort_by=updated_at&sort_direction=desc`,
+                `${path}${path.includes('?') ? '&' : '?'}page=${String(p)}&page_size=100&sort_by=updated_at&sort_direction=desc`,
               );
               rows.push(...(body[key] as Rows));
               if (p >= (body['total_pages'] as number)) break;
@@ -304,6 +304,7 @@ describe('the Housecall Pro data API against housecall-v1.yaml', () => {
           };
           const customers = await all('get-v1-customers', '/customers', 'customers');
           const jobs = await all('get-jobs', '/jobs', 'jobs');
+          await all('get-jobs', '/jobs?expand[]=appointments', 'jobs');
           const invoices = await all('get-invoices', '/invoices', 'invoices');
           await all('get-estimates', '/estimates', 'estimates');
           await all('get-employees', '/employees', 'employees');

@@ -269,7 +269,8 @@ export class HousecallProRenderer {
     return j.priority === 'High' || j.priority === 'Urgent' ? [`${j.priority} priority`] : [];
   }
 
-  job(j: StoredRecord<'job'>): HcpRow {
+  /** A job; with `expand` appointments, its schedule lists its appointments (as the v1 API's `expand`). */
+  job(j: StoredRecord<'job'>, expand: { appointments?: boolean } = {}): HcpRow {
     const location = this.store.get('location', j.locationId);
     const invoices = this.liveInvoices(j.id);
     const sum = (f: (i: StoredRecord<'invoice'>) => number) => invoices.reduce((n, i) => n + f(i), 0);
@@ -291,7 +292,9 @@ export class HousecallProRenderer {
         started_at: started && first ? iso(first.start) : null,
         completed_at: j.completedOn === null ? null : iso(j.completedOn),
       },
-      schedule: this.schedule(j),
+      schedule: expand.appointments
+        ? { ...this.schedule(j), appointments: this.liveAppointments(j.id).map((a) => this.appointment(a)) }
+        : this.schedule(j),
       total_amount: sum((i) => i.total),
       outstanding_balance: sum((i) => i.balance),
       subtotal: sum((i) => i.subTotal),
