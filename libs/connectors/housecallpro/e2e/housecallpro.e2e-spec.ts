@@ -263,6 +263,40 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
       expect(payments).toBeGreaterThan(10);
     });
 
+    it('re-reads the jobs of the schedule window around now, each as the ground truth has it', async () => {
+      const world = await hcp.control<{ now: string }>('GET', 'world');
+      const now = new Date(world.now);
+      const stream = readSide.streams.find((s) => s.stream === 'jobs-schedule');
+      if (!stream) throw new Error('no jobs-schedule stream');
+      expect(stream.reconciles).toEqual([]);
+      const windowCtx = { ...ctx, now: () => now };
+      const jobs: string[] = [];
+      let checkpoint: string | null = null;
+      for (let guard = 0; guard < 100; guard++) {
+        const page = await stream.readPage(windowCtx, checkpoint);
+        for (const record of page.records) {
+          if (record.kind === 'record' && record.entity === 'job') jobs.push(record.externalId);
+          expect(docOf(record)).toEqual(
+            store.get(`${record.entity}:${record.kind === 'record' ? record.externalId : ''}`),
+          );
+        }
+        checkpoint = page.checkpoint;
+        if (page.caughtUp) break;
+      }
+      // Exactly the live jobs whose first appointment starts from a day before to two weeks after now.
+      const exported = (await hcp.control<{ data: Row[] }>('GET', 'world/export/jobs')).data;
+      const inWindow = exported
+        .filter((j) => {
+          const start = (j['schedule'] as Row)['scheduled_start'];
+          if (typeof start !== 'string') return false;
+          const ms = Date.parse(start);
+          return ms >= now.getTime() - 86_400_000 && ms <= now.getTime() + 14 * 86_400_000;
+        })
+        .map((j) => String(j['id']));
+      expect(inWindow.length).toBeGreaterThan(0);
+      expect([...jobs].sort()).toEqual([...inWindow].sort());
+    });
+
     it('follows the activity clock and a burst of changes sharing one updated_at', async () => {
       await hcp.control('POST', 'world/advance', { ms: 3 * 3_600_000 });
       await hcp.control('POST', 'world/burst', { count: 30, entity: 'customer' });

@@ -5,7 +5,7 @@ import { customersStream } from './readers/customer.reader';
 import { employeesStream } from './readers/employee.reader';
 import { estimatesStream } from './readers/estimate.reader';
 import { invoicesStream } from './readers/invoice.reader';
-import { jobsStream } from './readers/job.reader';
+import { jobsStream, scheduledJobsStream } from './readers/job.reader';
 import { HousecallProStreamReader } from './readers/stream.reader';
 
 /*
@@ -21,6 +21,7 @@ export const housecallproStreams: readonly StreamReader[] = [
   new HousecallProStreamReader(client, employeesStream),
   new HousecallProStreamReader(client, customersStream),
   new HousecallProStreamReader(client, jobsStream),
+  new HousecallProStreamReader(client, scheduledJobsStream),
   new HousecallProStreamReader(client, estimatesStream),
   new HousecallProStreamReader(client, invoicesStream),
 ];

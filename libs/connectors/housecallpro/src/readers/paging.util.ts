@@ -20,8 +20,8 @@ export interface ListSpec {
   /** The array's key in the page envelope (`customers`, `jobs` …). */
   readonly key: string;
   readonly mode: 'watermark' | 'full';
-  /** Further query parameters of every page (`expand[]`). */
-  readonly query?: Readonly<Record<string, string>>;
+  /** Further query parameters of every page (`expand[]`, a schedule window from the clock). */
+  readonly query?: Readonly<Record<string, string>> | ((now: Date) => Readonly<Record<string, string>>);
 }
 
 /** One page of a list: its rows as the vendor sent them, where the next page starts, and whether there is one. */
@@ -52,7 +52,7 @@ export async function readListPage(
       ? { ...parseScanCheckpoint(stream, checkpoint), watermark: null }
       : parseScanCheckpoint(stream, checkpoint);
   const body = await client.get(ctx, list.path, {
-    ...list.query,
+    ...(typeof list.query === 'function' ? list.query(ctx.now()) : list.query),
     page: String(at.page),
     page_size: String(PAGE_SIZE),
     sort_by: list.mode === 'watermark' ? 'updated_at' : 'created_at',

@@ -22,6 +22,8 @@ export interface StreamSpec<S extends z.ZodType> {
   readonly entity: EntityType;
   readonly intervalMs: number;
   readonly row: S;
+  /** StreamReader.reconciles (default: every entity it yields). */
+  readonly reconciles?: readonly EntityType[];
   /**
    * Optional: turns the list's rows into the records' payloads with further calls (an invoice gets its
    * job's customer), before validation.
@@ -47,6 +49,7 @@ export class HousecallProStreamReader<S extends z.ZodType> implements StreamRead
   readonly intervalMs: number;
   /** Housecall Pro's lists say nothing of deleted rows: deletes are found by reconciliation. */
   readonly signalsDeletes = false;
+  readonly reconciles: readonly EntityType[];
 
   constructor(
     private readonly client: HousecallProClient,
@@ -55,6 +58,7 @@ export class HousecallProStreamReader<S extends z.ZodType> implements StreamRead
     this.stream = spec.stream;
     this.entities = [spec.entity, ...(spec.children?.entities ?? [])];
     this.intervalMs = spec.intervalMs;
+    this.reconciles = spec.reconciles ?? this.entities;
   }
 
   async readPage(ctx: SyncContext, checkpoint: string | null): Promise<ReadPage> {
