@@ -500,3 +500,97 @@ describe("the Housecall Pro pro app's login and data API behave as the vendor's"
     expect((await get(`/jobs/job_${'0'.repeat(32)}`, cookie)).statusCode).toBe(404);
   });
 });
+
+describe("the Housecall Pro web app's invoice screen records payments (the API has no endpoint for it)", () => {
+  let s: PortalServer;
+  const office = portal.users[1] as TestUserSpec;
+
+  beforeAll(async () => {
+    s = await PortalServer.create(createHousecallProPortal({ requestsPerMinute: 0 }), {
+      logger: pino({ level: 'silent' }),
+      lockoutDurationMs: 60_000,
+      seed: 3,
+      world: new SandboxWorldHost({ seed: 3, size: 300, ratePerMinute: 2 }),
+    });
+  });
+  afterAll(() => s.close());
+
+  const openInvoice = async (cookie: string) => {
+    const list = (
+      await s.app.inject({ method: 'GET', url: '/invoices?status[]=open&page_size=100', headers: { cookie } })
+    ).json<{ invoices: { id: string; due_amount: number; payments: unknown[] }[] }>().invoices;
+    const invoice = list.find((i) => i.due_amount >= 5000);
+    if (!invoice) throw new Error('no open invoice with $50 due');
+    return invoice;
+  };
+  const post = (cookie: string, id: string, fields: Record<string, string>) =>
+    s.app.inject({
+      method: 'POST',
+      url: `/app/invoices/${id}/payments`,
+      headers: { cookie, 'content-type': FORM },
+      payload: form(fields),
+    });
+
+  it('records a card payment with a tip and a note through the form; the API reads it back to the cent', async () => {
+    const { cookie, csrf } = await signInHousecallPro(s.app, office);
+    const invoice = await openInvoice(cookie);
+    const page = await s.app.inject({
+      method: 'GET',
+      url: `/app/invoices/${invoice.id}`,
+      headers: { cookie },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('id="record-payment-form"');
+    const done = await post(cookie, invoice.id, {
+      _csrf: csrf,
+      payment_method: 'credit_card',
+      amount: '12.34',
+      tip: '2.00',
+      card_brand: 'Visa',
+      card_last4: '4242',
+      note: 'ref fieldsync:abc',
+    });
+    expect(done.statusCode).toBe(303);
+    const recordedId = new URL(done.headers.location as string, 'http://x').searchParams.get('recorded');
+    const after = (
+      await s.app.inject({ method: 'GET', url: `/api/invoices/${invoice.id}`, headers: { cookie } })
+    ).json<{
+      due_amount: number;
+      payments: { id: string; amount: number; note: string; payment_method: string }[];
+    }>();
+    expect(after.due_amount).toBe(invoice.due_amount - 1234);
+    expect(after.payments.find((p) => p.id === recordedId)).toMatchObject({
+      amount: 1234,
+      note: 'ref fieldsync:abc',
+      payment_method: 'credit_card',
+    });
+  });
+
+  it('refuses a form without the CSRF token, an amount over the balance, a malformed amount, a card without details', async () => {
+    const { cookie, csrf } = await signInHousecallPro(s.app, office);
+    const invoice = await openInvoice(cookie);
+    expect((await post(cookie, invoice.id, { payment_method: 'cash', amount: '1.00' })).statusCode).toBe(403);
+    const over = await post(cookie, invoice.id, {
+      _csrf: csrf,
+      payment_method: 'cash',
+      amount: ((invoice.due_amount + 1) / 100).toFixed(2),
+    });
+    expect([over.statusCode, over.body.includes('more than the')]).toEqual([422, true]);
+    const malformed = await post(cookie, invoice.id, {
+      _csrf: csrf,
+      payment_method: 'cash',
+      amount: '1.234',
+    });
+    expect(malformed.statusCode).toBe(422);
+    const card = await post(cookie, invoice.id, {
+      _csrf: csrf,
+      payment_method: 'credit_card',
+      amount: '1.00',
+    });
+    expect([card.statusCode, card.body.includes('last 4 digits')]).toEqual([422, true]);
+    const unchanged = (
+      await s.app.inject({ method: 'GET', url: `/api/invoices/${invoice.id}`, headers: { cookie } })
+    ).json<{ due_amount: number }>();
+    expect(unchanged.due_amount).toBe(invoice.due_amount);
+  });
+});
