@@ -1,4 +1,4 @@
-import { WorldRuleError, type StoredRecord } from '@fieldsync/sandbox-world';
+import { WorldRuleCode, WorldRuleError, type StoredRecord } from '@fieldsync/sandbox-world';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formField } from '../../portal/form-field.util';
 import { alertHtml, escapeHtml, renderPage } from '../../portal/html.util';
@@ -151,7 +151,7 @@ export function registerInvoiceScreen(scope: FastifyInstance, kit: PortalKit): v
     } catch (error) {
       if (error instanceof WorldRuleError) {
         return refuse(
-          error.code === 'amount_exceeds_balance'
+          error.code === WorldRuleCode.AmountExceedsBalance
             ? `The amount is more than the ${dollars(invoice.balance)} due.`
             : error.message,
         );
