@@ -3,6 +3,7 @@ import {
   AuthFlowError,
   BrowserPool,
   ENTITLEMENTS,
+  VendorCallError,
   type CapturedSession,
   type ConnectionCredentials,
   type SyncContext,
@@ -137,13 +138,36 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
       return JSON.parse(stringifyCanonical(readSide.mapper.toCanonical(record, connection))) as Doc;
     };
 
+    /**
+     * A page read as the extractor's vendor-call policy would: a 429 waits for its Retry-After, a 5xx
+     * backs off; the page is read again from the same checkpoint.
+     */
+    async function withRetries<T>(fn: () => Promise<T>): Promise<T> {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await fn();
+        } catch (error) {
+          if (!(error instanceof VendorCallError) || attempt >= 20) throw error;
+          retried.push(error.failure.kind);
+          const wait = error.failure.kind === 'rate_limited' ? error.failure.retryAfterMs : 50;
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
+    }
+    const retried: string[] = [];
+    const drifted: VendorRecord[] = [];
+
     /** Reads every stream from its checkpoint until caught up, into `store`; returns the records read. */
-    async function syncAll(): Promise<number> {
+    async function syncAll(options: { keepDrift?: boolean } = {}): Promise<number> {
       let read = 0;
       for (const stream of readSide.streams) {
         for (let guard = 0; guard < 10_000; guard++) {
-          const page = await stream.readPage(ctx, checkpoints.get(stream.stream) ?? null);
+          const page = await withRetries(() => stream.readPage(ctx, checkpoints.get(stream.stream) ?? null));
           for (const record of page.records) {
+            if (record.kind !== 'record' && options.keepDrift) {
+              drifted.push(record);
+              continue;
+            }
             if (record.kind !== 'record')
               throw new Error(`drift in ${stream.stream}: ${JSON.stringify(record)}`);
             store.set(`${record.entity}:${record.externalId}`, docOf(record));
@@ -309,6 +333,38 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
       const again = await syncAll();
       expect(again).toBeLessThan(backfillRead / 2);
       expect(mismatches(await truth()).slice(0, 10)).toEqual([]);
+    });
+    it('reaches the same store with 10 % of the calls answered 429 or 5xx', async () => {
+      await hcp.control('POST', 'faults', {
+        seed: 7,
+        rateLimit: { rate: 0.1, retryAfterSeconds: 1, retryAfterFormat: 'seconds' },
+        serverError: { rate: 0.1, status: 503 },
+      });
+      try {
+        await hcp.control('POST', 'world/advance', { ms: 2 * 3_600_000 });
+        checkpoints.clear(); // a full pass again, through the faults
+        await syncAll();
+      } finally {
+        await hcp.control('DELETE', 'faults');
+      }
+      expect(new Set(retried)).toEqual(new Set(['rate_limited', 'unavailable']));
+      expect(mismatches(await truth()).slice(0, 10)).toEqual([]);
+    });
+
+    it('reports a renamed field as drift naming it, and reads the rest', async () => {
+      await hcp.control('POST', 'faults', { drift: [{ from: 'work_status', to: 'workStatus' }] });
+      try {
+        await hcp.control('POST', 'world/burst', { count: 5, entity: 'job' });
+        await syncAll({ keepDrift: true });
+      } finally {
+        await hcp.control('DELETE', 'faults');
+      }
+      expect(drifted.length).toBeGreaterThan(0);
+      const paths = drifted.flatMap((r) => (r.kind === 'drift' ? r.issues.map((i) => i.path) : []));
+      expect(paths).toContain('work_status');
+      expect([...new Set(drifted.map((r) => r.entity))].sort()).toEqual(
+        [...new Set(drifted.map((r) => r.entity))].filter((e) => e === 'job' || e === 'estimate').sort(),
+      );
     });
   });
 });
