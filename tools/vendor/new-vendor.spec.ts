@@ -105,7 +105,12 @@ describe('the shared edits', () => {
     expect(() => withConnectorRegistered(registry, unregistered)).toThrow(
       `${CONNECTOR_REGISTRY_FILE} already imports @fieldsync/connectors/tom: tom is registered`,
     );
-    const listedOnly = repoFile(CONNECTOR_REGISTRY_FILE).replace(/Connector\]/, 'Connector, tomConnector]');
+    // The list is on one line until a third connector makes prettier break it, one connector a line.
+    const file = repoFile(CONNECTOR_REGISTRY_FILE);
+    const listedOnly = file.includes('jobberConnector]')
+      ? file.replace('jobberConnector]', 'jobberConnector, tomConnector]')
+      : file.replace('  jobberConnector,\n', '  jobberConnector,\n  tomConnector,\n');
+    expect(listedOnly).not.toBe(file);
     expect(() => withConnectorRegistered(listedOnly, unregistered)).toThrow('already lists tomConnector');
     const portals = withPortalRegistered(repoFile(PORTAL_REGISTRY_FILE), unregistered);
     expect(() => withPortalRegistered(portals, unregistered)).toThrow('already imports ../vendors/tom');

@@ -17,7 +17,7 @@ describe('vendor-sandbox process', () => {
     const sandbox = spawnService('vendor-sandbox', {
       PORT: String(port),
       HOST: '127.0.0.1',
-      SANDBOX_PORTS: `servicetitan=${stPort},jobber=0`,
+      SANDBOX_PORTS: `servicetitan=${stPort},jobber=0,workiz=0,housecallpro=0`,
     });
 
     const ready = await sandbox.waitReady(port);
@@ -28,7 +28,12 @@ describe('vendor-sandbox process', () => {
     );
 
     const listing = (await (await fetch(`http://127.0.0.1:${port}/__sandbox/`)).json()) as Listing;
-    expect(listing.portals.map((p) => p.vendor)).toEqual(['servicetitan', 'jobber', 'workiz']);
+    expect(listing.portals.map((p) => p.vendor)).toEqual([
+      'servicetitan',
+      'jobber',
+      'workiz',
+      'housecallpro',
+    ]);
     expect(listing.portals[0]?.port).toBe(stPort);
     const jobberPort = listing.portals[1]?.port ?? 0;
     expect(jobberPort).toBeGreaterThan(0);
@@ -48,6 +53,7 @@ describe('vendor-sandbox process', () => {
     expect(exit.stdout).toContain('ServiceTitan portal closed');
     expect(exit.stdout).toContain('Jobber portal closed');
     expect(exit.stdout).toContain('Workiz portal closed');
+    expect(exit.stdout).toContain('Housecall Pro portal closed');
     await expect(fetch(`http://127.0.0.1:${stPort}/login`)).rejects.toThrow();
   });
 });

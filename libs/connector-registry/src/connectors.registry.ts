@@ -1,4 +1,5 @@
 import { ConnectorRegistry } from '@fieldsync/connector-kit';
+import { housecallproConnector } from '@fieldsync/connectors/housecallpro';
 import { jobberConnector } from '@fieldsync/connectors/jobber';
 import { servicetitanConnector } from '@fieldsync/connectors/servicetitan';
 
@@ -8,4 +9,8 @@ import { servicetitanConnector } from '@fieldsync/connectors/servicetitan';
  * proves every folder under libs/connectors/ is listed. Built at import: a connector whose descriptor
  * and code disagree stops every service's boot with the reason.
  */
-export const CONNECTORS = new ConnectorRegistry([servicetitanConnector, jobberConnector]);
+export const CONNECTORS = new ConnectorRegistry([
+  servicetitanConnector,
+  jobberConnector,
+  housecallproConnector,
+]);

@@ -1,3 +1,4 @@
+import { createHousecallProPortal } from '../vendors/housecallpro';
 import { createJobberPortal } from '../vendors/jobber';
 import { createServiceTitanPortal } from '../vendors/servicetitan';
 import { createWorkizPortal } from '../vendors/workiz';
@@ -21,5 +22,6 @@ export function createPortals(options: PortalsOptions): readonly VendorPortal[] 
     createServiceTitanPortal(options.apiLimits ? {} : { requestsPerSecond: 0 }),
     createJobberPortal(options.apiLimits ? {} : { costBucket: null, requestLimit: null }),
     createWorkizPortal(options.apiLimits ? {} : { requestsPer10s: 0 }),
+    createHousecallProPortal(options.apiLimits ? {} : { requestsPerMinute: 0 }),
   ];
 }
