@@ -334,7 +334,8 @@ describe('extractor change events against the sandbox ground truth (both vendors
             cursors: cursors.length,
             pending: cursors.filter((c) => c.last_success_at === null),
           }).toEqual({
-            cursors: [...sides.values()].reduce((n, side) => n + side.streams.length, 0),
+            // One cursor per stream of each connection's vendor (other registered vendors have none here).
+            cursors: connections.reduce((n, c) => n + (sides.get(c.vendor)?.streams.length ?? 0), 0),
             pending: [],
           });
         },
