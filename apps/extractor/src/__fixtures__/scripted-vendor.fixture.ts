@@ -102,6 +102,11 @@ export class ScriptedVendor {
    * change, only what the vendor sends.
    */
   renameOnRead: { from: string; to: string } | undefined;
+  /**
+   * Runs before each read is answered (after it is recorded in `calls`): a spec changes the vendor's
+   * records here while a run is under way, as a user of the portal would between two page requests.
+   */
+  beforeRead: ((call: ReadCall) => void | Promise<void>) | undefined;
 
   constructor(options: { vendor?: Vendor; pageSize?: number } = {}) {
     this.vendor = options.vendor ?? 'servicetitan';
@@ -207,7 +212,8 @@ export class ScriptedVendor {
     this.active.set(key, running);
     this.maxConcurrentReads.set(key, Math.max(this.maxConcurrentReads.get(key) ?? 0, running));
     const sessionVersion = Number(ctx.session.headers['x-session-version']);
-    this.calls.push({ connectionId: ctx.connectionId, stream, checkpoint, sessionVersion });
+    const call = { connectionId: ctx.connectionId, stream, checkpoint, sessionVersion };
+    this.calls.push(call);
     try {
       if (this.gate) {
         // Like a fetch with the run's signal: an aborted run stops waiting.
@@ -224,6 +230,7 @@ export class ScriptedVendor {
       if (this.rejectAllSessions || sessionVersion < this.acceptSessionsFrom) {
         throw new VendorCallError({ kind: 'unauthorized', status: 401 }, 'HTTP 401 from the scripted vendor');
       }
+      await this.beforeRead?.(call);
       const fault = this.faults[stream].shift();
       if (fault) throw new VendorCallError(fault, `scripted ${fault.kind}`);
       const after = checkpoint === null ? 0 : Number(checkpoint);

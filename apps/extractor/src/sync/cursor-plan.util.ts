@@ -13,10 +13,11 @@ export interface RunPlan {
 /**
  * Where a run starts. A stream without delete signals begins a full reconciliation pass (from the
  * beginning, under a new generation, the quarantined records included) once `reconcileIntervalMs` has
- * passed since the last one completed. Otherwise a stream that quarantined drifted records reads again
- * from the checkpoint before the first drifted page every `driftRetryMs` (the vendor sends an unchanged
- * record only once; unchanged records hash equal and write nothing). Otherwise it goes on from its
- * checkpoint.
+ * passed since the last one completed; its incremental checkpoint is kept apart (`incremental`) so the
+ * changes since it keep being read while the pass runs. Otherwise a stream that quarantined drifted
+ * records reads again from the checkpoint before the first drifted page every `driftRetryMs` (the vendor
+ * sends an unchanged record only once; unchanged records hash equal and write nothing). Otherwise it goes
+ * on from its checkpoint.
  */
 export function planRun(
   stream: Pick<StreamReader, 'signalsDeletes'>,
@@ -32,7 +33,14 @@ export function planRun(
     (reconciledAt === null || now.getTime() - reconciledAt >= options.reconcileIntervalMs)
   ) {
     return {
-      state: { ...state, checkpoint: null, pass: true, passBlind: false, driftFrom: null },
+      state: {
+        ...state,
+        checkpoint: null,
+        pass: true,
+        passBlind: false,
+        driftFrom: null,
+        incremental: state.checkpoint === null ? null : { checkpoint: state.checkpoint },
+      },
       generation: generation + 1,
       begins: 'pass',
     };
@@ -53,6 +61,28 @@ export function planRun(
   return { state, generation, begins: null };
 }
 
+/**
+ * The two parts of a run. `checkpoint`: reading from `state.checkpoint` — the pass's position while a
+ * pass runs, otherwise the stream's ordinary incremental reading. `incremental`: while a pass runs, the
+ * changes since the incremental checkpoint kept apart (`state.incremental`), read until caught up before
+ * the pass goes on, so the stream stays as fresh as its interval and not as the pass's duration.
+ */
+export type RunPart = 'checkpoint' | 'incremental';
+
+/** Whether a run reads the incremental part: a pass is in progress with an incremental checkpoint kept apart. */
+export function readsIncrementally(state: CursorState): boolean {
+  return state.pass && state.incremental !== null;
+}
+
+/** The checkpoint a part of the run reads from. */
+export function checkpointOf(state: CursorState, part: RunPart): string | null {
+  if (part === 'checkpoint') return state.checkpoint;
+  if (!state.pass || state.incremental === null) {
+    throw new TypeError('no incremental part to read: no pass holds an incremental checkpoint apart');
+  }
+  return state.incremental.checkpoint;
+}
+
 /** The cursor after a page, and what the page means for a reconciliation pass in progress. */
 export interface PageOutcome {
   readonly next: CursorState;
@@ -62,25 +92,43 @@ export interface PageOutcome {
   readonly passBlind: boolean;
 }
 
+/**
+ * The cursor after a page of one part of the run. A page of the incremental part advances only the
+ * incremental checkpoint and never completes the pass; its records are stamped with the pass's
+ * generation (the run's), so they count as seen by it, and a drifted record without an id makes the pass
+ * blind as one the pass met would. A page that completes the pass leaves the stream at the pass's end,
+ * which is at or past the incremental checkpoint (both read the same order, the pass later).
+ */
 export function afterPage(
   state: CursorState,
   page: Pick<ReadPage, 'checkpoint' | 'caughtUp'>,
   drifted: readonly DriftedRecord[],
   now: Date,
+  part: RunPart = 'checkpoint',
 ): PageOutcome {
-  const passCompleted = state.pass && page.caughtUp;
+  const from = checkpointOf(state, part);
+  const driftFrom =
+    drifted.length > 0 && state.driftFrom === null
+      ? { checkpoint: from, at: now.toISOString() }
+      : state.driftFrom;
   const passBlind = state.pass && (state.passBlind || drifted.some((d) => d.externalId === null));
+  if (part === 'incremental') {
+    return {
+      next: { ...state, incremental: { checkpoint: page.checkpoint }, driftFrom, passBlind },
+      passCompleted: false,
+      passBlind,
+    };
+  }
+  const passCompleted = state.pass && page.caughtUp;
   return {
     next: {
       checkpoint: page.checkpoint,
       pass: state.pass && !page.caughtUp,
       reconciledAt: passCompleted ? now.toISOString() : state.reconciledAt,
-      driftFrom:
-        drifted.length > 0 && state.driftFrom === null
-          ? { checkpoint: state.checkpoint, at: now.toISOString() }
-          : state.driftFrom,
+      driftFrom,
       driftRetriedAt: state.driftRetriedAt,
       passBlind: passBlind && !passCompleted,
+      incremental: passCompleted ? null : state.incremental,
     },
     passCompleted,
     passBlind,

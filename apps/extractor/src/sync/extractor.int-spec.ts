@@ -139,7 +139,7 @@ describe('extractor sync engine', () => {
     vendor: ScriptedVendor,
     sessions: FakeSessionSource,
     overrides: Partial<SyncOptions> = {},
-    observe: { logger?: pino.Logger; registry?: Registry } = {},
+    observe: { logger?: pino.Logger; registry?: Registry; now?: () => Date } = {},
   ): Worker {
     const syncOptions = options(overrides);
     const readSides = new Map<Vendor, ConnectorReadSide>([['servicetitan', vendor.readSide]]);
@@ -154,6 +154,7 @@ describe('extractor sync engine', () => {
       metrics: new SyncMetrics(observe.registry ?? new Registry()),
       options: syncOptions,
       logger: observe.logger ?? logger,
+      ...(observe.now ? { now: observe.now } : {}),
     });
     const scheduler = new SyncScheduler(
       new SyncCursorRepository(db),
@@ -957,6 +958,142 @@ describe('extractor sync engine', () => {
     const deleted = (await events(connectionId)).filter((e) => e.type === 'job.deleted');
     expect(deleted.map((e) => e.payload.data.object?.externalId)).toEqual(['62']);
     expect((await cursor(connectionId, 'jobs')).cursor).toMatchObject({ pass: false });
+  });
+
+  it('while a reconciliation pass is in progress, a run first reads the changes since the incremental checkpoint; the pass still tombstones only what is gone', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    const sessions = new FakeSessionSource();
+    for (const id of ['70', '71', '72', '73', '74', '75']) vendor.upsertJob({ id }); // changes 1…6
+    const w = worker(vendor, sessions, { maxAttempts: 1 });
+    await sync(w, connectionId, ['jobs']);
+    expect(await cursor(connectionId, 'jobs')).toMatchObject({
+      sync_generation: '1',
+      cursor: { checkpoint: '6', pass: false, incremental: null },
+    });
+    const row = (externalId: string) =>
+      db
+        .selectFrom('jobs')
+        .select(['status', 'sync_generation', 'deleted_at'])
+        .where('connection_id', '=', connectionId)
+        .where('external_id', '=', externalId)
+        .executeTakeFirstOrThrow();
+
+    // A pass begins (the incremental checkpoint '6' kept apart), reads one page and is cut short.
+    await sql`update sync_cursors set cursor = jsonb_set(cursor, '{reconciledAt}', '"2000-01-01T00:00:00.000Z"')
+      where connection_id = ${connectionId} and entity_type = 'jobs'`.execute(db);
+    vendor.failNext('jobs', null, null, { kind: 'unavailable', status: 503, message: 'scripted outage' });
+    let from = vendor.calls.length;
+    const [cut] = await sync(w, connectionId, ['jobs']);
+    expect(cut).toMatchObject({ outcome: 'failed', pages: 2 });
+    expect(vendor.calls.slice(from).map((c) => c.checkpoint)).toEqual(['6', null, '2']);
+    expect(await cursor(connectionId, 'jobs')).toMatchObject({
+      sync_generation: '2',
+      cursor: { checkpoint: '2', pass: true, incremental: { checkpoint: '6' } },
+    });
+
+    // Meanwhile at the vendor: a job the pass already read changes, one is created, one is deleted.
+    vendor.upsertJob({ id: '71', status: 'Completed' }); // change 7
+    vendor.upsertJob({ id: '76' }); // change 8
+    vendor.remove('jobs', '73');
+    vendor.failNext('jobs', null, { kind: 'unavailable', status: 503, message: 'scripted outage' });
+    from = vendor.calls.length;
+    const [fresh] = await sync(w, connectionId, ['jobs']);
+    expect(fresh).toMatchObject({ outcome: 'failed', pages: 1 });
+    expect(vendor.calls.slice(from).map((c) => c.checkpoint)).toEqual(['6', '2']);
+    // Stored before the pass completes, stamped with the pass's generation (seen by it)...
+    expect(await row('71')).toMatchObject({ status: 'completed', sync_generation: '2', deleted_at: null });
+    expect(await row('76')).toMatchObject({ sync_generation: '2', deleted_at: null });
+    // ...while what the pass has not completed cannot be taken for gone yet.
+    expect(await row('73')).toMatchObject({ deleted_at: null });
+    expect(await cursor(connectionId, 'jobs')).toMatchObject({
+      sync_generation: '2',
+      cursor: { checkpoint: '2', pass: true, incremental: { checkpoint: '8' } },
+    });
+
+    const [complete] = await sync(w, connectionId, ['jobs']);
+    expect(complete?.outcome).toBe('caught_up');
+    expect(await cursor(connectionId, 'jobs')).toMatchObject({
+      sync_generation: '2',
+      cursor: { checkpoint: '8', pass: false, incremental: null },
+    });
+    const live = await db
+      .selectFrom('jobs')
+      .select('external_id')
+      .where('connection_id', '=', connectionId)
+      .where('deleted_at', 'is', null)
+      .orderBy('external_id')
+      .execute();
+    expect(live.map((r) => r.external_id)).toEqual(['70', '71', '72', '74', '75', '76']);
+    const all = await events(connectionId);
+    expect(all.map((e) => Number(e.sequence))).toEqual(all.map((_, i) => i + 1));
+    const typesOf = (externalId: string) =>
+      all.filter((e) => e.payload.data.object?.externalId === externalId).map((e) => e.type);
+    // One event per real change: the pass read 71 and 76 again, equal, and announced nothing.
+    expect(typesOf('71')).toEqual(['job.created', 'job.status_changed']);
+    expect(typesOf('76')).toEqual(['job.created']);
+    expect(typesOf('73')).toEqual(['job.created', 'job.deleted']);
+    expect(all).toHaveLength(6 + 1 + 1 + 1);
+  });
+
+  it('within one long pass run, reads the changes since the incremental checkpoint again every stream interval', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    const sessions = new FakeSessionSource();
+    for (let id = 50; id < 60; id += 1) vendor.upsertJob({ id: String(id) }); // changes 1…10
+    // The run's clock: every vendor read takes 0.6 s; the jobs stream's interval is 1 s.
+    let clock = Date.now();
+    const w = worker(
+      vendor,
+      sessions,
+      { maxAttempts: 1, intervalOverrides: new Map([['jobs', 1_000]]) },
+      { now: () => new Date(clock) },
+    );
+    await sync(w, connectionId, ['jobs']);
+    await sql`update sync_cursors set cursor = jsonb_set(cursor, '{reconciledAt}', '"2000-01-01T00:00:00.000Z"')
+      where connection_id = ${connectionId} and entity_type = 'jobs'`.execute(db);
+    const stored51 = () =>
+      db
+        .selectFrom('jobs')
+        .select('status')
+        .where('connection_id', '=', connectionId)
+        .where('external_id', '=', '51')
+        .executeTakeFirstOrThrow();
+    let atPassPage4: { status: string | null; pass: unknown } | undefined;
+    vendor.beforeRead = async (call) => {
+      clock += 600;
+      // The pass's second page is being read: job 51, which its first page held, changes at the vendor.
+      if (call.checkpoint === '2') vendor.upsertJob({ id: '51', status: 'Dispatched' }); // change 11
+      if (call.checkpoint === '4') {
+        const state = cursorStateSchema.parse((await cursor(connectionId, 'jobs')).cursor);
+        atPassPage4 = { status: (await stored51()).status, pass: state.pass };
+      }
+    };
+    const from = vendor.calls.length;
+    const runs = await sync(w, connectionId, ['jobs']);
+    vendor.beforeRead = undefined;
+    expect(runs).toEqual([expect.objectContaining({ outcome: 'caught_up' })]);
+    // incremental '10' (nothing new) → pass null, '2' → one interval: incremental '10' (51) → pass '4', '6'
+    // → incremental '11' (nothing) → pass '8', '10' (51 again, equal) → caught up.
+    expect(vendor.calls.slice(from).map((c) => c.checkpoint)).toEqual([
+      '10',
+      null,
+      '2',
+      '10',
+      '4',
+      '6',
+      '11',
+      '8',
+      '10',
+    ]);
+    // The change was stored while the pass was still in progress, not at its end.
+    expect(atPassPage4).toEqual({ status: 'dispatched', pass: true });
+    const changes51 = (await events(connectionId)).filter((e) => e.payload.data.object?.externalId === '51');
+    expect(changes51.map((e) => e.type)).toEqual(['job.created', 'job.status_changed']);
+    expect(await cursor(connectionId, 'jobs')).toMatchObject({
+      sync_generation: '2',
+      cursor: { checkpoint: '11', pass: false, incremental: null },
+    });
   });
 
   it('on a 401 invalidates the session and retries once; a second 401 fails the run and records it', async () => {

@@ -11,7 +11,7 @@ import { backoffDelayMs, type ConnectionRateLimiter } from '@fieldsync/platform'
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DriftReportRepository } from '../store/drift-report.repository';
-import { afterPage, planRun } from './cursor-plan.util';
+import { afterPage, checkpointOf, planRun, readsIncrementally, type RunPart } from './cursor-plan.util';
 import { mapPage } from './page-mapping.util';
 import { PageReader } from './page-reader';
 import { PageStore, reconcilingOwners } from './page-store';
@@ -47,7 +47,9 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 /**
  * Runs one leased connection × stream until it catches up, page by page:
  *
- *   plan the run (planRun: go on, reconcile in a full pass, or re-read past drift)
+ *   plan the run (planRun: go on, reconcile in a full pass, or re-read past drift); while a pass runs,
+ *   read the changes since the incremental checkpoint until caught up, then the pass for one stream
+ *   interval, and again (RunPart)
  *   → read a page under the vendor-call policy (PageReader)
  *   → map and validate it; what does not fit is drift (mapPage)
  *   → commit it in one transaction under the lease: cursor, records through the change log,
@@ -141,12 +143,18 @@ export class StreamSyncService {
       now: this.now,
     };
     let session = await this.reader.acquire(claim.connectionId);
+    // While a pass runs, the changes since the incremental checkpoint are read until caught up first, then
+    // the pass goes on for one stream interval before they are read again, so the stream stays as fresh
+    // as its interval while the pass advances at its own pace.
+    const interval = claim.intervalSeconds * 1000;
+    let part: RunPart = readsIncrementally(state) ? 'incremental' : 'checkpoint';
+    let sliceStartedAt = this.now().getTime();
     for (;;) {
-      const read = await this.reader.read(stream, ctx, state.checkpoint, session);
+      const read = await this.reader.read(stream, ctx, checkpointOf(state, part), session);
       session = read.session;
       const { page } = read;
       const mapped = mapPage(readSide, claim, page.records);
-      const outcome = afterPage(state, page, mapped.drifted, this.now());
+      const outcome = afterPage(state, page, mapped.drifted, this.now(), part);
       if (outcome.passCompleted && outcome.passBlind) {
         log.warn('reconciliation pass met drift without record ids: nothing is tombstoned this time');
       }
@@ -169,12 +177,21 @@ export class StreamSyncService {
       state = outcome.next;
       progress.pages += 1;
       progress.records += page.records.length;
-      pass?.page(page);
+      if (part === 'checkpoint') pass?.page(page);
       log.debug(
-        { page: progress.pages, records: page.records.length, ...committed, caughtUp: page.caughtUp },
+        { part, page: progress.pages, records: page.records.length, ...committed, caughtUp: page.caughtUp },
         'page stored',
       );
-      if (page.caughtUp) return;
+      if (part === 'incremental') {
+        if (page.caughtUp) {
+          part = 'checkpoint';
+          sliceStartedAt = this.now().getTime();
+        }
+      } else if (page.caughtUp) {
+        return;
+      } else if (readsIncrementally(state) && this.now().getTime() - sliceStartedAt >= interval) {
+        part = 'incremental';
+      }
     }
   }
 

@@ -28,6 +28,12 @@ export const cursorStateSchema = z.object({
   driftRetriedAt: z.string().nullable().default(null),
   /** The reconciliation pass in progress met drift without an id: it must not tombstone anything. */
   passBlind: z.boolean().default(false),
+  /**
+   * During a reconciliation pass (`checkpoint` is then the pass's position): the incremental checkpoint,
+   * kept apart so that changes since it keep being read while the pass runs. Null outside a pass, in a
+   * backfill (nothing read yet), and in a pass begun before this field existed (only the pass reads).
+   */
+  incremental: z.object({ checkpoint: z.string().nullable() }).nullable().default(null),
 });
 export type CursorState = z.infer<typeof cursorStateSchema>;
 
