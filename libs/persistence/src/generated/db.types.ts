@@ -31,6 +31,7 @@ export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface ApiKeys {
   created_at: Generated<Timestamp>;
+  created_by: Generated<string>;
   expires_at: Timestamp | null;
   id: string;
   key_hash: Buffer;
@@ -38,6 +39,7 @@ export interface ApiKeys {
   name: string;
   prefix: string;
   revoked_at: Timestamp | null;
+  revoked_by: string | null;
   scopes: Generated<string[]>;
   tenant_id: string;
 }

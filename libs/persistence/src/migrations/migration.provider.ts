@@ -13,6 +13,7 @@ import * as changeEventPosition from './20261121001100-change-event-position';
 import * as writerRecovery from './20261121001200-writer-recovery';
 import * as oneChangeLog from './20261207000100-one-change-log';
 import * as syncLeaseToken from './20261207000200-sync-lease-token';
+import * as restApi from './20261207000300-rest-api';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -34,6 +35,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261121001200-writer-recovery', writerRecovery],
   ['20261207000100-one-change-log', oneChangeLog],
   ['20261207000200-sync-lease-token', syncLeaseToken],
+  ['20261207000300-rest-api', restApi],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {
