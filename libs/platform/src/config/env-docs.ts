@@ -173,8 +173,8 @@ export const envDocs: readonly EnvDoc[] = [
     name: 'FIELDSYNC_ADMIN_TOKEN',
     default: '(unset: refused in production; open in development and test)',
     meaning:
-      "Bearer token of the operators' APIs (session-manager `/connections`, `/tenants`; webhook-dispatcher `/endpoints`, `/messages`), at least 24 characters. Required unless NODE_ENV is development or test: those services refuse to boot without it rather than serve the API open. Never logged.",
-    services: ['session-manager', 'webhook-dispatcher'],
+      "Bearer token of the operators' APIs (session-manager `/connections`, `/tenants`; webhook-dispatcher `/endpoints`, `/messages`; api `/api-keys` for any tenant), at least 24 characters. Required unless NODE_ENV is development or test: those services refuse to boot without it rather than serve the API open. The api never serves its operator calls without it (closed; admin-scoped keys still manage their own tenant's keys). Never logged.",
+    services: ['session-manager', 'webhook-dispatcher', 'api'],
     secret: true,
   },
   {
