@@ -3,6 +3,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './auth/access.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
+import { CommandGateway } from './commands/command-gateway.service';
+import { WritesController } from './commands/writes.controller';
+import { WritesService } from './commands/writes.service';
 import { OPERATOR_TOKEN } from './auth/auth.constants';
 import { Authenticator } from './auth/authenticator.service';
 import { API_CONFIG } from './config/config.constants';
@@ -24,11 +27,13 @@ export class AppModule {
       global: true,
       imports: [InfrastructureModule.forRoot({ service: 'api', config })],
       // ResourcesController last: its `/:collection` routes are the catch-all of the others' prefixes
-      controllers: [OpenApiController, ApiKeysController, ResourcesController],
+      controllers: [OpenApiController, ApiKeysController, WritesController, ResourcesController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: OPERATOR_TOKEN, useValue: config.FIELDSYNC_ADMIN_TOKEN },
         Authenticator,
+        CommandGateway,
+        WritesService,
         RequestIdHook,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

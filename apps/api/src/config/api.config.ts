@@ -1,4 +1,12 @@
-import { adminEnv, baseEnv, databaseEnv, httpEnv, natsEnv, streamsEnv } from '@fieldsync/platform';
+import {
+  adminEnv,
+  baseEnv,
+  databaseEnv,
+  durationAtLeast,
+  httpEnv,
+  natsEnv,
+  streamsEnv,
+} from '@fieldsync/platform';
 import { z } from 'zod';
 
 /**
@@ -13,5 +21,7 @@ export const apiConfigSchema = z.object({
   ...natsEnv.shape,
   ...streamsEnv.shape,
   ...adminEnv.shape,
+  /** How long a write call waits for its command's result before answering 202 with Location. */
+  API_COMMAND_WAIT: durationAtLeast(100, '100ms').default(10_000),
 });
 export type ApiConfig = z.output<typeof apiConfigSchema>;

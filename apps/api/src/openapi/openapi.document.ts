@@ -5,6 +5,9 @@ import {
   createApiKeyRequestSchema,
   createdApiKeySchema,
 } from '../auth/api-key.schemas';
+import { commandAcceptedSchema, commandStatusSchema } from '../commands/command-response.schemas';
+import { WRITE_ROUTES } from '../commands/write-routes';
+import { addressInputSchema, lineItemInputSchema } from '../commands/write-body.schemas';
 import { problemSchema } from '../problem/problem.schema';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem.filter';
 import { listParameters } from '../resources/list-query.schema';
@@ -172,13 +175,61 @@ export function buildOpenApiDocument(): JsonObject {
     if (!components.includes(resource.item)) components.push(resource.item);
     Object.assign(paths, resourcePaths(resource, components));
   }
+  components.push(commandAcceptedSchema, commandStatusSchema);
+  for (const route of WRITE_ROUTES) {
+    components.push(route.body, route.response);
+    const parameters = [
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => pathParameter(m[1] ?? '', `The ${m[1] ?? ''}`)),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: true,
+        description: 'Unique per operation (≤ 255 printable characters, e.g. a UUID); kept 24 h',
+        schema: { type: 'string', minLength: 1, maxLength: 255 },
+      },
+    ];
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method.toLowerCase()]: {
+        operationId: route.operationId,
+        tags: ['commands'],
+        summary: `${route.summary} (command ${route.type})`,
+        parameters,
+        requestBody: { required: true, content: { 'application/json': { schema: ref(route.body) } } },
+        responses: {
+          [String(route.status)]: json(
+            'The command succeeded (replays carry Idempotent-Replayed: true)',
+            ref(route.response),
+          ),
+          '202': json('Still running after API_COMMAND_WAIT: poll Location', ref(commandAcceptedSchema)),
+          ...ERRORS,
+          '409': problem('A request with this Idempotency-Key is in flight, or a schedule conflict'),
+          '422': problem(
+            'The Idempotency-Key was used with another request, or the vendor refused (naming the field)',
+          ),
+          '429': problem('The vendor rate-limited the command; retry'),
+          '502': problem('The vendor could not be reached; retry with the same key'),
+          '504': problem('The vendor did not answer in time; retry with the same key'),
+        },
+      },
+    };
+  }
+  paths['/commands/{commandId}'] = {
+    get: {
+      operationId: 'getCommand',
+      tags: ['commands'],
+      summary: 'A command sent through the API or over NATS: status, result or error',
+      parameters: [pathParameter('commandId', 'The command id (cmd_…)')],
+      responses: { '200': json('The command', ref(commandStatusSchema)), ...ERRORS },
+    },
+  };
   const registry = z.registry<{ id: string }>();
   const add = (schema: z.ZodType): void => {
     if (!registry.has(schema)) registry.add(schema, { id: idOf(schema) });
   };
   components.forEach(add);
   // nested schemas with an id of their own become components too
-  [addressSchema, geocodeSchema, lineItemSchema].forEach(add);
+  [addressSchema, geocodeSchema, lineItemSchema, addressInputSchema, lineItemInputSchema].forEach(add);
   const rendered = z.toJSONSchema(registry, {
     target: 'draft-2020-12',
     uri: (id) => `#/components/schemas/${id}`,
@@ -197,7 +248,11 @@ export function buildOpenApiDocument(): JsonObject {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: [{ name: 'api-keys' }, ...RESOURCES.map((r) => ({ name: r.name, description: r.summary }))],
+    tags: [
+      { name: 'api-keys' },
+      { name: 'commands' },
+      ...RESOURCES.map((r) => ({ name: r.name, description: r.summary })),
+    ],
     paths,
     components: {
       securitySchemes: {

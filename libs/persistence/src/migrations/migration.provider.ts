@@ -14,6 +14,7 @@ import * as writerRecovery from './20261121001200-writer-recovery';
 import * as oneChangeLog from './20261207000100-one-change-log';
 import * as syncLeaseToken from './20261207000200-sync-lease-token';
 import * as restApi from './20261207000300-rest-api';
+import * as apiIdempotency from './20261207000400-api-idempotency';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -36,6 +37,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261207000100-one-change-log', oneChangeLog],
   ['20261207000200-sync-lease-token', syncLeaseToken],
   ['20261207000300-rest-api', restApi],
+  ['20261207000400-api-idempotency', apiIdempotency],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -203,6 +203,13 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['extractor'],
   },
   {
+    name: 'API_COMMAND_WAIT',
+    default: '10s',
+    meaning:
+      'How long a REST write call waits for its command’s result before it answers 202 with `Location: /commands/{id}` (the command goes on; `GET /commands/{id}` shows its outcome).',
+    services: ['api'],
+  },
+  {
     name: 'EXTRACTOR_LEASE',
     default: '60s',
     meaning:
