@@ -340,4 +340,30 @@ describe('api writes (sandbox, session manager, extractor, writer, api)', () => 
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(client.checked).toBeGreaterThan(10);
   });
+
+  it('feeds the published change log at GET /events?after=, by type, to the tenant only', async () => {
+    const jobIds = new Set(
+      (await db.selectFrom('jobs').select('id').where('tenant_id', '=', TENANT).execute()).map((r) => r.id),
+    );
+    await expectEventually(async () => {
+      const subjects: string[] = [];
+      for (let after = 0; ;) {
+        const feed = await client.get(`/events?after=${after}&types=job.created&limit=500`, writeKey);
+        expect(feed.status).toBe(200);
+        const items = feed.json['items'] as { subject: string; type: string }[];
+        if (items.length === 0) break;
+        subjects.push(...items.map((e) => e.subject));
+        after = feed.json['nextAfter'] as number;
+      }
+      // one job.created per stored job, none of another type
+      expect(subjects.sort()).toEqual([...jobIds].sort());
+    });
+    const first = await client.get('/events?after=0&limit=2', writeKey);
+    const positions = first.json['positions'] as number[];
+    expect(positions).toHaveLength(2);
+    const next = await client.get(`/events?after=${String(first.json['nextAfter'])}&limit=2`, writeKey);
+    expect((next.json['positions'] as number[])[0]).toBeGreaterThan(positions[1] ?? 0);
+    const foreign = await client.get('/events?after=0&limit=500', otherKey);
+    expect(foreign.json['items']).toEqual([]);
+  });
 });

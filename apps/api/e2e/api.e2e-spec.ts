@@ -321,6 +321,29 @@ describe('api (real Postgres, NATS and the api process)', () => {
       expect(audit).toEqual([expect.objectContaining({ tenant_id: TENANT_A, target_id: doomed.json['id'] })]);
     });
 
+    it('serves the audit log to admin keys (their tenant) and the operator, filtered by action', async () => {
+      const all = await client.get('/audit-log', keys.adminA);
+      expect(all.status).toBe(200);
+      const actions = (all.json['items'] as { action: string }[]).map((e) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(['api_key.created', 'api_key.revoked']));
+      const revoked = await client.get('/audit-log?action=api_key.revoked', keys.adminA);
+      expect(revoked.json['items']).toEqual([
+        expect.objectContaining({
+          action: 'api_key.revoked',
+          actor: expect.stringMatching(/^key:ak_/) as string,
+        }),
+      ]);
+      const fromB = await client.get('/audit-log?action=api_key.revoked', keys.adminB);
+      expect(fromB.json['total']).toBe(0);
+      expect((await client.get(`/audit-log?tenantId=${TENANT_A}`, keys.adminB)).status).toBe(404);
+      expect((await client.get(`/audit-log?tenantId=${TENANT_A}`, OPERATOR)).json['total']).toBe(
+        all.json['total'],
+      );
+      expect((await client.get('/audit-log', keys.readA)).status).toBe(403);
+      const bad = await client.get('/audit-log?from=yesterday', keys.adminA);
+      expect(bad.json['errors']).toEqual([expect.objectContaining({ field: 'query.from' })]);
+    });
+
     it('is closed without FIELDSYNC_ADMIN_TOKEN: no bearer is the operator', async () => {
       const { service, port } = await spawnReady(
         'api',

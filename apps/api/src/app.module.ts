@@ -10,6 +10,7 @@ import { OPERATOR_TOKEN } from './auth/auth.constants';
 import { Authenticator } from './auth/authenticator.service';
 import { API_CONFIG } from './config/config.constants';
 import type { ApiConfig } from './config/api.config';
+import { FeedsController } from './feeds/feeds.controller';
 import { RequestIdHook } from './http/request-id.hook';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ProblemFilter } from './problem/problem.filter';
@@ -27,7 +28,13 @@ export class AppModule {
       global: true,
       imports: [InfrastructureModule.forRoot({ service: 'api', config })],
       // ResourcesController last: its `/:collection` routes are the catch-all of the others' prefixes
-      controllers: [OpenApiController, ApiKeysController, WritesController, ResourcesController],
+      controllers: [
+        OpenApiController,
+        ApiKeysController,
+        WritesController,
+        FeedsController,
+        ResourcesController,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: OPERATOR_TOKEN, useValue: config.FIELDSYNC_ADMIN_TOKEN },

@@ -8,6 +8,7 @@ import {
 import { commandAcceptedSchema, commandStatusSchema } from '../commands/command-response.schemas';
 import { WRITE_ROUTES } from '../commands/write-routes';
 import { addressInputSchema, lineItemInputSchema } from '../commands/write-body.schemas';
+import { auditEntrySchema, auditPageSchema, eventFeedSchema } from '../feeds/feed.schemas';
 import { problemSchema } from '../problem/problem.schema';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem.filter';
 import { listParameters } from '../resources/list-query.schema';
@@ -214,6 +215,51 @@ export function buildOpenApiDocument(): JsonObject {
       },
     };
   }
+  components.push(eventFeedSchema, auditPageSchema, auditEntrySchema);
+  const queryParameter = (name: string, description: string, schema: JsonObject = { type: 'string' }) => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema,
+  });
+  paths['/events'] = {
+    get: {
+      operationId: 'listEvents',
+      tags: ['events'],
+      summary: 'The change log as a feed: published change events after a position, in publish order',
+      parameters: [
+        queryParameter('after', 'Read events after this position (0: from the start)', {
+          type: 'string',
+          pattern: '^\\d+$',
+        }),
+        queryParameter('types', 'Comma-separated event types (job.created,invoice.paid …)'),
+        queryParameter('connectionId', 'Only this connection'),
+        queryParameter('limit', 'At most this many (≤ 500, default 100)', {
+          type: 'string',
+          pattern: '^\\d+$',
+        }),
+      ],
+      responses: { '200': json('Events and the next position', ref(eventFeedSchema)), ...ERRORS },
+    },
+  };
+  paths['/audit-log'] = {
+    get: {
+      operationId: 'listAuditLog',
+      tags: ['audit-log'],
+      summary: 'Who did what: key changes and writes, newest first (admin scope or operator)',
+      parameters: [
+        tenantQuery,
+        queryParameter('action', 'api_key.created, api_key.revoked, job.create …'),
+        queryParameter('actor', 'operator or key:<id>'),
+        queryParameter('from', 'At or after (ISO 8601)'),
+        queryParameter('to', 'At or before (ISO 8601)'),
+        queryParameter('page', 'From 1', { type: 'string', pattern: '^\\d+$' }),
+        queryParameter('pageSize', '≤ 200, default 50', { type: 'string', pattern: '^\\d+$' }),
+      ],
+      responses: { '200': json('A page of audit entries', ref(auditPageSchema)), ...ERRORS },
+    },
+  };
   paths['/commands/{commandId}'] = {
     get: {
       operationId: 'getCommand',
@@ -235,6 +281,12 @@ export function buildOpenApiDocument(): JsonObject {
     uri: (id) => `#/components/schemas/${id}`,
     unrepresentable: 'any',
   }) as { schemas: Record<string, JsonObject> };
+  if ('__shared' in rendered.schemas) {
+    // a schema with .meta({ id }) nested in a component but not registered: it would be an unresolvable $ref
+    throw new Error(
+      `OpenAPI components missing: ${Object.keys(rendered.schemas['__shared']?.['$defs'] ?? {}).join(', ')}`,
+    );
+  }
   const schemas = Object.fromEntries(
     Object.entries(rendered.schemas).map(([name, { $schema: _s, $id: _i, ...rest }]) => [name, rest]),
   );

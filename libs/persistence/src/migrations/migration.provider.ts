@@ -15,6 +15,7 @@ import * as oneChangeLog from './20261207000100-one-change-log';
 import * as syncLeaseToken from './20261207000200-sync-lease-token';
 import * as restApi from './20261207000300-rest-api';
 import * as apiIdempotency from './20261207000400-api-idempotency';
+import * as apiFeeds from './20261207000500-api-feeds';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -38,6 +39,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261207000200-sync-lease-token', syncLeaseToken],
   ['20261207000300-rest-api', restApi],
   ['20261207000400-api-idempotency', apiIdempotency],
+  ['20261207000500-api-feeds', apiFeeds],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {
