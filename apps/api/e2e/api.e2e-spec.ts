@@ -36,12 +36,16 @@ jest.setTimeout(240_000);
 const OPERATOR = 'operator-token-of-the-api-e2e-0123456789';
 const TENANT_A = 'tn_api_a';
 const TENANT_B = 'tn_api_b';
+/** A tenant whose only connection logged in with an accounting role (clients, invoices, payments). */
+const TENANT_C = 'tn_api_c';
+const C1 = 'con_api_c1';
 const A1 = 'con_api_a1';
 const B1 = 'con_api_b1';
 const CONNECTIONS: { id: string; tenantId: string; vendor: Vendor }[] = [
   { id: A1, tenantId: TENANT_A, vendor: 'servicetitan' },
   { id: 'con_api_a2', tenantId: TENANT_A, vendor: 'jobber' },
   { id: B1, tenantId: TENANT_B, vendor: 'jobber' },
+  { id: C1, tenantId: TENANT_C, vendor: 'servicetitan' },
 ];
 
 /** The entity behind each collection, for picking a record id of it. */
@@ -59,11 +63,13 @@ describe('api (real Postgres, NATS and the api process)', () => {
   let client: ApiClient;
   /** Record ids per tenant and entity, as stored. */
   const ids = new Map<string, Map<EntityType, string[]>>();
-  const keys: Record<'adminA' | 'readA' | 'readB' | 'adminB', string> = {
+  const keys: Record<'adminA' | 'readA' | 'readB' | 'adminB' | 'readC' | 'writeC', string> = {
     adminA: '',
     readA: '',
     readB: '',
     adminB: '',
+    readC: '',
+    writeC: '',
   };
 
   async function seed(connection: (typeof CONNECTIONS)[number]): Promise<void> {
@@ -142,6 +148,7 @@ describe('api (real Postgres, NATS and the api process)', () => {
       .values([
         { id: TENANT_A, name: 'Tenant A' },
         { id: TENANT_B, name: 'Tenant B' },
+        { id: TENANT_C, name: 'Tenant C' },
       ])
       .execute();
     await db
@@ -158,6 +165,23 @@ describe('api (real Postgres, NATS and the api process)', () => {
       )
       .execute();
     for (const connection of CONNECTIONS) await seed(connection);
+    // what the session manager records at an accounting user's login (sessions.user_info; the sealed state
+    // is never read by the api)
+    await db
+      .insertInto('sessions')
+      .values({
+        connection_id: C1,
+        tenant_id: TENANT_C,
+        state_encrypted: Buffer.from('sealed-state-unused-by-the-api'),
+        key_id: 'k1',
+        user_info: JSON.stringify({
+          id: 'st-accounting',
+          name: 'Avery Accounting',
+          role: 'Accounting',
+          entitlements: ['clients', 'invoices', 'payments'],
+        }),
+      })
+      .execute();
     ({ service: api } = await spawnReady(
       'api',
       (port) => ({
@@ -180,6 +204,8 @@ describe('api (real Postgres, NATS and the api process)', () => {
     keys.readA = await createKey(keys.adminA, { name: 'A reader', scopes: ['read'] });
     keys.adminB = await createKey(OPERATOR, { tenantId: TENANT_B, name: 'B admin', scopes: ['admin'] });
     keys.readB = await createKey(keys.adminB, { name: 'B reader', scopes: ['read'] });
+    keys.readC = await createKey(OPERATOR, { tenantId: TENANT_C, name: 'C reader', scopes: ['read'] });
+    keys.writeC = await createKey(OPERATOR, { tenantId: TENANT_C, name: 'C writer', scopes: ['write'] });
   });
 
   afterAll(async () => {
@@ -478,6 +504,38 @@ describe('api (real Postgres, NATS and the api process)', () => {
         });
         expect(isProblem(res)).toBe(true);
       }
+    });
+  });
+
+  describe('entitlements of the connection’s vendor role', () => {
+    it('lets an accounting role read invoices but not jobs (403 naming the entitlement), nor dispatch', async () => {
+      const invoices = await client.get('/invoices', keys.readC);
+      expect(invoices.status).toBe(200);
+      expect(invoices.json['total']).toBe(1);
+      expect((await client.get('/customers', keys.readC)).status).toBe(200);
+      const cJob = idsOf(TENANT_C, 'job')[0] ?? '';
+      for (const path of ['/jobs', `/connections/${C1}/jobs`, `/jobs/${cJob}`]) {
+        const res = await client.get(path, keys.readC);
+        expect({ path, status: res.status, errors: res.json['errors'] }).toEqual({
+          path,
+          status: 403,
+          errors: [{ field: 'entitlement', message: 'missing jobs' }],
+        });
+        expect(res.json['detail']).toMatch(/lacks the jobs entitlement/);
+      }
+      const dispatch = await client.call('PATCH', `/jobs/${cJob}/dispatch`, {
+        token: keys.writeC,
+        body: { assignedTechnicianIds: [], scheduledStart: '2026-02-02T15:00:00Z', durationMinutes: 60 },
+        headers: { 'idempotency-key': 'dispatch-refused-1' },
+      });
+      expect(dispatch.status).toBe(403);
+      expect(dispatch.json['errors']).toEqual([{ field: 'entitlement', message: 'missing scheduling' }]);
+      const claimed = await db
+        .selectFrom('api_idempotency_keys')
+        .selectAll()
+        .where('tenant_id', '=', TENANT_C)
+        .execute();
+      expect(claimed).toEqual([]);
     });
   });
 

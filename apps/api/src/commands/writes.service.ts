@@ -11,6 +11,7 @@ import { DATABASE, entityTable, type DB } from '@fieldsync/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { AuditLogRepository } from '../audit/audit-log.repository';
+import { COMMAND_ENTITLEMENTS, Entitlements } from '../auth/entitlements';
 import { actorOf, type Principal } from '../auth/principal.types';
 import { API_CONFIG } from '../config/config.constants';
 import type { ApiConfig } from '../config/api.config';
@@ -58,6 +59,7 @@ const TTL_HOURS = 24;
 export class WritesService {
   private readonly keys: ApiIdempotencyRepository;
   private readonly audit: AuditLogRepository;
+  private readonly entitlements: Entitlements;
   private readonly waitMs: number;
 
   constructor(
@@ -67,6 +69,7 @@ export class WritesService {
   ) {
     this.keys = new ApiIdempotencyRepository(db);
     this.audit = new AuditLogRepository(db);
+    this.entitlements = new Entitlements(db);
     this.waitMs = config.API_COMMAND_WAIT;
   }
 
@@ -87,6 +90,12 @@ export class WritesService {
     );
     const body = parseRequest(route.body, input.body ?? {}, 'body') as Record<string, unknown>;
     const { connectionId, owner } = await this.connectionOf(route, tenantId, params, body);
+    await this.entitlements.require(
+      tenantId,
+      connectionId,
+      COMMAND_ENTITLEMENTS[route.type],
+      `send ${route.type}`,
+    );
     const payload = route.payload(body, params, owner);
     const checked = commandPayloadSchemas[route.type].safeParse(payload);
     if (!checked.success) {

@@ -36,9 +36,16 @@ const instant = (value: string): RawBuilder<unknown> =>
 export class ResourceRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async list(resource: AnyResource, tenantId: string, query: ListQuery): Promise<ListedPage> {
+  /** `excluded`: connections whose vendor role may not read this collection. */
+  async list(
+    resource: AnyResource,
+    tenantId: string,
+    query: ListQuery,
+    excluded: readonly string[] = [],
+  ): Promise<ListedPage> {
     const table = sql.table(entityTable(resource.entity).table);
     const where = this.conditions(resource, tenantId, query);
+    if (excluded.length > 0) where.push(sql`connection_id <> all(${[...excluded]})`);
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
     const page = query.page ?? 1;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AuthenticatedRequest } from '../auth/access.guard';
+import { Entitlements, RESOURCE_ENTITLEMENTS, missing } from '../auth/entitlements';
 import type { Principal } from '../auth/principal.types';
 import { parseRequest } from '../problem/parse-request.util';
 import { ApiProblem } from '../problem/problem.error';
@@ -34,10 +35,12 @@ export interface ListEnvelope {
 @Access({ scope: 'read' })
 export class ResourcesController {
   private readonly repository: ResourceRepository;
+  private readonly entitlements: Entitlements;
   private readonly querySchemas = new Map(RESOURCES.map((r) => [r.name, listQuerySchema(r)]));
 
   constructor(@Inject(DATABASE) private readonly db: Kysely<DB>) {
     this.repository = new ResourceRepository(db);
+    this.entitlements = new Entitlements(db);
   }
 
   @Get('connections/:connectionId/:collection')
@@ -72,8 +75,8 @@ export class ResourcesController {
     const tenantId = tenantOf(request.principal);
     const schema = this.querySchemas.get(resource.name) as ReturnType<typeof listQuerySchema>;
     const query = parseRequest(schema, { ...rawQuery }, 'query') as ListQuery;
-    if (query.connectionId !== undefined) await this.requireConnection(tenantId, query.connectionId);
-    const listed = await this.repository.list(resource, tenantId, query);
+    const excluded = await this.deniedConnections(resource, tenantId, query.connectionId);
+    const listed = await this.repository.list(resource, tenantId, query, excluded);
     const items = await this.project(
       resource,
       tenantId,
@@ -110,6 +113,12 @@ export class ResourcesController {
     if (!document || (connectionId !== undefined && document.connectionId !== connectionId)) {
       throw ApiProblem.notFound(`${resource.idField} ${id}`);
     }
+    await this.entitlements.require(
+      tenantId,
+      document.connectionId,
+      RESOURCE_ENTITLEMENTS[resource.name] ?? 'clients',
+      `read ${resource.name}`,
+    );
     const [item] = await this.project(resource, tenantId, [document]);
     return item;
   }
@@ -122,6 +131,32 @@ export class ResourcesController {
     const projected = await resource.project(documents as never[], new RelatedDocuments(this.db, tenantId));
     // the item schema is the OpenAPI contract: a projection that breaks it is a bug, never sent
     return projected.map((item) => resource.item.parse(item));
+  }
+
+  /**
+   * The connections whose vendor role may not read the collection: refused with 403 naming the
+   * entitlement when the call names one of them, or when every connection of the tenant lacks it;
+   * otherwise left out of a tenant-wide list. A connection of another tenant is 404.
+   */
+  private async deniedConnections(
+    resource: AnyResource,
+    tenantId: string,
+    connectionId: string | undefined,
+  ): Promise<string[]> {
+    const needed = RESOURCE_ENTITLEMENTS[resource.name] ?? 'clients';
+    const rights = await this.entitlements.of(
+      tenantId,
+      connectionId === undefined ? undefined : [connectionId],
+    );
+    if (connectionId !== undefined && !rights.has(connectionId))
+      throw ApiProblem.notFound(`connection ${connectionId}`);
+    const denied = [...rights]
+      .filter(([, list]) => list !== null && !list.includes(needed))
+      .map(([id]) => id);
+    const [first] = denied;
+    if (first !== undefined && denied.length === rights.size)
+      throw missing(first, needed, `read ${resource.name}`);
+    return denied;
   }
 
   private async requireConnection(tenantId: string, connectionId: string): Promise<void> {
