@@ -46,7 +46,7 @@ function pageSchemaOf(resource: AnyResource): z.ZodType {
       items: z.array(resource.item),
       page: z.int(),
       pageSize: z.int(),
-      total: z.int(),
+      total: z.int().nullable().describe('Items matching the filters; null on a cursor page (not counted)'),
       nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
     })
     .meta({ id: `${idOf(resource.item)}Page` });

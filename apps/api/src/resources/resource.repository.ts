@@ -12,7 +12,8 @@ export interface StoredDocument {
 
 export interface ListedPage {
   readonly documents: readonly StoredDocument[];
-  readonly total: number;
+  /** null on a keyset (cursor) page. */
+  readonly total: number | null;
   readonly page: number;
   readonly pageSize: number;
   readonly hasMore: boolean;
@@ -59,9 +60,12 @@ export class ResourceRepository {
         order by updated_at, id
         limit ${pageSize + 1}
         offset ${after ? 0 : (page - 1) * pageSize}`.execute(this.db),
-      sql<{
-        total: string;
-      }>`select count(*) as total from ${table} where ${sql.join(where, sql` and `)}`.execute(this.db),
+      // a keyset page is not counted: counting a million-row tenant costs more than the page itself
+      after
+        ? Promise.resolve(undefined)
+        : sql<{
+            total: string;
+          }>`select count(*) as total from ${table} where ${sql.join(where, sql` and `)}`.execute(this.db),
     ]);
     const documents = rows.rows.slice(0, pageSize).map((row) => ({
       document: row.document,
@@ -69,7 +73,7 @@ export class ResourceRepository {
     }));
     return {
       documents,
-      total: Number(count.rows[0]?.total ?? 0),
+      total: count ? Number(count.rows[0]?.total ?? 0) : null,
       page: after ? 1 : page,
       pageSize,
       hasMore: rows.rows.length > pageSize,

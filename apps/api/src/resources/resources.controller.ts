@@ -22,7 +22,7 @@ export interface ListEnvelope {
   items: unknown[];
   page: number;
   pageSize: number;
-  total: number;
+  total: number | null;
   nextCursor: string | null;
 }
 
