@@ -190,6 +190,8 @@ describe('api (real Postgres, NATS and the api process)', () => {
         FIELDSYNC_STREAM_PREFIX: prefix,
         FIELDSYNC_STREAM_STORAGE: 'memory',
         FIELDSYNC_ADMIN_TOKEN: OPERATOR,
+        // the fuzzing below sends ~1,000 requests with one key; the limit has its own test
+        API_RATE_LIMIT: '100000',
         PORT: String(port),
         HOST: '127.0.0.1',
       }),
@@ -394,6 +396,48 @@ describe('api (real Postgres, NATS and the api process)', () => {
         }
         // an admin key of the tenant still manages its keys
         expect((await closed.get('/api-keys', keys.adminA)).status).toBe(200);
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+    });
+  });
+
+  describe('rate limits', () => {
+    it('counts each key’s requests (RateLimit headers) and answers 429 with Retry-After past its limit', async () => {
+      const { service, port } = await spawnReady(
+        'api',
+        (p) => ({
+          DATABASE_URL: database.url,
+          NATS_URL: services.natsUrl,
+          FIELDSYNC_STREAM_PREFIX: prefix,
+          FIELDSYNC_STREAM_STORAGE: 'memory',
+          API_RATE_LIMIT: '3',
+          API_RATE_LIMIT_WINDOW: '10m',
+          PORT: String(p),
+          HOST: '127.0.0.1',
+        }),
+        { readyTimeoutMs: 60_000 },
+      );
+      try {
+        const limited = new ApiClient(`http://127.0.0.1:${port}`);
+        limited.useDocument((await limited.get('/openapi.json')).json);
+        const remaining: (string | null)[] = [];
+        for (let i = 0; i < 3; i += 1) {
+          const res = await limited.get('/jobs?pageSize=1', keys.readA);
+          expect(res.status).toBe(200);
+          expect(res.headers.get('ratelimit-limit')).toBe('3');
+          remaining.push(res.headers.get('ratelimit-remaining'));
+        }
+        expect(remaining).toEqual(['2', '1', '0']);
+        const refused = await limited.get('/jobs?pageSize=1', keys.readA);
+        expect(refused.status).toBe(429);
+        expect(refused.json['errors']).toEqual([
+          { field: 'header.authorization', message: 'rate limit exceeded' },
+        ]);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+        // another key has its own window
+        expect((await limited.get('/jobs?pageSize=1', keys.readB)).status).toBe(200);
       } finally {
         service.child.kill('SIGTERM');
         await service.exited;

@@ -6,7 +6,8 @@ import { ApiKeysController } from './auth/api-keys.controller';
 import { CommandGateway } from './commands/command-gateway.service';
 import { WritesController } from './commands/writes.controller';
 import { WritesService } from './commands/writes.service';
-import { OPERATOR_TOKEN } from './auth/auth.constants';
+import { OPERATOR_TOKEN, RATE_LIMITER } from './auth/auth.constants';
+import { RateLimiter } from './auth/rate-limiter';
 import { Authenticator } from './auth/authenticator.service';
 import { API_CONFIG } from './config/config.constants';
 import type { ApiConfig } from './config/api.config';
@@ -38,6 +39,10 @@ export class AppModule {
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: OPERATOR_TOKEN, useValue: config.FIELDSYNC_ADMIN_TOKEN },
+        {
+          provide: RATE_LIMITER,
+          useValue: new RateLimiter(config.API_RATE_LIMIT, config.API_RATE_LIMIT_WINDOW),
+        },
         Authenticator,
         CommandGateway,
         WritesService,

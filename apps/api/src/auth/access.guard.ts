@@ -1,11 +1,12 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { ApiProblem, ProblemCode } from '../problem/problem.error';
 import type { AccessRule } from './access.decorator';
 import type { ApiKeyScope } from './api-key.util';
-import { ACCESS_METADATA } from './auth.constants';
+import { ACCESS_METADATA, RATE_LIMITER } from './auth.constants';
+import type { RateLimiter } from './rate-limiter';
 import { Authenticator } from './authenticator.service';
 import type { Principal } from './principal.types';
 
@@ -13,6 +14,13 @@ const RANK: Record<ApiKeyScope, number> = { read: 1, write: 2, admin: 3 };
 
 /** A request that passed the guard carries its caller. */
 export type AuthenticatedRequest = FastifyRequest & { principal: Principal };
+
+/** Counts the request against its key: RateLimit-* headers on every answer, 429 past the limit. */
+function rateLimitHeaders(reply: FastifyReply, limit: number, remaining: number, reset: number): void {
+  void reply.header('ratelimit-limit', String(limit));
+  void reply.header('ratelimit-remaining', String(remaining));
+  void reply.header('ratelimit-reset', String(reset));
+}
 
 /** Whether a key's scopes grant `needed` (admin ⊇ write ⊇ read). */
 export function grants(scopes: readonly ApiKeyScope[], needed: ApiKeyScope): boolean {
@@ -29,6 +37,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly logger: PinoLogger,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -57,7 +66,22 @@ export class AccessGuard implements CanActivate {
         { field: 'header.authorization', message: `scope ${needed} required` },
       ]);
     }
+    if (principal.kind === 'api_key') this.count(principal.keyId, principal.prefix, context);
     request.principal = principal;
     return true;
+  }
+
+  private count(keyId: string, prefix: string, context: ExecutionContext): void {
+    const decision = this.limiter.take(keyId);
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    rateLimitHeaders(reply, decision.limit, decision.remaining, decision.resetSeconds);
+    if (!decision.allowed) {
+      void reply.header('retry-after', String(decision.resetSeconds));
+      throw new ApiProblem(
+        ProblemCode.RateLimited,
+        `API key ${prefix} made more than ${decision.limit} requests in its window; retry after ${decision.resetSeconds}s`,
+        [{ field: 'header.authorization', message: 'rate limit exceeded' }],
+      );
+    }
   }
 }

@@ -2,3 +2,5 @@
 export const OPERATOR_TOKEN = Symbol('OPERATOR_TOKEN');
 /** Route metadata: what a route accepts (`operator` and/or key scopes). */
 export const ACCESS_METADATA = Symbol('ACCESS_METADATA');
+/** Injection token of the per-key RateLimiter. */
+export const RATE_LIMITER = Symbol('RATE_LIMITER');

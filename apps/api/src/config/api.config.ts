@@ -4,6 +4,7 @@ import {
   databaseEnv,
   durationAtLeast,
   httpEnv,
+  integerEnv,
   natsEnv,
   streamsEnv,
 } from '@fieldsync/platform';
@@ -23,5 +24,8 @@ export const apiConfigSchema = z.object({
   ...adminEnv.shape,
   /** How long a write call waits for its command's result before answering 202 with Location. */
   API_COMMAND_WAIT: durationAtLeast(100, '100ms').default(10_000),
+  /** Requests each API key may make per API_RATE_LIMIT_WINDOW (per api process). */
+  API_RATE_LIMIT: integerEnv(1, 1_000_000, 1_200),
+  API_RATE_LIMIT_WINDOW: durationAtLeast(1_000, '1s').default(60_000),
 });
 export type ApiConfig = z.output<typeof apiConfigSchema>;

@@ -57,6 +57,7 @@ const problem = (description: string): JsonObject => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ref(problemSchema) } },
 });
 const ERRORS = {
+  '429': problem('The API key made too many requests in its window: see Retry-After'),
   '400': problem('Invalid request: `errors` names each bad field'),
   '401': problem('Missing, invalid, revoked or expired credentials'),
   '403': problem('The credentials lack the scope'),

@@ -210,6 +210,19 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['api'],
   },
   {
+    name: 'API_RATE_LIMIT',
+    default: '1200',
+    meaning:
+      'Requests each API key may make per `API_RATE_LIMIT_WINDOW`, counted per api process; every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, and past the limit the api answers 429 with `Retry-After`.',
+    services: ['api'],
+  },
+  {
+    name: 'API_RATE_LIMIT_WINDOW',
+    default: '60s',
+    meaning: 'The window of `API_RATE_LIMIT` (a fixed window per key).',
+    services: ['api'],
+  },
+  {
     name: 'EXTRACTOR_LEASE',
     default: '60s',
     meaning:
