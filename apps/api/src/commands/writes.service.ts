@@ -170,10 +170,11 @@ export class WritesService {
         [{ field: IDEMPOTENCY_HEADER, message: 'already used with a different request' }],
       );
     }
-    if (row.state === 'completed' && row.response_status !== null) {
+    if (row.state === 'completed' && row.response_status !== null && row.response_body !== null) {
+      // the stored text parsed back: its keys in the order they were sent, so the replay is byte-identical
       return {
         status: row.response_status,
-        body: row.response_body as Record<string, unknown>,
+        body: JSON.parse(row.response_body) as Record<string, unknown>,
         headers: { 'idempotent-replayed': 'true' },
       };
     }

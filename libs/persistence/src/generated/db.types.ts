@@ -39,7 +39,7 @@ export interface ApiIdempotencyKeys {
   key: string;
   method: string;
   path: string;
-  response_body: Json | null;
+  response_body: string | null;
   response_status: number | null;
   state: Generated<string>;
   tenant_id: string;

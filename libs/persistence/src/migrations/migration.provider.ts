@@ -16,6 +16,7 @@ import * as syncLeaseToken from './20261207000200-sync-lease-token';
 import * as restApi from './20261207000300-rest-api';
 import * as apiIdempotency from './20261207000400-api-idempotency';
 import * as apiFeeds from './20261207000500-api-feeds';
+import * as apiReplayText from './20261207000600-api-replay-text';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -40,6 +41,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261207000300-rest-api', restApi],
   ['20261207000400-api-idempotency', apiIdempotency],
   ['20261207000500-api-feeds', apiFeeds],
+  ['20261207000600-api-replay-text', apiReplayText],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {
