@@ -6,6 +6,8 @@ export interface ApiResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly body: unknown;
+  /** The body as sent, byte for byte. */
+  readonly text: string;
   /** The body as an object (for the fields a test reads). */
   readonly json: JsonObject;
 }
@@ -49,6 +51,7 @@ export class ApiClient {
       status: res.status,
       headers: res.headers,
       body: parsed,
+      text,
       json: (parsed ?? {}) as JsonObject,
     };
     this.check(method, path, response);
