@@ -134,6 +134,15 @@ describe('npm run demo', () => {
     );
     expect(replayed[0]?.result).toBe(firstPayment?.result);
     expect(stdout).toMatch(/^ {18}no change events: the stored result, the vendor was not called again$/m);
+    // The REST API at the end: a key, a filtered list, a job created with an Idempotency-Key and replayed.
+    expect(stdout).toMatch(/^ {2}POST \/api-keys → 201: key fsk_[a-z2-7]{12}_… /m);
+    expect(stdout).toMatch(/^ {2}GET \/jobs\?status=scheduled&pageSize=3 → 200: \d+ scheduled jobs$/m);
+    expect(stdout).toMatch(
+      /^ {2}POST \/jobs \(Idempotency-Key: demo-\w+-job\) for .+ → 201 \{"jobId":"job_\w+"/m,
+    );
+    expect(stdout).toMatch(
+      /^ {2}POST \/jobs again with the same key → 201, Idempotent-Replayed: true, the same answer$/m,
+    );
     const commandsSummary =
       /^ {2}commands: servicetitan 6 of 6 succeeded, jobber 6 of 6 succeeded; payment re-sent under its key: replayed \(the stored result, no second payment\); (\d+) change events from the writer, (\d+) delivered to the webhook receiver, signature verified \(and \d+ from the extractor's polls meanwhile/m.exec(
         stdout,

@@ -27,6 +27,10 @@
  *    result and the change events it produced, then repeats the payment under its idempotency key to
  *    show `replayed` (demo-writer.ts).
  *
+ * 2g. (after 2f) Creates an API key for the demo tenant through the api with the operator token and makes
+ *    a few REST calls with it: scheduled jobs, a job created with an Idempotency-Key, the same call
+ *    replayed (demo-rest.ts).
+ *
  * 2f. Starts the sandbox's activity clock and streams the change events it causes from FSM_EVENTS, one
  *    line each, for 15 s (`--live-seconds=<n>`; with `--serve` until Ctrl-C), then a summary line.
  *
@@ -63,6 +67,7 @@ import {
   type DeliveriesSeen,
   type DemoEndpoint,
 } from './demo-webhooks';
+import { demoRest } from './demo-rest';
 import { demoCommands, type DemoCommandsResult } from './demo-writer';
 
 interface AppSpec {
@@ -503,6 +508,25 @@ async function main(): Promise<number> {
           });
         } catch (error) {
           say(`  live changes: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      const api = apps.find((a) => a.spec.name === 'api');
+      if (backfill?.ok && api && going()) {
+        step = 'the REST API';
+        say('');
+        say(
+          `rest api: an API key for ${DEMO_TENANT}, then calls as an integrator makes them (http://127.0.0.1:${api.spec.port}, reference at /docs) ...`,
+        );
+        try {
+          await demoRest({
+            apiPort: api.spec.port,
+            adminToken,
+            tenantId: DEMO_TENANT,
+            runId: randomBytes(4).toString('hex'),
+            say,
+          });
+        } catch (error) {
+          say(`  rest api: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
       if (serve && allReady && !live && going()) {

@@ -1,9 +1,26 @@
 import { InfrastructureModule } from '@fieldsync/infrastructure';
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './auth/access.guard';
+import { ApiKeysController } from './auth/api-keys.controller';
+import { CommandGateway } from './commands/command-gateway.service';
+import { WritesController } from './commands/writes.controller';
+import { WritesService } from './commands/writes.service';
+import { OPERATOR_TOKEN, RATE_LIMITER } from './auth/auth.constants';
+import { RateLimiter } from './auth/rate-limiter';
+import { Authenticator } from './auth/authenticator.service';
 import { API_CONFIG } from './config/config.constants';
 import type { ApiConfig } from './config/api.config';
+import { FeedsController } from './feeds/feeds.controller';
+import { RequestIdHook } from './http/request-id.hook';
+import { OpenApiController } from './openapi/openapi.controller';
+import { ProblemFilter } from './problem/problem.filter';
+import { ResourcesController } from './resources/resources.controller';
 
-/** api: the REST surface of the seeds (sessions, customers, jobs ...). Feature modules join the imports as they are built. */
+/**
+ * api: the integrators' REST surface (DESIGN "The REST API"): API keys per tenant, the canonical store's
+ * collections, OpenAPI 3.1 at /openapi.json and /docs; errors as RFC 9457 problem details.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
@@ -11,7 +28,28 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [InfrastructureModule.forRoot({ service: 'api', config })],
-      providers: [{ provide: API_CONFIG, useValue: config }],
+      // ResourcesController last: its `/:collection` routes are the catch-all of the others' prefixes
+      controllers: [
+        OpenApiController,
+        ApiKeysController,
+        WritesController,
+        FeedsController,
+        ResourcesController,
+      ],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: OPERATOR_TOKEN, useValue: config.FIELDSYNC_ADMIN_TOKEN },
+        {
+          provide: RATE_LIMITER,
+          useValue: new RateLimiter(config.API_RATE_LIMIT, config.API_RATE_LIMIT_WINDOW),
+        },
+        Authenticator,
+        CommandGateway,
+        WritesService,
+        RequestIdHook,
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
       exports: [API_CONFIG],
     };
   }

@@ -29,8 +29,26 @@ export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface ApiIdempotencyKeys {
+  actor: string;
+  command_id: string;
+  connection_id: string;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  fingerprint: string;
+  key: string;
+  method: string;
+  path: string;
+  response_body: string | null;
+  response_status: number | null;
+  state: Generated<string>;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface ApiKeys {
   created_at: Generated<Timestamp>;
+  created_by: Generated<string>;
   expires_at: Timestamp | null;
   id: string;
   key_hash: Buffer;
@@ -38,6 +56,7 @@ export interface ApiKeys {
   name: string;
   prefix: string;
   revoked_at: Timestamp | null;
+  revoked_by: string | null;
   scopes: Generated<string[]>;
   tenant_id: string;
 }
@@ -805,6 +824,7 @@ export interface WebhookMessages {
 }
 
 export interface DB {
+  api_idempotency_keys: ApiIdempotencyKeys;
   api_keys: ApiKeys;
   appointments: Appointments;
   attachments: Attachments;

@@ -13,6 +13,10 @@ import * as changeEventPosition from './20261121001100-change-event-position';
 import * as writerRecovery from './20261121001200-writer-recovery';
 import * as oneChangeLog from './20261207000100-one-change-log';
 import * as syncLeaseToken from './20261207000200-sync-lease-token';
+import * as restApi from './20261207000300-rest-api';
+import * as apiIdempotency from './20261207000400-api-idempotency';
+import * as apiFeeds from './20261207000500-api-feeds';
+import * as apiReplayText from './20261207000600-api-replay-text';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -34,6 +38,10 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261121001200-writer-recovery', writerRecovery],
   ['20261207000100-one-change-log', oneChangeLog],
   ['20261207000200-sync-lease-token', syncLeaseToken],
+  ['20261207000300-rest-api', restApi],
+  ['20261207000400-api-idempotency', apiIdempotency],
+  ['20261207000500-api-feeds', apiFeeds],
+  ['20261207000600-api-replay-text', apiReplayText],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -27,6 +27,8 @@ export interface BootstrapOptions<S extends z.ZodType<BootConfig>> {
   module: (config: z.output<S>) => DynamicModule | Type<unknown>;
   /** `true`: Fastify HTTP server on PORT/HOST (default). `false`: application context (pure consumer). */
   http?: boolean;
+  /** Options of the Fastify server (request ids, body limit ...) for an http service. */
+  fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
   /**
    * Transports connected to the HTTP app (e.g. JetStreamServer for `@EventPattern` handlers).
    * Called after the startup checks pass; closed first at shutdown (stop pulling, drain).
@@ -103,7 +105,7 @@ export async function bootstrapService<S extends z.ZodType<BootConfig>>(
   let app: INestApplicationContext;
   try {
     app = http
-      ? await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter(), {
+      ? await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter(options.fastify), {
           bufferLogs: true,
           autoFlushLogs: false,
           abortOnError: false,

@@ -173,8 +173,8 @@ export const envDocs: readonly EnvDoc[] = [
     name: 'FIELDSYNC_ADMIN_TOKEN',
     default: '(unset: refused in production; open in development and test)',
     meaning:
-      "Bearer token of the operators' APIs (session-manager `/connections`, `/tenants`; webhook-dispatcher `/endpoints`, `/messages`), at least 24 characters. Required unless NODE_ENV is development or test: those services refuse to boot without it rather than serve the API open. Never logged.",
-    services: ['session-manager', 'webhook-dispatcher'],
+      "Bearer token of the operators' APIs (session-manager `/connections`, `/tenants`; webhook-dispatcher `/endpoints`, `/messages`; api `/api-keys` for any tenant), at least 24 characters. Required unless NODE_ENV is development or test: those services refuse to boot without it rather than serve the API open. The api never serves its operator calls without it (closed; admin-scoped keys still manage their own tenant's keys). Never logged.",
+    services: ['session-manager', 'webhook-dispatcher', 'api'],
     secret: true,
   },
   {
@@ -201,6 +201,26 @@ export const envDocs: readonly EnvDoc[] = [
     meaning:
       "Vendor calls per second per connection (per replica, evenly spaced); a 429's Retry-After pauses the connection's calls.",
     services: ['extractor'],
+  },
+  {
+    name: 'API_COMMAND_WAIT',
+    default: '10s',
+    meaning:
+      'How long a REST write call waits for its command’s result before it answers 202 with `Location: /commands/{id}` (the command goes on; `GET /commands/{id}` shows its outcome).',
+    services: ['api'],
+  },
+  {
+    name: 'API_RATE_LIMIT',
+    default: '1200',
+    meaning:
+      'Requests each API key may make per `API_RATE_LIMIT_WINDOW`, counted per api process; every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, and past the limit the api answers 429 with `Retry-After`.',
+    services: ['api'],
+  },
+  {
+    name: 'API_RATE_LIMIT_WINDOW',
+    default: '60s',
+    meaning: 'The window of `API_RATE_LIMIT` (a fixed window per key).',
+    services: ['api'],
   },
   {
     name: 'EXTRACTOR_LEASE',

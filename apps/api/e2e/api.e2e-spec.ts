@@ -1,0 +1,696 @@
+import { canonicalId, entityTypeSchema, type EntityType, type Vendor } from '@fieldsync/canonical-model';
+import {
+  ChangeLog,
+  createDatabase,
+  migrateToLatest,
+  type DB,
+  type MappedRecord,
+} from '@fieldsync/persistence';
+import {
+  createTestDatabase,
+  deleteStreamsWithPrefix,
+  getTestServices,
+  killSpawnedServices,
+  spawnReady,
+  uniqueStreamPrefix,
+  type SpawnedService,
+  type TestDatabase,
+} from '@fieldsync/testing';
+import fc from 'fast-check';
+import type { Kysely } from 'kysely';
+import { RESOURCES } from '../src/resources/resource.registry';
+import { ApiClient, type ApiResponse } from './api-client.util';
+import { demoEntities } from './demo-entities.fixture';
+import { openApiProblems } from './openapi-validator.util';
+import { PRODUCT_PAGE_EXAMPLES, shapeDifferences } from './product-pages.fixture';
+
+/*
+ * The api process over real Postgres and NATS, with two tenants' canonical stores written through the
+ * change log (the one door to the store): API keys (operator and admin key, scopes, revocation, closed
+ * without an operator token), every collection and its filters and cursor, the product pages' examples,
+ * the cross-tenant matrix, 1,000 fuzzed requests, and every answer checked against /openapi.json.
+ */
+
+jest.setTimeout(240_000);
+
+const OPERATOR = 'operator-token-of-the-api-e2e-0123456789';
+const TENANT_A = 'tn_api_a';
+const TENANT_B = 'tn_api_b';
+/** A tenant whose only connection logged in with an accounting role (clients, invoices, payments). */
+const TENANT_C = 'tn_api_c';
+const C1 = 'con_api_c1';
+const A1 = 'con_api_a1';
+const B1 = 'con_api_b1';
+const CONNECTIONS: { id: string; tenantId: string; vendor: Vendor }[] = [
+  { id: A1, tenantId: TENANT_A, vendor: 'servicetitan' },
+  { id: 'con_api_a2', tenantId: TENANT_A, vendor: 'jobber' },
+  { id: B1, tenantId: TENANT_B, vendor: 'jobber' },
+  { id: C1, tenantId: TENANT_C, vendor: 'servicetitan' },
+];
+
+/** The entity behind each collection, for picking a record id of it. */
+const isProblem = (res: ApiResponse): boolean =>
+  (res.headers.get('content-type') ?? '').startsWith('application/problem+json');
+const fields = (res: ApiResponse): string[] =>
+  ((res.json['errors'] as { field: string }[] | undefined) ?? []).map((e) => e.field);
+
+describe('api (real Postgres, NATS and the api process)', () => {
+  const services = getTestServices();
+  const prefix = uniqueStreamPrefix('apie2e');
+  let database: TestDatabase;
+  let db: Kysely<DB>;
+  let api: SpawnedService;
+  let client: ApiClient;
+  /** Record ids per tenant and entity, as stored. */
+  const ids = new Map<string, Map<EntityType, string[]>>();
+  const keys: Record<'adminA' | 'readA' | 'readB' | 'adminB' | 'readC' | 'writeC', string> = {
+    adminA: '',
+    readA: '',
+    readB: '',
+    adminB: '',
+    readC: '',
+    writeC: '',
+  };
+
+  async function seed(connection: (typeof CONNECTIONS)[number]): Promise<void> {
+    const entities = demoEntities(connection.id, connection.vendor);
+    entities.job.notes = 'Bring MERV-13 filters';
+    entities.job.tags = ['water-heater', 'residential'];
+    const extraJob = {
+      ...entities.job,
+      id: canonicalId(connection.id, 'job', '401'),
+      externalId: '401',
+      status: 'completed' as const,
+      vendorStatus: 'Completed',
+      completedAt: '2026-03-05T18:00:00Z',
+      scheduledStart: '2026-03-05T15:00:00Z',
+      scheduledEnd: '2026-03-05T17:00:00Z',
+      technicianIds: [],
+      tags: ['maintenance'],
+      serviceAddress: {
+        line1: '500 Eastside Blvd',
+        line2: null,
+        city: 'Atlanta',
+        region: 'GA',
+        postalCode: '30312',
+        country: 'US',
+        geo: null,
+      },
+      updatedAt: '2026-03-05T18:00:00Z',
+    };
+    const records: MappedRecord[] = [
+      ...Object.entries(entities)
+        .filter(([entity]) => entity !== 'line_item')
+        .map(([entity, object]) => ({
+          entity: entityTypeSchema.parse(entity),
+          externalId: object.externalId,
+          object,
+          raw: { fixture: true },
+          deleted: false,
+        })),
+      { entity: 'job', externalId: '401', object: extraJob, raw: { fixture: true }, deleted: false },
+    ];
+    const changeLog = new ChangeLog(db);
+    await db.transaction().execute((trx) =>
+      changeLog.record(
+        trx,
+        {
+          tenantId: connection.tenantId,
+          connectionId: connection.id,
+          vendor: connection.vendor,
+          now: new Date(),
+        },
+        records,
+        { generation: 'ahead' },
+      ),
+    );
+    const byEntity = ids.get(connection.tenantId) ?? new Map<EntityType, string[]>();
+    for (const record of records) {
+      byEntity.set(record.entity, [...(byEntity.get(record.entity) ?? []), record.object.id]);
+    }
+    ids.set(connection.tenantId, byEntity);
+  }
+
+  const idsOf = (tenant: string, entity: EntityType): string[] => ids.get(tenant)?.get(entity) ?? [];
+
+  async function createKey(token: string, body: Record<string, unknown>): Promise<string> {
+    const res = await client.call('POST', '/api-keys', { token, body });
+    expect(res.status).toBe(201);
+    return res.json['key'] as string;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase('api_e2e');
+    db = createDatabase({ url: database.url });
+    await migrateToLatest(db);
+    await db
+      .insertInto('tenants')
+      .values([
+        { id: TENANT_A, name: 'Tenant A' },
+        { id: TENANT_B, name: 'Tenant B' },
+        { id: TENANT_C, name: 'Tenant C' },
+      ])
+      .execute();
+    await db
+      .insertInto('connections')
+      .values(
+        CONNECTIONS.map((c) => ({
+          id: c.id,
+          tenant_id: c.tenantId,
+          vendor: c.vendor,
+          portal_url: `https://${c.vendor}.example.test`,
+          username: `${c.id}@example.test`,
+          status: 'active',
+        })),
+      )
+      .execute();
+    for (const connection of CONNECTIONS) await seed(connection);
+    // what the session manager records at an accounting user's login (sessions.user_info; the sealed state
+    // is never read by the api)
+    await db
+      .insertInto('sessions')
+      .values({
+        connection_id: C1,
+        tenant_id: TENANT_C,
+        state_encrypted: Buffer.from('sealed-state-unused-by-the-api'),
+        key_id: 'k1',
+        user_info: JSON.stringify({
+          id: 'st-accounting',
+          name: 'Avery Accounting',
+          role: 'Accounting',
+          entitlements: ['clients', 'invoices', 'payments'],
+        }),
+      })
+      .execute();
+    ({ service: api } = await spawnReady(
+      'api',
+      (port) => ({
+        DATABASE_URL: database.url,
+        NATS_URL: services.natsUrl,
+        FIELDSYNC_STREAM_PREFIX: prefix,
+        FIELDSYNC_STREAM_STORAGE: 'memory',
+        FIELDSYNC_ADMIN_TOKEN: OPERATOR,
+        // the fuzzing below sends ~1,000 requests with one key; the limit has its own test
+        API_RATE_LIMIT: '100000',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      }),
+      { readyTimeoutMs: 60_000 },
+    ).then((started) => {
+      client = new ApiClient(`http://127.0.0.1:${started.port}`);
+      return started;
+    }));
+    const openapi = await client.get('/openapi.json');
+    client.useDocument(openapi.json);
+    keys.adminA = await createKey(OPERATOR, { tenantId: TENANT_A, name: 'A admin', scopes: ['admin'] });
+    keys.readA = await createKey(keys.adminA, { name: 'A reader', scopes: ['read'] });
+    keys.adminB = await createKey(OPERATOR, { tenantId: TENANT_B, name: 'B admin', scopes: ['admin'] });
+    keys.readB = await createKey(keys.adminB, { name: 'B reader', scopes: ['read'] });
+    keys.readC = await createKey(OPERATOR, { tenantId: TENANT_C, name: 'C reader', scopes: ['read'] });
+    keys.writeC = await createKey(OPERATOR, { tenantId: TENANT_C, name: 'C writer', scopes: ['write'] });
+  });
+
+  afterAll(async () => {
+    await killSpawnedServices();
+    await db?.destroy();
+    await database?.drop();
+    await deleteStreamsWithPrefix(prefix);
+  });
+
+  describe('the OpenAPI document', () => {
+    it('is a valid OpenAPI 3.1 document (swagger-parser) with every collection, and /docs renders it', async () => {
+      const res = await client.get('/openapi.json');
+      expect(openApiProblems(res.body)).toBeUndefined();
+      expect(res.json['openapi']).toBe('3.1.0');
+      const paths = Object.keys(res.json['paths'] as object);
+      for (const resource of RESOURCES) {
+        expect(paths).toEqual(
+          expect.arrayContaining([`/${resource.name}`, `/${resource.name}/{${resource.idField}}`]),
+        );
+      }
+      const docs = await fetch(`${client.base}/docs`);
+      expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await docs.text();
+      expect(html).toContain('<code>/jobs/{jobId}</code>');
+      expect(html).toContain('id="schema-Job"');
+    });
+  });
+
+  describe('API keys and authentication', () => {
+    it('refuses a call without credentials: 401 problem details naming the header, with the request id', async () => {
+      const res = await client.get('/jobs');
+      expect(res.status).toBe(401);
+      expect(isProblem(res)).toBe(true);
+      expect(fields(res)).toEqual(['header.authorization']);
+      expect(res.json['instance']).toBe(res.headers.get('x-request-id'));
+      expect(res.headers.get('x-request-id')).toMatch(/^req_[0-9A-Z]{26}$/);
+    });
+
+    it('echoes a caller’s well-formed X-Request-Id and replaces a malformed one', async () => {
+      const mine = await client.call('GET', '/jobs', {
+        token: keys.readA,
+        headers: { 'x-request-id': 'trace-abc-12345' },
+      });
+      expect(mine.headers.get('x-request-id')).toBe('trace-abc-12345');
+      const bad = await client.call('GET', '/jobs', {
+        token: keys.readA,
+        headers: { 'x-request-id': 'x y' },
+      });
+      expect(bad.headers.get('x-request-id')).toMatch(/^req_/);
+    });
+
+    it('names the field of a bad key request, the tenant the operator must name, and hides other tenants', async () => {
+      const noTenant = await client.call('POST', '/api-keys', {
+        token: OPERATOR,
+        body: { name: 'x', scopes: ['read'] },
+      });
+      expect(noTenant.status).toBe(400);
+      expect(fields(noTenant)).toEqual(['body.tenantId']);
+      const badScope = await client.call('POST', '/api-keys', {
+        token: OPERATOR,
+        body: { tenantId: TENANT_A, name: 'x', scopes: ['root'] },
+      });
+      expect(badScope.status).toBe(400);
+      expect(fields(badScope)).toEqual(['body.scopes.0']);
+      const unknownTenant = await client.call('POST', '/api-keys', {
+        token: OPERATOR,
+        body: { tenantId: 'tn_nobody', name: 'x', scopes: ['read'] },
+      });
+      expect(unknownTenant.status).toBe(404);
+      const otherTenant = await client.call('POST', '/api-keys', {
+        token: keys.adminB,
+        body: { tenantId: TENANT_A, name: 'x', scopes: ['read'] },
+      });
+      expect(otherTenant.status).toBe(404);
+      const readerMakingKeys = await client.call('POST', '/api-keys', {
+        token: keys.readA,
+        body: { name: 'x', scopes: ['read'] },
+      });
+      expect(readerMakingKeys.status).toBe(403);
+      const operatorReading = await client.get('/jobs', OPERATOR);
+      expect(operatorReading.status).toBe(403);
+    });
+
+    it('stores only a scrypt hash of each key, lists keys without secrets, and audits every key change', async () => {
+      const listed = await client.get('/api-keys', keys.adminA);
+      expect(listed.status).toBe(200);
+      const items = listed.json['items'] as { prefix: string; tenantId: string }[];
+      expect(items.map((k) => k.tenantId)).toEqual([TENANT_A, TENANT_A]);
+      expect(JSON.stringify(listed.body)).not.toContain(keys.adminA);
+      expect(JSON.stringify(listed.body)).not.toContain(keys.readA.slice(keys.readA.lastIndexOf('_') + 1));
+      const rows = await db.selectFrom('api_keys').selectAll().execute();
+      for (const row of rows) {
+        expect(row.key_hash).toHaveLength(32);
+        expect(JSON.stringify(row)).not.toContain(keys.adminA.slice(-43));
+        expect(JSON.stringify(row)).not.toContain(keys.readA.slice(-43));
+      }
+      const audit = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'api_key.created')
+        .execute();
+      expect(audit.map((a) => a.actor).sort()).toEqual(
+        expect.arrayContaining([
+          'operator',
+          'operator',
+          expect.stringMatching(/^key:ak_/),
+          expect.stringMatching(/^key:ak_/),
+        ]),
+      );
+      expect(api.output()).not.toContain(keys.readA);
+      expect(api.output()).not.toContain(OPERATOR);
+    });
+
+    it('refuses a revoked key with 401 within a second of the revocation, and another tenant cannot revoke it', async () => {
+      const doomed = await client.call('POST', '/api-keys', {
+        token: keys.adminA,
+        body: { name: 'doomed', scopes: ['read'] },
+      });
+      const doomedKey = doomed.json['key'] as string;
+      expect((await client.get('/jobs', doomedKey)).status).toBe(200);
+      const fromB = await client.call('DELETE', `/api-keys/${String(doomed.json['id'])}`, {
+        token: keys.adminB,
+      });
+      expect(fromB.status).toBe(404);
+      const revoked = await client.call('DELETE', `/api-keys/${String(doomed.json['id'])}`, {
+        token: keys.adminA,
+      });
+      expect(revoked.status).toBe(200);
+      const revokedAt = Date.now();
+      const after = await client.get('/jobs', doomedKey);
+      expect(after.status).toBe(401);
+      expect(Date.now() - revokedAt).toBeLessThan(1_000);
+      expect(after.json['detail']).toMatch(/revoked/);
+      const audit = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'api_key.revoked')
+        .execute();
+      expect(audit).toEqual([expect.objectContaining({ tenant_id: TENANT_A, target_id: doomed.json['id'] })]);
+    });
+
+    it('serves the audit log to admin keys (their tenant) and the operator, filtered by action', async () => {
+      const all = await client.get('/audit-log', keys.adminA);
+      expect(all.status).toBe(200);
+      const actions = (all.json['items'] as { action: string }[]).map((e) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(['api_key.created', 'api_key.revoked']));
+      const revoked = await client.get('/audit-log?action=api_key.revoked', keys.adminA);
+      expect(revoked.json['items']).toEqual([
+        expect.objectContaining({
+          action: 'api_key.revoked',
+          actor: expect.stringMatching(/^key:ak_/) as string,
+        }),
+      ]);
+      const fromB = await client.get('/audit-log?action=api_key.revoked', keys.adminB);
+      expect(fromB.json['total']).toBe(0);
+      expect((await client.get(`/audit-log?tenantId=${TENANT_A}`, keys.adminB)).status).toBe(404);
+      expect((await client.get(`/audit-log?tenantId=${TENANT_A}`, OPERATOR)).json['total']).toBe(
+        all.json['total'],
+      );
+      expect((await client.get('/audit-log', keys.readA)).status).toBe(403);
+      const bad = await client.get('/audit-log?from=yesterday', keys.adminA);
+      expect(bad.json['errors']).toEqual([expect.objectContaining({ field: 'query.from' })]);
+    });
+
+    it('is closed without FIELDSYNC_ADMIN_TOKEN: no bearer is the operator', async () => {
+      const { service, port } = await spawnReady(
+        'api',
+        (p) => ({
+          DATABASE_URL: database.url,
+          NATS_URL: services.natsUrl,
+          FIELDSYNC_STREAM_PREFIX: prefix,
+          FIELDSYNC_STREAM_STORAGE: 'memory',
+          PORT: String(p),
+          HOST: '127.0.0.1',
+        }),
+        { readyTimeoutMs: 60_000 },
+      );
+      try {
+        const closed = new ApiClient(`http://127.0.0.1:${port}`);
+        for (const token of [OPERATOR, '', 'anything-at-all-24-characters-long']) {
+          const res = await closed.call('POST', '/api-keys', {
+            token,
+            body: { tenantId: TENANT_A, name: 'x', scopes: ['admin'] },
+          });
+          expect(res.status).toBe(401);
+        }
+        // an admin key of the tenant still manages its keys
+        expect((await closed.get('/api-keys', keys.adminA)).status).toBe(200);
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+    });
+  });
+
+  describe('rate limits', () => {
+    it('counts each key’s requests (RateLimit headers) and answers 429 with Retry-After past its limit', async () => {
+      const { service, port } = await spawnReady(
+        'api',
+        (p) => ({
+          DATABASE_URL: database.url,
+          NATS_URL: services.natsUrl,
+          FIELDSYNC_STREAM_PREFIX: prefix,
+          FIELDSYNC_STREAM_STORAGE: 'memory',
+          API_RATE_LIMIT: '3',
+          API_RATE_LIMIT_WINDOW: '10m',
+          PORT: String(p),
+          HOST: '127.0.0.1',
+        }),
+        { readyTimeoutMs: 60_000 },
+      );
+      try {
+        const limited = new ApiClient(`http://127.0.0.1:${port}`);
+        limited.useDocument((await limited.get('/openapi.json')).json);
+        const remaining: (string | null)[] = [];
+        for (let i = 0; i < 3; i += 1) {
+          const res = await limited.get('/jobs?pageSize=1', keys.readA);
+          expect(res.status).toBe(200);
+          expect(res.headers.get('ratelimit-limit')).toBe('3');
+          remaining.push(res.headers.get('ratelimit-remaining'));
+        }
+        expect(remaining).toEqual(['2', '1', '0']);
+        const refused = await limited.get('/jobs?pageSize=1', keys.readA);
+        expect(refused.status).toBe(429);
+        expect(refused.json['errors']).toEqual([
+          { field: 'header.authorization', message: 'rate limit exceeded' },
+        ]);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+        // another key has its own window
+        expect((await limited.get('/jobs?pageSize=1', keys.readB)).status).toBe(200);
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+    });
+  });
+
+  describe('reads over the canonical store', () => {
+    it('lists every collection of the tenant in the envelope, each item by its id, nothing of the other tenant', async () => {
+      for (const resource of RESOURCES) {
+        const res = await client.get(`/${resource.name}?pageSize=200`, keys.readA);
+        expect({ collection: resource.name, status: res.status }).toEqual({
+          collection: resource.name,
+          status: 200,
+        });
+        const items = res.json['items'] as Record<string, string>[];
+        const expected = idsOf(TENANT_A, resource.entity);
+        expect(items.map((i) => i[resource.idField]).sort()).toEqual([...expected].sort());
+        expect(res.json).toMatchObject({ page: 1, pageSize: 200, total: expected.length, nextCursor: null });
+        const first = items[0] as Record<string, string>;
+        const one = await client.get(`/${resource.name}/${first[resource.idField]}`, keys.readA);
+        expect(one.status).toBe(200);
+        expect(one.body).toEqual(first);
+      }
+    });
+
+    it('applies the product pages’ filters', async () => {
+      const q = async (query: string): Promise<string[]> => {
+        const res = await client.get(`/jobs?${query}`, keys.readA);
+        expect(res.status).toBe(200);
+        return (res.json['items'] as { jobId: string; connectionId: string }[]).map(
+          (j) => `${j.connectionId}:${j.jobId}`,
+        );
+      };
+      const a1 = A1;
+      expect((await q('status=scheduled')).length).toBe(2);
+      expect((await q('status=completed')).length).toBe(2);
+      const technician = demoEntities(a1, 'servicetitan').technician.id;
+      expect(await q(`technicianId=${technician}`)).toEqual([
+        `${a1}:${demoEntities(a1, 'servicetitan').job.id}`,
+      ]);
+      expect(await q(`assignedUserId=${technician}&status=completed`)).toEqual([]);
+      expect((await q('fromDate=2026-03-05&toDate=2026-03-05')).length).toBe(2);
+      expect((await q('scheduledFrom=2026-02-01T15:00:00Z&scheduledTo=2026-02-01')).length).toBe(2);
+      expect((await q('tag=maintenance&city=Atlanta&region=GA')).length).toBe(2);
+      expect((await q(`connectionId=${a1}`)).length).toBe(2);
+      expect(await q('updatedFrom=2026-03-01T00:00:00Z')).toHaveLength(2);
+      expect(await q('updatedTo=2026-02-01T00:00:00Z')).toHaveLength(2);
+      const byConnection = await client.get(`/connections/${a1}/jobs?status=completed`, keys.readA);
+      expect(byConnection.json['total']).toBe(1);
+    });
+
+    it('pages by page/pageSize and by the opaque keyset cursor, every record exactly once', async () => {
+      const all = idsOf(TENANT_A, 'job');
+      const paged: string[] = [];
+      for (let page = 1; page <= all.length; page += 1) {
+        const res = await client.get(`/jobs?pageSize=1&page=${page}`, keys.readA);
+        expect(res.json).toMatchObject({ page, pageSize: 1, total: all.length });
+        paged.push(...(res.json['items'] as { jobId: string }[]).map((j) => j.jobId));
+      }
+      expect(paged.sort()).toEqual([...all].sort());
+      const walked: string[] = [];
+      let cursor: string | null = '';
+      while (cursor !== null) {
+        const res = await client.get(`/jobs?pageSize=1${cursor ? `&cursor=${cursor}` : ''}`, keys.readA);
+        walked.push(...(res.json['items'] as { jobId: string }[]).map((j) => j.jobId));
+        if (cursor) expect(res.json['total']).toBeNull();
+        cursor = res.json['nextCursor'] as string | null;
+      }
+      expect(walked.sort()).toEqual([...all].sort());
+      const both = await client.get(`/jobs?page=2&cursor=${'x'.repeat(8)}`, keys.readA);
+      expect(both.status).toBe(400);
+      expect(fields(both).sort()).toEqual(['query.cursor', 'query.page']);
+    });
+
+    it('answers each product page’s example request with the example’s fields and types', async () => {
+      for (const example of PRODUCT_PAGE_EXAMPLES) {
+        const res = await client.get(example.request, keys.readA);
+        expect({ page: example.page, status: res.status }).toEqual({ page: example.page, status: 200 });
+        expect(shapeDifferences({ items: [], page: 1, pageSize: 50, total: 1 }, res.body)).toEqual([]);
+        const items = res.json['items'] as unknown[];
+        expect(items.length).toBeGreaterThan(0);
+        for (const item of items) {
+          expect({ page: example.page, differences: shapeDifferences(example.exampleItem, item) }).toEqual({
+            page: example.page,
+            differences: [],
+          });
+        }
+      }
+    });
+
+    it('names the bad query field', async () => {
+      const cases: [string, string[]][] = [
+        ['/jobs?status=flying', ['query.status']],
+        ['/jobs?pageSize=0', ['query.pageSize']],
+        ['/jobs?pageSize=201', ['query.pageSize']],
+        ['/jobs?fromDate=2026-02-30', ['query.fromDate']],
+        ['/jobs?updatedFrom=yesterday', ['query.updatedFrom']],
+        ['/jobs?colour=red', ['query']],
+        ['/jobs?status=scheduled&status=completed', ['query.status']],
+        ['/technicians?status=active', ['query']],
+      ];
+      for (const [path, named] of cases) {
+        const res = await client.get(path, keys.readA);
+        expect({ path, status: res.status, fields: fields(res) }).toEqual({
+          path,
+          status: 400,
+          fields: named,
+        });
+        expect(isProblem(res)).toBe(true);
+      }
+    });
+  });
+
+  describe('entitlements of the connection’s vendor role', () => {
+    it('lets an accounting role read invoices but not jobs (403 naming the entitlement), nor dispatch', async () => {
+      const invoices = await client.get('/invoices', keys.readC);
+      expect(invoices.status).toBe(200);
+      expect(invoices.json['total']).toBe(1);
+      expect((await client.get('/customers', keys.readC)).status).toBe(200);
+      const cJob = idsOf(TENANT_C, 'job')[0] ?? '';
+      for (const path of ['/jobs', `/connections/${C1}/jobs`, `/jobs/${cJob}`]) {
+        const res = await client.get(path, keys.readC);
+        expect({ path, status: res.status, errors: res.json['errors'] }).toEqual({
+          path,
+          status: 403,
+          errors: [{ field: 'entitlement', message: 'missing jobs' }],
+        });
+        expect(res.json['detail']).toMatch(/lacks the jobs entitlement/);
+      }
+      const dispatch = await client.call('PATCH', `/jobs/${cJob}/dispatch`, {
+        token: keys.writeC,
+        body: { assignedTechnicianIds: [], scheduledStart: '2026-02-02T15:00:00Z', durationMinutes: 60 },
+        headers: { 'idempotency-key': 'dispatch-refused-1' },
+      });
+      expect(dispatch.status).toBe(403);
+      expect(dispatch.json['errors']).toEqual([{ field: 'entitlement', message: 'missing scheduling' }]);
+      const claimed = await db
+        .selectFrom('api_idempotency_keys')
+        .selectAll()
+        .where('tenant_id', '=', TENANT_C)
+        .execute();
+      expect(claimed).toEqual([]);
+    });
+  });
+
+  describe('tenant isolation', () => {
+    it('answers 404 to every route with the other tenant’s ids, and lists none of them', async () => {
+      let tried = 0;
+      for (const [reader, mine, theirs, theirConnection] of [
+        [keys.readB, TENANT_B, TENANT_A, A1],
+        [keys.readA, TENANT_A, TENANT_B, B1],
+      ] as const) {
+        for (const resource of RESOURCES) {
+          for (const id of idsOf(theirs, resource.entity)) {
+            const direct = await client.get(`/${resource.name}/${id}`, reader);
+            const viaConnection = await client.get(
+              `/connections/${theirConnection}/${resource.name}/${id}`,
+              reader,
+            );
+            expect([direct.status, viaConnection.status]).toEqual([404, 404]);
+            tried += 2;
+          }
+          const list = await client.get(`/connections/${theirConnection}/${resource.name}`, reader);
+          const filtered = await client.get(`/${resource.name}?connectionId=${theirConnection}`, reader);
+          expect([list.status, filtered.status]).toEqual([404, 404]);
+          const own = await client.get(`/${resource.name}?pageSize=200`, reader);
+          const listed = JSON.stringify(own.body);
+          for (const id of idsOf(theirs, resource.entity)) expect(listed).not.toContain(id);
+          expect((own.json['items'] as unknown[]).length).toBe(idsOf(mine, resource.entity).length);
+          tried += 3;
+        }
+      }
+      expect(tried).toBeGreaterThan(100);
+    });
+  });
+
+  describe('fuzzing', () => {
+    it('answers 1,000 fuzzed query strings and bodies with 2xx or 4xx problem details naming the field, never 5xx, without a restart', async () => {
+      const names = RESOURCES.map((r) => r.name);
+      const params = [
+        'status',
+        'technicianId',
+        'fromDate',
+        'toDate',
+        'scheduledFrom',
+        'updatedFrom',
+        'tag',
+        'city',
+        'page',
+        'pageSize',
+        'cursor',
+        'connectionId',
+      ];
+      const queries = fc.record({
+        collection: fc.constantFrom(...names),
+        pairs: fc.array(
+          fc.tuple(
+            fc.oneof(fc.constantFrom(...params), fc.string({ maxLength: 12 })),
+            fc.string({ maxLength: 40 }),
+          ),
+          {
+            maxLength: 5,
+          },
+        ),
+      });
+      const bodies = fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.record({ tenantId: fc.string(), name: fc.string(), scopes: fc.array(fc.string()) }),
+      );
+      const seen = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(queries, async ({ collection, pairs }) => {
+          const search = new URLSearchParams(pairs).toString();
+          const res = await client.get(`/${collection}?${search}`, keys.readA);
+          seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+          // 404: a connectionId that is not one of the tenant's
+          expect([200, 400, 404]).toContain(res.status);
+          if (res.status === 404) expect(res.json['detail']).toMatch(/^connection /);
+          if (res.status === 400) {
+            expect(isProblem(res)).toBe(true);
+            expect(fields(res).length).toBeGreaterThan(0);
+            for (const field of fields(res)) expect(field).toMatch(/^query/);
+          }
+        }),
+        { numRuns: 600, seed: 16 },
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            bodies.map((b) => JSON.stringify(b)),
+            fc.string({ maxLength: 60 }),
+          ),
+          async (raw) => {
+            const res = await client.call('POST', '/api-keys', { token: keys.adminB, rawBody: raw });
+            seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+            expect([201, 400, 404]).toContain(res.status);
+            if (res.status === 400) {
+              expect(isProblem(res)).toBe(true);
+              expect(fields(res).length).toBeGreaterThan(0);
+              for (const field of fields(res)) expect(field).toMatch(/^body/);
+            }
+          },
+        ),
+        { numRuns: 400, seed: 16 },
+      );
+      expect([...seen.keys()].filter((status) => status >= 500)).toEqual([]);
+      expect(api.child.exitCode).toBeNull();
+      expect(api.output()).not.toMatch(/"level":50/);
+    });
+
+    it('checked every answer above against the OpenAPI document', () => {
+      expect(client.checked).toBeGreaterThan(1_000);
+    });
+  });
+});

@@ -1,0 +1,6 @@
+/** Injection token of the operator's token (FIELDSYNC_ADMIN_TOKEN), `undefined` when unset (operator routes closed). */
+export const OPERATOR_TOKEN = Symbol('OPERATOR_TOKEN');
+/** Route metadata: what a route accepts (`operator` and/or key scopes). */
+export const ACCESS_METADATA = Symbol('ACCESS_METADATA');
+/** Injection token of the per-key RateLimiter. */
+export const RATE_LIMITER = Symbol('RATE_LIMITER');

@@ -1,0 +1,88 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { DATABASE, type DB } from '@fieldsync/persistence';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { PinoLogger } from 'nestjs-pino';
+import { ApiProblem, ProblemCode } from '../problem/problem.error';
+import { ApiKeyRepository } from './api-key.repository';
+import { API_KEY_SCOPES, apiKeyPrefix, verifyApiKey, type ApiKeyScope } from './api-key.util';
+import { OPERATOR_TOKEN } from './auth.constants';
+import type { Principal } from './principal.types';
+
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+/** last_used_at is written at most this often per key, so reads stay reads. */
+const TOUCH_EVERY_MS = 60_000;
+
+const unauthorized = (detail: string): ApiProblem =>
+  new ApiProblem(ProblemCode.Unauthorized, detail, [{ field: 'header.authorization', message: detail }]);
+
+/**
+ * Turns `Authorization: Bearer …` into a Principal. An API key is looked up by its public prefix on every
+ * request (so a revocation or expiry takes effect at once) and checked against its scrypt hash in constant
+ * time; a key already verified in this process is recognised by a SHA-256 of it kept in memory, so the KDF
+ * runs once per key and process, not once per request. The operator token is compared in constant time
+ * (both sides hashed); without FIELDSYNC_ADMIN_TOKEN no bearer is the operator: the operator routes are closed.
+ */
+@Injectable()
+export class Authenticator {
+  private readonly keys: ApiKeyRepository;
+  private readonly operator: Buffer | undefined;
+  private readonly verified = new Map<string, Buffer>();
+  private readonly touchedAt = new Map<string, number>();
+
+  constructor(
+    @Inject(DATABASE) db: Kysely<DB>,
+    @Inject(OPERATOR_TOKEN) operatorToken: string | undefined,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(Authenticator.name);
+    this.keys = new ApiKeyRepository(db);
+    this.operator = operatorToken === undefined ? undefined : sha256(operatorToken);
+  }
+
+  get operatorConfigured(): boolean {
+    return this.operator !== undefined;
+  }
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    if (authorization === undefined || authorization === '') {
+      throw unauthorized('missing Authorization header: send Authorization: Bearer <API key>');
+    }
+    const token = /^Bearer ([\x21-\x7e]{1,512})$/.exec(authorization)?.[1];
+    if (token === undefined) throw unauthorized('malformed Authorization header: expected Bearer <API key>');
+    const prefix = apiKeyPrefix(token);
+    if (prefix !== undefined) return this.apiKey(token, prefix);
+    if (this.operator !== undefined && timingSafeEqual(sha256(token), this.operator))
+      return { kind: 'operator' };
+    throw unauthorized('invalid API key');
+  }
+
+  private async apiKey(token: string, prefix: string): Promise<Principal> {
+    const row = await this.keys.findByPrefix(prefix);
+    if (!row) throw unauthorized('invalid API key');
+    const digest = sha256(token);
+    const known = this.verified.get(row.id);
+    const matches =
+      known !== undefined ? timingSafeEqual(known, digest) : await verifyApiKey(token, row.id, row.key_hash);
+    if (!matches) throw unauthorized('invalid API key');
+    this.verified.set(row.id, digest);
+    if (row.revoked_at !== null) throw unauthorized(`API key ${prefix} has been revoked`);
+    if (row.expires_at !== null && row.expires_at.getTime() <= Date.now()) {
+      throw unauthorized(`API key ${prefix} has expired`);
+    }
+    this.touch(row.id);
+    const scopes = row.scopes.filter((s): s is ApiKeyScope =>
+      (API_KEY_SCOPES as readonly string[]).includes(s),
+    );
+    return { kind: 'api_key', keyId: row.id, prefix: row.prefix, tenantId: row.tenant_id, scopes };
+  }
+
+  private touch(keyId: string): void {
+    const now = Date.now();
+    if (now - (this.touchedAt.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
+    this.touchedAt.set(keyId, now);
+    this.keys
+      .touch(keyId)
+      .catch((error: unknown) => this.logger.warn({ err: error, keyId }, 'last_used_at not updated'));
+  }
+}

@@ -1,0 +1,124 @@
+import { entityTable, type DB } from '@fieldsync/persistence';
+import type { CanonicalEntity } from '@fieldsync/canonical-model';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { decodeCursor, type ListPosition } from './list-cursor.util';
+import { DEFAULT_PAGE_SIZE, type ListQuery } from './list-query.schema';
+import type { AnyResource } from './resource.types';
+
+export interface StoredDocument {
+  readonly document: CanonicalEntity;
+  readonly position: ListPosition;
+}
+
+export interface ListedPage {
+  readonly documents: readonly StoredDocument[];
+  /** null on a keyset (cursor) page. */
+  readonly total: number | null;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly hasMore: boolean;
+}
+
+const nextDay = (date: string): string => {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+};
+const isDate = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value);
+/** Midnight UTC of a date, or the instant of a timestamp (never the session's time zone). */
+const instant = (value: string): RawBuilder<unknown> =>
+  isDate(value) ? sql`(${value}::timestamp at time zone 'UTC')` : sql`${value}::timestamptz`;
+
+/**
+ * Reads of the canonical store for the REST collections: live rows of one tenant (and optionally one
+ * connection), the product pages' filters on the indexed columns, ordered by (updated_at, id) — pages by
+ * offset or by keyset cursor. Every query takes the tenant.
+ */
+export class ResourceRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** `excluded`: connections whose vendor role may not read this collection. */
+  async list(
+    resource: AnyResource,
+    tenantId: string,
+    query: ListQuery,
+    excluded: readonly string[] = [],
+  ): Promise<ListedPage> {
+    const table = sql.table(entityTable(resource.entity).table);
+    const where = this.conditions(resource, tenantId, query);
+    if (excluded.length > 0) where.push(sql`connection_id <> all(${[...excluded]})`);
+    const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+    const page = query.page ?? 1;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const keyset = after ? [sql`(updated_at, id) > (${after.updatedAt}::timestamptz, ${after.id})`] : [];
+    const [rows, count] = await Promise.all([
+      sql<{ document: CanonicalEntity; id: string; position: string }>`
+        select id, document,
+               to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position
+        from ${table}
+        where ${sql.join([...where, ...keyset], sql` and `)}
+        order by updated_at, id
+        limit ${pageSize + 1}
+        offset ${after ? 0 : (page - 1) * pageSize}`.execute(this.db),
+      // a keyset page is not counted: counting a million-row tenant costs more than the page itself
+      after
+        ? Promise.resolve(undefined)
+        : sql<{
+            total: string;
+          }>`select count(*) as total from ${table} where ${sql.join(where, sql` and `)}`.execute(this.db),
+    ]);
+    const documents = rows.rows.slice(0, pageSize).map((row) => ({
+      document: row.document,
+      position: { updatedAt: row.position, id: row.id },
+    }));
+    return {
+      documents,
+      total: count ? Number(count.rows[0]?.total ?? 0) : null,
+      page: after ? 1 : page,
+      pageSize,
+      hasMore: rows.rows.length > pageSize,
+    };
+  }
+
+  async get(resource: AnyResource, tenantId: string, id: string): Promise<CanonicalEntity | undefined> {
+    const { rows } = await sql<{ document: CanonicalEntity }>`
+      select document from ${sql.table(entityTable(resource.entity).table)}
+      where tenant_id = ${tenantId} and id = ${id} and deleted_at is null`.execute(this.db);
+    return rows[0]?.document;
+  }
+
+  private conditions(resource: AnyResource, tenantId: string, query: ListQuery): RawBuilder<unknown>[] {
+    const where: RawBuilder<unknown>[] = [sql`tenant_id = ${tenantId}`, sql`deleted_at is null`];
+    if (query.connectionId !== undefined) where.push(sql`connection_id = ${query.connectionId}`);
+    if (query.status !== undefined) where.push(sql`status = ${query.status}`);
+    for (const technician of [query.technicianId, query.assignedUserId]) {
+      if (technician !== undefined) where.push(sql`technician_ids @> array[${technician}]::text[]`);
+    }
+    if (query.tag !== undefined) where.push(sql`tags @> array[${query.tag}]::text[]`);
+    if (query.city !== undefined) where.push(sql`city = ${query.city}`);
+    if (query.region !== undefined) where.push(sql`region = ${query.region}`);
+    if (query.updatedFrom !== undefined)
+      where.push(sql`vendor_updated_at >= ${query.updatedFrom}::timestamptz`);
+    if (query.updatedTo !== undefined) where.push(sql`vendor_updated_at <= ${query.updatedTo}::timestamptz`);
+    if (resource.dateColumn) {
+      // dates are UTC days: [fromDate 00:00, toDate + 1 day 00:00)
+      const column = sql.ref(resource.dateColumn);
+      const bound =
+        resource.dateColumn === 'issued_on'
+          ? (date: string) => sql`${date}::date`
+          : (date: string) => instant(date);
+      if (query.fromDate !== undefined) where.push(sql`${column} >= ${bound(query.fromDate)}`);
+      if (query.toDate !== undefined) where.push(sql`${column} < ${bound(nextDay(query.toDate))}`);
+    }
+    if (query.scheduledFrom !== undefined)
+      where.push(sql`scheduled_start >= ${instant(query.scheduledFrom)}`);
+    if (query.scheduledTo !== undefined) {
+      where.push(
+        isDate(query.scheduledTo)
+          ? sql`scheduled_start < ${instant(nextDay(query.scheduledTo))}`
+          : sql`scheduled_start <= ${instant(query.scheduledTo)}`,
+      );
+    }
+    return where;
+  }
+}
