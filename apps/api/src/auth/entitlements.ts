@@ -33,6 +33,8 @@ export const COMMAND_ENTITLEMENTS: Readonly<Record<CommandType, Entitlement>> = 
   'payment.record': 'payments',
   'payment.refund': 'payments',
   'attachment.upload': 'jobs',
+  // A lead is read under `clients` (RESOURCE_ENTITLEMENTS.leads), so creating one needs it too.
+  'lead.create': 'clients',
 };
 
 /**
