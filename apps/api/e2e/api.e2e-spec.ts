@@ -1,4 +1,10 @@
-import { canonicalId, entityTypeSchema, type EntityType, type Vendor } from '@fieldsync/canonical-model';
+import {
+  canonicalId,
+  entityTypeSchema,
+  exampleEntities,
+  type EntityType,
+  type Vendor,
+} from '@fieldsync/canonical-model';
 import {
   ChangeLog,
   createDatabase,
@@ -20,7 +26,7 @@ import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import { RESOURCES } from '../src/resources/resource.registry';
 import { ApiClient, type ApiResponse } from './api-client.util';
-import { demoEntities } from './demo-entities.fixture';
+
 import { openApiProblems } from './openapi-validator.util';
 import { PRODUCT_PAGE_EXAMPLES, shapeDifferences } from './product-pages.fixture';
 
@@ -73,7 +79,7 @@ describe('api (real Postgres, NATS and the api process)', () => {
   };
 
   async function seed(connection: (typeof CONNECTIONS)[number]): Promise<void> {
-    const entities = demoEntities(connection.id, connection.vendor);
+    const entities = exampleEntities({ connectionId: connection.id, vendor: connection.vendor });
     entities.job.notes = 'Bring MERV-13 filters';
     entities.job.tags = ['water-heater', 'residential'];
     const extraJob = {
@@ -475,9 +481,9 @@ describe('api (real Postgres, NATS and the api process)', () => {
       const a1 = A1;
       expect((await q('status=scheduled')).length).toBe(2);
       expect((await q('status=completed')).length).toBe(2);
-      const technician = demoEntities(a1, 'servicetitan').technician.id;
+      const technician = exampleEntities({ connectionId: a1, vendor: 'servicetitan' }).technician.id;
       expect(await q(`technicianId=${technician}`)).toEqual([
-        `${a1}:${demoEntities(a1, 'servicetitan').job.id}`,
+        `${a1}:${exampleEntities({ connectionId: a1, vendor: 'servicetitan' }).job.id}`,
       ]);
       expect(await q(`assignedUserId=${technician}&status=completed`)).toEqual([]);
       expect((await q('fromDate=2026-03-05&toDate=2026-03-05')).length).toBe(2);

@@ -54,6 +54,7 @@ export * from './warehouse/warehouse.schema';
 export * from './stock-level/stock-level.schema';
 export * from './purchase-order/purchase-order.schema';
 export * from './entities/entity-registry.schema';
+export { EXAMPLE_ADDRESS, exampleEntities } from './entities/entity-examples';
 
 // events
 export * from './events/event-type.schema';

@@ -1,21 +1,34 @@
-import {
-  canonicalId,
-  entitySchemas,
-  type Address,
-  type EntityOf,
-  type EntityType,
-  type Line,
-  type Vendor,
-} from '@fieldsync/canonical-model';
+import type { Address } from '../common/address.schema';
+import type { Vendor } from '../common/vendor.schema';
+import { canonicalId } from '../ids/canonical-id.util';
+import type { EntityType } from '../ids/entity-type.schema';
+import type { Line } from '../line-item/line-item.schema';
+import { entitySchemas, type EntityOf } from './entity-registry.schema';
+
+/** The address every example location and customer holds. */
+export const EXAMPLE_ADDRESS: Address = {
+  line1: '1427 Maple St',
+  line2: null,
+  city: 'San Diego',
+  region: 'CA',
+  postalCode: '92103',
+  country: 'US',
+  geo: { lat: 32.7499, lon: -117.1611 },
+};
 
 /**
- * The api e2e's world: one valid canonical object of every entity for a connection, cross-referenced by
- * canonical ids (the canonical model's own fixture, re-homed to any connection and vendor), each parsed by
- * its canonical schema so a drift from the model fails here, naming the field.
+ * One valid canonical object of every entity for a connection of a vendor, cross-referenced by canonical
+ * ids: example data for specs (the model's own, for its fixture connection) and e2e suites (the REST API's,
+ * for each of its connections); nothing in production calls it. Each object is parsed by its canonical schema, so a fixture that drifts from the model
+ * fails here, naming the field.
  */
-export function demoEntities(connectionId: string, vendor: Vendor): { [E in EntityType]: EntityOf<E> } {
+export function exampleEntities(scope: { readonly connectionId: string; readonly vendor: Vendor }): {
+  [E in EntityType]: EntityOf<E>;
+} {
+  const { connectionId, vendor } = scope;
   const fid = (entity: EntityType, externalId: string): string =>
     canonicalId(connectionId, entity, externalId);
+  const address = EXAMPLE_ADDRESS;
 
   function base<E extends EntityType>(entity: E, externalId: string) {
     return {
@@ -28,16 +41,6 @@ export function demoEntities(connectionId: string, vendor: Vendor): { [E in Enti
       deletedAt: null,
     };
   }
-
-  const address: Address = {
-    line1: '1427 Maple St',
-    line2: null,
-    city: 'San Diego',
-    region: 'CA',
-    postalCode: '92103',
-    country: 'US',
-    geo: { lat: 32.7499, lon: -117.1611 },
-  };
 
   function line(n: number, overrides: Partial<Line> = {}): Line {
     return {
@@ -61,7 +64,7 @@ export function demoEntities(connectionId: string, vendor: Vendor): { [E in Enti
   }
 
   /** One valid canonical object of every entity, cross-referenced by canonical ids. */
-  function validEntities(): { [E in EntityType]: EntityOf<E> } {
+  function entities(): { [E in EntityType]: EntityOf<E> } {
     return {
       customer: {
         ...base('customer', '100'),
@@ -439,7 +442,7 @@ export function demoEntities(connectionId: string, vendor: Vendor): { [E in Enti
     };
   }
 
-  const entities = validEntities();
-  for (const [entity, object] of Object.entries(entities)) entitySchemas[entity as EntityType].parse(object);
-  return entities;
+  const all = entities();
+  for (const [entity, object] of Object.entries(all)) entitySchemas[entity as EntityType].parse(object);
+  return all;
 }
