@@ -35,11 +35,14 @@ export {
   SyncCursorRepository,
   cursorStateSchema,
   parseCursorState,
+  reconciliationAnswers,
+  reconciliationRequested,
   type ClaimedCursor,
   type CursorKey,
   type CursorState,
   type StreamInterval,
   type StreamLease,
+  type StreamSyncStatus,
 } from './repositories/sync-cursor.repository';
 export {
   TenantRepository,

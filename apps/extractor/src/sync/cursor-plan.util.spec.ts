@@ -1,4 +1,4 @@
-import { cursorStateSchema, type CursorState } from '@fieldsync/persistence';
+import { cursorStateSchema, reconciliationAnswers, type CursorState } from '@fieldsync/persistence';
 import { afterPage, checkpointOf, planRun, readsIncrementally } from './cursor-plan.util';
 import type { DriftedRecord } from './page-mapping.util';
 
@@ -50,6 +50,72 @@ describe('planRun', () => {
       state: stored,
       generation: 2,
       begins: null,
+    });
+  });
+
+  it('stamps the pass with the claim time, in the database clock, so a request made before it is answered by it', () => {
+    const plan = planRun(noDeletes, state({}), 0, now, options, { claimedAt: '2026-12-07T11:59:59.500Z' });
+    expect(plan.state.passStartedAt).toBe('2026-12-07T11:59:59.500Z');
+    expect(planRun(noDeletes, state({}), 0, now, options).state.passStartedAt).toBe(now.toISOString());
+  });
+
+  describe('a requested reconciliation', () => {
+    const reconciled = state({
+      checkpoint: '40',
+      reconciledAt: '2026-12-07T11:00:00.000Z',
+      passStartedAt: '2026-12-07T10:59:00.000Z',
+    });
+    const claim = { claimedAt: '2026-12-07T12:00:00.000Z' };
+
+    it('begins a pass before the interval when no pass began since the request', () => {
+      const plan = planRun(noDeletes, reconciled, 3, now, options, {
+        ...claim,
+        reconcileRequestedAt: '2026-12-07T11:30:00.000Z',
+      });
+      expect(plan).toMatchObject({ begins: 'pass', generation: 4 });
+      expect(plan.state).toMatchObject({ pass: true, passStartedAt: claim.claimedAt });
+    });
+
+    it('does not begin another when the last pass began after the request (it answered it)', () => {
+      const plan = planRun(noDeletes, reconciled, 3, now, options, {
+        ...claim,
+        reconcileRequestedAt: '2026-12-07T10:58:00.000Z',
+      });
+      expect(plan).toEqual({ state: reconciled, generation: 3, begins: null });
+    });
+
+    it('lets a pass in progress that began before the request go on; the next run begins a new one', () => {
+      const inPass = state({
+        ...reconciled,
+        pass: true,
+        reconciledAt: null,
+        incremental: { checkpoint: '40' },
+      });
+      const request = { ...claim, reconcileRequestedAt: '2026-12-07T11:30:00.000Z' };
+      expect(planRun(noDeletes, inPass, 3, now, options, request)).toEqual({
+        state: inPass,
+        generation: 3,
+        begins: null,
+      });
+      // That pass completes: it began before the request, so it does not answer it.
+      const completed = afterPage(inPass, { checkpoint: '90', caughtUp: true }, [], now).next;
+      expect(reconciliationAnswers(completed, request.reconcileRequestedAt)).toBe(false);
+      const next = planRun(noDeletes, completed, 3, later, options, {
+        ...request,
+        claimedAt: '2026-12-07T12:00:05.000Z',
+      });
+      expect(next.begins).toBe('pass');
+      // ...and the pass it begins does, once it completes.
+      const done = afterPage(next.state, { checkpoint: '95', caughtUp: true }, [], later).next;
+      expect(reconciliationAnswers(done, request.reconcileRequestedAt)).toBe(true);
+    });
+
+    it('is ignored by a stream that signals deletes', () => {
+      const plan = planRun({ signalsDeletes: true }, reconciled, 3, now, options, {
+        ...claim,
+        reconcileRequestedAt: '2026-12-07T11:30:00.000Z',
+      });
+      expect(plan.begins).toBeNull();
     });
   });
 

@@ -1,5 +1,5 @@
 import type { ReadPage, StreamReader } from '@fieldsync/connector-kit';
-import type { CursorState } from '@fieldsync/persistence';
+import { reconciliationRequested, type CursorState } from '@fieldsync/persistence';
 import type { DriftedRecord } from './page-mapping.util';
 
 /** How a run of one stream starts. */
@@ -10,10 +10,19 @@ export interface RunPlan {
   readonly begins: 'pass' | 'reread' | null;
 }
 
+/** The claim's clock and the latest reconciliation request (both in the database's clock). */
+export interface ClaimTimes {
+  /** When the stream was claimed: a pass begun by this run began then. Defaults to `now`. */
+  readonly claimedAt?: string;
+  /** The latest request for a pass (`sync_cursors.reconcile_requested_at`). */
+  readonly reconcileRequestedAt?: string | null;
+}
+
 /**
  * Where a run starts. A stream without delete signals begins a full reconciliation pass (from the
  * beginning, under a new generation, the quarantined records included) once `reconcileIntervalMs` has
- * passed since the last one completed; its incremental checkpoint is kept apart (`incremental`) so the
+ * passed since the last one completed, or when a pass was requested and none began since the request
+ * (a pass in progress goes on first); its incremental checkpoint is kept apart (`incremental`) so the
  * changes since it keep being read while the pass runs. Otherwise a stream that quarantined drifted
  * records reads again from the checkpoint before the first drifted page every `driftRetryMs` (the vendor
  * sends an unchanged record only once; unchanged records hash equal and write nothing). Otherwise it goes
@@ -25,12 +34,15 @@ export function planRun(
   generation: number,
   now: Date,
   options: { reconcileIntervalMs: number; driftRetryMs: number },
+  claim: ClaimTimes = {},
 ): RunPlan {
   const reconciledAt = state.reconciledAt === null ? null : Date.parse(state.reconciledAt);
   if (
     !stream.signalsDeletes &&
     !state.pass &&
-    (reconciledAt === null || now.getTime() - reconciledAt >= options.reconcileIntervalMs)
+    (reconciledAt === null ||
+      now.getTime() - reconciledAt >= options.reconcileIntervalMs ||
+      reconciliationRequested(state, claim.reconcileRequestedAt ?? null))
   ) {
     return {
       state: {
@@ -40,6 +52,7 @@ export function planRun(
         passBlind: false,
         driftFrom: null,
         incremental: state.checkpoint === null ? null : { checkpoint: state.checkpoint },
+        passStartedAt: claim.claimedAt ?? now.toISOString(),
       },
       generation: generation + 1,
       begins: 'pass',
@@ -129,6 +142,7 @@ export function afterPage(
       driftRetriedAt: state.driftRetriedAt,
       passBlind: passBlind && !passCompleted,
       incremental: passCompleted ? null : state.incremental,
+      passStartedAt: state.passStartedAt,
     },
     passCompleted,
     passBlind,

@@ -960,6 +960,44 @@ describe('extractor sync engine', () => {
     expect((await cursor(connectionId, 'jobs')).cursor).toMatchObject({ pass: false });
   });
 
+  it('a requested reconciliation begins a pass before the interval, once, and the status shows it pending until a pass begun after it completes', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    const sessions = new FakeSessionSource();
+    for (const id of ['70', '71', '72']) vendor.upsertJob({ id });
+    const w = worker(vendor, sessions, { maxAttempts: 1 });
+    const cursors = new SyncCursorRepository(db);
+    await sync(w, connectionId, ['jobs']); // the backfill: a pass, generation 1
+    const jobsStatus = async () =>
+      (await cursors.statusOf(connectionId)).find((s) => s.stream === 'jobs')?.reconciliation;
+    expect(await jobsStatus()).toMatchObject({ generation: 1, inProgress: false, requestedAt: null });
+
+    vendor.remove('jobs', '71');
+    // Within the 1 h reconcile interval an incremental run finds nothing to tombstone...
+    await sync(w, connectionId, ['jobs']);
+    expect((await events(connectionId)).filter((e) => e.type === 'job.deleted')).toEqual([]);
+    // ...until a pass is requested: it is pending, and the stream is due at once.
+    const [request] = await cursors.requestReconciliation(connectionId, ['jobs']);
+    expect(request?.stream).toBe('jobs');
+    expect(await jobsStatus()).toMatchObject({ requestPending: true, requestedAt: request?.requestedAt });
+    expect((await cursor(connectionId, 'jobs')).next_run_at.getTime()).toBeLessThanOrEqual(Date.now());
+    for (;;) {
+      const runs = await w.scheduler.claimAndStart();
+      if (runs.length === 0) break;
+      await Promise.all(runs);
+    }
+    const deleted = (await events(connectionId)).filter((e) => e.type === 'job.deleted');
+    expect(deleted.map((e) => e.payload.data.object?.externalId)).toEqual(['71']);
+    const answered = await jobsStatus();
+    expect(answered).toMatchObject({ generation: 2, inProgress: false, requestPending: false });
+    expect(Date.parse(answered?.startedAt ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(request?.requestedAt ?? ''),
+    );
+    // Answered once: later runs within the interval begin no pass.
+    await sync(w, connectionId, ['jobs']);
+    expect(await jobsStatus()).toMatchObject({ generation: 2, requestPending: false });
+  });
+
   it('while a reconciliation pass is in progress, a run first reads the changes since the incremental checkpoint; the pass still tombstones only what is gone', async () => {
     const connectionId = await newConnection();
     const vendor = new ScriptedVendor({ pageSize: 2 });

@@ -120,8 +120,13 @@ export class StreamSyncService {
     progress: { pages: number; records: number },
   ): Promise<void> {
     const { readSide, stream } = this.streamOf(claim);
-    const plan = planRun(stream, claim.state, claim.generation, this.now(), this.deps.options);
-    if (plan.begins === 'pass') log.info({ generation: plan.generation }, 'full reconciliation pass starts');
+    const plan = planRun(stream, claim.state, claim.generation, this.now(), this.deps.options, claim);
+    if (plan.begins === 'pass') {
+      log.info(
+        { generation: plan.generation, requestedAt: claim.reconcileRequestedAt ?? undefined },
+        'full reconciliation pass starts',
+      );
+    }
     if (plan.begins === 'reread') {
       log.info(
         { driftSince: claim.state.driftFrom?.at },

@@ -662,6 +662,7 @@ export interface SyncCursors {
   lease_owner: string | null;
   lease_token: string | null;
   next_run_at: Generated<Timestamp>;
+  reconcile_requested_at: Timestamp | null;
   records_synced: Generated<Int8>;
   sync_generation: Generated<Int8>;
   tenant_id: string;

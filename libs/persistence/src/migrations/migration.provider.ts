@@ -17,6 +17,7 @@ import * as restApi from './20261207000300-rest-api';
 import * as apiIdempotency from './20261207000400-api-idempotency';
 import * as apiFeeds from './20261207000500-api-feeds';
 import * as apiReplayText from './20261207000600-api-replay-text';
+import * as reconcileRequest from './20261207000700-reconcile-request';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -42,6 +43,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261207000400-api-idempotency', apiIdempotency],
   ['20261207000500-api-feeds', apiFeeds],
   ['20261207000600-api-replay-text', apiReplayText],
+  ['20261207000700-reconcile-request', reconcileRequest],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -34,6 +34,11 @@ export const cursorStateSchema = z.object({
    * backfill (nothing read yet), and in a pass begun before this field existed (only the pass reads).
    */
   incremental: z.object({ checkpoint: z.string().nullable() }).nullable().default(null),
+  /**
+   * When the pass in progress, or the last one, began: the claim's time in the database's clock, the
+   * clock `reconcile_requested_at` is in. A request is answered by a pass that began at or after it.
+   */
+  passStartedAt: z.string().nullable().default(null),
 });
 export type CursorState = z.infer<typeof cursorStateSchema>;
 
@@ -52,6 +57,10 @@ export interface ClaimedCursor {
   readonly generation: number;
   readonly intervalSeconds: number;
   readonly consecutiveFailures: number;
+  /** When the claim was made, in the database's clock. */
+  readonly claimedAt: string;
+  /** The latest request for a reconciliation pass (`requestReconciliation`), in the database's clock. */
+  readonly reconcileRequestedAt: string | null;
   /** This claim's lease: every write of the run checks it (a later claim of the stream has another). */
   readonly lease: StreamLease;
 }
@@ -116,6 +125,8 @@ export class SyncCursorRepository {
       sync_generation: string;
       interval_seconds: number;
       consecutive_failures: number;
+      claimed_at: Date;
+      reconcile_requested_at: Date | null;
     }>`
       with due as (
         select sc.connection_id, sc.entity_type, c.vendor
@@ -139,7 +150,9 @@ export class SyncCursorRepository {
       from due
       where s.connection_id = due.connection_id and s.entity_type = due.entity_type
       returning s.connection_id, s.tenant_id, due.vendor, s.entity_type, s.cursor, s.sync_generation,
-        s.interval_seconds, s.consecutive_failures`.execute(this.db);
+        s.interval_seconds, s.consecutive_failures, now() as claimed_at, s.reconcile_requested_at`.execute(
+      this.db,
+    );
     const row = result.rows[0];
     if (!row) return undefined;
     return {
@@ -151,6 +164,9 @@ export class SyncCursorRepository {
       generation: Number(row.sync_generation),
       intervalSeconds: row.interval_seconds,
       consecutiveFailures: row.consecutive_failures,
+      claimedAt: new Date(row.claimed_at).toISOString(),
+      reconcileRequestedAt:
+        row.reconcile_requested_at === null ? null : new Date(row.reconcile_requested_at).toISOString(),
       lease: { owner: p.owner, token },
     };
   }
@@ -247,6 +263,74 @@ export class SyncCursorRepository {
     return Number(row.next);
   }
 
+  /**
+   * Asks for a reconciliation pass of the connection's `streams` now, rather than after the reconcile
+   * interval: stamps the request and brings an idle stream's next run forward (a stream mid-run begins
+   * the pass at its next run, after the pass in progress if one is). Returns the streams stamped, with
+   * the request's time; a stream without a cursor yet (its first run is a full pass anyway) is not.
+   */
+  async requestReconciliation(
+    connectionId: string,
+    streams: readonly string[],
+  ): Promise<{ stream: string; requestedAt: string }[]> {
+    if (streams.length === 0) return [];
+    const result = await sql<{ entity_type: string; reconcile_requested_at: Date }>`
+      update sync_cursors
+      set reconcile_requested_at = now(), next_run_at = least(next_run_at, now()), updated_at = now()
+      where connection_id = ${connectionId} and entity_type = any(${[...streams]}::text[])
+      returning entity_type, reconcile_requested_at`.execute(this.db);
+    return result.rows
+      .map((r) => ({ stream: r.entity_type, requestedAt: new Date(r.reconcile_requested_at).toISOString() }))
+      .sort((a, b) => a.stream.localeCompare(b.stream));
+  }
+
+  /** Every stream's sync state for one connection, by stream name (for the operators' API). */
+  async statusOf(connectionId: string): Promise<StreamSyncStatus[]> {
+    const rows = await this.db
+      .selectFrom('sync_cursors')
+      .select([
+        'entity_type',
+        'cursor',
+        'sync_generation',
+        'records_synced',
+        'last_run_at',
+        'last_success_at',
+        'last_error',
+        'last_error_at',
+        'consecutive_failures',
+        'next_run_at',
+        'lease_expires_at',
+        'reconcile_requested_at',
+      ])
+      .where('connection_id', '=', connectionId)
+      .orderBy('entity_type')
+      .execute();
+    const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+    return rows.map((row) => {
+      const state = parseCursorState(row.cursor);
+      const requestedAt = iso(row.reconcile_requested_at);
+      return {
+        stream: row.entity_type,
+        running: row.lease_expires_at !== null && new Date(row.lease_expires_at).getTime() >= Date.now(),
+        recordsSynced: Number(row.records_synced),
+        lastRunAt: iso(row.last_run_at),
+        lastSuccessAt: iso(row.last_success_at),
+        lastError: row.last_error,
+        lastErrorAt: iso(row.last_error_at),
+        consecutiveFailures: row.consecutive_failures,
+        nextRunAt: iso(row.next_run_at),
+        reconciliation: {
+          generation: Number(row.sync_generation),
+          inProgress: state.pass,
+          startedAt: state.passStartedAt,
+          completedAt: state.reconciledAt,
+          requestedAt,
+          requestPending: requestedAt !== null && !reconciliationAnswers(state, requestedAt),
+        },
+      };
+    });
+  }
+
   /** Shutdown: hand the stream back at once (its checkpoint is whatever the last committed page left). */
   async release(key: CursorKey, lease: StreamLease): Promise<void> {
     await sql`
@@ -254,6 +338,53 @@ export class SyncCursorRepository {
       where connection_id = ${key.connectionId} and entity_type = ${key.stream}
         and lease_owner = ${lease.owner} and lease_token = ${lease.token}`.execute(this.db);
   }
+}
+
+/** One stream's sync state as the operators' API shows it. */
+export interface StreamSyncStatus {
+  readonly stream: string;
+  /** A worker holds the stream's lease now. */
+  readonly running: boolean;
+  readonly recordsSynced: number;
+  readonly lastRunAt: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastError: string | null;
+  readonly lastErrorAt: string | null;
+  readonly consecutiveFailures: number;
+  readonly nextRunAt: string | null;
+  readonly reconciliation: {
+    readonly generation: number;
+    readonly inProgress: boolean;
+    readonly startedAt: string | null;
+    readonly completedAt: string | null;
+    readonly requestedAt: string | null;
+    /** A request is waiting for a pass that began after it to complete. */
+    readonly requestPending: boolean;
+  };
+}
+
+/**
+ * Whether the cursor's reconciliation state answers a request made at `requestedAt`: a pass that began
+ * at or after the request has completed.
+ */
+export function reconciliationAnswers(state: CursorState, requestedAt: string): boolean {
+  return (
+    !state.pass &&
+    state.reconciledAt !== null &&
+    state.passStartedAt !== null &&
+    Date.parse(state.passStartedAt) >= Date.parse(requestedAt)
+  );
+}
+
+/**
+ * Whether a request made at `requestedAt` still wants a pass to begin: none began at or after it (a pass
+ * in progress that began before it does not answer it; the next one will).
+ */
+export function reconciliationRequested(state: CursorState, requestedAt: string | null): boolean {
+  return (
+    requestedAt !== null &&
+    (state.passStartedAt === null || Date.parse(state.passStartedAt) < Date.parse(requestedAt))
+  );
 }
 
 /** A stored cursor; null (never run) is a fresh stream. */
