@@ -163,6 +163,82 @@ describe('session-manager against the vendor sandbox (real Chromium)', () => {
     expect(res.status).toBe(401);
   });
 
+  it("an operator sees a connection's sync per stream and asks for a reconciliation pass now", async () => {
+    const jobberId = await createConnection({
+      vendor: 'jobber',
+      portalUrl: jobber.url,
+      username: 'reconcile@greenleaf-hvac.example',
+      password: 'Sandbox!Reconcile1',
+    });
+    expect((await admin('POST', '/connections/con_missing/reconcile', {})).status).toBe(404);
+    expect((await admin('GET', '/connections/con_missing/sync')).status).toBe(404);
+    const badBody = await admin<{ message: string }>('POST', `/connections/${jobberId}/reconcile`, {
+      streams: 'jobs',
+    });
+    expect(badBody).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('streams') as unknown },
+    });
+    const unknown = await admin<{ error: string; message: string }>(
+      'POST',
+      `/connections/${jobberId}/reconcile`,
+      { streams: ['jobs', 'work-orders'] },
+    );
+    expect(unknown).toMatchObject({
+      status: 422,
+      body: { error: 'unknown_stream', message: expect.stringContaining('no stream work-orders') as unknown },
+    });
+    // The extractor has run only the jobs stream so far (its cursor, due in an hour).
+    await db
+      .insertInto('sync_cursors')
+      .values({
+        connection_id: jobberId,
+        entity_type: 'jobs',
+        tenant_id: 'tn_e2e',
+        next_run_at: new Date(Date.now() + 3_600_000),
+      })
+      .execute();
+    const request = await admin<{
+      requested: { stream: string; requestedAt: string }[];
+      skipped: { stream: string; reason: string }[];
+    }>('POST', `/connections/${jobberId}/reconcile`, {});
+    expect(request.status).toBe(202);
+    expect(request.body.requested.map((r) => r.stream)).toEqual(['jobs']);
+    expect(request.body.skipped.map((s) => s.stream)).toContain('clients');
+    expect(request.body.skipped.every((s) => /not synced yet/.test(s.reason))).toBe(true);
+    const status = await admin<{
+      vendor: string;
+      streams: { stream: string; nextRunAt: string; reconciliation: Record<string, unknown> }[];
+    }>('GET', `/connections/${jobberId}/sync`);
+    expect(status.body.vendor).toBe('jobber');
+    expect(status.body.streams).toHaveLength(1);
+    expect(status.body.streams[0]?.reconciliation).toMatchObject({
+      requestedAt: request.body.requested[0]?.requestedAt,
+      requestPending: true,
+      inProgress: false,
+    });
+    // Due now rather than in an hour.
+    expect(Date.parse(status.body.streams[0]?.nextRunAt ?? '')).toBeLessThanOrEqual(Date.now());
+    // ServiceTitan's feeds list their deletions: nothing of theirs to reconcile.
+    const stId = await createConnection({
+      vendor: 'servicetitan',
+      portalUrl: st.url,
+      username: 'st.reconcile',
+      password: 'Sandbox!Reconcile1',
+      mfa: { method: 'none' },
+    });
+    const stRequest = await admin<{ skipped: { stream: string; reason: string }[] }>(
+      'POST',
+      `/connections/${stId}/reconcile`,
+      { streams: ['jobs'] },
+    );
+    expect(stRequest.body).toEqual({
+      connectionId: stId,
+      requested: [],
+      skipped: [{ stream: 'jobs', reason: expect.stringContaining('lists its deletions') as unknown }],
+    });
+  });
+
   it('ServiceTitan with TOTP: logs in once, the extractor decrypts the session and a data call succeeds', async () => {
     const adminUser = await userOf(st, 'st.admin');
     const id = await createConnection({

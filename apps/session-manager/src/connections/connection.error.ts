@@ -3,6 +3,7 @@ export enum ConnectionErrorCode {
   TenantNotFound = 'tenant_not_found',
   Duplicate = 'connection_exists',
   VendorNotSupported = 'vendor_not_supported',
+  UnknownStream = 'unknown_stream',
 }
 
 /** Expected failures of the connection registry (mapped to HTTP by the controller). */

@@ -72,3 +72,8 @@ export const listConnectionsQuerySchema = z.strictObject({
   vendor: vendorSchema.optional(),
   status: z.enum(['pending', 'active', 'needs_attention', 'disabled']).optional(),
 });
+
+/** `POST /connections/:id/reconcile`: the streams to reconcile now (every one that can be, when absent). */
+export const reconcileConnectionSchema = z.strictObject({
+  streams: z.array(z.string().min(1)).min(1).optional(),
+});

@@ -21,9 +21,15 @@ import {
   createConnectionSchema,
   disableConnectionSchema,
   listConnectionsQuerySchema,
+  reconcileConnectionSchema,
   updateConnectionSchema,
   upsertTenantSchema,
 } from './connection.schemas';
+import {
+  ConnectionSyncService,
+  type ConnectionSyncView,
+  type ReconcileRequestView,
+} from './connection-sync.service';
 import { ConnectionsService, type ConnectionView } from './connections.service';
 
 async function mapped<T>(work: Promise<T>): Promise<T> {
@@ -39,6 +45,7 @@ async function mapped<T>(work: Promise<T>): Promise<T> {
       case ConnectionErrorCode.Duplicate:
         throw new ConflictException(body);
       case ConnectionErrorCode.VendorNotSupported:
+      case ConnectionErrorCode.UnknownStream:
         throw new UnprocessableEntityException(body);
     }
     throw error;
@@ -52,7 +59,10 @@ async function mapped<T>(work: Promise<T>): Promise<T> {
 @Controller()
 @UseGuards(AdminTokenGuard)
 export class ConnectionsController {
-  constructor(private readonly connections: ConnectionsService) {}
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly sync: ConnectionSyncService,
+  ) {}
 
   @Put('tenants/:tenantId')
   async upsertTenant(@Param('tenantId') tenantId: string, @Body() body: unknown) {
@@ -93,5 +103,23 @@ export class ConnectionsController {
   @HttpCode(200)
   async enable(@Param('id') id: string): Promise<ConnectionView> {
     return mapped(this.connections.enable(id));
+  }
+
+  /** Each stream's sync state: last run and outcome, records, reconciliation passes and requests. */
+  @Get('connections/:id/sync')
+  async syncStatus(@Param('id') id: string): Promise<ConnectionSyncView> {
+    return mapped(this.sync.status(id));
+  }
+
+  /**
+   * A reconciliation pass now (`streams`, or every stream whose vendor lists no deletions): accepted and
+   * carried out by the extractor; `GET /connections/:id/sync` shows it pending until a pass that began
+   * after the request completes.
+   */
+  @Post('connections/:id/reconcile')
+  @HttpCode(202)
+  async reconcile(@Param('id') id: string, @Body() body: unknown): Promise<ReconcileRequestView> {
+    const { streams } = parseOr400(reconcileConnectionSchema, body);
+    return mapped(this.sync.reconcile(id, streams));
   }
 }

@@ -1,11 +1,12 @@
 import { BrowserPool, type AuthFlow, type ConnectorRegistry } from '@fieldsync/connector-kit';
 import { CONNECTORS } from '@fieldsync/connector-registry';
-import { ChangeLog } from '@fieldsync/persistence';
+import { ChangeLog, SyncCursorRepository } from '@fieldsync/persistence';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { SESSION_MANAGER_CONFIG } from '../config/config.constants';
 import type { SessionManagerConfig } from '../config/session-manager.config';
 import { ConnectionsController } from '../connections/connections.controller';
 import { ConnectionsRepository } from '../connections/connections.repository';
+import { ConnectionSyncService } from '../connections/connection-sync.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { MfaModule } from '../mfa/mfa.module';
 import { SessionTokenService } from '../tokens/session-token.service';
@@ -75,6 +76,8 @@ export function authFlowsFor(
     ChangeLog,
     ConnectionsRepository,
     ConnectionsService,
+    ConnectionSyncService,
+    SyncCursorRepository,
     SessionsRepository,
     SessionVault,
     SessionEventsPublisher,
