@@ -171,6 +171,54 @@ describe('api (real Postgres, NATS and the api process)', () => {
       )
       .execute();
     for (const connection of CONNECTIONS) await seed(connection);
+    // What the extractor keeps per stream: A1's jobs caught up a minute ago, its invoices failing twice.
+    await db
+      .insertInto('sync_cursors')
+      .values([
+        {
+          connection_id: A1,
+          entity_type: 'jobs',
+          tenant_id: TENANT_A,
+          last_success_at: new Date(Date.now() - 60_000),
+          records_synced: '42',
+          sync_generation: '3',
+          cursor: JSON.stringify({
+            checkpoint: '2026-03-05T18:00:00Z',
+            reconciledAt: '2026-03-05T18:00:00.000Z',
+            passStartedAt: '2026-03-05T17:59:00.000Z',
+          }),
+        },
+        {
+          connection_id: A1,
+          entity_type: 'invoices',
+          tenant_id: TENANT_A,
+          last_error: 'unavailable: Jobber answered 503',
+          last_error_at: new Date(),
+          consecutive_failures: 2,
+        },
+        { connection_id: B1, entity_type: 'jobs', tenant_id: TENANT_B },
+      ])
+      .execute();
+    await db
+      .insertInto('drift_reports')
+      .values(
+        [
+          { id: 'drf_api_a1', tenantId: TENANT_A, connectionId: A1, vendor: 'servicetitan' },
+          { id: 'drf_api_b1', tenantId: TENANT_B, connectionId: B1, vendor: 'jobber' },
+        ].map((d) => ({
+          id: d.id,
+          tenant_id: d.tenantId,
+          connection_id: d.connectionId,
+          vendor: d.vendor,
+          entity_type: 'job',
+          kind: 'wire_schema',
+          fingerprint: `fp_${d.id}`,
+          external_id: '7001',
+          raw: JSON.stringify({ id: 7001, jobState: 'Scheduled' }),
+          issues: JSON.stringify([{ path: 'jobStatus', code: 'invalid_type', message: 'Required' }]),
+        })),
+      )
+      .execute();
     // what the session manager records at an accounting user's login (sessions.user_info; the sealed state
     // is never read by the api)
     await db
@@ -618,6 +666,93 @@ describe('api (real Postgres, NATS and the api process)', () => {
         }
       }
       expect(tried).toBeGreaterThan(100);
+    });
+  });
+
+  describe('operations: connections and drift reports', () => {
+    it('lists the tenant’s connections with each stream’s sync state: last success, lag, errors, passes', async () => {
+      const res = await client.get('/connections', keys.readA);
+      expect(res.status).toBe(200);
+      const items = res.json['items'] as {
+        connectionId: string;
+        vendor: string;
+        sync: { lastSuccessAt: string | null; errors: number; streams: Record<string, unknown>[] };
+      }[];
+      expect(items.map((c) => [c.connectionId, c.vendor])).toEqual([
+        [A1, 'servicetitan'],
+        ['con_api_a2', 'jobber'],
+      ]);
+      const a1 = items[0];
+      expect(a1?.sync.errors).toBe(1);
+      // One stream never succeeded: nothing can be said to be fresh as of any time.
+      expect(a1?.sync.lastSuccessAt).toBeNull();
+      const [invoices, jobs] = a1?.sync.streams ?? [];
+      expect(invoices).toMatchObject({
+        stream: 'invoices',
+        lastSuccessAt: null,
+        lagSeconds: null,
+        lastError: 'unavailable: Jobber answered 503',
+        consecutiveFailures: 2,
+      });
+      expect(jobs).toMatchObject({
+        stream: 'jobs',
+        recordsSynced: 42,
+        reconciliation: {
+          generation: 3,
+          inProgress: false,
+          completedAt: '2026-03-05T18:00:00.000Z',
+          requestPending: false,
+        },
+      });
+      expect(jobs?.['lagSeconds']).toBeGreaterThanOrEqual(60);
+      expect(jobs?.['lagSeconds']).toBeLessThan(600);
+      const one = await client.get(`/connections/${A1}`, keys.readA);
+      expect(one.status).toBe(200);
+      expect(one.json['connectionId']).toBe(A1);
+      // Another tenant's connection is not there.
+      expect((await client.get(`/connections/${B1}`, keys.readA)).status).toBe(404);
+      expect((await client.get(`/connections/${A1}`, keys.readB)).status).toBe(404);
+      const b = await client.get('/connections', keys.readB);
+      expect(JSON.stringify(b.body)).not.toContain(A1);
+    });
+
+    it('lists drift reports, resolves one with a write key (audited), and hides the other tenant’s', async () => {
+      const open = await client.get('/drift-reports?resolved=false', keys.readA);
+      expect(open.status).toBe(200);
+      expect(open.json).toMatchObject({ page: 1, pageSize: 50, total: 1 });
+      expect(open.json['items']).toEqual([
+        expect.objectContaining({
+          driftReportId: 'drf_api_a1',
+          connectionId: A1,
+          entityType: 'job',
+          raw: { id: 7001, jobState: 'Scheduled' },
+          resolvedAt: null,
+        }),
+      ]);
+      const bad = await client.get('/drift-reports?resolved=maybe', keys.readA);
+      expect([bad.status, fields(bad)]).toEqual([400, ['query.resolved']]);
+      expect((await client.get(`/drift-reports?connectionId=${B1}`, keys.readA)).status).toBe(404);
+      // Reading is not enough to resolve; another tenant's report is not found.
+      expect(
+        (await client.call('POST', '/drift-reports/drf_api_a1/resolve', { token: keys.readA })).status,
+      ).toBe(403);
+      expect(
+        (await client.call('POST', '/drift-reports/drf_api_b1/resolve', { token: keys.adminA })).status,
+      ).toBe(404);
+      const resolved = await client.call('POST', '/drift-reports/drf_api_a1/resolve', { token: keys.adminA });
+      expect(resolved.status).toBe(200);
+      expect(Date.parse(resolved.json['resolvedAt'] as string)).toBeGreaterThan(Date.now() - 60_000);
+      expect((await client.get('/drift-reports?resolved=false', keys.readA)).json['total']).toBe(0);
+      expect((await client.get('/drift-reports?resolved=true', keys.readA)).json['total']).toBe(1);
+      const audit = await client.get('/audit-log?action=drift_report.resolved', keys.adminA);
+      expect(audit.json['items']).toEqual([
+        expect.objectContaining({ targetType: 'drift_report', targetId: 'drf_api_a1' }),
+      ]);
+      // Tenant B's own report is still open for B.
+      const b = await client.get('/drift-reports', keys.readB);
+      expect((b.json['items'] as { driftReportId: string }[]).map((d) => d.driftReportId)).toEqual([
+        'drf_api_b1',
+      ]);
     });
   });
 

@@ -11,6 +11,7 @@ import { RateLimiter } from './auth/rate-limiter';
 import { Authenticator } from './auth/authenticator.service';
 import { API_CONFIG } from './config/config.constants';
 import type { ApiConfig } from './config/api.config';
+import { OperationsController } from './operations/operations.controller';
 import { FeedsController } from './feeds/feeds.controller';
 import { RequestIdHook } from './http/request-id.hook';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -34,6 +35,7 @@ export class AppModule {
         ApiKeysController,
         WritesController,
         FeedsController,
+        OperationsController,
         ResourcesController,
       ],
       providers: [

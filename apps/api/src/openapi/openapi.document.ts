@@ -9,6 +9,13 @@ import { commandAcceptedSchema, commandStatusSchema } from '../commands/command-
 import { WRITE_ROUTES } from '../commands/write-routes';
 import { addressInputSchema, lineItemInputSchema } from '../commands/write-body.schemas';
 import { auditEntrySchema, auditPageSchema, eventFeedSchema } from '../feeds/feed.schemas';
+import {
+  connectionListSchema,
+  connectionSchema,
+  driftPageSchema,
+  driftReportSchema,
+  streamSyncSchema,
+} from '../operations/operations.schemas';
 import { problemSchema } from '../problem/problem.schema';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem.filter';
 import { listParameters } from '../resources/list-query.schema';
@@ -261,6 +268,56 @@ export function buildOpenApiDocument(): JsonObject {
       responses: { '200': json('A page of audit entries', ref(auditPageSchema)), ...ERRORS },
     },
   };
+  components.push(
+    connectionListSchema,
+    connectionSchema,
+    streamSyncSchema,
+    driftPageSchema,
+    driftReportSchema,
+  );
+  paths['/connections'] = {
+    get: {
+      operationId: 'listConnections',
+      tags: ['connections'],
+      summary: 'The tenant’s vendor connections with each stream’s sync state (last success, lag, errors)',
+      responses: { '200': json('Every connection of the tenant', ref(connectionListSchema)), ...ERRORS },
+    },
+  };
+  paths['/connections/{connectionId}'] = {
+    get: {
+      operationId: 'getConnection',
+      tags: ['connections'],
+      summary: 'One connection with each stream’s sync state',
+      parameters: [pathParameter('connectionId', 'The connection id (con_…)')],
+      responses: { '200': json('The connection', ref(connectionSchema)), ...ERRORS },
+    },
+  };
+  paths['/drift-reports'] = {
+    get: {
+      operationId: 'listDriftReports',
+      tags: ['drift-reports'],
+      summary: 'Vendor records that no longer fit their schema, latest first (quarantined, not stored)',
+      parameters: [
+        queryParameter('connectionId', 'Only this connection'),
+        queryParameter('resolved', 'true: only resolved; false: only open', {
+          type: 'string',
+          enum: ['true', 'false'],
+        }),
+        queryParameter('page', 'From 1', { type: 'string', pattern: '^\\d+$' }),
+        queryParameter('pageSize', '≤ 200, default 50', { type: 'string', pattern: '^\\d+$' }),
+      ],
+      responses: { '200': json('A page of drift reports', ref(driftPageSchema)), ...ERRORS },
+    },
+  };
+  paths['/drift-reports/{driftReportId}/resolve'] = {
+    post: {
+      operationId: 'resolveDriftReport',
+      tags: ['drift-reports'],
+      summary: 'Mark a drift report handled (write scope); it reopens if the drift recurs',
+      parameters: [pathParameter('driftReportId', 'The report id (drf_…)')],
+      responses: { '200': json('The resolved report', ref(driftReportSchema)), ...ERRORS },
+    },
+  };
   paths['/commands/{commandId}'] = {
     get: {
       operationId: 'getCommand',
@@ -304,6 +361,8 @@ export function buildOpenApiDocument(): JsonObject {
     tags: [
       { name: 'api-keys' },
       { name: 'commands' },
+      { name: 'connections' },
+      { name: 'drift-reports' },
       ...RESOURCES.map((r) => ({ name: r.name, description: r.summary })),
     ],
     paths,

@@ -45,7 +45,10 @@ export function driftFingerprint(entity: EntityType, kind: DriftKind, issues: re
     .slice(0, 32);
 }
 
-/** `drift_reports`: one row per (connection, entity, fingerprint), the latest raw payload, a running count. */
+/**
+ * `drift_reports`: one row per (connection, entity, fingerprint), the latest raw payload, a running count.
+ * A report an integrator resolved (`POST /drift-reports/{id}/resolve`) is reopened when the drift recurs.
+ */
 @Injectable()
 export class DriftReportRepository {
   async record(trx: Transaction<DB>, drift: NewDrift): Promise<RecordedDrift> {
@@ -61,7 +64,8 @@ export class DriftReportRepository {
         last_seen_at = now(),
         external_id = excluded.external_id,
         raw = excluded.raw,
-        issues = excluded.issues
+        issues = excluded.issues,
+        resolved_at = null
       returning id, (xmax = 0) as inserted`.execute(trx);
     const row = result.rows[0];
     if (!row)

@@ -736,6 +736,38 @@ describe('extractor sync engine', () => {
     expect([...onStream.values()].filter((e) => e.type === 'connector.drift_detected')).toHaveLength(2);
   });
 
+  it('reopens a drift report an integrator resolved when the same drift recurs (not a new kind: no second event)', async () => {
+    const connectionId = await newConnection();
+    const reports = new DriftReportRepository();
+    const drift = {
+      tenantId: TENANT,
+      connectionId,
+      vendor: 'servicetitan' as const,
+      entity: 'job' as const,
+      kind: 'wire_schema' as const,
+      externalId: '9',
+      raw: { id: 9, jobState: 'Open' },
+      issues: [{ path: 'jobStatus', code: 'invalid_type', message: 'Required' }],
+    };
+    const first = await db.transaction().execute((trx) => reports.record(trx, drift));
+    expect(first.firstSeen).toBe(true);
+    await db
+      .updateTable('drift_reports')
+      .set({ resolved_at: new Date() })
+      .where('id', '=', first.reportId)
+      .execute();
+    const again = await db
+      .transaction()
+      .execute((trx) => reports.record(trx, { ...drift, externalId: '10' }));
+    expect(again).toEqual({ reportId: first.reportId, firstSeen: false });
+    const row = await db
+      .selectFrom('drift_reports')
+      .select(['resolved_at', 'occurrences', 'external_id'])
+      .where('id', '=', first.reportId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ resolved_at: null, occurrences: 2, external_id: '10' });
+  });
+
   it('turns a vendor delete signal into <entity>.deleted with the last known object', async () => {
     const connectionId = await newConnection();
     const vendor = new ScriptedVendor();
