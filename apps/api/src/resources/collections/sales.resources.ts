@@ -35,6 +35,17 @@ function lineItems(lines: readonly CanonicalLine[]): z.input<typeof lineItemSche
   }));
 }
 
+/** The money of a document, as every sales resource shows it (`totalsShape`). */
+function totals(d: { currency: string; subtotal: number; discount: number; tax: number; total: number }): {
+  currency: string;
+  subtotal: number;
+  discount: number;
+  tax: number;
+  total: number;
+} {
+  return { currency: d.currency, subtotal: d.subtotal, discount: d.discount, tax: d.tax, total: d.total };
+}
+
 const totalsShape = {
   currency: z.string(),
   subtotal: amountSchema,
@@ -84,11 +95,7 @@ export const estimatesResource = defineResource({
         customerId: e.customerId,
         locationId: e.locationId,
         jobId: e.jobId,
-        currency: e.currency,
-        subtotal: e.subtotal,
-        discount: e.discount,
-        tax: e.tax,
-        total: e.total,
+        ...totals(e),
         lineItems: lineItems(e.lineItems),
         validUntil: e.validUntil,
         sentAt: e.sentAt,
@@ -136,11 +143,7 @@ export const quotesResource = defineResource({
         clientId: e.customerId,
         propertyId: e.locationId,
         jobId: e.jobId,
-        currency: e.currency,
-        subtotal: e.subtotal,
-        discount: e.discount,
-        tax: e.tax,
-        total: e.total,
+        ...totals(e),
         lineItems: lineItems(e.lineItems),
         validUntil: e.validUntil,
         notes: e.notes,
@@ -192,11 +195,7 @@ export const invoicesResource = defineResource({
         customerId: i.customerId,
         locationId: i.locationId,
         jobId: i.jobId,
-        currency: i.currency,
-        subtotal: i.subtotal,
-        discount: i.discount,
-        tax: i.tax,
-        total: i.total,
+        ...totals(i),
         amountPaid: i.amountPaid,
         balance: i.balance,
         lineItems: lineItems(i.lineItems),
