@@ -22,7 +22,9 @@ import {
   type SpawnedService,
   type TestDatabase,
 } from '@fieldsync/testing';
+import { sessionTokenKey, signSessionToken } from '@fieldsync/session-client';
 import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { RESOURCES } from '../src/resources/resource.registry';
 import { ApiClient, type ApiResponse } from './api-client.util';
@@ -40,6 +42,7 @@ import { PRODUCT_PAGE_EXAMPLES, shapeDifferences } from './product-pages.fixture
 jest.setTimeout(240_000);
 
 const OPERATOR = 'operator-token-of-the-api-e2e-0123456789';
+const SESSION_SECRET = 'session-token-secret-of-the-api-e2e-0123456789';
 const TENANT_A = 'tn_api_a';
 const TENANT_B = 'tn_api_b';
 /** A tenant whose only connection logged in with an accounting role (clients, invoices, payments). */
@@ -236,6 +239,20 @@ describe('api (real Postgres, NATS and the api process)', () => {
         }),
       })
       .execute();
+    // The session manager behind POST /sessions, signing with the secret the api checks tokens with.
+    const { port: sessionManagerPort } = await spawnReady('session-manager', (port) => ({
+      DATABASE_URL: database.url,
+      NATS_URL: services.natsUrl,
+      FIELDSYNC_STREAM_PREFIX: prefix,
+      FIELDSYNC_STREAM_STORAGE: 'memory',
+      FIELDSYNC_VAULT_KEY: randomBytes(32).toString('base64'),
+      FIELDSYNC_ADMIN_TOKEN: OPERATOR,
+      FIELDSYNC_SESSION_TOKEN_SECRET: SESSION_SECRET,
+      SESSION_AUTO_LOGIN: 'false',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    }));
+    const sessionManagerUrl = `http://127.0.0.1:${sessionManagerPort}`;
     ({ service: api } = await spawnReady(
       'api',
       (port) => ({
@@ -244,6 +261,8 @@ describe('api (real Postgres, NATS and the api process)', () => {
         FIELDSYNC_STREAM_PREFIX: prefix,
         FIELDSYNC_STREAM_STORAGE: 'memory',
         FIELDSYNC_ADMIN_TOKEN: OPERATOR,
+        FIELDSYNC_SESSION_TOKEN_SECRET: SESSION_SECRET,
+        SESSION_MANAGER_URL: sessionManagerUrl,
         // the fuzzing below sends ~1,000 requests with one key; the limit has its own test
         API_RATE_LIMIT: '100000',
         PORT: String(port),
@@ -753,6 +772,88 @@ describe('api (real Postgres, NATS and the api process)', () => {
       expect((b.json['items'] as { driftReportId: string }[]).map((d) => d.driftReportId)).toEqual([
         'drf_api_b1',
       ]);
+    });
+  });
+
+  describe('session tokens (POST /sessions)', () => {
+    const token = (
+      claims: { connectionId: string; tenantId: string },
+      expiresIn = 300,
+      secret = SESSION_SECRET,
+    ): string => signSessionToken(sessionTokenKey(secret), { ...claims, sessionVersion: 1 }, expiresIn);
+    const A2 = 'con_api_a2';
+
+    it('acts for its one connection: reads and lists only its records, other connections are 404', async () => {
+      const mine = token({ connectionId: A1, tenantId: TENANT_A });
+      const all = await client.get('/jobs?pageSize=200', keys.readA);
+      const jobs = all.json['items'] as { jobId: string; connectionId: string }[];
+      const ofA1 = jobs.filter((j) => j.connectionId === A1);
+      const ofA2 = jobs.filter((j) => j.connectionId === A2);
+      expect([ofA1.length > 0, ofA2.length > 0]).toEqual([true, true]);
+      const listed = await client.get('/jobs?pageSize=200', mine);
+      expect(listed.status).toBe(200);
+      expect((listed.json['items'] as { jobId: string }[]).map((j) => j.jobId).sort()).toEqual(
+        ofA1.map((j) => j.jobId).sort(),
+      );
+      expect((await client.get(`/jobs/${ofA1[0]?.jobId}`, mine)).status).toBe(200);
+      expect((await client.get(`/jobs/${ofA2[0]?.jobId}`, mine)).status).toBe(404);
+      expect((await client.get(`/jobs?connectionId=${A2}`, mine)).status).toBe(404);
+      expect((await client.get(`/connections/${A2}/jobs`, mine)).status).toBe(404);
+      expect((await client.get(`/connections/${A2}`, mine)).status).toBe(404);
+      const connections = await client.get('/connections', mine);
+      expect((connections.json['items'] as { connectionId: string }[]).map((c) => c.connectionId)).toEqual([
+        A1,
+      ]);
+      const events = await client.get('/events', mine);
+      expect(events.status).toBe(200);
+      expect((events.json['items'] as { connectionid?: string }[]).every((e) => e.connectionid === A1)).toBe(
+        true,
+      );
+      // Writes through another connection's records are not found; admin routes are refused.
+      const other = await client.call('POST', `/jobs/${ofA2[0]?.jobId}/status`, {
+        token: mine,
+        headers: { 'idempotency-key': 'session-other-connection-1' },
+        body: { status: 'completed' },
+      });
+      expect(other.status).toBe(404);
+      expect((await client.get('/api-keys', mine)).status).toBe(403);
+      expect((await client.get('/audit-log', mine)).status).toBe(403);
+    });
+
+    it('refuses an expired, forged or mis-scoped token with 401 naming the header', async () => {
+      const refusals = [
+        token({ connectionId: A1, tenantId: TENANT_A }, -30),
+        token({ connectionId: A1, tenantId: TENANT_A }, 300, 'another-secret-than-this-deployment-has-0123'),
+        // a connection of another tenant than the one the token names
+        token({ connectionId: B1, tenantId: TENANT_A }),
+      ];
+      for (const bad of refusals) {
+        const res = await client.get('/jobs', bad);
+        expect([res.status, fields(res)]).toEqual([401, ['header.authorization']]);
+      }
+      const expired = await client.get('/jobs', refusals[0]);
+      expect(expired.json['detail']).toMatch(/expired.*POST \/sessions\/refresh/);
+    });
+
+    it('forwards POST /sessions to the session manager: a body it cannot take is named, a credential mismatch is 401', async () => {
+      const bad = await client.call('POST', '/sessions', { body: { connectionId: A1, username: 'x' } });
+      expect([bad.status, fields(bad)]).toEqual([400, ['body.password']]);
+      const mismatch = await client.call('POST', '/sessions', {
+        body: { connectionId: A1, username: 'someone@example.test', password: 'not-the-password' },
+      });
+      expect(mismatch.status).toBe(401);
+      expect(isProblem(mismatch)).toBe(true);
+      expect(mismatch.json['detail']).toMatch(/username or password does not match/);
+      const noToken = await client.call('POST', '/sessions/refresh', { body: {} });
+      expect([noToken.status, fields(noToken)]).toEqual([401, ['header.authorization']]);
+      const forged = await client.call('POST', '/sessions/refresh', {
+        token: token(
+          { connectionId: A1, tenantId: TENANT_A },
+          300,
+          'another-secret-than-this-deployment-has-0123',
+        ),
+      });
+      expect(forged.status).toBe(401);
     });
   });
 

@@ -6,12 +6,14 @@ import { ApiKeysController } from './auth/api-keys.controller';
 import { CommandGateway } from './commands/command-gateway.service';
 import { WritesController } from './commands/writes.controller';
 import { WritesService } from './commands/writes.service';
-import { OPERATOR_TOKEN, RATE_LIMITER } from './auth/auth.constants';
+import { OPERATOR_TOKEN, RATE_LIMITER, SESSION_TOKEN_KEY } from './auth/auth.constants';
+import { sessionTokenKey } from '@fieldsync/session-client';
 import { RateLimiter } from './auth/rate-limiter';
 import { Authenticator } from './auth/authenticator.service';
 import { API_CONFIG } from './config/config.constants';
 import type { ApiConfig } from './config/api.config';
 import { OperationsController } from './operations/operations.controller';
+import { SessionsController } from './sessions/sessions.controller';
 import { FeedsController } from './feeds/feeds.controller';
 import { RequestIdHook } from './http/request-id.hook';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -36,11 +38,19 @@ export class AppModule {
         WritesController,
         FeedsController,
         OperationsController,
+        SessionsController,
         ResourcesController,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: OPERATOR_TOKEN, useValue: config.FIELDSYNC_ADMIN_TOKEN },
+        {
+          provide: SESSION_TOKEN_KEY,
+          useValue:
+            config.FIELDSYNC_SESSION_TOKEN_SECRET === undefined
+              ? undefined
+              : sessionTokenKey(config.FIELDSYNC_SESSION_TOKEN_SECRET),
+        },
         {
           provide: RATE_LIMITER,
           useValue: new RateLimiter(config.API_RATE_LIMIT, config.API_RATE_LIMIT_WINDOW),

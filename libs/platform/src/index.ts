@@ -16,6 +16,7 @@ export {
   streamsEnv,
   vaultEnv,
   adminEnv,
+  sessionTokenEnv,
   adminTokenRequiredInProduction,
   browserEnv,
   streamsSettings,

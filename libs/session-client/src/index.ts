@@ -23,3 +23,12 @@ export {
   type SessionClientOptions,
 } from './session.client';
 export * from './sessions.schema';
+export {
+  SessionTokenError,
+  looksLikeSessionToken,
+  sessionTokenClaimsSchema,
+  sessionTokenKey,
+  signSessionToken,
+  verifySessionToken,
+  type SessionTokenClaims,
+} from './session-token';

@@ -51,7 +51,9 @@ export class AccessGuard implements CanActivate {
     this.logger.assign(
       principal.kind === 'operator'
         ? { actor: 'operator' }
-        : { actor: `key:${principal.keyId}`, keyPrefix: principal.prefix, tenantId: principal.tenantId },
+        : principal.kind === 'api_key'
+          ? { actor: `key:${principal.keyId}`, keyPrefix: principal.prefix, tenantId: principal.tenantId }
+          : { actor: `session:${principal.connectionId}`, tenantId: principal.tenantId },
     );
     if (principal.kind === 'operator') {
       if (!rule.operator) {
@@ -62,11 +64,15 @@ export class AccessGuard implements CanActivate {
       }
     } else if (!rule.scope || !grants(principal.scopes, rule.scope)) {
       const needed = rule.scope ?? 'admin';
-      throw new ApiProblem(ProblemCode.Forbidden, `this API key lacks the ${needed} scope`, [
+      const holder = principal.kind === 'session' ? 'a session token' : 'this API key';
+      throw new ApiProblem(ProblemCode.Forbidden, `${holder} lacks the ${needed} scope`, [
         { field: 'header.authorization', message: `scope ${needed} required` },
       ]);
     }
     if (principal.kind === 'api_key') this.count(principal.keyId, principal.prefix, context);
+    if (principal.kind === 'session') {
+      this.count(`session:${principal.connectionId}`, `session:${principal.connectionId}`, context);
+    }
     request.principal = principal;
     return true;
   }

@@ -105,7 +105,7 @@ export class ApiKeysController {
     named: string | undefined,
     part: 'body' | 'query',
   ): Promise<string> {
-    if (principal.kind === 'api_key') {
+    if (principal.kind !== 'operator') {
       if (named !== undefined && named !== principal.tenantId) throw ApiProblem.notFound(`tenant ${named}`);
       return principal.tenantId;
     }

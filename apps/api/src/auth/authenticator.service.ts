@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DATABASE, type DB } from '@fieldsync/persistence';
+import { DATABASE, SYNCED_CONNECTION_STATUSES, type DB } from '@fieldsync/persistence';
+import { looksLikeSessionToken, SessionTokenError, verifySessionToken } from '@fieldsync/session-client';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
 import { ApiProblem, ProblemCode } from '../problem/problem.error';
 import { ApiKeyRepository } from './api-key.repository';
 import { API_KEY_SCOPES, apiKeyPrefix, verifyApiKey, type ApiKeyScope } from './api-key.util';
-import { OPERATOR_TOKEN } from './auth.constants';
+import { OPERATOR_TOKEN, SESSION_TOKEN_KEY } from './auth.constants';
 import type { Principal } from './principal.types';
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
@@ -31,8 +32,9 @@ export class Authenticator {
   private readonly touchedAt = new Map<string, number>();
 
   constructor(
-    @Inject(DATABASE) db: Kysely<DB>,
+    @Inject(DATABASE) private readonly db: Kysely<DB>,
     @Inject(OPERATOR_TOKEN) operatorToken: string | undefined,
+    @Inject(SESSION_TOKEN_KEY) private readonly sessionKey: Buffer | undefined,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(Authenticator.name);
@@ -52,6 +54,7 @@ export class Authenticator {
     if (token === undefined) throw unauthorized('malformed Authorization header: expected Bearer <API key>');
     const prefix = apiKeyPrefix(token);
     if (prefix !== undefined) return this.apiKey(token, prefix);
+    if (looksLikeSessionToken(token)) return this.session(token);
     if (this.operator !== undefined && timingSafeEqual(sha256(token), this.operator))
       return { kind: 'operator' };
     throw unauthorized('invalid API key');
@@ -75,6 +78,34 @@ export class Authenticator {
       (API_KEY_SCOPES as readonly string[]).includes(s),
     );
     return { kind: 'api_key', keyId: row.id, prefix: row.prefix, tenantId: row.tenant_id, scopes };
+  }
+
+  /**
+   * The token of `POST /sessions`: signature, issuer, audience and expiry (no grace: an expired token is
+   * refreshed at `POST /sessions/refresh`), then its connection, which must still be of its tenant and
+   * synced (a disabled or failing connection's tokens stop working at once).
+   */
+  private async session(token: string): Promise<Principal> {
+    if (this.sessionKey === undefined) {
+      throw unauthorized('session tokens are not accepted here (FIELDSYNC_SESSION_TOKEN_SECRET is not set)');
+    }
+    let claims;
+    try {
+      claims = verifySessionToken(this.sessionKey, token);
+    } catch (error) {
+      if (error instanceof SessionTokenError) throw unauthorized(error.message);
+      throw error;
+    }
+    const connection = await this.db
+      .selectFrom('connections')
+      .select(['status'])
+      .where('id', '=', claims.sub)
+      .where('tenant_id', '=', claims.tid)
+      .executeTakeFirst();
+    if (!connection || !(SYNCED_CONNECTION_STATUSES as readonly string[]).includes(connection.status)) {
+      throw unauthorized(`the session's connection ${claims.sub} is not active`);
+    }
+    return { kind: 'session', tenantId: claims.tid, connectionId: claims.sub, scopes: ['write'] };
   }
 
   private touch(keyId: string): void {

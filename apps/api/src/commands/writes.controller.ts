@@ -16,6 +16,7 @@ import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Access } from '../auth/access.decorator';
 import type { AuthenticatedRequest } from '../auth/access.guard';
+import { connectionScopeOf, tenantOf } from '../auth/principal.types';
 import { ApiProblem } from '../problem/problem.error';
 import { ApiIdempotencyRepository } from './api-idempotency.repository';
 import { WRITE_ROUTES, type WriteRoute } from './write-routes';
@@ -147,14 +148,18 @@ export class WritesController {
   @Access({ scope: 'read' })
   @HttpCode(200)
   async command(@Req() request: AuthenticatedRequest, @Param('commandId') commandId: string) {
-    if (request.principal.kind !== 'api_key') throw new Error('command reads accept API keys only');
-    const tenantId = request.principal.tenantId;
+    const tenantId = tenantOf(request.principal);
+    const scope = connectionScopeOf(request.principal);
     const row = await this.db
       .selectFrom('commands')
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('command_id', '=', commandId)
       .executeTakeFirst();
+    // A session token sees its own connection's commands only.
+    if (row && scope !== undefined && row.connection_id !== scope) {
+      throw ApiProblem.notFound(`command ${commandId}`);
+    }
     if (row) {
       return {
         commandId: row.command_id,
@@ -169,7 +174,9 @@ export class WritesController {
       };
     }
     const sent = await this.keys.findByCommand(tenantId, commandId);
-    if (!sent) throw ApiProblem.notFound(`command ${commandId}`);
+    if (!sent || (scope !== undefined && sent.connection_id !== scope)) {
+      throw ApiProblem.notFound(`command ${commandId}`);
+    }
     return {
       commandId,
       type: null,

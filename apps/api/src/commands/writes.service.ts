@@ -12,7 +12,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { COMMAND_ENTITLEMENTS, Entitlements } from '../auth/entitlements';
-import { actorOf, type Principal } from '../auth/principal.types';
+import { actorOf, connectionScopeOf, tenantOf, type Principal } from '../auth/principal.types';
 import { API_CONFIG } from '../config/config.constants';
 import type { ApiConfig } from '../config/api.config';
 import { parseRequest, problemFields } from '../problem/parse-request.util';
@@ -82,14 +82,16 @@ export class WritesService {
     idempotencyKey: string | string[] | undefined;
   }): Promise<WriteAnswer> {
     const { route, principal, requestId } = input;
-    if (principal.kind !== 'api_key') throw new Error('write routes accept API keys only');
-    const tenantId = principal.tenantId;
+    const tenantId = tenantOf(principal);
     const key = this.idempotencyKeyOf(input.idempotencyKey);
     const params = Object.fromEntries(
       Object.entries(input.params).map(([name, value]) => [name, this.pathParam(name, value)]),
     );
     const body = parseRequest(route.body, input.body ?? {}, 'body') as Record<string, unknown>;
-    const { connectionId, owner } = await this.connectionOf(route, tenantId, params, body);
+    // A session token writes through its own connection only: another one's records are not found, as
+    // another tenant's are not.
+    const scope = connectionScopeOf(principal);
+    const { connectionId, owner } = await this.connectionOf(route, tenantId, params, body, scope);
     await this.entitlements.require(
       tenantId,
       connectionId,
@@ -273,9 +275,12 @@ export class WritesService {
     tenantId: string,
     params: Record<string, string>,
     body: Record<string, unknown>,
+    scope: string | undefined,
   ): Promise<{ connectionId: string; owner: Record<string, unknown> | undefined }> {
     if (!route.owner) {
       const connectionId = params['connectionId'] ?? '';
+      if (scope !== undefined && connectionId !== scope)
+        throw ApiProblem.notFound(`connection ${connectionId}`);
       const row = await this.db
         .selectFrom('connections')
         .select('id')
@@ -287,7 +292,11 @@ export class WritesService {
     }
     const id = route.owner.id(params, body);
     const owner = await this.stored(route.owner.entity, tenantId, id);
-    if (!owner || typeof owner['connectionId'] !== 'string') {
+    if (
+      !owner ||
+      typeof owner['connectionId'] !== 'string' ||
+      (scope !== undefined && owner['connectionId'] !== scope)
+    ) {
       const inBody = !Object.values(params).includes(id);
       throw new ApiProblem(
         ProblemCode.NotFound,

@@ -1,5 +1,6 @@
 import {
   adminEnv,
+  sessionTokenEnv,
   baseEnv,
   databaseEnv,
   durationAtLeast,
@@ -22,10 +23,13 @@ export const apiConfigSchema = z.object({
   ...natsEnv.shape,
   ...streamsEnv.shape,
   ...adminEnv.shape,
+  ...sessionTokenEnv.shape,
   /** How long a write call waits for its command's result before answering 202 with Location. */
   API_COMMAND_WAIT: durationAtLeast(100, '100ms').default(10_000),
   /** Requests each API key may make per API_RATE_LIMIT_WINDOW (per api process). */
   API_RATE_LIMIT: integerEnv(1, 1_000_000, 1_200),
   API_RATE_LIMIT_WINDOW: durationAtLeast(1_000, '1s').default(60_000),
+  /** The session manager's HTTP base URL, for `POST /sessions` and `/sessions/refresh` (unset: 503). */
+  SESSION_MANAGER_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type ApiConfig = z.output<typeof apiConfigSchema>;

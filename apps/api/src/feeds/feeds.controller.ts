@@ -3,6 +3,7 @@ import { DATABASE, type DB } from '@fieldsync/persistence';
 import { sql, type Kysely } from 'kysely';
 import { Access } from '../auth/access.decorator';
 import type { AuthenticatedRequest } from '../auth/access.guard';
+import { tenantOf, withinScope } from '../auth/principal.types';
 import { parseRequest } from '../problem/parse-request.util';
 import { ApiProblem, ProblemCode } from '../problem/problem.error';
 import { auditQuerySchema, eventsQuerySchema } from './feed.schemas';
@@ -19,8 +20,9 @@ export class FeedsController {
   @Get('events')
   @Access({ scope: 'read' })
   async events(@Req() request: AuthenticatedRequest, @Query() raw: Record<string, unknown>) {
-    const query = parseRequest(eventsQuerySchema, { ...raw }, 'query');
-    const tenantId = tenantOf(request);
+    const parsed = parseRequest(eventsQuerySchema, { ...raw }, 'query');
+    const query = { ...parsed, connectionId: withinScope(request.principal, parsed.connectionId) };
+    const tenantId = tenantOf(request.principal);
     if (query.connectionId !== undefined) await this.requireConnection(tenantId, query.connectionId);
     const after = query.after ?? 0;
     const types = query.types?.split(',');
@@ -49,7 +51,7 @@ export class FeedsController {
     const query = parseRequest(auditQuerySchema, { ...raw }, 'query');
     const principal = request.principal;
     let tenantId: string;
-    if (principal.kind === 'api_key') {
+    if (principal.kind !== 'operator') {
       if (query.tenantId !== undefined && query.tenantId !== principal.tenantId) {
         throw ApiProblem.notFound(`tenant ${query.tenantId}`);
       }
@@ -105,9 +107,4 @@ export class FeedsController {
       .executeTakeFirst();
     if (!row) throw ApiProblem.notFound(`connection ${connectionId}`);
   }
-}
-
-function tenantOf(request: AuthenticatedRequest): string {
-  if (request.principal.kind !== 'api_key') throw new Error('feeds accept API keys only');
-  return request.principal.tenantId;
 }

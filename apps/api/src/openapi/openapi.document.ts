@@ -17,6 +17,7 @@ import {
   streamSyncSchema,
 } from '../operations/operations.schemas';
 import { problemSchema } from '../problem/problem.schema';
+import { establishSessionSchema, refreshSessionSchema, sessionSchema } from '../sessions/sessions.schemas';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem.filter';
 import { listParameters } from '../resources/list-query.schema';
 import { RESOURCES } from '../resources/resource.registry';
@@ -318,6 +319,43 @@ export function buildOpenApiDocument(): JsonObject {
       responses: { '200': json('The resolved report', ref(driftReportSchema)), ...ERRORS },
     },
   };
+  components.push(establishSessionSchema, refreshSessionSchema, sessionSchema);
+  const sessionErrors = {
+    '400': ERRORS['400'],
+    '401': problem('The credentials do not match the connection, or the token is invalid or too old'),
+    '403': problem('The connection is disabled, or the MFA type is not the connection’s'),
+    '404': ERRORS['404'],
+    '409': problem('The connection needs an operator’s attention (its credentials failed at the vendor)'),
+    '429': ERRORS['429'],
+    '502': problem('The vendor’s login failed or the vendor could not be reached: see Retry-After'),
+    '503': problem('Sessions are not served by this deployment, or the session manager is unreachable'),
+    '504': problem('The MFA code did not arrive in time'),
+  };
+  const requestBody = (schema: z.ZodType): JsonObject => ({
+    required: true,
+    content: { 'application/json': { schema: ref(schema) } },
+  });
+  paths['/sessions'] = {
+    post: {
+      operationId: 'createSession',
+      tags: ['sessions'],
+      summary:
+        'Establish (or reuse) the platform’s vendor session for a connection with its credentials: a short-lived token for this API, limited to that connection',
+      security: [],
+      requestBody: requestBody(establishSessionSchema),
+      responses: { '200': json('The session token', ref(sessionSchema)), ...sessionErrors },
+    },
+  };
+  paths['/sessions/refresh'] = {
+    post: {
+      operationId: 'refreshSession',
+      tags: ['sessions'],
+      summary: 'Exchange a session token (Authorization: Bearer, or authToken) for a fresh one',
+      security: [],
+      requestBody: { ...requestBody(refreshSessionSchema), required: false },
+      responses: { '200': json('A fresh session token', ref(sessionSchema)), ...sessionErrors },
+    },
+  };
   paths['/commands/{commandId}'] = {
     get: {
       operationId: 'getCommand',
@@ -362,6 +400,7 @@ export function buildOpenApiDocument(): JsonObject {
       { name: 'api-keys' },
       { name: 'commands' },
       { name: 'connections' },
+      { name: 'sessions' },
       { name: 'drift-reports' },
       ...RESOURCES.map((r) => ({ name: r.name, description: r.summary })),
     ],
@@ -371,7 +410,8 @@ export function buildOpenApiDocument(): JsonObject {
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'An API key (fsk_…), or the operator token for /api-keys',
+          description:
+            'An API key (fsk_…); the token of POST /sessions (one connection, read and write); or the operator token for /api-keys',
         },
       },
       schemas,

@@ -4,7 +4,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { Access } from '../auth/access.decorator';
 import type { AuthenticatedRequest } from '../auth/access.guard';
-import { actorOf, type Principal } from '../auth/principal.types';
+import { actorOf, connectionScopeOf, tenantOf, withinScope } from '../auth/principal.types';
 import { parseRequest } from '../problem/parse-request.util';
 import { ApiProblem } from '../problem/problem.error';
 import { driftQuerySchema } from './operations.schemas';
@@ -35,14 +35,17 @@ export class OperationsController {
   @Get('connections')
   @Access({ scope: 'read' })
   async listConnections(@Req() request: AuthenticatedRequest) {
-    const rows = await this.connectionRows(tenantOf(request.principal));
+    const rows = await this.connectionRows(tenantOf(request.principal), connectionScopeOf(request.principal));
     return { items: await Promise.all(rows.map((row) => this.connectionView(row))) };
   }
 
   @Get('connections/:connectionId')
   @Access({ scope: 'read' })
   async getConnection(@Req() request: AuthenticatedRequest, @Param('connectionId') connectionId: string) {
-    const [row] = await this.connectionRows(tenantOf(request.principal), connectionId);
+    const [row] = await this.connectionRows(
+      tenantOf(request.principal),
+      withinScope(request.principal, connectionId),
+    );
     if (!row) throw ApiProblem.notFound(`connection ${connectionId}`);
     return this.connectionView(row);
   }
@@ -50,7 +53,8 @@ export class OperationsController {
   @Get('drift-reports')
   @Access({ scope: 'read' })
   async listDriftReports(@Req() request: AuthenticatedRequest, @Query() raw: Record<string, unknown>) {
-    const query = parseRequest(driftQuerySchema, { ...raw }, 'query');
+    const parsed = parseRequest(driftQuerySchema, { ...raw }, 'query');
+    const query = { ...parsed, connectionId: withinScope(request.principal, parsed.connectionId) };
     const tenantId = tenantOf(request.principal);
     if (query.connectionId !== undefined) {
       const [connection] = await this.connectionRows(tenantId, query.connectionId);
@@ -84,13 +88,14 @@ export class OperationsController {
     @Param('driftReportId') driftReportId: string,
   ) {
     const tenantId = tenantOf(request.principal);
-    const row = await this.db
+    const scope = connectionScopeOf(request.principal);
+    let update = this.db
       .updateTable('drift_reports')
       .set({ resolved_at: sql<Date>`coalesce(resolved_at, now())` })
       .where('tenant_id', '=', tenantId)
-      .where('id', '=', driftReportId)
-      .returningAll()
-      .executeTakeFirst();
+      .where('id', '=', driftReportId);
+    if (scope !== undefined) update = update.where('connection_id', '=', scope);
+    const row = await update.returningAll().executeTakeFirst();
     if (!row) throw ApiProblem.notFound(`drift report ${driftReportId}`);
     await this.audit.append({
       tenantId,
@@ -168,9 +173,4 @@ function driftView(row: Selectable<DB['drift_reports']>) {
     lastSeenAt: iso(row.last_seen_at) ?? '',
     resolvedAt: iso(row.resolved_at),
   };
-}
-
-function tenantOf(principal: Principal): string {
-  if (principal.kind !== 'api_key') throw new Error('operations routes accept API keys only');
-  return principal.tenantId;
 }

@@ -18,6 +18,7 @@ export enum ProblemCode {
   VendorTimeout = 'vendor_timeout',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
+  Unavailable = 'unavailable',
   Internal = 'internal',
 }
 
@@ -34,6 +35,7 @@ export const PROBLEM_STATUS: Record<ProblemCode, { status: number; title: string
   [ProblemCode.VendorTimeout]: { status: 504, title: 'The vendor did not answer in time' },
   [ProblemCode.PayloadTooLarge]: { status: 413, title: 'Payload too large' },
   [ProblemCode.UnsupportedMediaType]: { status: 415, title: 'Unsupported media type' },
+  [ProblemCode.Unavailable]: { status: 503, title: 'Service unavailable' },
   [ProblemCode.Internal]: { status: 500, title: 'Internal error' },
 };
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Access } from '../auth/access.decorator';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { Entitlements, RESOURCE_ENTITLEMENTS, missing } from '../auth/entitlements';
-import type { Principal } from '../auth/principal.types';
+import { connectionScopeOf, tenantOf, withinScope } from '../auth/principal.types';
 import { parseRequest } from '../problem/parse-request.util';
 import { ApiProblem } from '../problem/problem.error';
 import { encodeCursor } from './list-cursor.util';
@@ -61,6 +61,7 @@ export class ResourcesController {
     @Param('id') id: string,
   ): Promise<unknown> {
     const tenantId = tenantOf(request.principal);
+    withinScope(request.principal, connectionId);
     await this.requireConnection(tenantId, connectionId);
     return this.getOne(tenantId, collection, id, connectionId);
   }
@@ -74,7 +75,9 @@ export class ResourcesController {
     const resource = resourceOf(collection);
     const tenantId = tenantOf(request.principal);
     const schema = this.querySchemas.get(resource.name) as ReturnType<typeof listQuerySchema>;
-    const query = parseRequest(schema, { ...rawQuery }, 'query') as ListQuery;
+    const parsed = parseRequest(schema, { ...rawQuery }, 'query') as ListQuery;
+    // A session token reads its own connection only.
+    const query: ListQuery = { ...parsed, connectionId: withinScope(request.principal, parsed.connectionId) };
     const excluded = await this.deniedConnections(resource, tenantId, query.connectionId);
     const listed = await this.repository.list(resource, tenantId, query, excluded);
     const items = await this.project(
@@ -98,7 +101,7 @@ export class ResourcesController {
     @Param('collection') collection: string,
     @Param('id') id: string,
   ): Promise<unknown> {
-    return this.getOne(tenantOf(request.principal), collection, id);
+    return this.getOne(tenantOf(request.principal), collection, id, connectionScopeOf(request.principal));
   }
 
   private async getOne(
@@ -174,9 +177,4 @@ function resourceOf(collection: string): AnyResource {
   const resource = RESOURCES_BY_NAME.get(collection);
   if (!resource) throw ApiProblem.notFound(`collection /${collection}`);
   return resource;
-}
-
-function tenantOf(principal: Principal): string {
-  if (principal.kind !== 'api_key') throw new Error('read routes accept API keys only');
-  return principal.tenantId;
 }

@@ -1,5 +1,6 @@
 import {
   adminEnv,
+  sessionTokenEnv,
   adminTokenRequiredInProduction,
   browserEnv,
   baseEnv,
@@ -64,6 +65,7 @@ export const sessionManagerConfigSchema = z
     ...streamsEnv.shape,
     ...vaultEnv.shape,
     ...adminEnv.shape,
+    ...sessionTokenEnv.shape,
     ...browserEnv.shape,
     SESSION_BROWSER_CONCURRENCY: z.coerce
       .number({ error: 'must be an integer' })

@@ -74,7 +74,8 @@ export class SessionsController {
       error: 'invalid_credentials',
       message: 'username or password does not match the connection',
     });
-    if (!connection) throw invalid;
+    // A connection without a stored password (never given one) cannot be proved: the same refusal.
+    if (!connection || connection.password_encrypted === null || connection.key_id === null) throw invalid;
     const stored = this.vault.credentials(connection);
     if (
       !same(stored.username.toLowerCase(), input.username.toLowerCase()) ||

@@ -8,6 +8,7 @@ import {
   databaseEnv,
   httpEnv,
   natsEnv,
+  sessionTokenEnv,
   streamsEnv,
   streamsSettings,
   vaultEnv,
@@ -21,6 +22,7 @@ const schema = z.object({
   ...streamsEnv.shape,
   ...vaultEnv.shape,
   ...adminEnv.shape,
+  ...sessionTokenEnv.shape,
   ...browserEnv.shape,
 });
 

@@ -170,6 +170,21 @@ export const envDocs: readonly EnvDoc[] = [
     secret: true,
   },
   {
+    name: 'FIELDSYNC_SESSION_TOKEN_SECRET',
+    default: '(unset: the session manager signs with its vault key; the api refuses session tokens)',
+    meaning:
+      'Signs the short-lived `authToken` of `POST /sessions` (HMAC key derived with HKDF); set the same value on the api, which then accepts those tokens for their one connection. At least 32 characters. Never logged.',
+    services: ['session-manager', 'api'],
+    secret: true,
+  },
+  {
+    name: 'SESSION_MANAGER_URL',
+    default: '(unset: `POST /sessions` answers 503)',
+    meaning:
+      'The session manager’s HTTP base URL; the api forwards `POST /sessions` and `/sessions/refresh` there.',
+    services: ['api'],
+  },
+  {
     name: 'FIELDSYNC_ADMIN_TOKEN',
     default: '(unset: refused in production; open in development and test)',
     meaning:

@@ -188,6 +188,14 @@ export const browserEnv = z.object({
 });
 
 /** The bearer token of the operators' HTTP APIs (session-manager, webhook-dispatcher). */
+/**
+ * The secret the session manager signs `POST /sessions` tokens with and the api checks them with. Unset:
+ * the session manager signs with its vault key, and the api refuses session tokens (closed, never open).
+ */
+export const sessionTokenEnv = z.object({
+  FIELDSYNC_SESSION_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
 export const adminEnv = z.object({
   FIELDSYNC_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 });
