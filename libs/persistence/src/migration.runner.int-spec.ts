@@ -104,10 +104,12 @@ describe('migrations on a fresh database', () => {
           where table_schema = 'public' and table_name = ${table} and column_name = ${name}`.execute(db)
       ).rows[0]?.data_type;
     expect(await dataType('api_idempotency_keys', 'response_body')).toBe('text');
+    expect(await column('sync_cursors', 'reconcile_requested_at')).toBe(true);
     expect(await nullable('change_events', 'connection_id')).toBe('YES');
     await expect(migrateDown(db, { steps: 1 })).resolves.toEqual({ direction: 'down', applied: [last] });
-    // The last migration (the api's replayed answers as text) changed one column type; the earlier ones stay.
-    expect(await dataType('api_idempotency_keys', 'response_body')).toBe('jsonb');
+    // The last migration (reconciliation requests) added one column; the earlier ones stay.
+    expect(await column('sync_cursors', 'reconcile_requested_at')).toBe(false);
+    expect(await dataType('api_idempotency_keys', 'response_body')).toBe('text');
     expect(await index('change_events_tenant_position_idx')).toBe(true);
     expect(await index('jobs_tenant_cursor_idx')).toBe(true);
     expect(await column('sync_cursors', 'lease_token')).toBe(true);
@@ -201,6 +203,27 @@ describe('a failing migration', () => {
         /Migration 20261121000500-webhooks \(up\) failed: .*already exists/,
       );
       expect(await publicTables(db)).toEqual(['webhook_endpoints']);
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe("the application's statement timeout", () => {
+  it('does not cancel migrations, and stays the connection setting for queries afterwards', async () => {
+    const database = await createTestDatabase('persistence_migration_timeout');
+    // 1 ms: creating the canonical store's tables takes longer than that on any machine.
+    const db = createDatabase({ url: database.url, poolMax: 1, statementTimeoutMs: 1 });
+    try {
+      await expect(migrateToLatest(db)).resolves.toMatchObject({ applied: ALL });
+      await expect(migrateDown(db, { steps: 1 })).resolves.toMatchObject({ direction: 'down' });
+      await expect(migrateToLatest(db)).resolves.toMatchObject({ applied: [ALL[ALL.length - 1]] });
+      const timeout = await sql<{
+        timeout: string;
+      }>`select current_setting('statement_timeout') as timeout`.execute(db);
+      expect(timeout.rows[0]?.timeout).toBe('1ms');
+      await expect(sql`select pg_sleep(0.05)`.execute(db)).rejects.toThrow(/statement timeout/);
     } finally {
       await db.destroy();
       await database.drop();

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { Kysely, MigrationResultSet, Migrator, NO_MIGRATIONS } from 'kysely';
+import { Kysely, MigrationResultSet, Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import { StaticMigrationProvider } from './migrations/migration.provider';
 import { PersistenceError, PersistenceErrorCode } from './persistence.error';
 
@@ -28,6 +28,26 @@ function migrator<Database>(db: Kysely<Database>): Migrator {
   return new Migrator({ db, provider: new StaticMigrationProvider() });
 }
 
+/**
+ * Runs `work` with a migrator on one connection whose statement_timeout is lifted for the run: the
+ * application's timeout (DATABASE_STATEMENT_TIMEOUT, meant for queries) must not cancel DDL that takes
+ * longer on a loaded or large database (the whole batch would roll back, and a deploy would fail for
+ * nothing). The connection's own setting is restored afterwards, before it returns to the pool.
+ */
+async function onMigrationConnection<Database, T>(
+  db: Kysely<Database>,
+  work: (m: Migrator) => Promise<T>,
+): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    await sql`set statement_timeout = 0`.execute(connection);
+    try {
+      return await work(migrator(connection));
+    } finally {
+      await sql`reset statement_timeout`.execute(connection);
+    }
+  });
+}
+
 function toReport(direction: 'up' | 'down', resultSet: MigrationResultSet): MigrationReport {
   const { error, results = [] } = resultSet;
   if (error !== undefined) {
@@ -49,7 +69,7 @@ function toReport(direction: 'up' | 'down', resultSet: MigrationResultSet): Migr
 
 /** Applies every pending migration, in one transaction, under Kysely's advisory lock. */
 export async function migrateToLatest<Database>(db: Kysely<Database>): Promise<MigrationReport> {
-  return toReport('up', await migrator(db).migrateToLatest());
+  return toReport('up', await onMigrationConnection(db, (m) => m.migrateToLatest()));
 }
 
 /** Reverts the last `steps` applied migrations, or all of them (`{ to: 'zero' }`), in one transaction. */
@@ -57,17 +77,24 @@ export async function migrateDown<Database>(
   db: Kysely<Database>,
   target: MigrateDownTarget,
 ): Promise<MigrationReport> {
-  const m = migrator(db);
-  if ('to' in target) return toReport('down', await m.migrateTo(NO_MIGRATIONS));
+  if ('to' in target) {
+    return toReport('down', await onMigrationConnection(db, (m) => m.migrateTo(NO_MIGRATIONS)));
+  }
   if (!Number.isInteger(target.steps) || target.steps < 1) {
     throw new PersistenceError(
       PersistenceErrorCode.InvalidOptions,
       `migrateDown: steps must be a positive integer, got ${target.steps}`,
     );
   }
-  const executed = (await m.getMigrations()).filter((migration) => migration.executedAt !== undefined);
-  const keep = executed[executed.length - 1 - target.steps];
-  return toReport('down', await m.migrateTo(keep === undefined ? NO_MIGRATIONS : keep.name));
+  const steps = target.steps;
+  return toReport(
+    'down',
+    await onMigrationConnection(db, async (m) => {
+      const executed = (await m.getMigrations()).filter((migration) => migration.executedAt !== undefined);
+      const keep = executed[executed.length - 1 - steps];
+      return m.migrateTo(keep === undefined ? NO_MIGRATIONS : keep.name);
+    }),
+  );
 }
 
 /** Every migration this build knows, with when it was applied (undefined = pending). */
