@@ -594,3 +594,150 @@ describe("the Housecall Pro web app's invoice screen records payments (the API h
     expect(unchanged.due_amount).toBe(invoice.due_amount);
   });
 });
+
+describe("the Housecall Pro v1 API's writes (customers, addresses, jobs, schedule, dispatch)", () => {
+  let s: PortalServer;
+  const office = portal.users[1] as TestUserSpec;
+
+  beforeAll(async () => {
+    s = await PortalServer.create(createHousecallProPortal({ requestsPerMinute: 0 }), {
+      logger: pino({ level: 'silent' }),
+      lockoutDurationMs: 60_000,
+      seed: 5,
+      world: new SandboxWorldHost({ seed: 5, size: 300, ratePerMinute: 2 }),
+    });
+  });
+  afterAll(() => s.close());
+
+  const send = (method: 'POST' | 'PUT', url: string, session: HcpTestSession, payload: unknown) =>
+    s.app.inject({
+      method,
+      url,
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' },
+      payload: JSON.stringify(payload),
+    });
+  const ADDRESS = { street: '12 Elm St', city: 'Austin', state: 'TX', zip: '78701', country: 'US' };
+
+  it('creates a customer with addresses, a job with a schedule, a crew, notes and line items, then moves and re-crews it', async () => {
+    const schemas = publishedSchemas();
+    const session = await signInHousecallPro(s.app, office);
+    const created = await send('POST', '/customers', session, {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      email: 'ada@example.com',
+      mobile_number: '512-555-0101',
+      tags: ['vip'],
+      addresses: [
+        { ...ADDRESS, type: 'billing' },
+        { ...ADDRESS, street: '99 Oak Ave', type: 'service' },
+      ],
+    });
+    expect(created.statusCode).toBe(201);
+    const customer = created.json<{
+      id: string;
+      addresses: { id: string; type: string; street: string }[];
+    }>();
+    expect(validate(schemas, 'get-customers-customerId', customer)).toEqual([]);
+    expect(customer.addresses.map((a) => [a.type, a.street])).toEqual([
+      ['billing', '12 Elm St'],
+      ['service', '99 Oak Ave'],
+    ]);
+    const extra = await send('POST', `/customers/${customer.id}/addresses`, session, {
+      ...ADDRESS,
+      street: '7 Pine Rd',
+    });
+    expect(extra.statusCode).toBe(200);
+    const address = extra.json<{ id: string; type: string }>();
+    expect(address.type).toBe('service');
+
+    const employees = (
+      await s.app.inject({
+        method: 'GET',
+        url: '/employees?page_size=100',
+        headers: { cookie: session.cookie },
+      })
+    ).json<{ employees: { id: string; role: string }[] }>().employees;
+    const [tech1, tech2] = employees.filter((e) => e.role === 'field tech');
+    if (!tech1 || !tech2) throw new Error('two field techs expected');
+    const job = await send('POST', '/jobs', session, {
+      customer_id: customer.id,
+      address_id: address.id,
+      schedule: {
+        scheduled_start: '2026-12-09T15:00:00Z',
+        scheduled_end: '2026-12-09T17:00:00Z',
+        arrival_window: 60,
+      },
+      assigned_employee_ids: [tech1.id],
+      notes: 'Gate code 1234',
+      line_items: [{ name: 'Tune-up', unit_price: 12_950, quantity: 2, kind: 'labor', taxable: false }],
+    });
+    expect(job.statusCode).toBe(201);
+    const made = job.json<Record<string, unknown> & { id: string }>();
+    expect(validate(schemas, 'get-jobs-id', made)).toEqual([]);
+    expect(made).toMatchObject({
+      customer: { id: customer.id },
+      address: { id: address.id },
+      notes: [{ content: 'Gate code 1234' }],
+      work_status: 'scheduled',
+      schedule: { scheduled_start: '2026-12-09T15:00:00.000Z', arrival_window: 60 },
+      assigned_employees: [{ id: tech1.id }],
+      subtotal: 25_900,
+    });
+
+    const moved = await send('PUT', `/jobs/${made.id}/schedule`, session, {
+      start_time: '2026-12-10T16:00:00',
+      end_time: '2026-12-10T18:00:00',
+      arrival_window_in_minutes: 30,
+    });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toMatchObject({
+      start_time: '2026-12-10T16:00:00.000Z',
+      arrival_window_minutes: 30,
+    });
+    const dispatched = await send('PUT', `/jobs/${made.id}/dispatch`, session, {
+      dispatched_employees: [{ employee_id: tech2.id }],
+    });
+    expect(dispatched.statusCode).toBe(200);
+    expect(
+      dispatched.json<{ assigned_employees: { id: string }[] }>().assigned_employees.map((e) => e.id),
+    ).toEqual([tech2.id]);
+    const read = (
+      await s.app.inject({
+        method: 'GET',
+        url: `/jobs/${made.id}?expand[]=appointments`,
+        headers: { cookie: session.cookie },
+      })
+    ).json<{
+      schedule: { scheduled_start: string; appointments: { dispatched_employees_ids: string[] }[] };
+    }>();
+    expect(read.schedule.scheduled_start).toBe('2026-12-10T16:00:00.000Z');
+    expect(read.schedule.appointments.map((a) => a.dispatched_employees_ids)).toEqual([[tech2.id]]);
+  });
+
+  it('refuses a body it cannot hold by name, an unknown customer, and a write without the CSRF header', async () => {
+    const session = await signInHousecallPro(s.app, office);
+    const unmodelled = await send('POST', '/customers', session, {
+      first_name: 'A',
+      lead_source: 'Google',
+      addresses: [ADDRESS],
+    });
+    expect([unmodelled.statusCode, unmodelled.json<{ error: { message: string } }>().error.message]).toEqual([
+      400,
+      'lead_source: not modelled by the sandbox on a customer',
+    ]);
+    const nameless = await send('POST', '/customers', session, { company: 'Acme', addresses: [ADDRESS] });
+    expect(nameless.statusCode).toBe(400);
+    const unknown = await send('POST', '/jobs', session, {
+      customer_id: `cus_${'0'.repeat(32)}`,
+      address_id: `adr_${'0'.repeat(32)}`,
+    });
+    expect(unknown.statusCode).toBe(404);
+    const noCsrf = await s.app.inject({
+      method: 'POST',
+      url: '/customers',
+      headers: { cookie: session.cookie, 'content-type': 'application/json' },
+      payload: JSON.stringify({ first_name: 'A', addresses: [ADDRESS] }),
+    });
+    expect(noCsrf.statusCode).toBe(403);
+  });
+});

@@ -1,5 +1,6 @@
 import type { StoredRecord, WorldAddress, WorldLineItem, WorldStore } from '@fieldsync/sandbox-world';
 import { hcpId, hcpPaymentId, hcpTagId } from './housecallpro-ids.util';
+import { jobNotes } from './housecallpro-job-notes.util';
 
 /** One JSON object of Housecall Pro's v1 API (snake_case; money in integer cents). */
 export type HcpRow = Record<string, unknown>;
@@ -285,7 +286,7 @@ export class HousecallProRenderer {
       description: j.summary,
       customer: { ...customer, notes: [] },
       address: location ? this.address('serviceAddress', location.id, location.address) : null,
-      notes: [],
+      notes: jobNotes(j),
       work_status: this.workStatus(j),
       work_timestamps: {
         on_my_way_at: started && first ? iso(first.arrivalWindowStart) : null,
