@@ -1,4 +1,9 @@
-import { canonicalId, commandResultDataSchemas, type CommandOf } from '@fieldsync/canonical-model';
+import {
+  canonicalId,
+  commandResultDataSchemas,
+  normalizeTimestamp,
+  type CommandOf,
+} from '@fieldsync/canonical-model';
 import {
   BrowserPool,
   markerOf,
@@ -18,9 +23,12 @@ import {
 } from '@fieldsync/testing';
 import pino from 'pino';
 import { housecallproAuthFlow, housecallproReadSide, housecallproWriteSide } from '../src';
+import type { HousecallProJob } from '../src/housecallpro.schemas';
 
 /*
- * payment.record against the real sandbox through a real Chromium: the v1 API has no payment endpoint,
+ * client.create, job.create and job.dispatch against the real sandbox through the v1 API, each read back
+ * and checked in the sandbox's ground truth; a retried command's `find` returns the first attempt's
+ * record instead of making a second one. payment.record against the real sandbox through a real Chromium: the v1 API has no payment endpoint,
  * so the write fills the web app's invoice screen form in the WriteContext's portal page, and reads the
  * invoice back through the API. The marker in the payment's note makes a retried command find its
  * payment instead of recording a second one.
@@ -32,7 +40,7 @@ type RecordOf = Extract<VendorRecord, { kind: 'record' }>;
 const MAP_CTX = { tenantId: 'tenant-w', connectionId: 'conn-hcp-writer' };
 const factory = canonicalFactory({ ...MAP_CTX, vendor: 'housecallpro' });
 
-describe('Housecall Pro payment.record through the web app (Chromium against the sandbox)', () => {
+describe('Housecall Pro writes: the v1 API for customers, jobs and dispatch, the web app for payments (Chromium against the sandbox)', () => {
   let sandbox: RunningSandbox;
   let hcp: PortalHandle;
   let pool: BrowserPool;
@@ -64,18 +72,25 @@ describe('Housecall Pro payment.record through the web app (Chromium against the
         }),
       ),
     );
-    const invoices = housecallproReadSide.streams.find((s) => s.stream === 'invoices');
-    if (!invoices) throw new Error('no invoices stream');
-    let checkpoint: string | null = null;
-    for (let pages = 0; pages < 100; pages++) {
-      const page = await invoices.readPage(baseCtx(), checkpoint);
-      for (const r of page.records) {
-        if (r.kind === 'record') store.set(canonicalId(MAP_CTX.connectionId, r.entity, r.externalId), r);
+    for (const name of ['invoices', 'customers', 'employees', 'jobs']) {
+      const stream = housecallproReadSide.streams.find((s) => s.stream === name);
+      if (!stream) throw new Error(`no ${name} stream`);
+      let checkpoint: string | null = null;
+      for (let pages = 0; pages < 200; pages++) {
+        const page = await stream.readPage(baseCtx(), checkpoint);
+        keep(page.records);
+        checkpoint = page.checkpoint;
+        if (page.caughtUp) break;
       }
-      checkpoint = page.checkpoint;
-      if (page.caughtUp) break;
     }
   });
+
+  /** Records into the store the writes resolve from (as the writer's canonical store holds them). */
+  function keep(records: readonly VendorRecord[]): void {
+    for (const r of records) {
+      if (r.kind === 'record') store.set(canonicalId(MAP_CTX.connectionId, r.entity, r.externalId), r);
+    }
+  }
 
   afterAll(async () => {
     await pool?.close();
@@ -199,5 +214,194 @@ describe('Housecall Pro payment.record through the web app (Chromium against the
     expect(write.carries).not.toContain('collectedAt');
     expect(write.carries).not.toContain('processor');
     expect((await paymentsOf(invoice.externalId))?.payments.length).toBe(before?.payments.length);
+  });
+
+  const exported = async <T>(entity: string): Promise<T[]> =>
+    ((await (await fetch(`${hcp.url}/__sandbox/world/export/${entity}`)).json()) as { data: T[] }).data;
+  const ADDRESS = {
+    line1: '12 Elm St',
+    line2: null,
+    city: 'Austin',
+    region: 'TX',
+    postalCode: '78701',
+    country: 'US',
+    geo: null,
+  };
+  const techs = () =>
+    [...store.entries()]
+      .filter(([, r]) => r.entity === 'technician' && (r.raw as { role: string }).role === 'field tech')
+      .map(([id]) => id);
+
+  it('client.create makes the customer with its billing and service addresses once; a retry finds it by name and email', async () => {
+    const write = housecallproWriteSide.writes['client.create'];
+    if (!write?.find) throw new Error('client.create has no write with find');
+    const cmd = factory.command('client.create', {
+      displayName: 'Grace Hopper',
+      primaryContact: { name: 'Grace Hopper', email: 'grace@example.com', phone: '512-555-0199' },
+      billingAddress: ADDRESS,
+      locations: [{ address: { ...ADDRESS, line1: '99 Oak Ave' } }],
+      tags: ['new'],
+    }) as CommandOf<'client.create'>;
+    expect(await write.find(writeCtx(cmd), cmd)).toBeNull();
+    const done = await write.execute(writeCtx(cmd), cmd);
+    const result = commandResultDataSchemas['client.create'].parse(done.result);
+    expect(result.locationIds).toHaveLength(1);
+    keep(done.records);
+    const customers = await exported<{
+      id: string;
+      first_name: string;
+      last_name: string;
+      email: string;
+      tags: string[];
+      addresses: { type: string; street: string }[];
+    }>('customers');
+    const mine = customers.filter((c) => c.email === 'grace@example.com');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ first_name: 'Grace', last_name: 'Hopper', tags: ['new'] });
+    expect(mine[0]?.addresses.map((a) => [a.type, a.street])).toEqual([
+      ['billing', '12 Elm St'],
+      ['service', '99 Oak Ave'],
+    ]);
+    const mapped = housecallproReadSide.mapper.toCanonical(done.records[0] as RecordOf, MAP_CTX);
+    expect(mapped).toMatchObject({ id: result.customerId, displayName: 'Grace Hopper' });
+    const again = await write.find(writeCtx(cmd), cmd);
+    expect(again?.result).toEqual(done.result);
+    expect(
+      (await exported<{ email: string }>('customers')).filter((c) => c.email === 'grace@example.com'),
+    ).toHaveLength(1);
+  });
+
+  it('client.create refuses what Housecall Pro cannot carry, by name, before writing', async () => {
+    const write = housecallproWriteSide.writes['client.create'];
+    if (!write) throw new Error('no client.create write');
+    expect(write.carries).not.toContain('notes');
+    expect(write.carries).not.toContain('marketingOptIn');
+    const geo = factory.command('client.create', {
+      displayName: 'Geo Person',
+      billingAddress: { ...ADDRESS, geo: { lat: 30, lon: -97 } },
+    }) as CommandOf<'client.create'>;
+    await expect(write.execute(writeCtx(geo), geo)).rejects.toMatchObject({
+      code: 'unsupported',
+      details: { field: 'payload.billingAddress.geo' },
+    });
+    const other = factory.command('client.create', {
+      displayName: 'Alan Turing',
+      primaryContact: { name: 'Someone Else' },
+      billingAddress: ADDRESS,
+    }) as CommandOf<'client.create'>;
+    await expect(write.execute(writeCtx(other), other)).rejects.toMatchObject({
+      code: 'unsupported',
+      details: { field: 'payload.primaryContact.name' },
+    });
+  });
+
+  it('job.create books the job at a new service address with a window, a technician and line items, its note carrying the marker; then job.dispatch moves and re-crews it', async () => {
+    const create = housecallproWriteSide.writes['job.create'];
+    const dispatch = housecallproWriteSide.writes['job.dispatch'];
+    if (!create?.find || !dispatch) throw new Error('job.create / job.dispatch missing');
+    const customer = [...store.entries()].find(
+      ([, r]) => r.entity === 'customer' && (r.raw as { email: string | null }).email === 'grace@example.com',
+    );
+    if (!customer) throw new Error('the customer of the client.create test is not in the store');
+    const [tech1, tech2] = techs();
+    if (!tech1 || !tech2) throw new Error('two field techs expected');
+    const start = new Date(worldNow + 3 * 86_400_000).toISOString();
+    const cmd = factory.command('job.create', {
+      customerId: customer[0],
+      serviceAddress: { ...ADDRESS, line1: '7 Pine Rd' },
+      title: 'AC not cooling',
+      description: 'Upstairs unit',
+      appointment: { scheduledStart: start, durationMinutes: 120 },
+      technicianIds: [tech1],
+      currency: 'USD',
+      lineItems: [
+        {
+          name: 'Diagnostic',
+          description: 'AC diagnostic visit',
+          quantity: 1,
+          unitPrice: 89.5,
+          taxable: false,
+        },
+      ],
+    }) as CommandOf<'job.create'>;
+    expect(await create.find(writeCtx(cmd), cmd)).toBeNull();
+    const done = await create.execute(writeCtx(cmd), cmd);
+    const result = commandResultDataSchemas['job.create'].parse(done.result);
+    keep(done.records);
+    const jobs = await exported<{
+      id: string;
+      notes: { content: string }[];
+      subtotal: number;
+      assigned_employees: { id: string }[];
+      address: { street: string };
+      schedule: { scheduled_start: string };
+    }>('jobs');
+    const marker = writeCtx(cmd).marker;
+    const mine = jobs.filter((j) => j.notes.some((n) => n.content.includes(marker)));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      subtotal: 8950,
+      address: { street: '7 Pine Rd' },
+      schedule: { scheduled_start: start },
+      assigned_employees: [{ id: store.get(tech1)?.externalId }],
+    });
+    expect(mine[0]?.notes[0]?.content).toBe(`AC not cooling\n\nUpstairs unit\n${marker}`);
+    expect(await create.find(writeCtx(cmd), cmd)).toMatchObject({ result: done.result });
+
+    const moved = new Date(worldNow + 4 * 86_400_000).toISOString();
+    const d = factory.command('job.dispatch', {
+      jobId: result.jobId,
+      technicians: { mode: 'replace', technicianIds: [tech2] },
+      window: { scheduledStart: moved, durationMinutes: 90 },
+    }) as CommandOf<'job.dispatch'>;
+    const dispatched = await dispatch.execute(writeCtx(d), d);
+    expect(commandResultDataSchemas['job.dispatch'].parse(dispatched.result)).toEqual({
+      jobId: result.jobId,
+      appointmentId: result.appointmentId,
+      technicianIds: [tech2],
+      scheduledStart: normalizeTimestamp(moved),
+      scheduledEnd: normalizeTimestamp(new Date(Date.parse(moved) + 90 * 60_000).toISOString()),
+    });
+    const after = (
+      await exported<{
+        id: string;
+        assigned_employees: { id: string }[];
+        schedule: { scheduled_start: string };
+      }>('jobs')
+    ).find((j) => j.id === mine[0]?.id);
+    expect(after).toMatchObject({
+      assigned_employees: [{ id: store.get(tech2)?.externalId }],
+      schedule: { scheduled_start: moved },
+    });
+    const add = factory.command('job.dispatch', {
+      jobId: result.jobId,
+      technicians: { mode: 'assign', technicianIds: [tech1] },
+    }) as CommandOf<'job.dispatch'>;
+    const both = commandResultDataSchemas['job.dispatch'].parse(
+      (await dispatch.execute(writeCtx(add), add)).result,
+    );
+    expect([...both.technicianIds].sort()).toEqual([tech1, tech2].sort());
+    // Another job's booked technician in that job's window: what the writer's conflict check refuses.
+    const booked = [...store.values()]
+      .filter((r) => r.entity === 'job')
+      .flatMap((r) => (r.raw as HousecallProJob).schedule.appointments ?? [])
+      .find((a) => a.dispatched_employees_ids.length > 0);
+    if (!booked) throw new Error('no booked appointment in the world');
+    const techId = canonicalId(
+      MAP_CTX.connectionId,
+      'technician',
+      booked.dispatched_employees_ids[0] as string,
+    );
+    const clash = factory.command('job.dispatch', {
+      jobId: result.jobId,
+      technicians: { mode: 'replace', technicianIds: [techId] },
+      window: { scheduledStart: booked.start_time, scheduledEnd: booked.end_time },
+    }) as CommandOf<'job.dispatch'>;
+    expect(await dispatch.bookings?.(writeCtx(clash), clash)).toContainEqual({
+      technicianId: techId,
+      appointmentId: canonicalId(MAP_CTX.connectionId, 'appointment', booked.id),
+      start: normalizeTimestamp(booked.start_time),
+      end: normalizeTimestamp(booked.end_time),
+    });
   });
 });
