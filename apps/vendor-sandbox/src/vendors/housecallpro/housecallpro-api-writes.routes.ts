@@ -14,8 +14,9 @@ import { HousecallProRenderer } from './housecallpro.renderer';
 /*
  * The writes of Housecall Pro's v1 API that the sandbox models (shared/reference/openapi/housecall-pro/
  * housecall-v1.yaml): `POST /customers` (CustomerCreate), `POST /customers/{id}/addresses` (AddressCreate),
- * `POST /jobs` (JobCreate: customer_id and address_id required), `PUT /jobs/{id}/schedule` and
- * `PUT /jobs/{id}/dispatch`. Mounted inside the data API's scope, so the session, the CSRF header, the
+ * `POST /jobs` (JobCreate: customer_id and address_id required), `PUT /jobs/{id}/schedule`,
+ * `PUT /jobs/{id}/dispatch` and `PUT /jobs/{id}/line_items/bulk_update` (new lines only: they make the
+ * job's invoice; a job whose invoice exists is refused, the world keeps an invoice's lines). Mounted inside the data API's scope, so the session, the CSRF header, the
  * rate limit and the `{"message":"Unauthorized"}` answer apply as to the reads. A refused write answers
  * 400 (a malformed body) or 422 (the world's rules: a do-not-service customer, an address of another
  * customer, an end before the start) with `{ error: { message } }`, naming the field.
@@ -350,6 +351,35 @@ export function mountHousecallProWrites(api: FastifyInstance, kit: PortalKit): v
       if (!appointment) throw new HcpWriteRefused(422, 'the job has no schedule to dispatch');
       setCrew(appointment.id, crew);
       return reply.code(200).send({ assigned_employees: assigned(job) });
+    } catch (error) {
+      return refuse(reply, error);
+    }
+  });
+
+  api.put<{ Params: { job_id: string } }>('/jobs/:job_id/line_items/bulk_update', async (request, reply) => {
+    try {
+      const job = jobOf(request.params.job_id);
+      const b = body(request.body);
+      const raw = b['line_items'];
+      if (!Array.isArray(raw) || raw.length === 0) throw new HcpWriteRefused(400, 'line_items is required');
+      raw.forEach((item, i) => {
+        if (isBody(item) && item['uuid'] !== undefined)
+          throw new HcpWriteRefused(
+            400,
+            `line_items[${String(i)}].uuid: the sandbox does not edit existing line items`,
+          );
+      });
+      // The job's line items are its invoice's; the world's invoices keep their lines once made.
+      if (renderer().liveInvoices(job.id).length > 0)
+        throw new HcpWriteRefused(
+          422,
+          "line_items: the job's invoice already has its line items (the sandbox does not edit them)",
+        );
+      world().writer.createInvoice({ jobId: job.id, items: lineItems(raw) });
+      return reply.code(200).send({
+        url: `/jobs/${request.params.job_id}/line_items`,
+        data: renderer().jobLineItems(world().store.require('job', job.id)),
+      });
     } catch (error) {
       return refuse(reply, error);
     }

@@ -714,6 +714,74 @@ describe("the Housecall Pro v1 API's writes (customers, addresses, jobs, schedul
     expect(read.schedule.appointments.map((a) => a.dispatched_employees_ids)).toEqual([[tech2.id]]);
   });
 
+  it("bills a job's line items once (bulk_update makes its invoice) and moves its status on the web app's job screen", async () => {
+    const session = await signInHousecallPro(s.app, office);
+    const get = async <T>(url: string) =>
+      (await s.app.inject({ method: 'GET', url, headers: { cookie: session.cookie } })).json<T>();
+    const customer = (
+      await send('POST', '/customers', session, { first_name: 'Bill', last_name: 'Me', addresses: [ADDRESS] })
+    ).json<{ id: string; addresses: { id: string; type: string }[] }>();
+    const address = customer.addresses.find((a) => a.type === 'service');
+    const job = (
+      await send('POST', '/jobs', session, {
+        customer_id: customer.id,
+        address_id: address?.id,
+        schedule: { scheduled_start: '2026-12-11T15:00:00Z', scheduled_end: '2026-12-11T16:00:00Z' },
+      })
+    ).json<{ id: string }>();
+    const billed = await send('PUT', `/jobs/${job.id}/line_items/bulk_update`, session, {
+      line_items: [{ name: 'Repair', unit_price: 10_000, quantity: 1.5, kind: 'labor', taxable: false }],
+    });
+    expect(billed.statusCode).toBe(200);
+    const invoices = await get<{
+      invoices: { subtotal: number; items: { name: string; qty_in_hundredths: number }[] }[];
+    }>(`/jobs/${job.id}/invoices`);
+    expect(
+      invoices.invoices.map((i) => [i.subtotal, i.items.map((x) => [x.name, x.qty_in_hundredths])]),
+    ).toEqual([[15_000, [['Repair', 150]]]]);
+    const again = await send('PUT', `/jobs/${job.id}/line_items/bulk_update`, session, {
+      line_items: [{ name: 'Repair', unit_price: 10_000 }],
+    });
+    expect(again.statusCode).toBe(422);
+
+    const act = (action: string, fields: Record<string, string> = {}) =>
+      s.app.inject({
+        method: 'POST',
+        url: `/app/jobs/${job.id}/${action}`,
+        headers: { cookie: session.cookie, 'content-type': FORM },
+        payload: form({ _csrf: session.csrf, ...fields }),
+      });
+    const screen = await s.app.inject({
+      method: 'GET',
+      url: `/app/jobs/${job.id}`,
+      headers: { cookie: session.cookie },
+    });
+    expect(screen.body).toContain('id="on_my_way"');
+    expect((await act('on_my_way')).statusCode).toBe(303);
+    expect(await get(`/jobs/${job.id}`)).toMatchObject({
+      work_status: 'scheduled',
+      work_timestamps: { on_my_way_at: '2026-12-11T15:00:00.000Z' },
+    });
+    expect((await act('on_my_way')).statusCode).toBe(422);
+    expect((await act('start')).statusCode).toBe(303);
+    expect(await get(`/jobs/${job.id}`)).toMatchObject({ work_status: 'in progress' });
+    expect((await act('cancel')).statusCode).toBe(422); // no reason
+    expect((await act('cancel', { reason: 'Customer moved' })).statusCode).toBe(303);
+    expect(await get(`/jobs/${job.id}`)).toMatchObject({
+      work_status: 'pro canceled',
+      notes: [{ content: 'Canceled: Customer moved' }],
+    });
+    const finish = await act('finish');
+    expect([finish.statusCode, finish.body.includes('This job is canceled.')]).toEqual([422, true]);
+    const noCsrf = await s.app.inject({
+      method: 'POST',
+      url: `/app/jobs/${job.id}/finish`,
+      headers: { cookie: session.cookie, 'content-type': FORM },
+      payload: form({}),
+    });
+    expect(noCsrf.statusCode).toBe(403);
+  });
+
   it('refuses a body it cannot hold by name, an unknown customer, and a write without the CSRF header', async () => {
     const session = await signInHousecallPro(s.app, office);
     const unmodelled = await send('POST', '/customers', session, {

@@ -289,7 +289,9 @@ export class HousecallProRenderer {
       notes: jobNotes(j),
       work_status: this.workStatus(j),
       work_timestamps: {
-        on_my_way_at: started && first ? iso(first.arrivalWindowStart) : null,
+        // A dispatched first appointment is the pro on the way (the job screen's "On my way").
+        on_my_way_at:
+          (started || first?.status === 'Dispatched') && first ? iso(first.arrivalWindowStart) : null,
         started_at: started && first ? iso(first.start) : null,
         completed_at: j.completedOn === null ? null : iso(j.completedOn),
       },
