@@ -351,6 +351,7 @@ describe('Housecall Pro writes: the v1 API for customers, jobs and dispatch, the
     const moved = new Date(worldNow + 4 * 86_400_000).toISOString();
     const d = factory.command('job.dispatch', {
       jobId: result.jobId,
+      allowOverlap: false,
       technicians: { mode: 'replace', technicianIds: [tech2] },
       window: { scheduledStart: moved, durationMinutes: 90 },
     }) as CommandOf<'job.dispatch'>;
@@ -375,6 +376,7 @@ describe('Housecall Pro writes: the v1 API for customers, jobs and dispatch, the
     });
     const add = factory.command('job.dispatch', {
       jobId: result.jobId,
+      allowOverlap: false,
       technicians: { mode: 'assign', technicianIds: [tech1] },
     }) as CommandOf<'job.dispatch'>;
     const both = commandResultDataSchemas['job.dispatch'].parse(
@@ -394,6 +396,7 @@ describe('Housecall Pro writes: the v1 API for customers, jobs and dispatch, the
     );
     const clash = factory.command('job.dispatch', {
       jobId: result.jobId,
+      allowOverlap: false,
       technicians: { mode: 'replace', technicianIds: [techId] },
       window: { scheduledStart: booked.start_time, scheduledEnd: booked.end_time },
     }) as CommandOf<'job.dispatch'>;
@@ -402,6 +405,112 @@ describe('Housecall Pro writes: the v1 API for customers, jobs and dispatch, the
       appointmentId: canonicalId(MAP_CTX.connectionId, 'appointment', booked.id),
       start: normalizeTimestamp(booked.start_time),
       end: normalizeTimestamp(booked.end_time),
+    });
+  });
+
+  it("invoice.create bills a job's lines once (a retry finds the invoice), job.status.update moves it on the job screen to completed, and payment.record pays it", async () => {
+    const create = housecallproWriteSide.writes['job.create'];
+    const invoice = housecallproWriteSide.writes['invoice.create'];
+    const status = housecallproWriteSide.writes['job.status.update'];
+    const pay = housecallproWriteSide.writes['payment.record'];
+    if (!create || !invoice?.find || !status || !pay) throw new Error('a write is missing');
+    const customer = [...store.entries()].find(
+      ([, r]) => r.entity === 'customer' && (r.raw as { email: string | null }).email === 'grace@example.com',
+    );
+    if (!customer) throw new Error('the customer of the client.create test is not in the store');
+    const job = factory.command('job.create', {
+      customerId: customer[0],
+      serviceAddress: { ...ADDRESS, line1: '99 Oak Ave' },
+      title: 'Water heater',
+      appointment: { scheduledStart: new Date(worldNow + 5 * 86_400_000).toISOString(), durationMinutes: 60 },
+    }) as CommandOf<'job.create'>;
+    const made = await create.execute(writeCtx(job), job);
+    keep(made.records);
+    const jobId = commandResultDataSchemas['job.create'].parse(made.result).jobId;
+
+    const cmd = factory.command('invoice.create', {
+      jobId,
+      currency: 'USD',
+      lineItems: [
+        { name: 'Anode rod', description: 'Magnesium', quantity: 2, unitPrice: 45.25, taxable: false },
+        { description: 'Labor', quantity: 1.5, unitPrice: 120, taxable: false },
+      ],
+    }) as CommandOf<'invoice.create'>;
+    expect(await invoice.find(writeCtx(cmd), cmd)).toBeNull();
+    const billed = await invoice.execute(writeCtx(cmd), cmd);
+    const result = commandResultDataSchemas['invoice.create'].parse(billed.result);
+    expect(result).toMatchObject({ currency: 'USD', total: 270.5, balance: 270.5 });
+    keep(billed.records);
+    expect(await invoice.find(writeCtx(cmd), cmd)).toMatchObject({ result: billed.result });
+    const truth = (await exported<{ id: string; job_id: string; subtotal: number }>('invoices')).filter(
+      (i) => i.job_id === store.get(jobId)?.externalId,
+    );
+    expect(truth.map((i) => i.subtotal)).toEqual([27_050]);
+    await expect(invoice.execute(writeCtx(cmd), cmd)).rejects.toMatchObject({
+      code: 'vendor_rejected',
+      details: { field: 'payload.lineItems' },
+    });
+
+    const move = async (target: 'en_route' | 'in_progress' | 'completed') => {
+      const c = factory.command('job.status.update', {
+        jobId,
+        status: target,
+      }) as CommandOf<'job.status.update'>;
+      return commandResultDataSchemas['job.status.update'].parse(
+        (await status.execute(writeCtx(c), c)).result,
+      );
+    };
+    expect(await move('en_route')).toEqual({ jobId, status: 'en_route', vendorStatus: 'scheduled' });
+    expect(await move('en_route')).toMatchObject({ status: 'en_route' }); // already there: nothing pressed
+    expect(await move('in_progress')).toMatchObject({ status: 'in_progress', vendorStatus: 'in progress' });
+    expect((await move('completed')).status).toBe('completed');
+    const onSite = factory.command('job.status.update', {
+      jobId,
+      status: 'on_site',
+    }) as CommandOf<'job.status.update'>;
+    await expect(status.execute(writeCtx(onSite), onSite)).rejects.toMatchObject({
+      code: 'unsupported',
+      details: { field: 'payload.status' },
+    });
+
+    const payment = factory.command('payment.record', {
+      invoiceId: result.invoiceId,
+      currency: 'USD',
+      amount: 270.5,
+      method: 'check',
+      checkNumber: '1042',
+    }) as CommandOf<'payment.record'>;
+    const paid = commandResultDataSchemas['payment.record'].parse(
+      (await pay.execute(writeCtx(payment), payment)).result,
+    );
+    expect(paid).toMatchObject({ invoiceId: result.invoiceId, amountApplied: 270.5, balanceRemaining: 0 });
+  });
+
+  it('job.status.update cancels a job with its reason kept as a job note', async () => {
+    const status = housecallproWriteSide.writes['job.status.update'];
+    if (!status) throw new Error('no job.status.update write');
+    const open = [...store.entries()].find(
+      ([, r]) => r.entity === 'job' && (r.raw as HousecallProJob).work_status === 'scheduled',
+    );
+    if (!open) throw new Error('no scheduled job in the store');
+    const c = factory.command('job.status.update', {
+      jobId: open[0],
+      status: 'canceled',
+      reason: 'Customer sold the house',
+    }) as CommandOf<'job.status.update'>;
+    const done = await status.execute(writeCtx(c), c);
+    expect(done.result).toMatchObject({ status: 'canceled', vendorStatus: 'pro canceled' });
+    const job = (
+      await exported<{ id: string; work_status: string; notes: { content: string }[] }>('jobs')
+    ).find((j) => j.id === open[1].externalId);
+    expect(job?.notes.map((n) => n.content)).toContain('Canceled: Customer sold the house');
+    const reasonless = factory.command('job.status.update', {
+      jobId: open[0],
+      status: 'completed',
+      reason: 'done',
+    }) as CommandOf<'job.status.update'>;
+    await expect(status.execute(writeCtx(reasonless), reasonless)).rejects.toMatchObject({
+      details: { field: 'payload.reason' },
     });
   });
 });
