@@ -7,16 +7,25 @@ import {
 } from '@fieldsync/sandbox-world';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PortalKit } from '../../portal/portal.types';
-import { worldIdOf } from './housecallpro-ids.util';
-import { HOUSECALLPRO_NOTE_KEY } from './housecallpro-job-notes.util';
+import { hcpId, worldIdOf } from './housecallpro-ids.util';
+import {
+  HOUSECALLPRO_ESTIMATE_JOB_KEY,
+  HOUSECALLPRO_ESTIMATE_NOTE_KEY,
+  HOUSECALLPRO_NOTE_KEY,
+} from './housecallpro-job-notes.util';
 import { HousecallProRenderer } from './housecallpro.renderer';
 
 /*
  * The writes of Housecall Pro's v1 API that the sandbox models (shared/reference/openapi/housecall-pro/
  * housecall-v1.yaml): `POST /customers` (CustomerCreate), `POST /customers/{id}/addresses` (AddressCreate),
  * `POST /jobs` (JobCreate: customer_id and address_id required), `PUT /jobs/{id}/schedule`,
- * `PUT /jobs/{id}/dispatch` and `PUT /jobs/{id}/line_items/bulk_update` (new lines only: they make the
- * job's invoice; a job whose invoice exists is refused, the world keeps an invoice's lines). Mounted inside the data API's scope, so the session, the CSRF header, the
+ * `PUT /jobs/{id}/dispatch`, `PUT /jobs/{id}/line_items/bulk_update` (new lines only: they make the
+ * job's invoice; a job whose invoice exists is refused, the world keeps an invoice's lines), `POST
+ * /estimates` (EstimateCreate: customer_id, address_id, options with line items, note) and `POST
+ * /estimates/options/approve` (one option; the company copies an approved estimate to a new job:
+ * `copied_on_approval_to_job_id`). The world ties every estimate to a job, so an estimate made here gets a
+ * world job the API does not show until the approval makes it the estimate's job (isEstimateJob); its
+ * `note` is the estimate's note, listed on each option. Mounted inside the data API's scope, so the session, the CSRF header, the
  * rate limit and the `{"message":"Unauthorized"}` answer apply as to the reads. A refused write answers
  * 400 (a malformed body) or 422 (the world's rules: a do-not-service customer, an address of another
  * customer, an end before the start) with `{ error: { message } }`, naming the field.
@@ -141,8 +150,26 @@ export function mountHousecallProWrites(api: FastifyInstance, kit: PortalKit): v
   const jobOf = (id: string): StoredRecord<'job'> => {
     const worldId = worldIdOf('job', id);
     const j = worldId === undefined ? undefined : world().store.get('job', worldId);
-    if (!j || j.deletedOn !== null) throw new HcpWriteRefused(404, `no job ${id}`);
+    if (!j || !renderer().isJobVisible(j)) throw new HcpWriteRefused(404, `no job ${id}`);
     return j;
+  };
+
+  /**
+   * A world job without a schedule: the world books every job with an appointment, so an unscheduled one
+   * (Housecall Pro's "needs scheduling") gets a placeholder that is canceled and deleted at once.
+   */
+  const createJob = (input: Parameters<ReturnType<typeof world>['writer']['createJob']>[0]) => {
+    if (input.appointments.length > 0) return world().writer.createJob(input).job;
+    const now = world().clock.now();
+    const { job, appointments } = world().writer.createJob({
+      ...input,
+      appointments: [{ start: now + 86_400_000, end: now + 90_000_000 }],
+    });
+    for (const placeholder of appointments) {
+      world().writer.setAppointmentStatus(placeholder.id, 'Canceled');
+      world().store.softDelete('appointment', placeholder.id);
+    }
+    return world().store.require('job', job.id);
   };
 
   // ------------------------------------------------------------ customers
@@ -261,7 +288,7 @@ export function mountHousecallProWrites(api: FastifyInstance, kit: PortalKit): v
       }
       const items = lineItems(b['line_items']);
       const notes = text(b, 'notes');
-      const { job } = world().writer.createJob({
+      const job = createJob({
         customerId: customer.id,
         locationId: location.id,
         businessUnitId: firstUsable('businessUnit').id,
@@ -379,6 +406,105 @@ export function mountHousecallProWrites(api: FastifyInstance, kit: PortalKit): v
       return reply.code(200).send({
         url: `/jobs/${request.params.job_id}/line_items`,
         data: renderer().jobLineItems(world().store.require('job', job.id)),
+      });
+    } catch (error) {
+      return refuse(reply, error);
+    }
+  });
+
+  // ------------------------------------------------------------ estimates
+  api.post('/estimates', async (request, reply) => {
+    try {
+      const b = body(request.body);
+      notModelled(
+        b,
+        ['estimate_number', 'message', 'assigned_employee_ids', 'lead_source', 'address', 'schedule', 'tax'],
+        'an estimate',
+      );
+      const customerId = text(b, 'customer_id');
+      const addressId = text(b, 'address_id');
+      if (!customerId) throw new HcpWriteRefused(400, 'customer_id is required');
+      if (!addressId) throw new HcpWriteRefused(400, 'address_id is required');
+      const customer = customerOf(customerId, 'customer_id');
+      const locationId = worldIdOf('serviceAddress', addressId);
+      const location = locationId === undefined ? undefined : world().store.get('location', locationId);
+      if (!location || location.deletedOn !== null || location.customerId !== customer.id)
+        throw new HcpWriteRefused(422, `address_id: ${addressId} is not a service address of the customer`);
+      const rawOptions = b['options'];
+      if (!Array.isArray(rawOptions) || rawOptions.length === 0)
+        throw new HcpWriteRefused(400, 'options: an estimate needs at least one option');
+      const options = rawOptions.map((o, i) => {
+        if (!isBody(o)) throw new HcpWriteRefused(400, `options[${String(i)}] must be an object`);
+        const items = lineItems(o['line_items']);
+        if (items.length === 0)
+          throw new HcpWriteRefused(400, `options[${String(i)}].line_items: an option needs a line`);
+        return { name: text(o, 'name') ?? `Option #${String(i + 1)}`, items };
+      });
+      const note = text(b, 'note');
+      // The world's estimates live on a job: this one's is marked as the estimate's until an approval.
+      const job = createJob({
+        customerId: customer.id,
+        locationId: location.id,
+        businessUnitId: firstUsable('businessUnit').id,
+        jobTypeId: firstUsable('jobType').id,
+        campaignId: firstUsable('campaign').id,
+        priority: 'Normal',
+        summary: '',
+        externalData: [
+          { key: HOUSECALLPRO_ESTIMATE_JOB_KEY, value: 'open' },
+          ...(note === undefined ? [] : [{ key: HOUSECALLPRO_ESTIMATE_NOTE_KEY, value: note }]),
+        ],
+        appointments: [],
+      });
+      const estimate = world().writer.createEstimate({
+        jobId: job.id,
+        name: options[0]?.name ?? 'Estimate',
+        options,
+      });
+      return reply.code(200).send(renderer().estimate(estimate));
+    } catch (error) {
+      return refuse(reply, error);
+    }
+  });
+
+  api.post('/estimates/options/approve', async (request, reply) => {
+    try {
+      const raw = body(request.body)['option_ids'];
+      if (!Array.isArray(raw) || raw.length === 0) throw new HcpWriteRefused(400, 'option_ids is required');
+      const optionIds = raw.map((o, i) => {
+        const id = typeof o === 'string' ? worldIdOf('estimateOption', o) : undefined;
+        if (id === undefined)
+          throw new HcpWriteRefused(404, `option_ids[${String(i)}]: no option ${String(o)}`);
+        return id;
+      });
+      const estimates = optionIds.map((optionId, i) => {
+        for (const e of world().store.all('estimate'))
+          if (e.deletedOn === null && e.options.some((o) => o.id === optionId)) return e;
+        throw new HcpWriteRefused(404, `option_ids[${String(i)}]: no option ${String(raw[i])}`);
+      });
+      const first = estimates[0] as StoredRecord<'estimate'>;
+      if (estimates.some((e) => e.id !== first.id))
+        throw new HcpWriteRefused(422, 'option_ids: the options of one estimate are approved together');
+      if (optionIds.length > 1)
+        throw new HcpWriteRefused(422, 'option_ids: the sandbox copies one approved option to a job');
+      if (first.status !== 'Open')
+        throw new HcpWriteRefused(
+          422,
+          `option_ids: the estimate is ${first.status === 'Sold' ? 'already approved' : 'declined'}`,
+        );
+      const soldBy = firstUsable('employee').id;
+      const sold = world().writer.sellEstimate(first.id, optionIds[0] as number, soldBy);
+      // "Automatically copy an approved estimate to a new job": the estimate's world job becomes the job.
+      const job = world().store.require('job', sold.jobId);
+      if (job.externalData.some((e) => e.key === HOUSECALLPRO_ESTIMATE_JOB_KEY)) {
+        world().store.update('job', job.id, {
+          externalData: job.externalData.filter((e) => e.key !== HOUSECALLPRO_ESTIMATE_JOB_KEY),
+        });
+      }
+      return reply.code(200).send({
+        status: 'pro approved',
+        last_updated_at: new Date(sold.modifiedOn).toISOString(),
+        copied_on_approval_to_job_id: hcpId('job', sold.jobId),
       });
     } catch (error) {
       return refuse(reply, error);

@@ -217,7 +217,7 @@ export function mountHousecallProApi(
         instant(query, 'scheduled_start_max'),
       ];
       const [endMin, endMax] = [instant(query, 'scheduled_end_min'), instant(query, 'scheduled_end_max')];
-      const rows = records(store, 'job', live).filter(
+      const rows = records(store, 'job', (j) => r.isJobVisible(j)).filter(
         (j) =>
           (customerId === undefined || j.customerId === customerId) &&
           (wanted.size === 0 || wanted.has(r.workStatus(j))) &&
@@ -241,7 +241,7 @@ export function mountHousecallProApi(
     });
     const jobOf = (request: FastifyRequest<{ Params: { job_id: string } }>) => {
       const { store, r } = render();
-      return { r, j: lookup(store, 'job', 'job', request.params.job_id, live) };
+      return { r, j: lookup(store, 'job', 'job', request.params.job_id, (x) => r.isJobVisible(x)) };
     };
     api.get<{ Params: { job_id: string } }>('/jobs/:job_id', async (request, reply) => {
       const { r, j } = jobOf(request);

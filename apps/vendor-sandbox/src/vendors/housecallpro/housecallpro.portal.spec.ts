@@ -782,6 +782,82 @@ describe("the Housecall Pro v1 API's writes (customers, addresses, jobs, schedul
     expect(noCsrf.statusCode).toBe(403);
   });
 
+  it('makes an estimate with options and a note (no job shows), and approving an option copies it to a new job', async () => {
+    const schemas = publishedSchemas();
+    const session = await signInHousecallPro(s.app, office);
+    const get = async <T>(url: string) =>
+      (await s.app.inject({ method: 'GET', url, headers: { cookie: session.cookie } })).json<T>();
+    const customer = (
+      await send('POST', '/customers', session, {
+        first_name: 'Est',
+        last_name: 'Imate',
+        addresses: [ADDRESS],
+      })
+    ).json<{ id: string; addresses: { id: string; type: string }[] }>();
+    const address = customer.addresses.find((a) => a.type === 'service');
+    const jobsBefore = (await get<{ total_items: number }>(`/jobs?customer_id=${customer.id}`)).total_items;
+    const made = await send('POST', '/estimates', session, {
+      customer_id: customer.id,
+      address_id: address?.id,
+      note: 'Two options as discussed',
+      options: [
+        { name: 'Good', line_items: [{ name: 'Repair', unit_price: 20_000, quantity: 1 }] },
+        { name: 'Best', line_items: [{ name: 'Replace', unit_price: 450_000, quantity: 1 }] },
+      ],
+    });
+    expect(made.statusCode).toBe(200);
+    const estimate = made.json<{
+      id: string;
+      options: {
+        id: string;
+        name: string;
+        total_amount: number;
+        approval_status: string;
+        notes: { content: string }[];
+      }[];
+    }>();
+    expect(
+      validate(schemas, 'get-estimates', {
+        page: 1,
+        page_size: 1,
+        total_pages: 1,
+        total_items: 1,
+        estimates: [estimate],
+      }),
+    ).toEqual([]);
+    expect(
+      estimate.options.map((o) => [o.name, o.total_amount, o.approval_status, o.notes.map((n) => n.content)]),
+    ).toEqual([
+      ['Good', 20_000, 'awaiting response', ['Two options as discussed']],
+      ['Best', 450_000, 'awaiting response', ['Two options as discussed']],
+    ]);
+    expect((await get<{ total_items: number }>(`/jobs?customer_id=${customer.id}`)).total_items).toBe(
+      jobsBefore,
+    );
+
+    const best = estimate.options[1]?.id;
+    const approved = await send('POST', '/estimates/options/approve', session, { option_ids: [best] });
+    expect(approved.statusCode).toBe(200);
+    const jobId = approved.json<{ status: string; copied_on_approval_to_job_id: string }>()
+      .copied_on_approval_to_job_id;
+    const job = await get<Record<string, unknown>>(`/jobs/${jobId}`);
+    expect(validate(schemas, 'get-jobs-id', job)).toEqual([]);
+    expect(job).toMatchObject({
+      original_estimate_id: estimate.id,
+      customer: { id: customer.id },
+      work_status: 'needs scheduling',
+      schedule: {},
+    });
+    expect((await get<{ total_items: number }>(`/jobs?customer_id=${customer.id}`)).total_items).toBe(
+      jobsBefore + 1,
+    );
+    const after = await get<{ options: { approval_status: string }[] }>(`/estimates/${estimate.id}`);
+    expect(after.options.map((o) => o.approval_status)).toEqual(['declined', 'approved']);
+    expect(
+      (await send('POST', '/estimates/options/approve', session, { option_ids: [best] })).statusCode,
+    ).toBe(422);
+  });
+
   it('refuses a body it cannot hold by name, an unknown customer, and a write without the CSRF header', async () => {
     const session = await signInHousecallPro(s.app, office);
     const unmodelled = await send('POST', '/customers', session, {

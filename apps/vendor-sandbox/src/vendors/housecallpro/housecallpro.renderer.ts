@@ -1,6 +1,6 @@
 import type { StoredRecord, WorldAddress, WorldLineItem, WorldStore } from '@fieldsync/sandbox-world';
 import { hcpId, hcpPaymentId, hcpTagId } from './housecallpro-ids.util';
-import { jobNotes } from './housecallpro-job-notes.util';
+import { estimateNotes, isEstimateJob, jobNotes } from './housecallpro-job-notes.util';
 
 /** One JSON object of Housecall Pro's v1 API (snake_case; money in integer cents). */
 export type HcpRow = Record<string, unknown>;
@@ -99,7 +99,7 @@ export class HousecallProRenderer {
 
   /** The campaign of the customer's first job (the one that brought the customer in, deleted or not). */
   private leadSourceOf(customerId: number): string | null {
-    const first = this.store.children('job', 'customerId', customerId)[0];
+    const first = this.customerJobs(customerId)[0];
     return first ? (this.store.get('campaign', first.campaignId)?.name ?? null) : null;
   }
 
@@ -112,7 +112,7 @@ export class HousecallProRenderer {
     for (const k of this.store.children('contact', 'customerId', c.id)) at = Math.max(at, k.modifiedOn);
     for (const l of this.store.children('location', 'customerId', c.id)) at = Math.max(at, l.modifiedOn);
     // Its lead source comes with its first job.
-    const first = this.store.children('job', 'customerId', c.id)[0];
+    const first = this.customerJobs(c.id)[0];
     return first ? Math.max(at, first.createdOn) : at;
   }
 
@@ -202,6 +202,16 @@ export class HousecallProRenderer {
 
   // ------------------------------------------------------------------ work
 
+  /** A job the API shows: not deleted, and not a world job that only holds an estimate (see isEstimateJob). */
+  isJobVisible(j: StoredRecord<'job'>): boolean {
+    return live(j) && !isEstimateJob(j);
+  }
+
+  /** The customer's jobs as Housecall Pro has them (deleted ones included), oldest first. */
+  private customerJobs(customerId: number): StoredRecord<'job'>[] {
+    return this.store.children('job', 'customerId', customerId).filter((j) => !isEstimateJob(j));
+  }
+
   liveAppointments(jobId: number): StoredRecord<'appointment'>[] {
     return this.store
       .children('appointment', 'jobId', jobId)
@@ -280,6 +290,8 @@ export class HousecallProRenderer {
     const jobType = this.store.get('jobType', j.jobTypeId);
     const unit = this.store.get('businessUnit', j.businessUnitId);
     const customer = this.customerSummary(j.customerId);
+    // The estimate this job was copied from on approval: one sold on it.
+    const sold = this.store.children('estimate', 'jobId', j.id).find((e) => live(e) && e.status === 'Sold');
     return {
       id: hcpId('job', j.id),
       invoice_number: j.jobNumber,
@@ -306,8 +318,8 @@ export class HousecallProRenderer {
         return e ? [this.employee(e)] : [];
       }),
       tags: this.jobTags(j),
-      original_estimate_id: null,
-      original_estimate_uuids: [],
+      original_estimate_id: sold ? hcpId('estimate', sold.id) : null,
+      original_estimate_uuids: sold ? [hcpId('estimate', sold.id)] : [],
       lead_source: this.store.get('campaign', j.campaignId)?.name ?? null,
       job_fields: {
         job_type: jobType ? { id: `jbt_${String(jobType.id)}`, name: jobType.name } : undefined,
@@ -402,7 +414,7 @@ export class HousecallProRenderer {
             : e.status === 'Dismissed'
               ? 'canceled'
               : 'open',
-        notes: [],
+        notes: estimateNotes(this.store.get('job', e.jobId), e.id),
         created_at: iso(e.createdOn),
         updated_at: iso(e.modifiedOn),
         attachments: [],
@@ -505,7 +517,8 @@ export class HousecallProRenderer {
     const names = new Set<string>();
     for (const c of this.store.all('customer'))
       if (this.isCustomerVisible(c)) for (const t of c.tags ?? []) names.add(t);
-    for (const j of this.store.all('job')) if (live(j)) for (const t of this.jobTags(j)) names.add(t);
+    for (const j of this.store.all('job'))
+      if (this.isJobVisible(j)) for (const t of this.jobTags(j)) names.add(t);
     return [...names].sort().map((name) => ({ id: hcpTagId(name), name }));
   }
 }
