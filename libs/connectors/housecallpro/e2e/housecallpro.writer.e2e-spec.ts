@@ -513,4 +513,57 @@ describe('Housecall Pro writes: the v1 API for customers, jobs and dispatch, the
       details: { field: 'payload.reason' },
     });
   });
+
+  it('quote.create makes an estimate with the marker in its note once (a retry finds it), and quote.convert approves it into a job once', async () => {
+    const create = housecallproWriteSide.writes['quote.create'];
+    const convert = housecallproWriteSide.writes['quote.convert'];
+    if (!create?.find || !convert?.find) throw new Error('quote writes missing');
+    const customer = [...store.entries()].find(
+      ([, r]) => r.entity === 'customer' && (r.raw as { email: string | null }).email === 'grace@example.com',
+    );
+    if (!customer) throw new Error('the customer of the client.create test is not in the store');
+    const cmd = factory.command('quote.create', {
+      customerId: customer[0],
+      title: 'Replace water heater',
+      currency: 'USD',
+      notes: 'Valid for 30 days',
+      lineItems: [
+        { name: '50 gal heater', description: 'Gas', quantity: 1, unitPrice: 1299.99 },
+        { description: 'Install labor', quantity: 3, unitPrice: 95 },
+      ],
+    }) as CommandOf<'quote.create'>;
+    expect(await create.find(writeCtx(cmd), cmd)).toBeNull();
+    const made = await create.execute(writeCtx(cmd), cmd);
+    const result = commandResultDataSchemas['quote.create'].parse(made.result);
+    expect(result).toMatchObject({ currency: 'USD', total: 1584.99 });
+    keep(made.records);
+    expect(await create.find(writeCtx(cmd), cmd)).toMatchObject({ result: made.result });
+    const marker = writeCtx(cmd).marker;
+    const estimates = await exported<{
+      id: string;
+      options: { name: string; notes: { content: string }[] }[];
+    }>('estimates');
+    const mine = estimates.filter((e) =>
+      e.options.some((o) => o.notes.some((n) => n.content.includes(marker))),
+    );
+    expect(mine.map((e) => e.options.map((o) => [o.name, o.notes.map((n) => n.content)]))).toEqual([
+      [['Replace water heater', [`Valid for 30 days\n${marker}`]]],
+    ]);
+    expect(create.carries).not.toContain('discount');
+    expect(create.carries).not.toContain('jobId');
+
+    const conv = factory.command('quote.convert', {
+      estimateId: result.estimateId,
+    }) as CommandOf<'quote.convert'>;
+    expect(await convert.find(writeCtx(conv), conv)).toBeNull();
+    const converted = await convert.execute(writeCtx(conv), conv);
+    const done = commandResultDataSchemas['quote.convert'].parse(converted.result);
+    expect(done.estimateId).toBe(result.estimateId);
+    const jobs = (await exported<{ id: string; original_estimate_id: string | null }>('jobs')).filter(
+      (j) => j.original_estimate_id === mine[0]?.id,
+    );
+    expect(jobs.map((j) => canonicalId(MAP_CTX.connectionId, 'job', j.id))).toEqual([done.jobId]);
+    expect(await convert.find(writeCtx(conv), conv)).toMatchObject({ result: converted.result });
+    await expect(convert.execute(writeCtx(conv), conv)).rejects.toMatchObject({ code: 'vendor_rejected' });
+  });
 });

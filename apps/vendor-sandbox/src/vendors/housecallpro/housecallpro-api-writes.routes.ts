@@ -498,7 +498,9 @@ export function mountHousecallProWrites(api: FastifyInstance, kit: PortalKit): v
       const job = world().store.require('job', sold.jobId);
       if (job.externalData.some((e) => e.key === HOUSECALLPRO_ESTIMATE_JOB_KEY)) {
         world().store.update('job', job.id, {
-          externalData: job.externalData.filter((e) => e.key !== HOUSECALLPRO_ESTIMATE_JOB_KEY),
+          externalData: job.externalData.map((e) =>
+            e.key === HOUSECALLPRO_ESTIMATE_JOB_KEY ? { key: e.key, value: 'approved' } : e,
+          ),
         });
       }
       return reply.code(200).send({

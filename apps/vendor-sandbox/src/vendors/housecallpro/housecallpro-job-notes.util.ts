@@ -20,8 +20,8 @@ export function jobNotes(j: StoredRecord<'job'>): { id: string; content: string 
 /**
  * The world ties every estimate to a job; a Housecall Pro estimate stands alone until an option is
  * approved and copied to a new job. An estimate made through `POST /estimates` gets a world job marked
- * with this key: the API shows no such job (it is the estimate's) until the approval copies the estimate
- * to it and the mark goes.
+ * with this key (`open`): the API shows no such job (it is the estimate's) until the approval copies the
+ * estimate to it (the mark becomes `approved`).
  */
 export const HOUSECALLPRO_ESTIMATE_JOB_KEY = 'housecallpro.estimate-job';
 /** An estimate's notes (EstimateCreate's `note`), kept on its world job. */
@@ -29,7 +29,11 @@ export const HOUSECALLPRO_ESTIMATE_NOTE_KEY = 'housecallpro.estimate-note';
 
 /** Whether the world job only holds an estimate (not a Housecall Pro job yet). */
 export const isEstimateJob = (j: StoredRecord<'job'>): boolean =>
-  j.externalData.some((e) => e.key === HOUSECALLPRO_ESTIMATE_JOB_KEY);
+  j.externalData.some((e) => e.key === HOUSECALLPRO_ESTIMATE_JOB_KEY && e.value === 'open');
+
+/** Whether the job was an estimate's until an approval copied the estimate to it (the mark says `approved`). */
+export const isApprovedEstimateJob = (j: StoredRecord<'job'>): boolean =>
+  j.externalData.some((e) => e.key === HOUSECALLPRO_ESTIMATE_JOB_KEY && e.value === 'approved');
 
 /** The estimate's notes (on every option, as the pro app lists them), ids stable per estimate and position. */
 export function estimateNotes(

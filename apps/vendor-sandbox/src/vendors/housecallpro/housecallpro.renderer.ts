@@ -1,6 +1,6 @@
 import type { StoredRecord, WorldAddress, WorldLineItem, WorldStore } from '@fieldsync/sandbox-world';
 import { hcpId, hcpPaymentId, hcpTagId } from './housecallpro-ids.util';
-import { estimateNotes, isEstimateJob, jobNotes } from './housecallpro-job-notes.util';
+import { estimateNotes, isApprovedEstimateJob, isEstimateJob, jobNotes } from './housecallpro-job-notes.util';
 
 /** One JSON object of Housecall Pro's v1 API (snake_case; money in integer cents). */
 export type HcpRow = Record<string, unknown>;
@@ -113,19 +113,22 @@ export class HousecallProRenderer {
     for (const l of this.store.children('location', 'customerId', c.id)) at = Math.max(at, l.modifiedOn);
     // Its lead source comes with its first job.
     const first = this.customerJobs(c.id)[0];
-    return first ? Math.max(at, first.createdOn) : at;
+    return first ? Math.max(at, this.shownSince(first)) : at;
   }
 
   /**
    * A job's updated_at: the latest change to anything its rendering shows (the job, its address, its
-   * appointments and their technicians, its invoices), as the vendor's job moves when it is rescheduled,
-   * dispatched or invoiced.
+   * appointments and their technicians, its invoices, the estimate sold on it), as the vendor's job moves
+   * when it is rescheduled, dispatched, invoiced or copied from an approved estimate.
    */
   jobUpdatedAt(j: StoredRecord<'job'>): number {
     let at = Math.max(j.modifiedOn, this.store.get('location', j.locationId)?.modifiedOn ?? 0);
     for (const a of this.store.children('appointment', 'jobId', j.id)) at = Math.max(at, a.modifiedOn);
     for (const a of this.store.children('assignment', 'jobId', j.id)) at = Math.max(at, a.modifiedOn);
     for (const i of this.store.children('invoice', 'jobId', j.id)) at = Math.max(at, i.modifiedOn);
+    // The estimate it was copied from (original_estimate_id) shows once sold.
+    for (const e of this.store.children('estimate', 'jobId', j.id))
+      if (e.status === 'Sold') at = Math.max(at, e.modifiedOn);
     return at;
   }
 
@@ -205,6 +208,13 @@ export class HousecallProRenderer {
   /** A job the API shows: not deleted, and not a world job that only holds an estimate (see isEstimateJob). */
   isJobVisible(j: StoredRecord<'job'>): boolean {
     return live(j) && !isEstimateJob(j);
+  }
+
+  /** When the API started showing the job: its creation, or the approval that copied an estimate to it. */
+  private shownSince(j: StoredRecord<'job'>): number {
+    if (!isApprovedEstimateJob(j)) return j.createdOn;
+    const sold = this.store.children('estimate', 'jobId', j.id).find((e) => e.status === 'Sold');
+    return sold?.soldOn ?? j.modifiedOn;
   }
 
   /** The customer's jobs as Housecall Pro has them (deleted ones included), oldest first. */
