@@ -211,10 +211,15 @@ describe('writer: every Housecall Pro command through the writer process (sandbo
     '%s 5 times under one key (%s) → one vendor record, succeeded once and replayed 4 times',
     async (type, _key) => {
       const run = Date.now();
-      const customers = await world.stored(VENDOR, 'customer');
-      const locations = await world.stored(VENDOR, 'location');
-      const location = locations.find((l) => customers.some((c) => c.id === l.document['customerId']));
-      if (!location) throw new Error('no stored location with its customer');
+      // job.create books at a customer of this run (a generated one may be marked do-not-service).
+      const owner =
+        type === 'job.create'
+          ? await ok('client.create', {
+              displayName: `Jay Idem${String(run)}`,
+              primaryContact: { name: `Jay Idem${String(run)}`, email: `jay.${String(run)}@example.com` },
+              billingAddress: address('200 Idempotency Way'),
+            })
+          : undefined;
       const payload =
         type === 'client.create'
           ? {
@@ -223,8 +228,8 @@ describe('writer: every Housecall Pro command through the writer process (sandbo
               billingAddress: address('100 Idempotency Way'),
             }
           : {
-              customerId: location.document['customerId'],
-              locationId: location.id,
+              customerId: owner?.['customerId'],
+              locationId: (owner?.['locationIds'] as string[] | undefined)?.[0],
               title: `Idempotent job ${String(run)}`,
             };
       const truth = type === 'client.create' ? 'customers' : 'jobs';
