@@ -1,6 +1,7 @@
 /*
- * The demo's vendor connections: one ServiceTitan login (TOTP) and one Jobber login (SMS on a new
- * device, the code read from the sandbox outbox by the MFA relay), created through the session
+ * The demo's vendor connections: one ServiceTitan login (TOTP), one Jobber login (SMS on a new
+ * device) and one Housecall Pro login (SMS on every sign-in), the SMS codes read from the sandbox outbox
+ * by the MFA relay, created through the session
  * manager's admin API and logged in through `POST /sessions` — the integrators' API of the seeds.
  */
 
@@ -52,6 +53,13 @@ const SPECS: readonly Spec[] = [
     username: 'owner@greenleaf-hvac.example',
     password: 'Sandbox!Owner1',
     mfa: async () => ({ method: 'sms', phone: '+15555550201' }),
+  },
+  {
+    // Housecall Pro texts a code on EVERY sign-in: the MFA relay reads it from the sandbox outbox.
+    vendor: 'housecallpro',
+    username: 'owner@brightside-plumbing.example',
+    password: 'Sandbox!Owner1',
+    mfa: async () => ({ method: 'sms', phone: '+15555550401' }),
   },
 ];
 

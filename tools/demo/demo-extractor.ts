@@ -44,6 +44,9 @@ const READ_SIDES: ReadonlyMap<Vendor, ConnectorReadSide> = new Map(
 const DEMO_STREAM_INTERVALS: Readonly<Record<string, { every: string; upToDefaultMs: number }>> = {
   servicetitan: { every: '2s', upToDefaultMs: Number.POSITIVE_INFINITY },
   jobber: { every: '5s', upToDefaultMs: 2 * 60_000 },
+  // Housecall Pro's API allows 300 requests a minute (the sandbox's figure): its lists every 5 s, the
+  // employees (read whole) and the schedule window keep their intervals.
+  housecallpro: { every: '5s', upToDefaultMs: 2 * 60_000 },
 };
 const PROGRESS_EVERY_MS = 1_000;
 const RATE_WINDOW_MS = 15_000;
@@ -138,6 +141,27 @@ const NOT_OWN_RECORDS: Readonly<Record<string, Readonly<Record<string, string>>>
     // The tenant's tag names, which jobs carry by id: the connector writes them into the jobs' tags.
     'tag-types': "the names in jobs' tags",
   },
+  housecallpro: {
+    // The campaigns customers and jobs name; the connector keeps the name on them.
+    lead_sources: "the names in customers' and jobs' lead source",
+    tags: "the names in customers' and jobs' tags",
+  },
+};
+
+/**
+ * Canonical records a vendor's export nests in another resource's rows, per resource: each row counts
+ * for them too. Housecall Pro's customers carry their service addresses (locations), its invoices their
+ * payments.
+ */
+const NESTED_RECORDS: Readonly<
+  Record<string, Readonly<Record<string, (row: Record<string, unknown>) => number>>>
+> = {
+  housecallpro: {
+    customers: (row) =>
+      ((row['addresses'] as { type?: unknown }[] | undefined) ?? []).filter((a) => a.type === 'service')
+        .length,
+    invoices: (row) => ((row['payments'] as unknown[] | undefined) ?? []).length,
+  },
 };
 
 /** What one vendor portal of the sandbox holds, and how much of it becomes canonical records. */
@@ -167,13 +191,15 @@ async function vendorHoldings(sandboxUrl: string): Promise<Map<string, VendorHol
     let records = 0;
     const leftOut: { resource: string; rows: number; why: string }[] = [];
     for (const entity of world.entities) {
-      const { count } = await get<{ count: number }>(
+      const { count, data } = await get<{ count: number; data: Record<string, unknown>[] }>(
         `${portal.url}/__sandbox/world/export/${encodeURIComponent(entity)}`,
       );
       rows += count;
       const why = notOwn[entity];
       if (why === undefined) records += count;
       else leftOut.push({ resource: entity, rows: count, why });
+      const nested = NESTED_RECORDS[portal.vendor]?.[entity];
+      if (nested) records += data.reduce((sum, row) => sum + nested(row), 0);
     }
     holdings.set(portal.vendor, { rows, records, leftOut });
   }

@@ -165,7 +165,8 @@ function newClient(vendor: string): CommandPayload<'client.create'> {
 
 /**
  * Invoice lines per vendor, as their write sides' e2e specs bill: ServiceTitan keeps the tax it is given
- * (6.25% on the taxable filter: 3.03), and the writer checks its computed total against the vendor's.
+ * (6.25% on the taxable filter: 3.03), and the writer checks its computed total against the vendor's;
+ * Housecall Pro bills the lines alone (its service area's tax applies to the taxable one).
  */
 function invoiceLines(vendor: string, jobId: string): CommandPayload<'invoice.create'> {
   const base: CommandPayload<'invoice.create'> = {
@@ -183,6 +184,11 @@ function invoiceLines(vendor: string, jobId: string): CommandPayload<'invoice.cr
       discounts: [{ type: 'amount', amount: 10 }],
       taxes: [{ name: 'Parts tax', ratePercent: 6.25 }],
     };
+  }
+  if (vendor === 'housecallpro') {
+    // A Housecall Pro invoice is its job's line items: no memo or dates to carry (refused by name).
+    const { memo: _memo, ...lines } = base;
+    return lines;
   }
   return { ...base, dueDate: new Date(Date.now() + 14 * DAY_MS).toISOString().slice(0, 10) };
 }

@@ -9,10 +9,11 @@
  * 3. Stops them cleanly (SIGTERM) and reports how each exited; `npm run demo -- --serve` keeps them
  *    running until Ctrl-C instead.
  *
- * 2b. Creates a ServiceTitan and a Jobber connection to the sandbox in the session manager and logs
- *    both in through `POST /sessions` (Chromium, TOTP and SMS), and shows who they act as.
+ * 2b. Creates a ServiceTitan, a Jobber and a Housecall Pro connection to the sandbox in the session
+ *    manager and logs each in through `POST /sessions` (Chromium, TOTP and SMS codes through the MFA
+ *    relay), and shows who they act as.
  *
- * 2c. Shows the extractor backfilling both connections (records, rate, ETA per vendor, redrawn about
+ * 2c. Shows the extractor backfilling the connections (records, rate, ETA per vendor, redrawn about
  *    once a second on a terminal) until every stream caught up (demo-extractor.ts).
  *
  * 2d. Once the backfill's events went out, registers a local Standard Webhooks receiver with the webhook

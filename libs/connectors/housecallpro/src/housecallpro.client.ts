@@ -18,6 +18,21 @@ export class HousecallProCallError extends Error {
   }
 }
 
+/**
+ * A write Housecall Pro refused with a 4xx (not 401/403/429): the call, the status and the vendor's
+ * body text (`{ error: { message } }`), which writes/write-errors.util.ts turns into the command's result.
+ */
+export class HousecallProWriteRefusal extends Error {
+  constructor(
+    readonly call: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`Housecall Pro ${call}: HTTP ${status} ${body.slice(0, 200)}`);
+    this.name = 'HousecallProWriteRefusal';
+  }
+}
+
 /** `Retry-After` in ms: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when unusable. */
 export function retryAfterMs(header: string | null, now: Date): number | undefined {
   if (header === null || header.trim() === '') return undefined;
@@ -38,53 +53,8 @@ export class HousecallProClient {
   async get(ctx: CallContext, path: string, query: Readonly<Record<string, string>> = {}): Promise<unknown> {
     const search = new URLSearchParams(query).toString();
     const target = search === '' ? path : `${path}?${search}`;
-    await ctx.pace?.();
-    let response: Response;
-    try {
-      response = await sessionFetch(ctx.session, target, {
-        method: 'GET',
-        headers: { accept: 'application/json' },
-        redirect: 'manual',
-        signal: ctx.signal,
-      });
-    } catch (error) {
-      if (ctx.signal.aborted) throw error;
-      throw new VendorCallError(
-        { kind: 'unavailable', message: error instanceof Error ? error.message : String(error) },
-        `Housecall Pro GET ${path}: the request failed`,
-        { cause: error },
-      );
-    }
+    const response = await this.call(ctx, 'GET', path, target, undefined);
     const { status } = response;
-    if (status === 401 || status === 403 || (status >= 300 && status < 400)) {
-      await response.body?.cancel();
-      throw new VendorCallError(
-        { kind: 'unauthorized', status },
-        `Housecall Pro GET ${path}: HTTP ${status}, the session is gone`,
-      );
-    }
-    if (status === 429) {
-      const wait = retryAfterMs(response.headers.get('retry-after'), ctx.now()) ?? DEFAULT_RETRY_AFTER_MS;
-      await response.body?.cancel();
-      throw new VendorCallError(
-        { kind: 'rate_limited', retryAfterMs: wait },
-        `Housecall Pro GET ${path}: HTTP 429`,
-      );
-    }
-    if (status >= 500) {
-      await response.body?.cancel();
-      throw new VendorCallError(
-        { kind: 'unavailable', status, message: `HTTP ${status}` },
-        `Housecall Pro GET ${path}: HTTP ${status}`,
-      );
-    }
-    if ((response.headers.get('content-type') ?? '').includes('text/html')) {
-      await response.body?.cancel();
-      throw new VendorCallError(
-        { kind: 'unauthorized', status },
-        `Housecall Pro GET ${path}: an HTML page instead of data, the session is gone`,
-      );
-    }
     if (status !== 200) {
       const text = await response.text().catch(() => '');
       throw new HousecallProCallError(
@@ -93,12 +63,92 @@ export class HousecallProClient {
         `Housecall Pro GET ${path}: HTTP ${status} ${text.slice(0, 200)}`,
       );
     }
+    return this.json(response, 'GET', path);
+  }
+
+  /**
+   * A write of the v1 API (`POST`/`PUT` with a JSON body; the session's `x-csrf-token` header goes
+   * with it): the answer's JSON on a 2xx, a HousecallProWriteRefusal (status and the vendor's text) on a
+   * 4xx the write maps to a result, the same VendorCallErrors as `get` for the rest.
+   */
+  async send(ctx: CallContext, method: 'POST' | 'PUT', path: string, body: unknown): Promise<unknown> {
+    const response = await this.call(ctx, method, path, path, JSON.stringify(body));
+    const { status } = response;
+    if (status < 200 || status >= 300) {
+      const text = await response.text().catch(() => '');
+      throw new HousecallProWriteRefusal(`${method} ${path}`, status, text);
+    }
+    return this.json(response, method, path);
+  }
+
+  private async call(
+    ctx: CallContext,
+    method: string,
+    path: string,
+    target: string,
+    body: string | undefined,
+  ): Promise<Response> {
+    await ctx.pace?.();
+    let response: Response;
+    try {
+      response = await sessionFetch(ctx.session, target, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body }),
+        redirect: 'manual',
+        signal: ctx.signal,
+      });
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      throw new VendorCallError(
+        { kind: 'unavailable', message: error instanceof Error ? error.message : String(error) },
+        `Housecall Pro ${method} ${path}: the request failed`,
+        { cause: error },
+      );
+    }
+    const { status } = response;
+    if (status === 401 || status === 403 || (status >= 300 && status < 400)) {
+      await response.body?.cancel();
+      throw new VendorCallError(
+        { kind: 'unauthorized', status },
+        `Housecall Pro ${method} ${path}: HTTP ${status}, the session is gone`,
+      );
+    }
+    if (status === 429) {
+      const wait = retryAfterMs(response.headers.get('retry-after'), ctx.now()) ?? DEFAULT_RETRY_AFTER_MS;
+      await response.body?.cancel();
+      throw new VendorCallError(
+        { kind: 'rate_limited', retryAfterMs: wait },
+        `Housecall Pro ${method} ${path}: HTTP 429`,
+      );
+    }
+    if (status >= 500) {
+      await response.body?.cancel();
+      throw new VendorCallError(
+        { kind: 'unavailable', status, message: `HTTP ${status}` },
+        `Housecall Pro ${method} ${path}: HTTP ${status}`,
+      );
+    }
+    if ((response.headers.get('content-type') ?? '').includes('text/html')) {
+      await response.body?.cancel();
+      throw new VendorCallError(
+        { kind: 'unauthorized', status },
+        `Housecall Pro ${method} ${path}: an HTML page instead of data, the session is gone`,
+      );
+    }
+    return response;
+  }
+
+  private async json(response: Response, method: string, path: string): Promise<unknown> {
     try {
       return await response.json();
     } catch (error) {
       throw new VendorCallError(
-        { kind: 'unavailable', status, message: 'the answer is not JSON' },
-        `Housecall Pro GET ${path}: the answer is not JSON`,
+        { kind: 'unavailable', status: response.status, message: 'the answer is not JSON' },
+        `Housecall Pro ${method} ${path}: the answer is not JSON`,
         { cause: error },
       );
     }

@@ -124,9 +124,7 @@ describe('housecallproConnector', () => {
     }
   });
 
-  // NOT DONE: the connector has no writes yet. `it.failing` keeps the gap visible and fails the day
-  // every promised write exists (then make it a plain `it`).
-  it.failing('has a write for every command the product page promises', () => {
+  it('has a write for every command the product page promises', () => {
     const promised = filled(
       PROMISED_COMMANDS,
       "PROMISED_COMMANDS in housecallpro.connector.spec.ts: the commands Housecall Pro's product page promises",

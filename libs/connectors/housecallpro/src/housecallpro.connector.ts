@@ -7,7 +7,8 @@ import { housecallproWriteSide } from './housecallpro.writer';
  * The Housecall Pro plug-in (DESIGN "The vendor plug-in"): the pro web app login with an SMS code on
  * every sign-in (housecallpro.auth-flow.ts), the v1 REST API read with the session, lists scanned
  * `updated_at desc` to a watermark (readers/). Reads, streams and writes are derived from the code they
- * describe. No writes yet (housecallpro.writer.ts).
+ * describe. Writes: one per command in writes/ (housecallpro.writer.ts), through the v1 API or, where it
+ * has no endpoint (job status, payments), the web app in the write's portal page.
  */
 export const housecallproConnector: Connector = {
   descriptor: {

@@ -2,6 +2,7 @@ import type { StoredRecord, WorldEntity, WorldStore } from '@fieldsync/sandbox-w
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalKit } from '../../portal/portal.types';
 import { worldIdOf, type HcpIdKind } from './housecallpro-ids.util';
+import { mountHousecallProWrites } from './housecallpro-api-writes.routes';
 import { HousecallProRateLimiter } from './housecallpro-rate-limiter';
 import { HousecallProRenderer, type HcpRow } from './housecallpro.renderer';
 import { WORK_STATUS_FILTER } from './housecallpro-work-status.util';
@@ -100,7 +101,8 @@ const TIMESTAMPS = {
  * (`https://api.housecallpro.com` paths, snake_case, integer cents, prefixed ids, `{ page, page_size,
  * total_pages, total_items, <resource>[] }`). Jobs filter only by schedule, `work_status` (filter words),
  * customer and employees — no updated-since filter; invoices by created/due/paid ranges and status.
- * No endpoint records a payment: that is the web app's invoice screen. 401 answers
+ * Writes (customers, addresses, jobs, schedule, dispatch): housecallpro-api-writes.routes.ts. No endpoint
+ * records a payment: that is the web app's invoice screen. 401 answers
  * `{"message":"Unauthorized"}`; over the limit, 429 with Retry-After.
  */
 export function mountHousecallProApi(
@@ -215,7 +217,7 @@ export function mountHousecallProApi(
         instant(query, 'scheduled_start_max'),
       ];
       const [endMin, endMax] = [instant(query, 'scheduled_end_min'), instant(query, 'scheduled_end_max')];
-      const rows = records(store, 'job', live).filter(
+      const rows = records(store, 'job', (j) => r.isJobVisible(j)).filter(
         (j) =>
           (customerId === undefined || j.customerId === customerId) &&
           (wanted.size === 0 || wanted.has(r.workStatus(j))) &&
@@ -239,7 +241,7 @@ export function mountHousecallProApi(
     });
     const jobOf = (request: FastifyRequest<{ Params: { job_id: string } }>) => {
       const { store, r } = render();
-      return { r, j: lookup(store, 'job', 'job', request.params.job_id, live) };
+      return { r, j: lookup(store, 'job', 'job', request.params.job_id, (x) => r.isJobVisible(x)) };
     };
     api.get<{ Params: { job_id: string } }>('/jobs/:job_id', async (request, reply) => {
       const { r, j } = jobOf(request);
@@ -347,5 +349,8 @@ export function mountHousecallProApi(
         tags: all.slice((pageNo - 1) * size, pageNo * size),
       };
     });
+
+    // ------------------------------------------------------------ writes
+    mountHousecallProWrites(api, kit);
   });
 }

@@ -29,10 +29,10 @@ export const housecallproGroundTruth: GroundTruth = {
       case 'customers':
         return [...s.all('customer')].filter((c) => r.isCustomerVisible(c)).map((c) => r.customer(c));
       case 'jobs':
-        return [...s.all('job')].filter(live).map((j) => r.job(j));
+        return [...s.all('job')].filter((j) => r.isJobVisible(j)).map((j) => r.job(j));
       case 'appointments':
         return [...s.all('job')]
-          .filter(live)
+          .filter((j) => r.isJobVisible(j))
           .flatMap((j) =>
             r.liveAppointments(j.id).map((a) => ({ ...r.appointment(a), job_id: hcpId('job', j.id) })),
           );

@@ -594,3 +594,294 @@ describe("the Housecall Pro web app's invoice screen records payments (the API h
     expect(unchanged.due_amount).toBe(invoice.due_amount);
   });
 });
+
+describe("the Housecall Pro v1 API's writes (customers, addresses, jobs, schedule, dispatch)", () => {
+  let s: PortalServer;
+  const office = portal.users[1] as TestUserSpec;
+
+  beforeAll(async () => {
+    s = await PortalServer.create(createHousecallProPortal({ requestsPerMinute: 0 }), {
+      logger: pino({ level: 'silent' }),
+      lockoutDurationMs: 60_000,
+      seed: 5,
+      world: new SandboxWorldHost({ seed: 5, size: 300, ratePerMinute: 2 }),
+    });
+  });
+  afterAll(() => s.close());
+
+  const send = (method: 'POST' | 'PUT', url: string, session: HcpTestSession, payload: unknown) =>
+    s.app.inject({
+      method,
+      url,
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' },
+      payload: JSON.stringify(payload),
+    });
+  const ADDRESS = { street: '12 Elm St', city: 'Austin', state: 'TX', zip: '78701', country: 'US' };
+
+  it('creates a customer with addresses, a job with a schedule, a crew, notes and line items, then moves and re-crews it', async () => {
+    const schemas = publishedSchemas();
+    const session = await signInHousecallPro(s.app, office);
+    const created = await send('POST', '/customers', session, {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      email: 'ada@example.com',
+      mobile_number: '512-555-0101',
+      tags: ['vip'],
+      addresses: [
+        { ...ADDRESS, type: 'billing' },
+        { ...ADDRESS, street: '99 Oak Ave', type: 'service' },
+      ],
+    });
+    expect(created.statusCode).toBe(201);
+    const customer = created.json<{
+      id: string;
+      addresses: { id: string; type: string; street: string }[];
+    }>();
+    expect(validate(schemas, 'get-customers-customerId', customer)).toEqual([]);
+    expect(customer.addresses.map((a) => [a.type, a.street])).toEqual([
+      ['billing', '12 Elm St'],
+      ['service', '99 Oak Ave'],
+    ]);
+    const extra = await send('POST', `/customers/${customer.id}/addresses`, session, {
+      ...ADDRESS,
+      street: '7 Pine Rd',
+    });
+    expect(extra.statusCode).toBe(200);
+    const address = extra.json<{ id: string; type: string }>();
+    expect(address.type).toBe('service');
+
+    const employees = (
+      await s.app.inject({
+        method: 'GET',
+        url: '/employees?page_size=100',
+        headers: { cookie: session.cookie },
+      })
+    ).json<{ employees: { id: string; role: string }[] }>().employees;
+    const [tech1, tech2] = employees.filter((e) => e.role === 'field tech');
+    if (!tech1 || !tech2) throw new Error('two field techs expected');
+    const job = await send('POST', '/jobs', session, {
+      customer_id: customer.id,
+      address_id: address.id,
+      schedule: {
+        scheduled_start: '2026-12-09T15:00:00Z',
+        scheduled_end: '2026-12-09T17:00:00Z',
+        arrival_window: 60,
+      },
+      assigned_employee_ids: [tech1.id],
+      notes: 'Gate code 1234',
+      line_items: [{ name: 'Tune-up', unit_price: 12_950, quantity: 2, kind: 'labor', taxable: false }],
+    });
+    expect(job.statusCode).toBe(201);
+    const made = job.json<Record<string, unknown> & { id: string }>();
+    expect(validate(schemas, 'get-jobs-id', made)).toEqual([]);
+    expect(made).toMatchObject({
+      customer: { id: customer.id },
+      address: { id: address.id },
+      notes: [{ content: 'Gate code 1234' }],
+      work_status: 'scheduled',
+      schedule: { scheduled_start: '2026-12-09T15:00:00.000Z', arrival_window: 60 },
+      assigned_employees: [{ id: tech1.id }],
+      subtotal: 25_900,
+    });
+
+    const moved = await send('PUT', `/jobs/${made.id}/schedule`, session, {
+      start_time: '2026-12-10T16:00:00',
+      end_time: '2026-12-10T18:00:00',
+      arrival_window_in_minutes: 30,
+    });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toMatchObject({
+      start_time: '2026-12-10T16:00:00.000Z',
+      arrival_window_minutes: 30,
+    });
+    const dispatched = await send('PUT', `/jobs/${made.id}/dispatch`, session, {
+      dispatched_employees: [{ employee_id: tech2.id }],
+    });
+    expect(dispatched.statusCode).toBe(200);
+    expect(
+      dispatched.json<{ assigned_employees: { id: string }[] }>().assigned_employees.map((e) => e.id),
+    ).toEqual([tech2.id]);
+    const read = (
+      await s.app.inject({
+        method: 'GET',
+        url: `/jobs/${made.id}?expand[]=appointments`,
+        headers: { cookie: session.cookie },
+      })
+    ).json<{
+      schedule: { scheduled_start: string; appointments: { dispatched_employees_ids: string[] }[] };
+    }>();
+    expect(read.schedule.scheduled_start).toBe('2026-12-10T16:00:00.000Z');
+    expect(read.schedule.appointments.map((a) => a.dispatched_employees_ids)).toEqual([[tech2.id]]);
+  });
+
+  it("bills a job's line items once (bulk_update makes its invoice) and moves its status on the web app's job screen", async () => {
+    const session = await signInHousecallPro(s.app, office);
+    const get = async <T>(url: string) =>
+      (await s.app.inject({ method: 'GET', url, headers: { cookie: session.cookie } })).json<T>();
+    const customer = (
+      await send('POST', '/customers', session, { first_name: 'Bill', last_name: 'Me', addresses: [ADDRESS] })
+    ).json<{ id: string; addresses: { id: string; type: string }[] }>();
+    const address = customer.addresses.find((a) => a.type === 'service');
+    const job = (
+      await send('POST', '/jobs', session, {
+        customer_id: customer.id,
+        address_id: address?.id,
+        schedule: { scheduled_start: '2026-12-11T15:00:00Z', scheduled_end: '2026-12-11T16:00:00Z' },
+      })
+    ).json<{ id: string }>();
+    const billed = await send('PUT', `/jobs/${job.id}/line_items/bulk_update`, session, {
+      line_items: [{ name: 'Repair', unit_price: 10_000, quantity: 1.5, kind: 'labor', taxable: false }],
+    });
+    expect(billed.statusCode).toBe(200);
+    const invoices = await get<{
+      invoices: { subtotal: number; items: { name: string; qty_in_hundredths: number }[] }[];
+    }>(`/jobs/${job.id}/invoices`);
+    expect(
+      invoices.invoices.map((i) => [i.subtotal, i.items.map((x) => [x.name, x.qty_in_hundredths])]),
+    ).toEqual([[15_000, [['Repair', 150]]]]);
+    const again = await send('PUT', `/jobs/${job.id}/line_items/bulk_update`, session, {
+      line_items: [{ name: 'Repair', unit_price: 10_000 }],
+    });
+    expect(again.statusCode).toBe(422);
+
+    const act = (action: string, fields: Record<string, string> = {}) =>
+      s.app.inject({
+        method: 'POST',
+        url: `/app/jobs/${job.id}/${action}`,
+        headers: { cookie: session.cookie, 'content-type': FORM },
+        payload: form({ _csrf: session.csrf, ...fields }),
+      });
+    const screen = await s.app.inject({
+      method: 'GET',
+      url: `/app/jobs/${job.id}`,
+      headers: { cookie: session.cookie },
+    });
+    expect(screen.body).toContain('id="on_my_way"');
+    expect((await act('on_my_way')).statusCode).toBe(303);
+    expect(await get(`/jobs/${job.id}`)).toMatchObject({
+      work_status: 'scheduled',
+      work_timestamps: { on_my_way_at: '2026-12-11T15:00:00.000Z' },
+    });
+    expect((await act('on_my_way')).statusCode).toBe(422);
+    expect((await act('start')).statusCode).toBe(303);
+    expect(await get(`/jobs/${job.id}`)).toMatchObject({ work_status: 'in progress' });
+    expect((await act('cancel')).statusCode).toBe(422); // no reason
+    expect((await act('cancel', { reason: 'Customer moved' })).statusCode).toBe(303);
+    expect(await get(`/jobs/${job.id}`)).toMatchObject({
+      work_status: 'pro canceled',
+      notes: [{ content: 'Canceled: Customer moved' }],
+    });
+    const finish = await act('finish');
+    expect([finish.statusCode, finish.body.includes('This job is canceled.')]).toEqual([422, true]);
+    const noCsrf = await s.app.inject({
+      method: 'POST',
+      url: `/app/jobs/${job.id}/finish`,
+      headers: { cookie: session.cookie, 'content-type': FORM },
+      payload: form({}),
+    });
+    expect(noCsrf.statusCode).toBe(403);
+  });
+
+  it('makes an estimate with options and a note (no job shows), and approving an option copies it to a new job', async () => {
+    const schemas = publishedSchemas();
+    const session = await signInHousecallPro(s.app, office);
+    const get = async <T>(url: string) =>
+      (await s.app.inject({ method: 'GET', url, headers: { cookie: session.cookie } })).json<T>();
+    const customer = (
+      await send('POST', '/customers', session, {
+        first_name: 'Est',
+        last_name: 'Imate',
+        addresses: [ADDRESS],
+      })
+    ).json<{ id: string; addresses: { id: string; type: string }[] }>();
+    const address = customer.addresses.find((a) => a.type === 'service');
+    const jobsBefore = (await get<{ total_items: number }>(`/jobs?customer_id=${customer.id}`)).total_items;
+    const made = await send('POST', '/estimates', session, {
+      customer_id: customer.id,
+      address_id: address?.id,
+      note: 'Two options as discussed',
+      options: [
+        { name: 'Good', line_items: [{ name: 'Repair', unit_price: 20_000, quantity: 1 }] },
+        { name: 'Best', line_items: [{ name: 'Replace', unit_price: 450_000, quantity: 1 }] },
+      ],
+    });
+    expect(made.statusCode).toBe(200);
+    const estimate = made.json<{
+      id: string;
+      options: {
+        id: string;
+        name: string;
+        total_amount: number;
+        approval_status: string;
+        notes: { content: string }[];
+      }[];
+    }>();
+    expect(
+      validate(schemas, 'get-estimates', {
+        page: 1,
+        page_size: 1,
+        total_pages: 1,
+        total_items: 1,
+        estimates: [estimate],
+      }),
+    ).toEqual([]);
+    expect(
+      estimate.options.map((o) => [o.name, o.total_amount, o.approval_status, o.notes.map((n) => n.content)]),
+    ).toEqual([
+      ['Good', 20_000, 'awaiting response', ['Two options as discussed']],
+      ['Best', 450_000, 'awaiting response', ['Two options as discussed']],
+    ]);
+    expect((await get<{ total_items: number }>(`/jobs?customer_id=${customer.id}`)).total_items).toBe(
+      jobsBefore,
+    );
+
+    const best = estimate.options[1]?.id;
+    const approved = await send('POST', '/estimates/options/approve', session, { option_ids: [best] });
+    expect(approved.statusCode).toBe(200);
+    const jobId = approved.json<{ status: string; copied_on_approval_to_job_id: string }>()
+      .copied_on_approval_to_job_id;
+    const job = await get<Record<string, unknown>>(`/jobs/${jobId}`);
+    expect(validate(schemas, 'get-jobs-id', job)).toEqual([]);
+    expect(job).toMatchObject({
+      original_estimate_id: estimate.id,
+      customer: { id: customer.id },
+      work_status: 'needs scheduling',
+      schedule: {},
+    });
+    expect((await get<{ total_items: number }>(`/jobs?customer_id=${customer.id}`)).total_items).toBe(
+      jobsBefore + 1,
+    );
+    const after = await get<{ options: { approval_status: string }[] }>(`/estimates/${estimate.id}`);
+    expect(after.options.map((o) => o.approval_status)).toEqual(['declined', 'approved']);
+    expect(
+      (await send('POST', '/estimates/options/approve', session, { option_ids: [best] })).statusCode,
+    ).toBe(422);
+  });
+
+  it('refuses a body it cannot hold by name, an unknown customer, and a write without the CSRF header', async () => {
+    const session = await signInHousecallPro(s.app, office);
+    const unmodelled = await send('POST', '/customers', session, {
+      first_name: 'A',
+      lead_source: 'Google',
+      addresses: [ADDRESS],
+    });
+    expect([unmodelled.statusCode, unmodelled.json<{ error: { message: string } }>().error.message]).toEqual([
+      400,
+      'lead_source: not modelled by the sandbox on a customer',
+    ]);
+    const nameless = await send('POST', '/customers', session, { company: 'Acme', addresses: [ADDRESS] });
+    expect(nameless.statusCode).toBe(400);
+    const unknown = await send('POST', '/jobs', session, {
+      customer_id: `cus_${'0'.repeat(32)}`,
+      address_id: `adr_${'0'.repeat(32)}`,
+    });
+    expect(unknown.statusCode).toBe(404);
+    const noCsrf = await s.app.inject({
+      method: 'POST',
+      url: '/customers',
+      headers: { cookie: session.cookie, 'content-type': 'application/json' },
+      payload: JSON.stringify({ first_name: 'A', addresses: [ADDRESS] }),
+    });
+    expect(noCsrf.statusCode).toBe(403);
+  });
+});

@@ -3,6 +3,7 @@ import { DEFAULT_PORTAL_PORTS } from '../../portal/vendor-ids.constants';
 import { mountHousecallProApi, type HousecallProApiOptions } from './housecallpro-api.routes';
 import { housecallproGroundTruth } from './housecallpro.ground-truth';
 import { registerInvoiceScreen } from './housecallpro-invoice-screen.routes';
+import { registerJobScreen } from './housecallpro-job-screen.routes';
 import { housecallproLoginFlow } from './housecallpro-login.flow';
 import { HOUSECALLPRO_USERS } from './housecallpro.users';
 
@@ -10,8 +11,9 @@ import { HOUSECALLPRO_USERS } from './housecallpro.users';
  * Housecall Pro's pro web app (`pro.housecallpro.com`): email + password, then an SMS code on every
  * sign-in when two-step verification is on; 5-failure lockout. Sessions: 1 h idle, 12 h absolute
  * (the vendor publishes no figures; these are ours). Behind the session: the v1 data API
- * (housecallpro-api.routes.ts) and the web app's invoice screen with its payment form
- * (housecallpro-invoice-screen.routes.ts).
+ * (housecallpro-api.routes.ts), the web app's invoice screen with its payment form
+ * (housecallpro-invoice-screen.routes.ts) and its job screen with the status buttons
+ * (housecallpro-job-screen.routes.ts).
  */
 export function createHousecallProPortal(api: HousecallProApiOptions = {}): VendorPortal {
   return {
@@ -28,6 +30,8 @@ export function createHousecallProPortal(api: HousecallProApiOptions = {}): Vend
       mountHousecallProApi(scope, kit, api);
       // The web app's invoice screen: the only place a payment is recorded.
       registerInvoiceScreen(scope, kit);
+      // The web app's job screen: where a job's work status moves (the API has no endpoint for it).
+      registerJobScreen(scope, kit);
     },
     groundTruth: housecallproGroundTruth,
   };

@@ -1,5 +1,6 @@
 import type { StoredRecord, WorldAddress, WorldLineItem, WorldStore } from '@fieldsync/sandbox-world';
 import { hcpId, hcpPaymentId, hcpTagId } from './housecallpro-ids.util';
+import { estimateNotes, isApprovedEstimateJob, isEstimateJob, jobNotes } from './housecallpro-job-notes.util';
 
 /** One JSON object of Housecall Pro's v1 API (snake_case; money in integer cents). */
 export type HcpRow = Record<string, unknown>;
@@ -98,7 +99,7 @@ export class HousecallProRenderer {
 
   /** The campaign of the customer's first job (the one that brought the customer in, deleted or not). */
   private leadSourceOf(customerId: number): string | null {
-    const first = this.store.children('job', 'customerId', customerId)[0];
+    const first = this.customerJobs(customerId)[0];
     return first ? (this.store.get('campaign', first.campaignId)?.name ?? null) : null;
   }
 
@@ -111,20 +112,23 @@ export class HousecallProRenderer {
     for (const k of this.store.children('contact', 'customerId', c.id)) at = Math.max(at, k.modifiedOn);
     for (const l of this.store.children('location', 'customerId', c.id)) at = Math.max(at, l.modifiedOn);
     // Its lead source comes with its first job.
-    const first = this.store.children('job', 'customerId', c.id)[0];
-    return first ? Math.max(at, first.createdOn) : at;
+    const first = this.customerJobs(c.id)[0];
+    return first ? Math.max(at, this.shownSince(first)) : at;
   }
 
   /**
    * A job's updated_at: the latest change to anything its rendering shows (the job, its address, its
-   * appointments and their technicians, its invoices), as the vendor's job moves when it is rescheduled,
-   * dispatched or invoiced.
+   * appointments and their technicians, its invoices, the estimate sold on it), as the vendor's job moves
+   * when it is rescheduled, dispatched, invoiced or copied from an approved estimate.
    */
   jobUpdatedAt(j: StoredRecord<'job'>): number {
     let at = Math.max(j.modifiedOn, this.store.get('location', j.locationId)?.modifiedOn ?? 0);
     for (const a of this.store.children('appointment', 'jobId', j.id)) at = Math.max(at, a.modifiedOn);
     for (const a of this.store.children('assignment', 'jobId', j.id)) at = Math.max(at, a.modifiedOn);
     for (const i of this.store.children('invoice', 'jobId', j.id)) at = Math.max(at, i.modifiedOn);
+    // The estimate it was copied from (original_estimate_id) shows once sold.
+    for (const e of this.store.children('estimate', 'jobId', j.id))
+      if (e.status === 'Sold') at = Math.max(at, e.modifiedOn);
     return at;
   }
 
@@ -200,6 +204,23 @@ export class HousecallProRenderer {
   }
 
   // ------------------------------------------------------------------ work
+
+  /** A job the API shows: not deleted, and not a world job that only holds an estimate (see isEstimateJob). */
+  isJobVisible(j: StoredRecord<'job'>): boolean {
+    return live(j) && !isEstimateJob(j);
+  }
+
+  /** When the API started showing the job: its creation, or the approval that copied an estimate to it. */
+  private shownSince(j: StoredRecord<'job'>): number {
+    if (!isApprovedEstimateJob(j)) return j.createdOn;
+    const sold = this.store.children('estimate', 'jobId', j.id).find((e) => e.status === 'Sold');
+    return sold?.soldOn ?? j.modifiedOn;
+  }
+
+  /** The customer's jobs as Housecall Pro has them (deleted ones included), oldest first. */
+  private customerJobs(customerId: number): StoredRecord<'job'>[] {
+    return this.store.children('job', 'customerId', customerId).filter((j) => !isEstimateJob(j));
+  }
 
   liveAppointments(jobId: number): StoredRecord<'appointment'>[] {
     return this.store
@@ -279,16 +300,20 @@ export class HousecallProRenderer {
     const jobType = this.store.get('jobType', j.jobTypeId);
     const unit = this.store.get('businessUnit', j.businessUnitId);
     const customer = this.customerSummary(j.customerId);
+    // The estimate this job was copied from on approval: one sold on it.
+    const sold = this.store.children('estimate', 'jobId', j.id).find((e) => live(e) && e.status === 'Sold');
     return {
       id: hcpId('job', j.id),
       invoice_number: j.jobNumber,
       description: j.summary,
       customer: { ...customer, notes: [] },
       address: location ? this.address('serviceAddress', location.id, location.address) : null,
-      notes: [],
+      notes: jobNotes(j),
       work_status: this.workStatus(j),
       work_timestamps: {
-        on_my_way_at: started && first ? iso(first.arrivalWindowStart) : null,
+        // A dispatched first appointment is the pro on the way (the job screen's "On my way").
+        on_my_way_at:
+          (started || first?.status === 'Dispatched') && first ? iso(first.arrivalWindowStart) : null,
         started_at: started && first ? iso(first.start) : null,
         completed_at: j.completedOn === null ? null : iso(j.completedOn),
       },
@@ -303,8 +328,8 @@ export class HousecallProRenderer {
         return e ? [this.employee(e)] : [];
       }),
       tags: this.jobTags(j),
-      original_estimate_id: null,
-      original_estimate_uuids: [],
+      original_estimate_id: sold ? hcpId('estimate', sold.id) : null,
+      original_estimate_uuids: sold ? [hcpId('estimate', sold.id)] : [],
       lead_source: this.store.get('campaign', j.campaignId)?.name ?? null,
       job_fields: {
         job_type: jobType ? { id: `jbt_${String(jobType.id)}`, name: jobType.name } : undefined,
@@ -399,7 +424,7 @@ export class HousecallProRenderer {
             : e.status === 'Dismissed'
               ? 'canceled'
               : 'open',
-        notes: [],
+        notes: estimateNotes(this.store.get('job', e.jobId), e.id),
         created_at: iso(e.createdOn),
         updated_at: iso(e.modifiedOn),
         attachments: [],
@@ -502,7 +527,8 @@ export class HousecallProRenderer {
     const names = new Set<string>();
     for (const c of this.store.all('customer'))
       if (this.isCustomerVisible(c)) for (const t of c.tags ?? []) names.add(t);
-    for (const j of this.store.all('job')) if (live(j)) for (const t of this.jobTags(j)) names.add(t);
+    for (const j of this.store.all('job'))
+      if (this.isJobVisible(j)) for (const t of this.jobTags(j)) names.add(t);
     return [...names].sort().map((name) => ({ id: hcpTagId(name), name }));
   }
 }

@@ -14,7 +14,7 @@ import {
 } from './mapping.util';
 
 /** A job's `work_status` (the response values, not the filter words) in the canonical vocabulary. */
-function jobStatus(j: HousecallProJob): JobStatus {
+export function jobStatus(j: HousecallProJob): JobStatus {
   switch (j.work_status) {
     case 'needs scheduling':
       return 'unscheduled';
