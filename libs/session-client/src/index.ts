@@ -25,7 +25,9 @@ export {
 export * from './sessions.schema';
 export {
   SessionTokenError,
+  establishSessionBodySchema,
   looksLikeSessionToken,
+  refreshSessionBodySchema,
   sessionTokenClaimsSchema,
   sessionTokenKey,
   signSessionToken,

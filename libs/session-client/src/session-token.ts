@@ -21,6 +21,25 @@ export const sessionTokenClaimsSchema = z.object({
 });
 export type SessionTokenClaims = z.infer<typeof sessionTokenClaimsSchema>;
 
+/** `POST /sessions`: the connection's portal credentials, and the MFA code when the caller has one. */
+export const establishSessionBodySchema = z.strictObject({
+  connectionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a connection id'),
+  username: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+  mfa: z
+    .strictObject({
+      type: z.enum(['totp', 'sms', 'email']),
+      code: z
+        .string()
+        .regex(/^\d{4,8}$/, 'must be the 4-8 digit code')
+        .optional(),
+    })
+    .optional(),
+});
+
+/** `POST /sessions/refresh`: the token in the body when not sent as `Authorization: Bearer`. */
+export const refreshSessionBodySchema = z.strictObject({ authToken: z.string().min(1).max(4096).optional() });
+
 export class SessionTokenError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

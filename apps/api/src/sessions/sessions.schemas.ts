@@ -1,26 +1,10 @@
+import { establishSessionBodySchema, refreshSessionBodySchema } from '@fieldsync/session-client';
 import { z } from 'zod';
 
-/** `POST /sessions`: the connection's portal credentials, and the MFA code when the caller has one. */
-export const establishSessionSchema = z
-  .strictObject({
-    connectionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a connection id'),
-    username: z.string().min(1).max(320),
-    password: z.string().min(1).max(1024),
-    mfa: z
-      .strictObject({
-        type: z.enum(['totp', 'sms', 'email']),
-        code: z
-          .string()
-          .regex(/^\d{4,8}$/, 'must be the 4-8 digit code')
-          .optional(),
-      })
-      .optional(),
-  })
-  .meta({ id: 'SessionRequest' });
+/** `POST /sessions` (the session manager's own body schema, named for the OpenAPI document). */
+export const establishSessionSchema = establishSessionBodySchema.meta({ id: 'SessionRequest' });
 
-export const refreshSessionSchema = z
-  .strictObject({ authToken: z.string().min(1).max(4096).optional() })
-  .meta({ id: 'SessionRefreshRequest' });
+export const refreshSessionSchema = refreshSessionBodySchema.meta({ id: 'SessionRefreshRequest' });
 
 export const sessionSchema = z
   .strictObject({

@@ -9,30 +9,13 @@ import {
   Post,
   UnauthorizedException,
 } from '@nestjs/common';
-import { z } from 'zod';
+import { establishSessionBodySchema, refreshSessionBodySchema } from '@fieldsync/session-client';
 import { parseOr400 } from '../admin/zod-body.util';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { SessionTokenError, SessionTokenService } from '../tokens/session-token.service';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionService, type ActiveSession } from './session.service';
 import { SessionVault } from './session.vault';
-
-const establishSchema = z.strictObject({
-  connectionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a connection id'),
-  username: z.string().min(1).max(320),
-  password: z.string().min(1).max(1024),
-  mfa: z
-    .strictObject({
-      type: z.enum(['totp', 'sms', 'email']),
-      code: z
-        .string()
-        .regex(/^\d{4,8}$/, 'must be the 4-8 digit code')
-        .optional(),
-    })
-    .optional(),
-});
-
-const refreshSchema = z.strictObject({ authToken: z.string().min(1).optional() });
 
 function same(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
@@ -68,7 +51,7 @@ export class SessionsController {
   @Post()
   @HttpCode(200)
   async establish(@Body() body: unknown) {
-    const input = parseOr400(establishSchema, body);
+    const input = parseOr400(establishSessionBodySchema, body);
     const connection = await this.connections.findById(input.connectionId);
     const invalid = new UnauthorizedException({
       error: 'invalid_credentials',
@@ -97,7 +80,7 @@ export class SessionsController {
   @HttpCode(200)
   async refresh(@Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
     const fromHeader = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
-    const token = fromHeader ?? parseOr400(refreshSchema, body).authToken;
+    const token = fromHeader ?? parseOr400(refreshSessionBodySchema, body).authToken;
     if (!token) {
       throw new UnauthorizedException({
         error: 'missing_token',
