@@ -273,12 +273,14 @@ describe('Workiz connector (Chromium against the sandbox)', () => {
           });
         }
       }
-      // As readers/job.reader.ts: each job with its Team names resolved.
+      // As readers/job.reader.ts: each job with its Team names resolved, and as its one visit.
       for (const j of jobs) {
-        put('job', String(j['UUID']), {
+        const raw = {
           job: j,
           TeamMembers: (j['Team'] as string[]).map((name) => ({ name, id: idOf(name) })),
-        });
+        };
+        put('job', String(j['UUID']), raw);
+        put('appointment', String(j['UUID']), raw);
       }
       for (const l of await exportOf('leads')) put('lead', String(l['UUID']), l);
       for (const e of await exportOf('estimates')) put('estimate', String(e['estimate_id']), e);
@@ -332,6 +334,7 @@ describe('Workiz connector (Chromium against the sandbox)', () => {
       const entities = new Set([...want.keys()].map((k) => k.split(':')[0]));
       expect([...entities].sort()).toEqual(
         [
+          'appointment',
           'communication',
           'customer',
           'estimate',

@@ -1,5 +1,6 @@
 import type { CanonicalEntity } from '@fieldsync/canonical-model';
 import type { RecordMapper } from '@fieldsync/connector-kit';
+import { mapAppointment } from './mappers/appointment.mapper';
 import { mapCall, mapSms } from './mappers/communication.mapper';
 import { mapCustomer } from './mappers/customer.mapper';
 import { mapEstimate } from './mappers/estimate.mapper';
@@ -52,6 +53,8 @@ export class WorkizMapper implements RecordMapper {
         );
       case 'job':
         return canonical('job', mapJob(wirePayload(workizJobRecordSchema, record), scope));
+      case 'appointment':
+        return canonical('appointment', mapAppointment(wirePayload(workizJobRecordSchema, record), scope));
       case 'lead':
         return canonical('lead', mapLead(wirePayload(workizLeadSchema, record), scope));
       case 'estimate':
