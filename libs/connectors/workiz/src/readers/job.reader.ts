@@ -20,7 +20,11 @@ export const jobsStream: StreamSpec = {
       row: workizJobSchema,
       idOf: (raw) => fieldId(raw, 'UUID'),
       expand: async (rows, { client, ctx }) => {
-        const team = await teamDirectory(client, ctx);
+        const team = await teamDirectory(
+          client,
+          ctx,
+          rows.flatMap((j) => j.Team),
+        );
         return rows.map((job) => {
           const raw = { job, TeamMembers: job.Team.map((name) => ({ name, id: memberId(team, name) })) };
           return (['job', 'appointment'] as const).map((entity) => ({

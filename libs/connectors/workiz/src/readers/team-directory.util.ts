@@ -9,13 +9,25 @@ import { workizOneSchema, workizTeamMemberSchema } from '../workiz.schemas';
  */
 
 const REUSE_MS = 60_000;
+/** The youngest a directory is read again for a name it lacks. */
+const STALE_MS = 2_000;
 const directories = new Map<string, { byName: Map<string, string>; at: number }>();
 
-/** Team members by full name (trimmed, case-insensitive), for the session's account. */
-export async function teamDirectory(client: WorkizClient, ctx: CallContext): Promise<Map<string, string>> {
+/**
+ * Team members by full name (trimmed, case-insensitive), for the session's account. `names`: the names
+ * about to be resolved; one the cached directory lacks (a member added or renamed since) makes it read
+ * again, at most every STALE_MS.
+ */
+export async function teamDirectory(
+  client: WorkizClient,
+  ctx: CallContext,
+  names: readonly (string | null)[] = [],
+): Promise<Map<string, string>> {
   const key = `${ctx.session.portalUrl}|${ctx.session.user.id}|${ctx.session.establishedAt}`;
   const cached = directories.get(key);
-  if (cached && Date.now() - cached.at < REUSE_MS) return cached.byName;
+  const age = cached ? Date.now() - cached.at : Infinity;
+  const lacks = cached !== undefined && names.some((n) => n !== null && !cached.byName.has(nameKey(n)));
+  if (cached && age < REUSE_MS && !(lacks && age >= STALE_MS)) return cached.byName;
   const body = workizOneSchema.safeParse(await client.apiGet(ctx, '/team/all/'));
   if (!body.success || !Array.isArray(body.data.data)) {
     throw new Error('Workiz GET /team/all/: the answer is not a list of team members');

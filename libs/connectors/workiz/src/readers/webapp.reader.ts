@@ -139,7 +139,11 @@ export const communicationsStream: StreamSpec = {
       row: workizCallSchema,
       idOf: (raw) => fieldId(raw, 'call_id', 'call-'),
       expand: async (rows, { client, ctx }) => {
-        const team = await teamDirectory(client, ctx);
+        const team = await teamDirectory(
+          client,
+          ctx,
+          rows.map((c) => c.user),
+        );
         return rows.map((call) => [
           {
             entity: 'communication',
@@ -156,7 +160,11 @@ export const communicationsStream: StreamSpec = {
       row: workizSmsThreadSchema,
       idOf: () => null,
       expand: async (rows, { client, ctx }) => {
-        const team = await teamDirectory(client, ctx);
+        const team = await teamDirectory(
+          client,
+          ctx,
+          rows.flatMap((t) => t.messages.map((m) => m.user)),
+        );
         return rows.map((t) =>
           t.messages.map((message) => ({
             entity: 'communication' as const,
