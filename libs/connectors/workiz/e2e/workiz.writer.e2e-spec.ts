@@ -159,6 +159,16 @@ describe('Workiz writes (against the sandbox)', () => {
     }
     throw new Error('no open job ahead');
   }
+  /** Any live job not used by another test (an invoice can be made on a past job too). */
+  function someJob(): { id: string; uuid: string } {
+    for (const [id, r] of stored('job')) {
+      if (!used.has(id) && (r.raw as { job: Row }).job['Status'] !== 'Canceled') {
+        used.add(id);
+        return { id, uuid: r.externalId };
+      }
+    }
+    throw new Error('no job');
+  }
   const technicians = () =>
     stored('technician')
       .filter(([, r]) => (r.raw as Row)['role'] === 'Technician' && (r.raw as Row)['active'] === true)
@@ -380,6 +390,55 @@ describe('Workiz writes (against the sandbox)', () => {
     expect((await write.find?.(writeCtx(command), command))?.result).toEqual(done.result);
     const tip = cmd('payment.record', { ...command.payload, tipAmount: 1 });
     expect(uncarriedFields(write.carries, tip.payload)).toEqual(['payload.tipAmount']);
+  });
+
+  it('quote.create: an estimate on a job with the marker in its name, total to the cent; a retry finds it', async () => {
+    const write = writeOf('quote.create');
+    const job = openJob();
+    const customerId = canonicalId(MAP_CTX.connectionId, 'customer', String(job.raw.job['ClientId']));
+    const command = cmd('quote.create', {
+      customerId,
+      jobId: job.id,
+      title: 'Replace condenser',
+      currency: 'USD',
+      lineItems: [
+        { name: 'Condenser', description: '', quantity: 1, unitPrice: 1899.99 },
+        { name: 'Labor hour', description: 'Labor hour', quantity: 3, unitPrice: 0.1 },
+      ],
+    });
+    expect(await write.find?.(writeCtx(command), command)).toBeNull();
+    const done = await write.execute(writeCtx(command), command);
+    const result = commandResultDataSchemas['quote.create'].parse(done.result);
+    expect(result).toMatchObject({ currency: 'USD', total: 1900.29 });
+    expect(mapped(done.records[0])).toMatchObject({
+      jobId: job.id,
+      customerId,
+      total: 1900.29,
+      status: 'sent',
+    });
+    expect((await write.find?.(writeCtx(command), command))?.result).toEqual(done.result);
+    const taxed = cmd('quote.create', { ...command.payload, taxes: [{ name: 'State', ratePercent: 6.25 }] });
+    expect(uncarriedFields(write.carries, taxed.payload)).toEqual(['payload.taxes']);
+  });
+
+  it('invoice.create: the job’s invoice through the web app, subtotal checked; a retry finds it by natural key', async () => {
+    const write = writeOf('invoice.create');
+    const job = someJob();
+    const command = cmd('invoice.create', {
+      jobId: job.id,
+      currency: 'USD',
+      lineItems: [{ name: 'Service call', description: '', quantity: 2, unitPrice: 89.95, taxable: false }],
+    });
+    expect(await write.find?.(writeCtx(command), command)).toBeNull();
+    const before = (await exportOf('invoices')).length;
+    const done = await write.execute(writeCtx(command), command);
+    const result = commandResultDataSchemas['invoice.create'].parse(done.result);
+    expect(result).toMatchObject({ currency: 'USD', total: 179.9, balance: 179.9 });
+    expect(mapped(done.records[0])).toMatchObject({ jobId: job.id, subtotal: 179.9, status: 'open' });
+    expect((await write.find?.(writeCtx(command), command))?.result).toEqual(done.result);
+    expect((await exportOf('invoices')).length).toBe(before + 1);
+    const memo = cmd('invoice.create', { ...command.payload, memo: 'Thanks' });
+    expect(uncarriedFields(write.carries, memo.payload)).toEqual(['payload.memo']);
   });
 
   it('client.create: through the web app, with a service location; a retry finds it by natural key', async () => {

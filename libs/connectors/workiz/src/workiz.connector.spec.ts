@@ -128,9 +128,7 @@ describe('workizConnector', () => {
     }
   });
 
-  // NOT DONE: the connector has no writes yet. `it.failing` keeps the gap visible and fails the day
-  // every promised write exists (then make it a plain `it`).
-  it.failing('has a write for every command the product page promises', () => {
+  it('has a write for every command the product page promises', () => {
     const promised = filled(
       PROMISED_COMMANDS,
       "PROMISED_COMMANDS in workiz.connector.spec.ts: the commands Workiz's product page promises",

@@ -1,13 +1,31 @@
-import type { CommandTotals, CommandTotalsInput } from '@fieldsync/canonical-model';
+import { commandTotals, Money, type CommandTotalsInput } from '@fieldsync/canonical-model';
+import { VendorWriteError } from '@fieldsync/connector-kit';
 
 /**
- * What a quote or invoice command should come to at Workiz, in minor units: `commandTotals`
- * (canonical-model) with the vendor's own arithmetic (`taxableByDefault`: is an item taxable unless the
- * command says otherwise; `discountsLowerTaxBase`). Not known yet: read it off the vendor's invoices. The
- * quote and invoice writes compare the vendor's totals with this before they report success.
+ * Workiz's arithmetic for `commandTotals`: a line's total is its quantity × price in cents; an estimate has
+ * no tax or discount, and an invoice's tax is Workiz's own (its tax zone on the taxable lines), so the
+ * command's subtotal is what is compared (a command states no taxes or discounts: those fields are not
+ * carried).
  */
-export function expectedTotals(_input: CommandTotalsInput): CommandTotals {
-  throw new Error(
-    "not implemented: expectedTotals (writes/write-totals.util.ts) needs Workiz's invoice arithmetic",
-  );
+export const WORKIZ_TOTALS = { taxableByDefault: true, discountsLowerTaxBase: true } as const;
+
+/** The command's subtotal in minor units. */
+export const expectedSubtotal = (input: CommandTotalsInput): number =>
+  commandTotals(input, WORKIZ_TOTALS).subtotal;
+
+/** Throws when Workiz's subtotal (dollars) is not the command's, naming both. */
+export function checkSubtotal(
+  what: string,
+  vendorDollars: number,
+  expectedMinor: number,
+  currency: string,
+): void {
+  const got = Money.parse(vendorDollars, currency).amountMinor;
+  if (got !== expectedMinor) {
+    throw new VendorWriteError(
+      'vendor_rejected',
+      `Workiz ${what}: subtotal ${Money.ofMinor(got, currency).toDecimalString()} differs from the command's ${Money.ofMinor(expectedMinor, currency).toDecimalString()}`,
+      { field: 'payload.lineItems' },
+    );
+  }
 }
