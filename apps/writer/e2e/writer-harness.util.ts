@@ -27,11 +27,14 @@ import { sql, type Kysely } from 'kysely';
 
 /*
  * The writer as a process, with everything real around it: the vendor sandbox (ServiceTitan and
- * Jobber), the session manager with Chromium logins, the extractor filling the canonical store the
+ * Jobber by default, or the vendors a suite names: Workiz), the session manager with Chromium logins, the extractor filling the canonical store the
  * commands refer to, NATS streams under a private prefix and a scratch database.
  */
 
 export const TENANT = 'tn_writer';
+
+/** The vendors a writer world can connect. */
+export type WriterVendor = 'servicetitan' | 'jobber' | 'workiz';
 
 /** An event on FSM_EVENTS as the specs read it. */
 export interface LoggedEvent {
@@ -47,7 +50,8 @@ export interface WriterWorld {
   readonly db: Kysely<DB>;
   readonly nc: NatsConnection;
   readonly prefix: string;
-  readonly connections: Readonly<Record<'servicetitan' | 'jobber', string>>;
+  /** The connection of each vendor the world connected (the others are absent: `command` refuses them). */
+  readonly connections: Readonly<Record<WriterVendor, string>>;
   /** Environment shared by the spawned services. */
   readonly env: Readonly<Record<string, string>>;
   /** Spawns a writer (extra env on top of the shared one) and waits until it is ready. */
@@ -58,7 +62,7 @@ export interface WriterWorld {
   publishRaw(subject: { connectionId: string; type: string }, data: Uint8Array, msgId: string): Promise<void>;
   /** A command envelope for a connection (new command id; the key defaults to the command id). */
   command<T extends CommandType>(
-    vendor: 'servicetitan' | 'jobber',
+    vendor: WriterVendor,
     type: T,
     payload: unknown,
     key?: string,
@@ -71,18 +75,20 @@ export interface WriterWorld {
   events(): Promise<LoggedEvent[]>;
   /** Live canonical rows of an entity for a vendor's connection (id, external id, document). */
   stored(
-    vendor: 'servicetitan' | 'jobber',
+    vendor: WriterVendor,
     entity: EntityType,
   ): Promise<{ id: string; externalId: string; document: Record<string, unknown> }[]>;
   /** The sandbox's ground truth export of one entity for a vendor. */
-  groundTruth(vendor: 'servicetitan' | 'jobber', entity: string): Promise<Record<string, unknown>[]>;
+  groundTruth(vendor: WriterVendor, entity: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
-/** Sets up the world: sandbox, session manager, two connections, the extractor (store backfilled). */
+/** Sets up the world: sandbox, session manager, a connection per vendor, the extractor (store backfilled). */
 export async function startWriterWorld(options: {
   name: string;
   sandboxSize?: string;
+  /** The vendors to connect (default ServiceTitan and Jobber). */
+  vendors?: readonly WriterVendor[];
   /** Extra env for the extractor. */
   extractorEnv?: Record<string, string>;
 }): Promise<WriterWorld> {
@@ -108,24 +114,39 @@ export async function startWriterWorld(options: {
   };
   const manager = await startSessionManager(env);
   await manager.admin('PUT', `/tenants/${TENANT}`, { name: 'Writer e2e' });
-  const st = sandbox.portal('servicetitan');
-  const jobber = sandbox.portal('jobber');
-  const stConnection = await manager.admin('POST', '/connections', {
-    tenantId: TENANT,
-    vendor: 'servicetitan',
-    portalUrl: st.url,
-    username: 'st.admin',
-    password: 'Sandbox!Admin1',
-    mfa: { method: 'totp', secret: (await userOf(st, 'st.admin')).totpSecret },
-  });
-  const jobberConnection = await manager.admin('POST', '/connections', {
-    tenantId: TENANT,
-    vendor: 'jobber',
-    portalUrl: jobber.url,
-    username: 'office@greenleaf-hvac.example',
-    password: 'Sandbox!Office1',
-  });
-  const connections = { servicetitan: stConnection.id, jobber: jobberConnection.id };
+  const vendors = options.vendors ?? (['servicetitan', 'jobber'] as const);
+  const logins: Record<WriterVendor, () => Promise<Record<string, unknown>>> = {
+    servicetitan: async () => {
+      const st = sandbox.portal('servicetitan');
+      return {
+        portalUrl: st.url,
+        username: 'st.admin',
+        password: 'Sandbox!Admin1',
+        mfa: { method: 'totp', secret: (await userOf(st, 'st.admin')).totpSecret },
+      };
+    },
+    jobber: () =>
+      Promise.resolve({
+        portalUrl: sandbox.portal('jobber').url,
+        username: 'office@greenleaf-hvac.example',
+        password: 'Sandbox!Office1',
+      }),
+    workiz: () =>
+      Promise.resolve({
+        portalUrl: sandbox.portal('workiz').url,
+        username: 'admin@workiz.sandbox.example',
+        password: 'Sandbox!Admin1',
+      }),
+  };
+  const connections = {} as Record<WriterVendor, string>;
+  for (const vendor of vendors) {
+    const created = await manager.admin('POST', '/connections', {
+      tenantId: TENANT,
+      vendor,
+      ...(await logins[vendor]()),
+    });
+    connections[vendor] = created.id;
+  }
   const nc = await connectNats({
     servers: services.natsUrl,
     name: `writer-e2e-${options.name}`,
@@ -160,7 +181,7 @@ export async function startWriterWorld(options: {
   // The commands refer to canonical ids: wait until both backfills stored the entities they use.
   await expectEventually(
     async () => {
-      for (const vendor of ['servicetitan', 'jobber'] as const) {
+      for (const vendor of vendors) {
         for (const entity of [
           'customer',
           'location',
@@ -211,6 +232,7 @@ export async function startWriterWorld(options: {
       });
     },
     command(vendor, type, payload, key) {
+      if (connections[vendor] === undefined) throw new Error(`the writer world has no ${vendor} connection`);
       const commandId = newCommandId();
       return {
         commandId,
