@@ -151,6 +151,37 @@ describe('Workiz connector (Chromium against the sandbox)', () => {
       ]);
     });
 
+    it('still logs in when the login page is redesigned (other ids, names, labels)', async () => {
+      expect(await workiz.control('POST', 'faults', { loginPage: 'changed' })).toMatchObject({
+        loginPage: 'changed',
+      });
+      try {
+        const { session } = await logIn(credentials('admin'));
+        expect((await workizAuthFlow.check(session)).valid).toBe(true);
+      } finally {
+        await workiz.control('DELETE', 'faults');
+      }
+    });
+
+    it('a session the vendor ends mid-sync answers unauthorized (the extractor logs in again), and a new one reads on', async () => {
+      const first = await logIn(credentials('admin'));
+      const stream = workizConnector.readSide.streams.find((s) => s.stream === 'jobs');
+      if (!stream) throw new Error('no jobs stream');
+      const page = await stream.readPage(syncContext(first.session), null);
+      expect(page.records.length).toBeGreaterThan(0);
+      await workiz.control('POST', 'sessions/expire', { user: 'admin@workiz.sandbox.example' });
+      const error = await stream.readPage(syncContext(first.session), page.checkpoint).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(VendorCallError);
+      expect((error as VendorCallError).failure.kind).toBe('unauthorized');
+      expect((await workizAuthFlow.check(first.session)).valid).toBe(false);
+      const second = await logIn(credentials('admin'));
+      const next = await stream.readPage(syncContext(second.session), page.checkpoint);
+      expect(next.records.length).toBeGreaterThan(0);
+    });
+
     it('refuses a wrong password as invalid_credentials after one attempt, without a code or a lockout', async () => {
       const error = await logIn(credentials('owner', 'not-the-password')).then(
         () => undefined,
