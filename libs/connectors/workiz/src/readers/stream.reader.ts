@@ -80,7 +80,10 @@ export class WorkizStreamReader implements StreamReader {
     this.entities = spec.entities;
     this.intervalMs = spec.intervalMs;
     this.reconciles = spec.reconciles ?? spec.entities;
+    this.oneRecordPerRow = spec.sources.length === 1 && spec.entities.length === 1;
   }
+
+  private readonly oneRecordPerRow: boolean;
 
   async readPage(ctx: SyncContext, checkpoint: string | null): Promise<ReadPage> {
     const { index, at } = this.position(checkpoint);
@@ -129,7 +132,10 @@ export class WorkizStreamReader implements StreamReader {
       records,
       checkpoint: next,
       caughtUp,
-      ...(checkpoint === null && page.total !== undefined ? { total: page.total } : {}),
+      // The vendor's count is the stream's record count only where each row is one record of one list.
+      ...(checkpoint === null && page.total !== undefined && this.oneRecordPerRow
+        ? { total: page.total }
+        : {}),
     };
   }
 
