@@ -16,6 +16,8 @@ async function main(): Promise<void> {
     } else if (readFileSync(path, 'utf8') !== text) {
       stale += 1;
       process.stderr.write(`${SDK_GENERATED_DIR}/${name} is stale: run npm run sdk:types\n`);
+    } else {
+      process.stdout.write(`${SDK_GENERATED_DIR}/${name} is up to date\n`);
     }
   }
   if (stale > 0) process.exit(1);

@@ -101,10 +101,10 @@ export class FieldsyncClient {
     try {
       url = new URL(options.baseUrl);
     } catch {
-      throw new TypeError(`baseUrl ${JSON.stringify(options.baseUrl)} is not an absolute URL`);
+      throw new TypeError(`baseUrl ${JSON.stringify(options.baseUrl)} must be an absolute http(s) URL`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new TypeError(`baseUrl must be http(s), got ${url.protocol}`);
+      throw new TypeError(`baseUrl ${JSON.stringify(options.baseUrl)} must be an absolute http(s) URL`);
     }
     if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
       throw new TypeError('apiKey is required (an API key of the tenant, fsk_…)');
@@ -134,9 +134,10 @@ export class FieldsyncClient {
     const url = new URL(this.baseUrl + path);
     for (const [name, value] of Object.entries((args.query ?? {}) as Record<string, unknown>)) {
       if (value === undefined || value === null) continue;
-      if (typeof value === 'object')
-        throw new TypeError(`${operationId}: query parameter ${name} must be a scalar`);
-      url.searchParams.set(name, String(value as string | number | boolean));
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        throw new TypeError(`${operationId}: query parameter ${name} must be a string, number or boolean`);
+      }
+      url.searchParams.set(name, String(value));
     }
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.apiKey}`,
@@ -279,7 +280,7 @@ export class FieldsyncClient {
     if (response.status !== 202) {
       return {
         kind: 'resource',
-        status: response.status as 200 | 201,
+        status: response.status,
         data: response.data as ResourceBody<O>,
         replayed: response.replayed,
         idempotencyKey,
