@@ -108,7 +108,7 @@ export async function awaitResult(
   const prefix = options.prefix ?? '';
   const js = options.js ?? jetstream(nc);
   const consumer = await js.consumers.get(streamNames(prefix).results, {
-    filter_subjects: [resultSubject({ tenantId: options.tenantId, commandId }, prefix)],
+    filter_subjects: resultSubject({ tenantId: options.tenantId, commandId }, prefix),
   });
   const messages = await consumer.consume({ max_messages: 8 });
   const timer = setTimeout(() => void messages.close(), options.timeoutMs);

@@ -5,10 +5,11 @@ import {
   jetstream,
   jetstreamManager,
   type ConsumerMessages,
+  type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { NatsSdkOptions } from './commands';
-import { eventFilters, streamNames, subjectToken } from './subjects.util';
+import { eventFilters, streamNames, subjectMatches, subjectToken } from './subjects.util';
 
 /** What FSM_EVENTS carries: CloudEvents 1.0 change events and the platform's operational events. */
 export type FieldsyncEvent = ChangeEvent | OperationalEvent;
@@ -49,29 +50,55 @@ async function durableMessages(
   options: SubscribeEventsOptions,
   stream: string,
   durable: string,
-  filters: string[],
-): Promise<ConsumerMessages> {
+  filter: string,
+): Promise<MessageSource> {
   const jsm = await jetstreamManager(nc);
   const existing = await jsm.consumers.info(stream, durable).catch(() => undefined);
   if (existing === undefined) {
     await jsm.consumers.add(stream, {
       durable_name: durable,
-      filter_subjects: filters,
+      filter_subject: filter,
       ack_policy: AckPolicy.Explicit,
       ...(options.after !== undefined
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.after + 1 }
         : { deliver_policy: options.from === 'all' ? DeliverPolicy.All : DeliverPolicy.New }),
     });
   } else {
-    const had = [...(existing.config.filter_subjects ?? [])].sort().join(' ');
-    if (had !== [...filters].sort().join(' ')) {
+    const had = existing.config.filter_subject ?? existing.config.filter_subjects?.join(' ') ?? '(none)';
+    if (had !== filter) {
       throw new TypeError(
-        `durable consumer ${durable} filters ${had || existing.config.filter_subject || '(none)'}, not ${filters.join(' ')}: use another durableName for other types`,
+        `durable consumer ${durable} filters ${had}, not ${filter}: use another durableName for other types`,
       );
     }
   }
-  return (await (options.js ?? jetstream(nc)).consumers.get(stream, durable)).consume({ max_messages: 64 });
+  const consumer = await (options.js ?? jetstream(nc)).consumers.get(stream, durable);
+  let open = true;
+  // One message per request, when the loop asks: nothing sits pulled but unhandled in this process, which a
+  // resumed subscription would otherwise see only after the consumer's ack wait.
+  async function* pull(): AsyncGenerator<JsMsg, void, undefined> {
+    while (open) {
+      const message = await consumer.next({ expires: 1_000 });
+      if (message !== null) yield message;
+    }
+  }
+  return {
+    messages: pull(),
+    close: async () => {
+      open = false;
+      await nc.flush(); // the server has every acknowledgement before a resumed subscription asks
+    },
+  };
 }
+
+interface MessageSource {
+  readonly messages: AsyncIterable<JsMsg>;
+  close(): Promise<void>;
+}
+
+const ordered = (messages: ConsumerMessages): MessageSource => ({
+  messages,
+  close: async () => void (await messages.close()),
+});
 
 /**
  * The events of FSM_EVENTS as an async iterator, filtered by tenant, types and connection, resumable: by the
@@ -88,22 +115,36 @@ export async function* subscribeEvents(
   if (options.durableName !== undefined) subjectToken(options.durableName, 'durableName');
   const prefix = options.prefix ?? '';
   const stream = streamNames(prefix).events;
+  // One consumer filter: several types share the tenant's filter and are told apart here (a consumer with
+  // several filter subjects needs nats-server 2.10; this works on any JetStream server).
   const filters = eventFilters(options, prefix);
-  const messages =
+  const [only] = filters;
+  const serverFilter =
+    filters.length === 1 && only !== undefined
+      ? only
+      : (eventFilters({ tenantId: options.tenantId }, prefix)[0] ?? '');
+  const wanted = (subject: string): boolean => filters.some((filter) => subjectMatches(filter, subject));
+  const source =
     options.durableName !== undefined
-      ? await durableMessages(nc, options, stream, options.durableName, filters)
-      : await (
-          await (options.js ?? jetstream(nc)).consumers.get(stream, {
-            filter_subjects: filters,
-            ...(options.after !== undefined
-              ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.after + 1 }
-              : { deliver_policy: options.from === 'all' ? DeliverPolicy.All : DeliverPolicy.New }),
-          })
-        ).consume({ max_messages: 64 });
-  const onAbort = (): void => void messages.close();
+      ? await durableMessages(nc, options, stream, options.durableName, serverFilter)
+      : ordered(
+          await (
+            await (options.js ?? jetstream(nc)).consumers.get(stream, {
+              filter_subjects: serverFilter,
+              ...(options.after !== undefined
+                ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.after + 1 }
+                : { deliver_policy: options.from === 'all' ? DeliverPolicy.All : DeliverPolicy.New }),
+            })
+          ).consume({ max_messages: 64 }),
+        );
+  const onAbort = (): void => void source.close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const message of messages) {
+    for await (const message of source.messages) {
+      if (!wanted(message.subject)) {
+        message.ack();
+        continue;
+      }
       const event = message.json<FieldsyncEvent>();
       if (
         options.connectionId !== undefined &&
@@ -123,6 +164,6 @@ export async function* subscribeEvents(
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    await messages.close();
+    await source.close();
   }
 }

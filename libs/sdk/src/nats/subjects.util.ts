@@ -64,3 +64,14 @@ export function eventFilters(p: { tenantId?: string; types?: readonly string[] }
   });
   return [...new Set(filters)];
 }
+
+/** NATS subject matching: `*` one token, a final `>` one or more. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (const [i, token] of p.entries()) {
+    if (token === '>') return i === p.length - 1 && s.length > i;
+    if (s[i] === undefined || (token !== '*' && token !== s[i])) return false;
+  }
+  return p.length === s.length;
+}
