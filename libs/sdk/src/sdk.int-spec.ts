@@ -25,8 +25,17 @@ import {
   type DB,
   type MappedRecord,
 } from '@fieldsync/persistence';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the example receiver must accept what the dispatcher signs
+import { signatureHeader } from '../../../apps/webhook-dispatcher/src/delivery/signature.util';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- as above
+import {
+  generateSecret,
+  secretKey,
+} from '../../../apps/webhook-dispatcher/src/endpoints/endpoint-secret.util';
 import {
   createTestDatabase,
+  expectEventually,
+  freePort,
   deleteStreamsWithPrefix,
   getTestServices,
   killSpawnedServices,
@@ -34,6 +43,9 @@ import {
   uniqueStreamPrefix,
   type TestDatabase,
 } from '@fieldsync/testing';
+import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
@@ -61,6 +73,7 @@ const OPERATOR = 'operator-token-of-the-sdk-int-0123456789';
 const TENANT = 'tn_sdk_a';
 const CONNECTION = 'con_sdk_a1';
 const JOBS = 7;
+const ROOT = join(__dirname, '..', '..', '..');
 
 describe('libs/sdk against the api process and JetStream', () => {
   const services = getTestServices();
@@ -69,6 +82,8 @@ describe('libs/sdk against the api process and JetStream', () => {
   let db: Kysely<DB>;
   let nc: NatsConnection;
   let sdk: FieldsyncClient;
+  let baseUrl = '';
+  let apiKey = '';
   let clientId = '';
   let propertyId = '';
   const jobIds: string[] = [];
@@ -151,7 +166,7 @@ describe('libs/sdk against the api process and JetStream', () => {
       }),
       { readyTimeoutMs: 60_000 },
     );
-    const baseUrl = `http://127.0.0.1:${started.port}`;
+    baseUrl = `http://127.0.0.1:${started.port}`;
     // the operator creates the tenant's key (shown once), as an integrator receives it
     const created = await fetch(`${baseUrl}/api-keys`, {
       method: 'POST',
@@ -159,8 +174,8 @@ describe('libs/sdk against the api process and JetStream', () => {
       body: JSON.stringify({ tenantId: TENANT, name: 'sdk int', scopes: ['read', 'write'] }),
     });
     expect(created.status).toBe(201);
-    const { key } = (await created.json()) as { key: string };
-    sdk = new FieldsyncClient({ baseUrl, apiKey: key });
+    apiKey = ((await created.json()) as { key: string }).key;
+    sdk = new FieldsyncClient({ baseUrl, apiKey });
   });
 
   afterAll(async () => {
@@ -360,5 +375,64 @@ describe('libs/sdk against the api process and JetStream', () => {
     await expect(take(1, { tenantId: TENANT, types: ['invoice.*'], durableName: durable })).rejects.toThrow(
       `durable consumer ${durable} filters`,
     );
+  });
+
+  it('runs the examples: list-jobs against the api, verify-webhook against the dispatcher’s signatures', async () => {
+    const run = promisify(execFile);
+    const listed = await run(
+      process.execPath,
+      ['-r', '@swc-node/register', 'libs/sdk/examples/list-jobs.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, FIELDSYNC_API_URL: baseUrl, FIELDSYNC_API_KEY: apiKey },
+      },
+    );
+    expect(listed.stdout).toContain(`${Math.ceil(JOBS / 2)} scheduled job(s)`);
+    expect(listed.stdout).toContain(`${JOBS} job(s) in all, read by cursor`);
+
+    const secret = generateSecret();
+    const port = await freePort();
+    const receiver = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'libs/sdk/examples/verify-webhook.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, FIELDSYNC_WEBHOOK_SECRET: secret, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    receiver.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    receiver.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await expectEventually(() => expect(output).toContain('verifying webhooks'), { timeoutMs: 30_000 });
+      const body = JSON.stringify({
+        specversion: '1.0',
+        id: 'evt_1',
+        type: 'job.created',
+        subject: jobIds[0],
+      });
+      const send = (payload: string) => {
+        const timestamp = Math.floor(Date.now() / 1000);
+        return fetch(`http://127.0.0.1:${port}/fieldsync`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': 'msg_1',
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signatureHeader([secretKey(secret)], 'msg_1', timestamp, body),
+          },
+          body: payload,
+        });
+      };
+      expect((await send(body)).status).toBe(204);
+      const tampered = await send(body.replace('job.created', 'job.deleted'));
+      expect([tampered.status, await tampered.text()]).toEqual([400, 'signature_mismatch']);
+      await expectEventually(() => expect(output).toContain(`msg_1: job.created ${jobIds[0] ?? ''}`), {
+        timeoutMs: 5_000,
+      });
+    } finally {
+      receiver.kill();
+    }
   });
 });

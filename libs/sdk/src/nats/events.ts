@@ -23,7 +23,7 @@ export interface ReceivedEvent {
    * Acknowledge now. The iterator acknowledges an event anyway when you ask for the next one; an event your
    * loop did not get through (a crash, or a `break` before `ack()`) is delivered again to a durable consumer.
    */
-  ack(): void;
+  readonly ack: () => void;
 }
 
 export interface SubscribeEventsOptions extends NatsSdkOptions {
