@@ -1,20 +1,26 @@
 import {
   commandResultSchema,
+  type commandSchema,
   newCommandId,
   parseCommand,
   type Command,
   type CommandIssue,
-  type CommandOf,
   type CommandResult,
   type CommandType,
 } from '@fieldsync/canonical-model';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { z } from 'zod';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { commandSubject, resultSubject, streamNames } from './subjects.util';
 
-/** A command to send: `commandId` (cmd_ + ULID) and `requestedAt` (now) are filled in when absent. */
+type CommandInput = z.input<typeof commandSchema>;
+
+/**
+ * A command to send, as its schema accepts it (defaults such as `allowOverlap: false` may be left out);
+ * `commandId` (cmd_ + ULID) and `requestedAt` (now) are filled in when absent.
+ */
 export type CommandDraft = {
-  [T in CommandType]: Omit<CommandOf<T>, 'commandId' | 'requestedAt'> & {
+  [T in CommandType]: Omit<Extract<CommandInput, { type: T }>, 'commandId' | 'requestedAt'> & {
     commandId?: string;
     requestedAt?: string;
   };
