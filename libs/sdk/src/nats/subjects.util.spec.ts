@@ -1,7 +1,7 @@
 import { COMMAND_TYPES } from '@fieldsync/canonical-model';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the SDK's spelling of the public subjects must equal the services'
 import * as messaging from '@fieldsync/messaging';
-import { commandSubject, eventFilters, resultSubject, streamNames } from './subjects.util';
+import { commandSubject, eventFilters, resultSubject, streamNames, subjectMatches } from './subjects.util';
 
 describe('SDK subjects = the services’ subjects (libs/messaging)', () => {
   it('spells every command type’s subject, results and stream names as the services do, with and without prefix', () => {
@@ -54,5 +54,31 @@ describe('SDK subjects = the services’ subjects (libs/messaging)', () => {
     );
     expect(() => eventFilters({ types: ['job'] })).toThrow('event type "job" is not <entity>.<action>');
     expect(() => resultSubject({ commandId: 'cmd_>' })).toThrow('commandId "cmd_>"');
+  });
+
+  it('matches subjects against filters as NATS does (the client-side split of several types)', () => {
+    const subjects = [
+      'fsm.events.t.v.job.created',
+      'fsm.events.t.v.job',
+      'fsm.events.t.v.job.created.x',
+      'p.fsm.events.t.v.job.created',
+    ];
+    const patterns = [
+      'fsm.events.t.*.job.*',
+      'fsm.events.t.>',
+      'fsm.events.*.*.job.created',
+      'fsm.>',
+      'p.fsm.events.t.>',
+      'fsm.events.t.v.job',
+    ];
+    for (const pattern of patterns) {
+      for (const subject of subjects) {
+        expect([pattern, subject, subjectMatches(pattern, subject)]).toEqual([
+          pattern,
+          subject,
+          messaging.subjectMatches(pattern, subject),
+        ]);
+      }
+    }
   });
 });
