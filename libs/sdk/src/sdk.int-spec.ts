@@ -237,6 +237,25 @@ describe('libs/sdk against the api process and JetStream', () => {
       idempotencyKey: outcome.idempotencyKey,
       status: 'pending',
     });
+    // the same key again while no writer has answered: 409 (not retried); with another body: 422
+    const again = (await sdk
+      .write('createJob', {
+        body: { clientId, propertyId, title: 'Water heater flush' },
+        idempotencyKey: outcome.idempotencyKey,
+      })
+      .catch((e: unknown) => e)) as FieldsyncApiError;
+    expect([again.status, again.code, again.fields]).toEqual([409, 'conflict', ['header.idempotency-key']]);
+    const other = (await sdk
+      .write('createJob', {
+        body: { clientId, propertyId, title: 'Another title' },
+        idempotencyKey: outcome.idempotencyKey,
+      })
+      .catch((e: unknown) => e)) as FieldsyncApiError;
+    expect([other.status, other.code, other.fields]).toEqual([
+      422,
+      'unprocessable',
+      ['header.idempotency-key'],
+    ]);
     // the api sent it to FSM_COMMANDS exactly as publishCommand does: it waits there for a writer
     const jsm = await jetstreamManager(nc);
     const stored = await jsm.streams.getMessage(streamName('commands', prefix), {

@@ -23,6 +23,10 @@ export class FieldsyncApiError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** The operation that failed, `GET /jobs`. */
   readonly operation: string;
+  /** A write whose command failed: the command, its result error code and whether retrying may help. */
+  readonly commandId: string | undefined;
+  readonly commandError: string | undefined;
+  readonly retriable: boolean | undefined;
 
   constructor(p: {
     status: number;
@@ -33,6 +37,9 @@ export class FieldsyncApiError extends Error {
     requestId?: string | undefined;
     retryAfterSeconds?: number | undefined;
     operation: string;
+    commandId?: string | undefined;
+    commandError?: string | undefined;
+    retriable?: boolean | undefined;
   }) {
     const fields = (p.errors ?? []).map((e) => `${e.field}: ${e.message}`);
     super(
@@ -46,6 +53,9 @@ export class FieldsyncApiError extends Error {
     this.requestId = p.requestId;
     this.retryAfterSeconds = p.retryAfterSeconds;
     this.operation = p.operation;
+    this.commandId = p.commandId;
+    this.commandError = p.commandError;
+    this.retriable = p.retriable;
   }
 
   /** The fields named by the problem (`body.scheduledStart` …). */
@@ -92,7 +102,12 @@ export function apiErrorFrom(p: {
     parsed = undefined;
   }
   if (isProblem(parsed)) {
+    // a failed command's problem carries its command too (beside the RFC 9457 members)
+    const extra = parsed as Problem & { commandId?: unknown; commandError?: unknown; retriable?: unknown };
     return new FieldsyncApiError({
+      commandId: typeof extra.commandId === 'string' ? extra.commandId : undefined,
+      commandError: typeof extra.commandError === 'string' ? extra.commandError : undefined,
+      retriable: typeof extra.retriable === 'boolean' ? extra.retriable : undefined,
       operation: p.operation,
       status: p.status,
       code: parsed.code,

@@ -189,6 +189,32 @@ describe('FieldsyncClient over HTTP', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('keeps the command of a failed write on the error (its id, result code, whether to retry)', async () => {
+    handler = (_req, res) =>
+      problem(res, 422, {
+        type: 'urn:fieldsync:problem:unprocessable',
+        title: 'The request cannot be carried out',
+        status: 422,
+        detail: 'the vendor refused: the technician is off that day',
+        instance: 'req_42',
+        code: 'unprocessable',
+        errors: [{ field: 'body.assignedTechnicianIds.0', message: 'not available' }],
+        commandId: 'cmd_7',
+        commandError: 'vendor_rejected',
+        retriable: false,
+      });
+    const error = (await client()
+      .write('dispatchJob', { path: { jobId: 'job_1' }, body: { assignedTechnicianIds: ['tec_1'] } })
+      .catch((e: unknown) => e)) as FieldsyncApiError;
+    expect([error.commandId, error.commandError, error.retriable, error.fields]).toEqual([
+      'cmd_7',
+      'vendor_rejected',
+      false,
+      ['body.assignedTechnicianIds.0'],
+    ]);
+    expect(seen.map((s) => `${s.method} ${s.url.pathname}`)).toEqual(['PATCH /jobs/job_1/dispatch']);
+  });
+
   it('never retries a POST without an Idempotency-Key', async () => {
     handler = (_req, res) =>
       problem(res, 503, { status: 503, code: 'internal', title: 't', detail: 'd', instance: 'i' });
