@@ -396,7 +396,7 @@ describe('libs/sdk against the api process and JetStream', () => {
     );
   });
 
-  it('runs the examples: list-jobs against the api, verify-webhook against the dispatcher’s signatures', async () => {
+  it('runs the examples: list-jobs and consume-events against the api and JetStream, verify-webhook against the dispatcher’s signatures', async () => {
     const run = promisify(execFile);
     const listed = await run(
       process.execPath,
@@ -408,6 +408,36 @@ describe('libs/sdk against the api process and JetStream', () => {
     );
     expect(listed.stdout).toContain(`${Math.ceil(JOBS / 2)} scheduled job(s)`);
     expect(listed.stdout).toContain(`${JOBS} job(s) in all, read by cursor`);
+
+    // consume-events: the durable subscription for a few seconds, then the REST feed to its end
+    const relay = new OutboxRelay(
+      db,
+      nc,
+      { databaseUrl: database.url, prefix },
+      new Registry(),
+      new ChangeEventRepository(db),
+    );
+    while ((await relay.relayOnce()) > 0);
+    const consumed = await run(
+      process.execPath,
+      ['-r', '@swc-node/register', 'libs/sdk/examples/consume-events.ts', 'job.*'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NATS_URL: services.natsUrl,
+          FIELDSYNC_TENANT_ID: TENANT,
+          FIELDSYNC_STREAM_PREFIX: prefix,
+          EXAMPLE_SECONDS: '3',
+          EXAMPLE_DURABLE: `example_${Date.now()}`,
+          FIELDSYNC_API_URL: baseUrl,
+          FIELDSYNC_API_KEY: apiKey,
+        },
+      },
+    );
+    expect(consumed.stdout.match(/^#\d+ job\.created job_/gm)).toHaveLength(JOBS);
+    expect(consumed.stdout.match(/^feed @\d+ job\.created job_/gm)).toHaveLength(JOBS);
+    expect(consumed.stdout).toMatch(/caught up: poll again with after=\d+/);
 
     const secret = generateSecret();
     const port = await freePort();
