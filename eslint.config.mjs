@@ -19,6 +19,9 @@ const depConstraints = [
     ],
   },
   { sourceTag: 'type:model', onlyDependOnLibsWithTags: [] },
+  // The integrators' SDK (libs/sdk): usable outside the monorepo, so it may use only the model (zod schemas
+  // an outside user gets with it); no app may depend on it (type:app does not list type:sdk).
+  { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:model'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },
   {
     // libs/session-client hands sessions out in the plug-in contract's shape (CapturedSession).

@@ -1,0 +1,10 @@
+export * from './rest/fieldsync.client';
+export * from './rest/fieldsync-api.error';
+export * from './rest/operation.types';
+export { parseRetryAfter, type RetryOptions } from './rest/retry-policy.util';
+export { OPERATIONS, COLLECTIONS } from './generated/operations';
+export type { components, operations, paths } from './generated/openapi.types';
+export * from './nats/commands';
+export * from './nats/events';
+export { commandSubject, eventFilters, resultSubject, streamNames } from './nats/subjects.util';
+export * from './webhooks/verify-webhook';
