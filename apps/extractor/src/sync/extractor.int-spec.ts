@@ -166,9 +166,23 @@ describe('extractor sync engine', () => {
     return { scheduler, service };
   }
 
-  /** Makes the connection's streams due now, then claims and runs until nothing is due. */
+  /**
+   * Puts every other connection's cursors an hour ahead: the other tests' connections stay active, and
+   * their cursors (created by each ensureCursors, or due again after their short intervals) would
+   * otherwise be claimed by this test's workers with this test's vendor and sessions in a slow run.
+   */
+  async function onlyThese(connectionIds: readonly string[]): Promise<void> {
+    await db
+      .updateTable('sync_cursors')
+      .set({ next_run_at: sql<Date>`now() + interval '1 hour'` })
+      .where('connection_id', 'not in', [...connectionIds])
+      .execute();
+  }
+
+  /** Makes the connection's streams due now (and only its: onlyThese), then claims and runs until nothing is due. */
   async function sync(w: Worker, connectionId: string, streams?: string[]): Promise<RunResult[]> {
     await w.scheduler.ensureCursors();
+    await onlyThese([connectionId]);
     let query = db
       .updateTable('sync_cursors')
       .set({ next_run_at: new Date(Date.now() - 1_000) })
@@ -412,6 +426,7 @@ describe('extractor sync engine', () => {
     const a = worker(vendor, sessions, { workerId: 'worker-a', concurrency: 3 });
     const b = worker(vendor, sessions, { workerId: 'worker-b', concurrency: 3 });
     await a.scheduler.ensureCursors();
+    await onlyThese(connections);
     await db
       .updateTable('sync_cursors')
       .set({ next_run_at: new Date(Date.now() - 1_000) })
@@ -538,6 +553,7 @@ describe('extractor sync engine', () => {
     vendor.upsertCustomer({ id: '30' });
     const b = worker(vendor, sessions, { workerId: 'worker-b' });
     await b.scheduler.ensureCursors();
+    await onlyThese([connectionId]);
     await db
       .updateTable('sync_cursors')
       .set({ next_run_at: new Date(Date.now() - 1_000) })
@@ -591,6 +607,7 @@ describe('extractor sync engine', () => {
     vendor.upsertCustomer({ id: '35' });
     const w = worker(vendor, sessions, { workerId: 'worker-stopping' });
     await w.scheduler.ensureCursors();
+    await onlyThese([connectionId]);
     await db
       .updateTable('sync_cursors')
       .set({ next_run_at: new Date(Date.now() - 1_000) })

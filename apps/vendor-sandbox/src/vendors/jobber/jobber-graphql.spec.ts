@@ -4,6 +4,10 @@ import { startJobberSession, type JobberSession } from './__fixtures__/jobber-se
 
 /* Jobber's GraphQL API in-process (Fastify inject on a PortalServer, logged in as office@). */
 
+// CPU-bound, not waiting on anything: generating a 4,000-record world takes a few seconds alone and more
+// beside the e2e suites' processes on 2 cores (jest's 5 s default ran out in a CI run at load 9).
+jest.setTimeout(60_000);
+
 interface Conn<N> {
   nodes: N[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };

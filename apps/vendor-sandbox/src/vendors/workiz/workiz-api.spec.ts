@@ -31,6 +31,11 @@ async function all(session: WorkizSession, path: string): Promise<Row[]> {
   }
 }
 
+// CPU-bound, not waiting on anything: each case generates a world (up to 3,000 records) and validates
+// every page of every modelled operation against the published description; on 2 cores beside the e2e
+// suites' processes that outran jest's 5 s default in a CI run at load 9.
+jest.setTimeout(60_000);
+
 describe('Workiz API contract (workiz-openapi.yml)', () => {
   for (const size of [300, 3000]) {
     for (const seed of [1, 2, 3]) {
