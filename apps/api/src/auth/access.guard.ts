@@ -6,7 +6,7 @@ import { ApiProblem, ProblemCode } from '../problem/problem.error';
 import type { AccessRule } from './access.decorator';
 import type { ApiKeyScope } from './api-key.util';
 import { ACCESS_METADATA, RATE_LIMITER } from './auth.constants';
-import type { RateLimiter } from './rate-limiter';
+import type { RateLimitDecision, RateLimiter } from './rate-limiter';
 import { Authenticator } from './authenticator.service';
 import type { Principal } from './principal.types';
 
@@ -20,6 +20,24 @@ function rateLimitHeaders(reply: FastifyReply, limit: number, remaining: number,
   void reply.header('ratelimit-limit', String(limit));
   void reply.header('ratelimit-remaining', String(remaining));
   void reply.header('ratelimit-reset', String(reset));
+}
+
+/**
+ * Counts one request against `key`: RateLimit-* headers on the answer, and past the limit Retry-After and
+ * the caller's 429 problem.
+ */
+export function takeRateLimit(
+  limiter: RateLimiter,
+  key: string,
+  reply: FastifyReply,
+  refusal: (decision: RateLimitDecision) => ApiProblem,
+): void {
+  const decision = limiter.take(key);
+  rateLimitHeaders(reply, decision.limit, decision.remaining, decision.resetSeconds);
+  if (!decision.allowed) {
+    void reply.header('retry-after', String(decision.resetSeconds));
+    throw refusal(decision);
+  }
 }
 
 /** Whether a key's scopes grant `needed` (admin ⊇ write ⊇ read). */
@@ -78,16 +96,16 @@ export class AccessGuard implements CanActivate {
   }
 
   private count(keyId: string, prefix: string, context: ExecutionContext): void {
-    const decision = this.limiter.take(keyId);
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    rateLimitHeaders(reply, decision.limit, decision.remaining, decision.resetSeconds);
-    if (!decision.allowed) {
-      void reply.header('retry-after', String(decision.resetSeconds));
-      throw new ApiProblem(
-        ProblemCode.RateLimited,
-        `API key ${prefix} made more than ${decision.limit} requests in its window; retry after ${decision.resetSeconds}s`,
-        [{ field: 'header.authorization', message: 'rate limit exceeded' }],
-      );
-    }
+    takeRateLimit(
+      this.limiter,
+      keyId,
+      context.switchToHttp().getResponse<FastifyReply>(),
+      (decision) =>
+        new ApiProblem(
+          ProblemCode.RateLimited,
+          `API key ${prefix} made more than ${decision.limit} requests in its window; retry after ${decision.resetSeconds}s`,
+          [{ field: 'header.authorization', message: 'rate limit exceeded' }],
+        ),
+    );
   }
 }

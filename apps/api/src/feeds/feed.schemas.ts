@@ -1,16 +1,8 @@
 import { z } from 'zod';
-
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,18}$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-const timestamp = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp' });
-const token = z.string().trim().min(1, 'must not be empty').max(200);
+import { isoTimestamp, queryToken, wholeNumber } from '../http/query-fields';
 
 export const eventsQuerySchema = z.strictObject({
-  after: integer(0, Number.MAX_SAFE_INTEGER).optional(),
+  after: wholeNumber(0, Number.MAX_SAFE_INTEGER).optional(),
   types: z
     .string()
     .max(2000)
@@ -19,8 +11,8 @@ export const eventsQuerySchema = z.strictObject({
       'a comma-separated list of event types such as job.created,job.updated',
     )
     .optional(),
-  connectionId: token.optional(),
-  limit: integer(1, 500).optional(),
+  connectionId: queryToken.optional(),
+  limit: wholeNumber(1, 500).optional(),
 });
 
 export const eventFeedSchema = z
@@ -46,13 +38,13 @@ export const eventFeedSchema = z
   .meta({ id: 'EventFeed' });
 
 export const auditQuerySchema = z.strictObject({
-  tenantId: token.optional(),
-  action: token.optional(),
-  actor: token.optional(),
-  from: timestamp.optional(),
-  to: timestamp.optional(),
-  page: integer(1, 1_000_000).optional(),
-  pageSize: integer(1, 200).optional(),
+  tenantId: queryToken.optional(),
+  action: queryToken.optional(),
+  actor: queryToken.optional(),
+  from: isoTimestamp.optional(),
+  to: isoTimestamp.optional(),
+  page: wholeNumber(1, 1_000_000).optional(),
+  pageSize: wholeNumber(1, 200).optional(),
 });
 
 export const auditEntrySchema = z

@@ -36,7 +36,8 @@ export class OperationsController {
   @Access({ scope: 'read' })
   async listConnections(@Req() request: AuthenticatedRequest) {
     const rows = await this.connectionRows(tenantOf(request.principal), connectionScopeOf(request.principal));
-    return { items: await Promise.all(rows.map((row) => this.connectionView(row))) };
+    const statuses = await this.cursors.statusOfConnections(rows.map((row) => row.id));
+    return { items: rows.map((row) => connectionView(row, statuses.get(row.id) ?? [])) };
   }
 
   @Get('connections/:connectionId')
@@ -47,7 +48,7 @@ export class OperationsController {
       withinScope(request.principal, connectionId),
     );
     if (!row) throw ApiProblem.notFound(`connection ${connectionId}`);
-    return this.connectionView(row);
+    return connectionView(row, await this.cursors.statusOf(row.id));
   }
 
   @Get('drift-reports')
@@ -117,42 +118,34 @@ export class OperationsController {
     if (connectionId !== undefined) query = query.where('id', '=', connectionId);
     return query.orderBy('created_at').orderBy('id').execute();
   }
+}
 
-  private async connectionView(row: ConnectionRow) {
-    const now = Date.now();
-    const streams = (await this.cursors.statusOf(row.id)).map((s: StreamSyncStatus) => ({
-      stream: s.stream,
-      running: s.running,
-      recordsSynced: s.recordsSynced,
-      lastRunAt: s.lastRunAt,
-      lastSuccessAt: s.lastSuccessAt,
-      lagSeconds:
-        s.lastSuccessAt === null ? null : Math.max(0, Math.floor((now - Date.parse(s.lastSuccessAt)) / 1000)),
-      lastError: s.lastError,
-      lastErrorAt: s.lastErrorAt,
-      consecutiveFailures: s.consecutiveFailures,
-      nextRunAt: s.nextRunAt,
-      reconciliation: s.reconciliation,
-    }));
-    const successes = streams.map((s) => s.lastSuccessAt);
-    return {
-      connectionId: row.id,
-      vendor: row.vendor,
-      label: row.label,
-      status: row.status,
-      statusReason: row.status_reason,
-      lastLoginAt: iso(row.last_login_at),
-      createdAt: iso(row.created_at) ?? '',
-      sync: {
-        lastSuccessAt:
-          successes.length === 0 || successes.includes(null)
-            ? null
-            : (successes as string[]).reduce((a, b) => (a < b ? a : b)),
-        errors: streams.filter((s) => s.consecutiveFailures > 0).length,
-        streams,
-      },
-    };
-  }
+/** A connection with each stream's sync state, as the API shows it. */
+function connectionView(row: ConnectionRow, status: readonly StreamSyncStatus[]) {
+  const now = Date.now();
+  const streams = status.map((s) => ({
+    ...s,
+    lagSeconds:
+      s.lastSuccessAt === null ? null : Math.max(0, Math.floor((now - Date.parse(s.lastSuccessAt)) / 1000)),
+  }));
+  const successes = streams.map((s) => s.lastSuccessAt);
+  return {
+    connectionId: row.id,
+    vendor: row.vendor,
+    label: row.label,
+    status: row.status,
+    statusReason: row.status_reason,
+    lastLoginAt: iso(row.last_login_at),
+    createdAt: iso(row.created_at) ?? '',
+    sync: {
+      lastSuccessAt:
+        successes.length === 0 || successes.includes(null)
+          ? null
+          : (successes as string[]).reduce((a, b) => (a < b ? a : b)),
+      errors: streams.filter((s) => s.consecutiveFailures > 0).length,
+      streams,
+    },
+  };
 }
 
 function driftView(row: Selectable<DB['drift_reports']>) {

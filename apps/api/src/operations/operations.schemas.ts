@@ -1,12 +1,5 @@
 import { z } from 'zod';
-
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,18}$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-const token = z.string().trim().min(1, 'must not be empty').max(200);
+import { queryToken, wholeNumber } from '../http/query-fields';
 
 export const streamSyncSchema = z
   .strictObject({
@@ -58,10 +51,10 @@ export const connectionListSchema = z
   .meta({ id: 'ConnectionList' });
 
 export const driftQuerySchema = z.strictObject({
-  connectionId: token.optional(),
+  connectionId: queryToken.optional(),
   resolved: z.enum(['true', 'false']).optional(),
-  page: integer(1, 1_000_000).optional(),
-  pageSize: integer(1, 200).optional(),
+  page: wholeNumber(1, 1_000_000).optional(),
+  pageSize: wholeNumber(1, 200).optional(),
 });
 
 export const driftReportSchema = z

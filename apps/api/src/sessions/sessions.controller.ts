@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { takeRateLimit } from '../auth/access.guard';
 import { RATE_LIMITER } from '../auth/auth.constants';
 import type { RateLimiter } from '../auth/rate-limiter';
 import { API_CONFIG } from '../config/config.constants';
@@ -70,17 +71,16 @@ export class SessionsController {
 
   /** Credentials are guessed nowhere for free: each client address has the API key's request budget. */
   private count(request: FastifyRequest, reply: FastifyReply): void {
-    const decision = this.limiter.take(`sessions:${request.ip}`);
-    void reply.header('ratelimit-limit', String(decision.limit));
-    void reply.header('ratelimit-remaining', String(decision.remaining));
-    void reply.header('ratelimit-reset', String(decision.resetSeconds));
-    if (!decision.allowed) {
-      void reply.header('retry-after', String(decision.resetSeconds));
-      throw new ApiProblem(
-        ProblemCode.RateLimited,
-        `too many session requests from this address; retry after ${decision.resetSeconds}s`,
-      );
-    }
+    takeRateLimit(
+      this.limiter,
+      `sessions:${request.ip}`,
+      reply,
+      (decision) =>
+        new ApiProblem(
+          ProblemCode.RateLimited,
+          `too many session requests from this address; retry after ${decision.resetSeconds}s`,
+        ),
+    );
   }
 
   private async forward(path: string, body: unknown, bearer: string | undefined, reply: FastifyReply) {

@@ -286,9 +286,17 @@ export class SyncCursorRepository {
 
   /** Every stream's sync state for one connection, by stream name (for the operators' API). */
   async statusOf(connectionId: string): Promise<StreamSyncStatus[]> {
+    return (await this.statusOfConnections([connectionId])).get(connectionId) ?? [];
+  }
+
+  /** The same for several connections in one query, by connection id (each list by stream name). */
+  async statusOfConnections(connectionIds: readonly string[]): Promise<Map<string, StreamSyncStatus[]>> {
+    const out = new Map<string, StreamSyncStatus[]>(connectionIds.map((id) => [id, []]));
+    if (connectionIds.length === 0) return out;
     const rows = await this.db
       .selectFrom('sync_cursors')
       .select([
+        'connection_id',
         'entity_type',
         'cursor',
         'sync_generation',
@@ -302,14 +310,15 @@ export class SyncCursorRepository {
         'lease_expires_at',
         'reconcile_requested_at',
       ])
-      .where('connection_id', '=', connectionId)
+      .where('connection_id', 'in', [...connectionIds])
+      .orderBy('connection_id')
       .orderBy('entity_type')
       .execute();
     const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-    return rows.map((row) => {
+    for (const row of rows) {
       const state = parseCursorState(row.cursor);
       const requestedAt = iso(row.reconcile_requested_at);
-      return {
+      out.get(row.connection_id)?.push({
         stream: row.entity_type,
         running: row.lease_expires_at !== null && new Date(row.lease_expires_at).getTime() >= Date.now(),
         recordsSynced: Number(row.records_synced),
@@ -327,8 +336,9 @@ export class SyncCursorRepository {
           requestedAt,
           requestPending: requestedAt !== null && !reconciliationAnswers(state, requestedAt),
         },
-      };
-    });
+      });
+    }
+    return out;
   }
 
   /** Shutdown: hand the stream back at once (its checkpoint is whatever the last committed page left). */
