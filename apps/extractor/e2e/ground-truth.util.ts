@@ -60,34 +60,48 @@ export const UNEXPORTED_FIELDS: Readonly<
 };
 
 /** The canonical entities each vendor's connector stores. */
-export const VENDOR_ENTITIES: Readonly<Record<'servicetitan' | 'jobber', readonly EntityType[]>> = {
-  servicetitan: [
-    'customer',
-    'location',
-    'contact',
-    'technician',
-    'job',
-    'appointment',
-    'estimate',
-    'invoice',
-    'payment',
-    'pricebook_item',
-    'membership',
-    'equipment',
-  ],
-  jobber: [
-    'customer',
-    'location',
-    'lead',
-    'estimate',
-    'job',
-    'appointment',
-    'invoice',
-    'payment',
-    'technician',
-    'pricebook_item',
-  ],
-};
+export const VENDOR_ENTITIES: Readonly<Record<'servicetitan' | 'jobber' | 'workiz', readonly EntityType[]>> =
+  {
+    servicetitan: [
+      'customer',
+      'location',
+      'contact',
+      'technician',
+      'job',
+      'appointment',
+      'estimate',
+      'invoice',
+      'payment',
+      'pricebook_item',
+      'membership',
+      'equipment',
+    ],
+    workiz: [
+      'customer',
+      'location',
+      'technician',
+      'job',
+      'appointment',
+      'lead',
+      'estimate',
+      'invoice',
+      'payment',
+      'pricebook_item',
+      'communication',
+    ],
+    jobber: [
+      'customer',
+      'location',
+      'lead',
+      'estimate',
+      'job',
+      'appointment',
+      'invoice',
+      'payment',
+      'technician',
+      'pricebook_item',
+    ],
+  };
 
 function masked(vendor: Vendor, entity: EntityType, doc: Doc): Doc {
   const fields = UNEXPORTED_FIELDS[vendor]?.[entity];
@@ -250,6 +264,78 @@ async function jobberRecords(portal: PortalHandle): Promise<{ records: RecordOf[
   return { records, drift };
 }
 
+/**
+ * The records Workiz's readers (libs/connectors/workiz/src/readers/) build: team members with the
+ * account's zone; each client, then its service locations with its id and times; each job with its `Team`
+ * names resolved to members (and again as its visit); leads; the web app's estimates, invoices, payments
+ * and price book; calls, then each text of each SMS thread. Workiz lists no deleted record.
+ */
+async function workizRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; drift: RecordOf[] }> {
+  const names = [
+    'team',
+    'clients',
+    'jobs',
+    'leads',
+    'estimates',
+    'invoices',
+    'payments',
+    'pricebook_items',
+    'calls',
+    'threads',
+  ] as const;
+  const rows = new Map(await Promise.all(names.map(async (n) => [n, await exportOf(portal, n)] as const)));
+  const get = (name: (typeof names)[number]): Row[] => rows.get(name) ?? [];
+  const records: RecordOf[] = [];
+  const put = (entity: EntityType, externalId: string, raw: unknown) =>
+    records.push({ kind: 'record', entity, externalId, raw, deleted: false });
+  const zone = get('jobs')[0]?.['Timezone'];
+  const byName = new Map(get('team').map((m) => [String(m['name']).trim().toLowerCase(), String(m['id'])]));
+  const memberOf = (name: unknown) =>
+    typeof name === 'string' ? (byName.get(name.trim().toLowerCase()) ?? null) : null;
+  for (const m of get('team')) put('technician', String(m['id']), { ...m, timezone: zone });
+  for (const c of get('clients')) {
+    put('customer', String(c['client_id']), c);
+    for (const l of c['service_locations'] as Row[]) {
+      put('location', String(l['location_id']), {
+        ...l,
+        client_id: c['client_id'],
+        client_active: c['active'],
+        client_created: c['created'],
+        client_updated: c['updated'],
+        timezone: c['timezone'],
+      });
+    }
+  }
+  for (const j of get('jobs')) {
+    const raw = {
+      job: j,
+      TeamMembers: (j['Team'] as string[]).map((name) => ({ name, id: memberOf(name) })),
+    };
+    put('job', String(j['UUID']), raw);
+    put('appointment', String(j['UUID']), raw);
+  }
+  for (const l of get('leads')) put('lead', String(l['UUID']), l);
+  for (const e of get('estimates')) put('estimate', String(e['estimate_id']), e);
+  for (const i of get('invoices')) put('invoice', String(i['invoice_id']), i);
+  for (const p of get('payments')) put('payment', String(p['payment_id']), p);
+  for (const i of get('pricebook_items')) put('pricebook_item', String(i['item_id']), i);
+  for (const c of get('calls'))
+    put('communication', `call-${String(c['call_id'])}`, { call: c, user_id: memberOf(c['user']) });
+  for (const t of get('threads')) {
+    for (const m of t['messages'] as Row[]) {
+      put('communication', `sms-${String(m['message_id'])}`, {
+        message: m,
+        thread_id: t['thread_id'],
+        client_id: t['client_id'],
+        phone: t['phone'],
+        timezone: t['timezone'],
+        user_id: memberOf(m['user']),
+      });
+    }
+  }
+  return { records, drift: [] };
+}
+
 /** The sandbox's ground truth of one portal, mapped for one connection. */
 export async function groundTruth(
   portal: PortalHandle,
@@ -258,9 +344,13 @@ export async function groundTruth(
 ): Promise<TruthState> {
   const vendor = side.vendor;
   const { records, drift } =
-    vendor === 'servicetitan' ? await servicetitanRecords(portal) : await jobberRecords(portal);
+    vendor === 'servicetitan'
+      ? await servicetitanRecords(portal)
+      : vendor === 'workiz'
+        ? await workizRecords(portal)
+        : await jobberRecords(portal);
   const entities = new Map<EntityType, EntityState>(
-    (VENDOR_ENTITIES[vendor as 'servicetitan' | 'jobber'] ?? []).map((e) => [
+    (VENDOR_ENTITIES[vendor as 'servicetitan' | 'jobber' | 'workiz'] ?? []).map((e) => [
       e,
       { live: new Map(), deleted: new Map() },
     ]),

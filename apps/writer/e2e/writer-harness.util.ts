@@ -27,14 +27,14 @@ import { sql, type Kysely } from 'kysely';
 
 /*
  * The writer as a process, with everything real around it: the vendor sandbox (ServiceTitan and
- * Jobber by default, or the vendors a spec names: Housecall Pro too), the session manager with Chromium logins, the extractor filling the canonical store the
+ * Jobber by default, or the vendors a spec names: Housecall Pro, Workiz), the session manager with Chromium logins, the extractor filling the canonical store the
  * commands refer to, NATS streams under a private prefix and a scratch database.
  */
 
 export const TENANT = 'tn_writer';
 
 /** The vendors the harness connects. */
-export type WriterVendor = 'servicetitan' | 'jobber' | 'housecallpro';
+export type WriterVendor = 'servicetitan' | 'jobber' | 'housecallpro' | 'workiz';
 
 /** An event on FSM_EVENTS as the specs read it. */
 export interface LoggedEvent {
@@ -125,6 +125,7 @@ export async function startWriterWorld(options: {
     // The office user signs in without the SMS step (the owner's SMS login is the session manager's e2e).
     housecallpro: () =>
       Promise.resolve({ username: 'office@brightside-plumbing.example', password: 'Sandbox!Office1' }),
+    workiz: () => Promise.resolve({ username: 'admin@workiz.sandbox.example', password: 'Sandbox!Admin1' }),
   };
   const connections = {} as Record<WriterVendor, string>;
   for (const vendor of vendors) {
@@ -221,6 +222,7 @@ export async function startWriterWorld(options: {
       });
     },
     command(vendor, type, payload, key) {
+      if (connections[vendor] === undefined) throw new Error(`the writer world has no ${vendor} connection`);
       const commandId = newCommandId();
       return {
         commandId,

@@ -2,6 +2,7 @@ import { ConnectorRegistry } from '@fieldsync/connector-kit';
 import { housecallproConnector } from '@fieldsync/connectors/housecallpro';
 import { jobberConnector } from '@fieldsync/connectors/jobber';
 import { servicetitanConnector } from '@fieldsync/connectors/servicetitan';
+import { workizConnector } from '@fieldsync/connectors/workiz';
 
 /**
  * Every vendor fieldsync runs (DESIGN "The vendor plug-in"): one line per connector. The session manager,
@@ -13,4 +14,5 @@ export const CONNECTORS = new ConnectorRegistry([
   servicetitanConnector,
   jobberConnector,
   housecallproConnector,
+  workizConnector,
 ]);

@@ -189,6 +189,22 @@ const FULL: { readonly [T in CommandType]?: readonly Record<string, unknown>[] }
     },
     { invoiceId: id('invoice'), currency: 'USD', amount: 100, method: 'check', checkNumber: '1001' },
   ],
+  'lead.create': [
+    {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      companyName: 'Analytical Engines',
+      email: 'ada@example.com',
+      phone: '+15125550100',
+      address,
+      customerId: id('customer'),
+      jobType: 'Repair',
+      source: 'Phone call',
+      requestedStart: '2027-01-05T15:00:00.000Z',
+      summary: 'Missed call: no cooling',
+      tags: ['vip'],
+    },
+  ],
 };
 
 function isValid(type: CommandType, payload: unknown): boolean {
