@@ -14,3 +14,5 @@ export * from './world-hash.util';
 export { WorldRng } from './world-rng.util';
 export * from './world-workiz.schema';
 export * from './world-workiz.ledger';
+export * from './world-tom.schema';
+export * from './world-tom.ledger';

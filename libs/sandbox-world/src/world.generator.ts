@@ -15,6 +15,7 @@ import { WorldClock } from './world.clock';
 import type { WorldLoader } from './world.loader';
 import { WorldStore } from './world.store';
 import { WorldWriter } from './world.writer';
+import { TomLedger } from './world-tom.ledger';
 import { WorkizLedger } from './world-workiz.ledger';
 
 export interface GenerateWorldOptions {
@@ -44,6 +45,11 @@ export interface World {
    * vendor sees is unchanged.
    */
   readonly workiz: WorkizLedger;
+  /**
+   * What Total Office Manager shows beyond the shared entities (warehouses and trucks, stock, purchase
+   * orders, serialized units, accounting periods), from a random stream of its own, outside the store.
+   */
+  readonly tom: TomLedger;
 }
 
 export const DEFAULT_WORLD_NOW = Date.UTC(2026, 2, 2, 18, 0, 0, 0);
@@ -65,7 +71,16 @@ export function generateWorld(options: GenerateWorldOptions): World {
   generateBusiness(new WorldRng(`world:${String(options.seed)}:${options.size}`), options.size, now, loader);
   const store = loader.finish();
   const workiz = WorkizLedger.generate(store, clock, options.seed, options.size);
-  return { seed: options.seed, size: options.size, clock, store, writer: new WorldWriter(store), workiz };
+  const tom = TomLedger.generate(store, clock, options.seed, options.size);
+  return {
+    seed: options.seed,
+    size: options.size,
+    clock,
+    store,
+    writer: new WorldWriter(store),
+    workiz,
+    tom,
+  };
 }
 
 /**

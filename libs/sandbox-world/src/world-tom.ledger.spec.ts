@@ -1,0 +1,99 @@
+import { DAY } from './world-time.constants';
+import { generateWorld, type World } from './world.generator';
+import { TomPeriodLockedError } from './world-tom.ledger';
+import {
+  tomAccountingPeriodSchema,
+  tomPurchaseOrderSchema,
+  tomSerializedItemSchema,
+  tomStockLevelSchema,
+  tomWarehouseSchema,
+} from './world-tom.schema';
+
+const text = (world: World): string =>
+  JSON.stringify({
+    warehouses: world.tom.warehouses(),
+    stock: world.tom.stockLevels(),
+    orders: world.tom.purchaseOrders(),
+    serials: world.tom.serializedItems(),
+    periods: world.tom.periods(),
+  });
+
+describe('TomLedger (Total Office Manager-only records beside the world)', () => {
+  it('is a pure function of seed and size, and differs between seeds', () => {
+    const a = generateWorld({ seed: 5, size: 1_200 });
+    const b = generateWorld({ seed: 5, size: 1_200 });
+    const c = generateWorld({ seed: 6, size: 1_200 });
+    expect(text(a)).toBe(text(b));
+    expect(text(a)).not.toBe(text(c));
+  });
+
+  it('generates warehouses, one truck per technician, stock, purchase orders, serials and periods', () => {
+    const world = generateWorld({ seed: 2, size: 3_000 });
+    const { tom } = world;
+    const warehouses = tom.warehouses();
+    for (const w of warehouses) tomWarehouseSchema.parse(w);
+    const technicians = [...world.store.all('employee')].filter(
+      (e) => e.role === 'Technician' && e.deletedOn === null,
+    );
+    expect(warehouses.filter((w) => w.kind === 'Truck').map((w) => w.technicianId)).toEqual(
+      technicians.map((t) => t.id),
+    );
+    expect(warehouses.filter((w) => w.kind === 'Warehouse').length).toBe(2);
+    for (const s of tom.stockLevels()) {
+      tomStockLevelSchema.parse(s);
+      expect(s.reserved).toBeLessThanOrEqual(s.onHand);
+      expect(world.store.get('pricebookItem', s.itemId)?.type).not.toBe('Service');
+    }
+    const orders = tom.purchaseOrders();
+    expect(orders.length).toBeGreaterThanOrEqual(3);
+    for (const o of orders) tomPurchaseOrderSchema.parse(o);
+    expect(tom.serializedItems().length).toBeGreaterThan(0);
+    for (const s of tom.serializedItems()) tomSerializedItemSchema.parse(s);
+    const periods = tom.periods();
+    for (const p of periods) tomAccountingPeriodSchema.parse(p);
+    // 2026-03-02: January was closed on February 10, February is still open.
+    expect(periods.find((p) => p.name === '2026-01')?.closed).toBe(true);
+    expect(periods.find((p) => p.name === '2026-02')?.closed).toBe(false);
+    expect(periods.find((p) => p.name === '2026-03')?.closed).toBe(false);
+  });
+
+  it('keeps on-order quantities equal to what open purchase orders still bring', () => {
+    const world = generateWorld({ seed: 3, size: 2_000 });
+    world.clock.advance(5 * DAY);
+    const expected = new Map<string, number>();
+    for (const o of world.tom.purchaseOrders()) {
+      if (o.status !== 'Open' && o.status !== 'Partially Received') continue;
+      for (const l of o.lines) {
+        const key = `${String(o.warehouseId)}:${String(l.itemId)}`;
+        expected.set(key, (expected.get(key) ?? 0) + l.quantity - l.received);
+      }
+    }
+    const actual = new Map(
+      world.tom
+        .stockLevels()
+        .filter((s) => s.onOrder > 0)
+        .map((s) => [`${String(s.warehouseId)}:${String(s.itemId)}`, s.onOrder]),
+    );
+    expect(actual).toEqual(new Map([...expected].filter(([, n]) => n > 0)));
+  });
+
+  it('moves stock and orders as the clock runs, and closes a month ten days after it ends', () => {
+    const world = generateWorld({ seed: 4, size: 1_500 });
+    const before = text(world);
+    expect(world.tom.periodOf('2026-02-15')?.closed).toBe(false);
+    world.clock.advance(12 * DAY);
+    expect(text(world)).not.toBe(before);
+    expect(world.tom.periodOf('2026-02-15')?.closed).toBe(true);
+    expect(() => world.tom.assertOpen('2026-02-15')).toThrow(TomPeriodLockedError);
+    expect(() => world.tom.assertOpen('2026-03-14')).not.toThrow();
+  });
+
+  it('lets the office reopen a closed period, and the month-end close leaves it open', () => {
+    const world = generateWorld({ seed: 4, size: 800 });
+    world.tom.setPeriodClosed('2026-01', false);
+    world.clock.advance(DAY);
+    expect(world.tom.periodOf('2026-01-31')?.closed).toBe(false);
+    world.tom.setPeriodClosed('2026-01', true);
+    expect(() => world.tom.assertOpen('2026-01-31')).toThrow(/2026-01 is closed/);
+  });
+});

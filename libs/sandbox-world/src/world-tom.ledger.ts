@@ -1,0 +1,476 @@
+import { WorldRng } from './world-rng.util';
+import { DAY, HOUR, MINUTE } from './world-time.constants';
+import type { WorldClock } from './world.clock';
+import type { WorldStore } from './world.store';
+import {
+  TOM_TIMEZONE,
+  tomPurchaseOrderSchema,
+  type TomAccountingPeriod,
+  type TomPurchaseOrder,
+  type TomPurchaseOrderStatus,
+  type TomSerializedItem,
+  type TomStockLevel,
+  type TomWarehouse,
+} from './world-tom.schema';
+
+const WAREHOUSE_BASE = 800_000_001;
+const PURCHASE_ORDER_BASE = 810_000_001;
+const SERIAL_BASE = 820_000_001;
+const PERIOD_BASE = 830_000_001;
+const PO_NUMBER_BASE = 4_001;
+
+/** How far back the generated purchase orders go. */
+const PO_HISTORY_DAYS = 120;
+/** Months of books before the current one (the world's history is two years). */
+const PERIOD_MONTHS_BACK = 26;
+/** A month is closed this long after its last day (the bookkeeper's month-end close). */
+const CLOSE_AFTER_MS = 10 * DAY;
+/** Mean simulated time between two inventory events (a part used, a transfer, an order, a receipt). */
+const MEAN_ARRIVAL_MS = 45 * MINUTE;
+
+const SUPPLIERS = [
+  'Ferguson HVAC Supply',
+  'Johnstone Supply',
+  'Winsupply of Austin',
+  'Graybar Electric',
+  'Hajoca Plumbing Supply',
+  'Carrier Enterprise',
+] as const;
+
+const LOCAL_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TOM_TIMEZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** `YYYY-MM-DD` of an instant in the business's calendar (TOM keeps local dates). */
+export function tomLocalDate(ms: number): string {
+  return LOCAL_DATE.format(new Date(ms));
+}
+
+export class TomPeriodLockedError extends Error {
+  constructor(
+    readonly period: TomAccountingPeriod,
+    readonly date: string,
+  ) {
+    super(`The accounting period ${period.name} is closed; ${date} cannot be posted.`);
+    this.name = 'TomPeriodLockedError';
+  }
+}
+
+function stockKey(warehouseId: number, itemId: number): string {
+  return `${warehouseId}:${itemId}`;
+}
+
+/**
+ * Total Office Manager's part of the sandbox business, beside the world's store
+ * (world-tom.schema.ts says why): generated once with the world from a random stream of its own
+ * (`tom:<seed>:<size>`), then made live by its own activity (parts used on trucks, transfers, orders,
+ * receipts, serialized units installed, month-end closes), applied up to the world clock's now before
+ * every read, so it is a pure function of the seed, the size and the clock.
+ */
+export class TomLedger {
+  readonly timezone = TOM_TIMEZONE;
+  private readonly warehousesById = new Map<number, TomWarehouse>();
+  private readonly stockByKey = new Map<string, TomStockLevel>();
+  private readonly ordersById = new Map<number, TomPurchaseOrder>();
+  private readonly serialsById = new Map<number, TomSerializedItem>();
+  private readonly periodsByName = new Map<string, TomAccountingPeriod>();
+  /** Periods the office reopened by hand: the month-end close leaves them open. */
+  private readonly reopened = new Set<string>();
+  private readonly activity: WorldRng;
+  private inventoryItemIds: number[] = [];
+  private nextArrival: number;
+  private nextWarehouse = WAREHOUSE_BASE;
+  private nextOrder = PURCHASE_ORDER_BASE;
+  private nextSerial = SERIAL_BASE;
+  private nextPoNumber = PO_NUMBER_BASE;
+
+  private constructor(
+    private readonly store: WorldStore,
+    private readonly clock: WorldClock,
+    private readonly seedText: string,
+  ) {
+    this.activity = new WorldRng(`${seedText}:activity`);
+    this.nextArrival = clock.now() + this.gap();
+  }
+
+  /** Generates TOM's records for a freshly generated world (call it before any activity). */
+  static generate(store: WorldStore, clock: WorldClock, seed: number | string, size: number): TomLedger {
+    const ledger = new TomLedger(store, clock, `tom:${String(seed)}:${size}`);
+    ledger.generateHistory(new WorldRng(ledger.seedText), size);
+    return ledger;
+  }
+
+  // ---- reads (each applies the activity due up to now first) ----
+
+  warehouses(): readonly TomWarehouse[] {
+    this.catchUp();
+    return [...this.warehousesById.values()];
+  }
+
+  warehouse(id: number): TomWarehouse | undefined {
+    this.catchUp();
+    return this.warehousesById.get(id);
+  }
+
+  /** Stock levels in (warehouse, item) order. */
+  stockLevels(): readonly TomStockLevel[] {
+    this.catchUp();
+    return [...this.stockByKey.values()].sort((a, b) => a.warehouseId - b.warehouseId || a.itemId - b.itemId);
+  }
+
+  purchaseOrders(): readonly TomPurchaseOrder[] {
+    this.catchUp();
+    return [...this.ordersById.values()];
+  }
+
+  purchaseOrder(id: number): TomPurchaseOrder | undefined {
+    this.catchUp();
+    return this.ordersById.get(id);
+  }
+
+  serializedItems(): readonly TomSerializedItem[] {
+    this.catchUp();
+    return [...this.serialsById.values()];
+  }
+
+  periods(): readonly TomAccountingPeriod[] {
+    this.catchUp();
+    return [...this.periodsByName.values()];
+  }
+
+  /** The period a local date (`YYYY-MM-DD`) falls in, or undefined outside the books. */
+  periodOf(date: string): TomAccountingPeriod | undefined {
+    this.catchUp();
+    return this.periodsByName.get(date.slice(0, 7));
+  }
+
+  /** Throws TomPeriodLockedError when `date` falls in a closed period (what the portal's forms check). */
+  assertOpen(date: string): void {
+    const period = this.periodOf(date);
+    if (period?.closed) throw new TomPeriodLockedError(period, date);
+  }
+
+  // ---- the office's writes ----
+
+  /** Closes or reopens a period by hand (Accounting → Periods). */
+  setPeriodClosed(name: string, closed: boolean): TomAccountingPeriod {
+    this.catchUp();
+    const period = this.periodsByName.get(name);
+    if (!period) throw new RangeError(`no accounting period ${name}`);
+    const now = this.clock.now();
+    if (closed) this.reopened.delete(name);
+    else this.reopened.add(name);
+    const next = { ...period, closed, closedOn: closed ? now : null, modifiedOn: now };
+    this.periodsByName.set(name, next);
+    return next;
+  }
+
+  // ---- generation ----
+
+  private generateHistory(rng: WorldRng, size: number): void {
+    const now = this.clock.now();
+    this.inventoryItemIds = [...this.store.all('pricebookItem')]
+      .filter((i) => i.deletedOn === null && i.type !== 'Service')
+      .map((i) => i.id);
+    this.generatePeriods(now);
+    this.generateWarehouses(rng.fork('warehouses'));
+    this.generateStock(rng.fork('stock'));
+    this.generateOrders(rng.fork('orders'), size, now);
+    this.generateSerials(rng.fork('serials'));
+  }
+
+  private generatePeriods(now: number): void {
+    const today = tomLocalDate(now);
+    let year = Number(today.slice(0, 4));
+    let month = Number(today.slice(5, 7)) - PERIOD_MONTHS_BACK;
+    while (month < 1) {
+      month += 12;
+      year -= 1;
+    }
+    let id = PERIOD_BASE;
+    for (let i = 0; i <= PERIOD_MONTHS_BACK; i++) {
+      const start = Date.UTC(year, month - 1, 1);
+      const end = Date.UTC(year, month, 0);
+      const name = `${String(year)}-${String(month).padStart(2, '0')}`;
+      const closesAt = end + DAY + CLOSE_AFTER_MS + 6 * HOUR;
+      const closed = closesAt <= now;
+      this.periodsByName.set(name, {
+        id: id++,
+        name,
+        startDate: new Date(start).toISOString().slice(0, 10),
+        endDate: new Date(end).toISOString().slice(0, 10),
+        closed,
+        closedOn: closed ? closesAt : null,
+        modifiedOn: closed ? closesAt : start + 6 * HOUR,
+      });
+      month += 1;
+      if (month > 12) {
+        month = 1;
+        year += 1;
+      }
+    }
+  }
+
+  private generateWarehouses(rng: WorldRng): void {
+    const employees = [...this.store.all('employee')];
+    const founded = Math.min(...employees.map((e) => e.createdOn));
+    const office = [...this.store.all('businessUnit')][0];
+    const base = {
+      createdOn: founded,
+      modifiedOn: founded,
+      technicianId: null,
+      active: true,
+    } as const;
+    this.addWarehouse({ ...base, kind: 'Warehouse', code: 'MAIN', name: 'Main Warehouse', address: null });
+    this.addWarehouse({
+      ...base,
+      kind: 'Warehouse',
+      code: 'NORTH',
+      name: office ? `North Yard (${office.name})` : 'North Yard',
+      address: null,
+    });
+    let truck = 1;
+    for (const tech of employees.filter((e) => e.role === 'Technician' && e.deletedOn === null)) {
+      this.addWarehouse({
+        createdOn: tech.createdOn,
+        modifiedOn: tech.createdOn,
+        kind: 'Truck',
+        code: `TRK-${String(truck).padStart(2, '0')}`,
+        name: `Truck ${String(truck)} (${tech.name})`,
+        technicianId: tech.id,
+        address: null,
+        active: tech.active && rng.chance(0.97),
+      });
+      truck += 1;
+    }
+  }
+
+  private addWarehouse(fields: Omit<TomWarehouse, 'id'>): TomWarehouse {
+    const warehouse = Object.freeze({ id: this.nextWarehouse++, ...fields });
+    this.warehousesById.set(warehouse.id, warehouse);
+    return warehouse;
+  }
+
+  private generateStock(rng: WorldRng): void {
+    const material = new Set(
+      this.inventoryItemIds.filter((id) => this.store.get('pricebookItem', id)?.type === 'Material'),
+    );
+    for (const warehouse of this.warehousesById.values()) {
+      const truck = warehouse.kind === 'Truck';
+      for (const itemId of this.inventoryItemIds) {
+        if (truck ? !material.has(itemId) || !rng.chance(0.35) : !rng.chance(0.8)) continue;
+        const onHand = rng.int(0, truck ? 12 : 60);
+        this.stockByKey.set(stockKey(warehouse.id, itemId), {
+          warehouseId: warehouse.id,
+          itemId,
+          onHand,
+          reserved: rng.int(0, Math.min(onHand, 3)),
+          onOrder: 0,
+          reorderPoint: rng.int(0, truck ? 3 : 10),
+          modifiedOn: warehouse.createdOn + rng.int(1, 30) * DAY,
+        });
+      }
+    }
+  }
+
+  private generateOrders(rng: WorldRng, size: number, now: number): void {
+    const count = Math.max(3, Math.round(size / 150));
+    const stores = [...this.warehousesById.values()].filter((w) => w.kind === 'Warehouse');
+    const times = Array.from({ length: count }, () => now - rng.int(1, PO_HISTORY_DAYS * 24) * HOUR).sort(
+      (a, b) => a - b,
+    );
+    for (const at of times) {
+      const warehouse = rng.pick(stores);
+      const ageDays = (now - at) / DAY;
+      const status: TomPurchaseOrderStatus =
+        ageDays > 30
+          ? rng.weighted({ Received: 5, Closed: 4, Canceled: 1 })
+          : rng.weighted({ Open: 5, 'Partially Received': 2, Received: 2 });
+      const order = this.newOrder(rng, warehouse.id, at, status);
+      this.ordersById.set(order.id, order);
+      this.applyOrderToStock(order, null);
+    }
+  }
+
+  private newOrder(
+    rng: WorldRng,
+    warehouseId: number,
+    at: number,
+    status: TomPurchaseOrderStatus,
+  ): TomPurchaseOrder {
+    const lineCount = Math.min(this.inventoryItemIds.length, rng.int(1, 4));
+    const items = new Set<number>();
+    while (items.size < lineCount) items.add(rng.pick(this.inventoryItemIds));
+    const lines = [...items].map((itemId) => {
+      const quantity = rng.int(1, 24);
+      const received =
+        status === 'Received' || status === 'Closed'
+          ? quantity
+          : status === 'Partially Received'
+            ? rng.int(0, quantity - 1)
+            : 0;
+      return { itemId, quantity, received, unitCost: this.store.get('pricebookItem', itemId)?.cost ?? 0 };
+    });
+    if (status === 'Partially Received' && lines.every((l) => l.received === 0) && lines[0]) {
+      lines[0] = { ...lines[0], received: Math.max(1, Math.floor(lines[0].quantity / 2)) };
+      if (lines[0].received >= lines[0].quantity) lines[0] = { ...lines[0], received: 0 };
+    }
+    const subtotal = lines.reduce((sum, l) => sum + l.quantity * l.unitCost, 0);
+    const settled = status !== 'Open' && status !== 'Partially Received';
+    return tomPurchaseOrderSchema.parse({
+      id: this.nextOrder++,
+      createdOn: at,
+      modifiedOn: settled ? at + rng.int(2, 20) * DAY : at,
+      number: `PO-${String(this.nextPoNumber++)}`,
+      supplier: rng.pick(SUPPLIERS),
+      warehouseId,
+      status,
+      orderedOn: at,
+      expectedOn: at + rng.int(2, 14) * DAY,
+      lines,
+      tax: rng.chance(0.5) ? Math.round((subtotal * 825) / 10_000) : 0,
+      shipping: rng.chance(0.4) ? rng.int(10, 120) * 100 : 0,
+      memo: rng.chance(0.3) ? 'Restock for the season' : '',
+    });
+  }
+
+  /** Keeps `onOrder` of the order's stock rows equal to what is still to come. */
+  private applyOrderToStock(order: TomPurchaseOrder, before: TomPurchaseOrder | null): void {
+    const open = (o: TomPurchaseOrder | null, itemId: number): number => {
+      if (!o || o.status === 'Canceled' || o.status === 'Closed') return 0;
+      const line = o.lines.find((l) => l.itemId === itemId);
+      return line ? line.quantity - line.received : 0;
+    };
+    for (const line of order.lines) {
+      const key = stockKey(order.warehouseId, line.itemId);
+      const row = this.stockByKey.get(key) ?? {
+        warehouseId: order.warehouseId,
+        itemId: line.itemId,
+        onHand: 0,
+        reserved: 0,
+        onOrder: 0,
+        reorderPoint: 0,
+        modifiedOn: order.createdOn,
+      };
+      const receivedNow =
+        line.received - (before?.lines.find((l) => l.itemId === line.itemId)?.received ?? 0);
+      const onOrder = Math.max(0, row.onOrder - open(before, line.itemId) + open(order, line.itemId));
+      this.stockByKey.set(key, {
+        ...row,
+        onHand: row.onHand + (before ? receivedNow : 0),
+        onOrder,
+        modifiedOn: Math.max(row.modifiedOn, order.modifiedOn),
+      });
+    }
+  }
+
+  private generateSerials(rng: WorldRng): void {
+    const main = [...this.warehousesById.values()][0];
+    const equipment = this.inventoryItemIds.filter(
+      (id) => this.store.get('pricebookItem', id)?.type === 'Equipment',
+    );
+    for (const itemId of equipment) {
+      const item = this.store.get('pricebookItem', itemId);
+      if (!item) continue;
+      for (let n = rng.int(1, 3); n > 0; n--) {
+        const installed = rng.chance(0.4);
+        const at = item.createdOn + rng.int(1, 300) * DAY;
+        const serial: TomSerializedItem = {
+          id: this.nextSerial++,
+          createdOn: Math.min(at, this.clock.now()),
+          modifiedOn: Math.min(at, this.clock.now()),
+          itemId,
+          serialNumber: `${item.code.replace(/[^A-Z0-9]/gi, '').toUpperCase()}-${rng.alphanumeric(8).toUpperCase()}`,
+          status: installed ? 'Installed' : 'In Stock',
+          warehouseId: installed ? null : (main?.id ?? null),
+        };
+        this.serialsById.set(serial.id, serial);
+      }
+    }
+  }
+
+  // ---- activity ----
+
+  /** Applies the activity due up to the world clock's now, arrival by arrival, then month-end closes. */
+  private catchUp(): void {
+    const now = this.clock.now();
+    while (this.nextArrival <= now) {
+      const at = this.nextArrival;
+      const kind = this.activity.weighted({ use: 5, transfer: 2, order: 1, receive: 2, install: 1 });
+      this.arrive(kind, at);
+      this.nextArrival = at + this.gap();
+    }
+    for (const [name, period] of this.periodsByName) {
+      if (period.closed || this.reopened.has(name)) continue;
+      const closesAt = Date.parse(`${period.endDate}T00:00:00Z`) + DAY + CLOSE_AFTER_MS + 6 * HOUR;
+      if (closesAt <= now) {
+        this.periodsByName.set(name, { ...period, closed: true, closedOn: closesAt, modifiedOn: closesAt });
+      }
+    }
+  }
+
+  private gap(): number {
+    return Math.max(MINUTE, Math.round(-Math.log(1 - this.activity.next()) * MEAN_ARRIVAL_MS));
+  }
+
+  private arrive(kind: 'use' | 'transfer' | 'order' | 'receive' | 'install', at: number): void {
+    const rng = this.activity;
+    const rows = [...this.stockByKey.values()];
+    if (rows.length === 0) return;
+    if (kind === 'use') {
+      const row = rng.pick(rows);
+      if (row.onHand === 0) return;
+      this.setStock(row, { onHand: row.onHand - rng.int(1, Math.min(3, row.onHand)) }, at);
+    } else if (kind === 'transfer') {
+      const truckRows = rows.filter((r) => this.warehousesById.get(r.warehouseId)?.kind === 'Truck');
+      if (truckRows.length === 0) return;
+      const row = rng.pick(truckRows);
+      const source = rows.find(
+        (r) =>
+          r.itemId === row.itemId &&
+          r.onHand > 0 &&
+          this.warehousesById.get(r.warehouseId)?.kind === 'Warehouse',
+      );
+      if (!source) return;
+      const moved = rng.int(1, Math.min(5, source.onHand));
+      this.setStock(source, { onHand: source.onHand - moved }, at);
+      this.setStock(row, { onHand: row.onHand + moved }, at);
+    } else if (kind === 'order') {
+      const stores = [...this.warehousesById.values()].filter((w) => w.kind === 'Warehouse');
+      if (stores.length === 0 || this.inventoryItemIds.length === 0) return;
+      const order = this.newOrder(rng, rng.pick(stores).id, at, 'Open');
+      this.ordersById.set(order.id, order);
+      this.applyOrderToStock(order, null);
+    } else if (kind === 'receive') {
+      const open = [...this.ordersById.values()].filter(
+        (o) => o.status === 'Open' || o.status === 'Partially Received',
+      );
+      if (open.length === 0) return;
+      const before = rng.pick(open);
+      const received: TomPurchaseOrder = {
+        ...before,
+        lines: before.lines.map((l) => ({ ...l, received: l.quantity })),
+        status: 'Received',
+        modifiedOn: at,
+      };
+      this.ordersById.set(received.id, received);
+      this.applyOrderToStock(received, before);
+    } else {
+      const inStock = [...this.serialsById.values()].filter((s) => s.status === 'In Stock');
+      if (inStock.length === 0) return;
+      const unit = rng.pick(inStock);
+      this.serialsById.set(unit.id, { ...unit, status: 'Installed', warehouseId: null, modifiedOn: at });
+    }
+  }
+
+  private setStock(row: TomStockLevel, patch: Partial<TomStockLevel>, at: number): void {
+    const next = { ...row, ...patch, modifiedOn: at };
+    this.stockByKey.set(stockKey(row.warehouseId, row.itemId), {
+      ...next,
+      reserved: Math.min(next.reserved, next.onHand),
+    });
+  }
+}

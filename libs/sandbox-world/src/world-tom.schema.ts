@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { addressSchema } from './world.schema';
+
+/**
+ * What Total Office Manager shows that the vendor-neutral world does not hold: warehouses and trucks
+ * with their stock levels, purchase orders to suppliers, serialized units of inventory items, and the
+ * accounting periods (open or closed) its financial documents are dated in. Like the Workiz ledger's
+ * records, these live in the TomLedger beside the world's store, never inside it: the store's entities,
+ * ids, rowVersions and golden hashes stay what every other vendor sees.
+ */
+
+const id = z.number().int().positive();
+const epochMs = z.number().int().nonnegative();
+const quantity = z.number().int().nonnegative();
+
+/** TOM company files keep local time; the sandbox's business is in Austin. */
+export const TOM_TIMEZONE = 'America/Chicago';
+
+export const TOM_WAREHOUSE_KINDS = ['Warehouse', 'Truck'] as const;
+export const tomWarehouseSchema = z
+  .object({
+    id,
+    createdOn: epochMs,
+    modifiedOn: epochMs,
+    kind: z.enum(TOM_WAREHOUSE_KINDS),
+    code: z.string().min(1),
+    name: z.string().min(1),
+    /** A truck's technician (a world employee). */
+    technicianId: id.nullable(),
+    address: addressSchema.nullable(),
+    active: z.boolean(),
+  })
+  .strict();
+export type TomWarehouse = z.infer<typeof tomWarehouseSchema>;
+
+/** One inventory item in one warehouse or truck; TOM has no id for the pair. */
+export const tomStockLevelSchema = z
+  .object({
+    warehouseId: id,
+    /** A world pricebook item of type Material or Equipment. */
+    itemId: id,
+    onHand: quantity,
+    reserved: quantity,
+    onOrder: quantity,
+    reorderPoint: quantity,
+    modifiedOn: epochMs,
+  })
+  .strict();
+export type TomStockLevel = z.infer<typeof tomStockLevelSchema>;
+
+export const TOM_PO_STATUSES = ['Open', 'Partially Received', 'Received', 'Closed', 'Canceled'] as const;
+export type TomPurchaseOrderStatus = (typeof TOM_PO_STATUSES)[number];
+export const tomPurchaseOrderLineSchema = z
+  .object({ itemId: id, quantity: z.number().int().positive(), received: quantity, unitCost: quantity })
+  .strict();
+export const tomPurchaseOrderSchema = z
+  .object({
+    id,
+    createdOn: epochMs,
+    modifiedOn: epochMs,
+    number: z.string().regex(/^PO-\d+$/),
+    supplier: z.string().min(1),
+    warehouseId: id,
+    status: z.enum(TOM_PO_STATUSES),
+    orderedOn: epochMs,
+    expectedOn: epochMs,
+    lines: z.array(tomPurchaseOrderLineSchema).min(1),
+    /** Cents. */
+    tax: quantity,
+    shipping: quantity,
+    memo: z.string(),
+  })
+  .strict();
+export type TomPurchaseOrder = z.infer<typeof tomPurchaseOrderSchema>;
+
+export const TOM_SERIAL_STATUSES = ['In Stock', 'Installed', 'Returned'] as const;
+export const tomSerializedItemSchema = z
+  .object({
+    id,
+    createdOn: epochMs,
+    modifiedOn: epochMs,
+    itemId: id,
+    serialNumber: z.string().min(1),
+    status: z.enum(TOM_SERIAL_STATUSES),
+    /** Where an in-stock unit sits; null once installed. */
+    warehouseId: id.nullable(),
+  })
+  .strict();
+export type TomSerializedItem = z.infer<typeof tomSerializedItemSchema>;
+
+/** A calendar month of the company file's books, `YYYY-MM`; a closed one refuses documents dated in it. */
+export const tomAccountingPeriodSchema = z
+  .object({
+    id,
+    name: z.string().regex(/^\d{4}-\d{2}$/),
+    /** First and last day, `YYYY-MM-DD` (the business's local calendar). */
+    startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    endDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    closed: z.boolean(),
+    closedOn: epochMs.nullable(),
+    modifiedOn: epochMs,
+  })
+  .strict();
+export type TomAccountingPeriod = z.infer<typeof tomAccountingPeriodSchema>;
