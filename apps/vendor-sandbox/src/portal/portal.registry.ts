@@ -1,6 +1,7 @@
 import { createHousecallProPortal } from '../vendors/housecallpro';
 import { createJobberPortal } from '../vendors/jobber';
 import { createServiceTitanPortal } from '../vendors/servicetitan';
+import { createTomPortal } from '../vendors/tom';
 import { createWorkizPortal } from '../vendors/workiz';
 import type { VendorPortal } from './portal.types';
 
@@ -23,5 +24,6 @@ export function createPortals(options: PortalsOptions): readonly VendorPortal[] 
     createJobberPortal(options.apiLimits ? {} : { costBucket: null, requestLimit: null }),
     createWorkizPortal(options.apiLimits ? {} : { requestsPer10s: 0 }),
     createHousecallProPortal(options.apiLimits ? {} : { requestsPerMinute: 0 }),
+    createTomPortal(),
   ];
 }
