@@ -59,6 +59,9 @@ export class TomPeriodLockedError extends Error {
   }
 }
 
+/** The records TOM keeps a memo on beyond the world's own fields. */
+export type TomMemoKind = 'customer' | 'invoice';
+
 function stockKey(warehouseId: number, itemId: number): string {
   return `${warehouseId}:${itemId}`;
 }
@@ -79,6 +82,10 @@ export class TomLedger {
   private readonly periodsByName = new Map<string, TomAccountingPeriod>();
   /** Periods the office reopened by hand: the month-end close leaves them open. */
   private readonly reopened = new Set<string>();
+  /** Memos TOM keeps on customers and invoices (the world has no such field): `<kind>:<id>` → text. */
+  private readonly memos = new Map<string, string>();
+  /** Posting dates typed on TOM's invoice form (`YYYY-MM-DD`), when not the day it was entered. */
+  private readonly invoiceDates = new Map<number, string>();
   private readonly activity: WorldRng;
   private inventoryItemIds: number[] = [];
   private nextArrival: number;
@@ -153,7 +160,27 @@ export class TomLedger {
     if (period?.closed) throw new TomPeriodLockedError(period, date);
   }
 
+  memo(kind: TomMemoKind, id: number): string {
+    return this.memos.get(`${kind}:${String(id)}`) ?? '';
+  }
+
+  /** The invoice's posting date as typed on the form (`YYYY-MM-DD`), or undefined: its invoiceDate. */
+  invoiceDate(id: number): string | undefined {
+    return this.invoiceDates.get(id);
+  }
+
   // ---- the office's writes ----
+
+  setMemo(kind: TomMemoKind, id: number, memo: string): void {
+    if (memo === '') this.memos.delete(`${kind}:${String(id)}`);
+    else this.memos.set(`${kind}:${String(id)}`, memo);
+  }
+
+  /** Records the posting date typed on the invoice form; a date in a closed period is refused. */
+  setInvoiceDate(id: number, date: string): void {
+    this.assertOpen(date);
+    this.invoiceDates.set(id, date);
+  }
 
   /** Closes or reopens a period by hand (Accounting → Periods). */
   setPeriodClosed(name: string, closed: boolean): TomAccountingPeriod {

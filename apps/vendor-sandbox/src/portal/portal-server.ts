@@ -192,7 +192,11 @@ function authenticatedScope(scope: FastifyInstance, kit: PortalKit, sessionCooki
     const session = request.portalSession;
     if (!session || !STATE_CHANGING.has(request.method)) return undefined;
     const header = request.headers['x-csrf-token'];
-    const token = typeof header === 'string' ? header : formField(request, '_csrf');
+    // A form carries it as `_csrf`, or as ASP.NET's `__RequestVerificationToken` (TOM).
+    const token =
+      typeof header === 'string'
+        ? header
+        : (formField(request, '_csrf') ?? formField(request, '__RequestVerificationToken'));
     if (token === undefined || !safeEqual(token, session.csrfToken)) {
       return reply.code(403).send({ error: 'csrf', message: 'Missing or invalid CSRF token' });
     }

@@ -74,3 +74,34 @@ export function tomQuantity(milli: number): string {
 export function tomYesNo(value: boolean): string {
   return value ? 'Yes' : 'No';
 }
+
+/** The local wall clock of an instant read as if it were UTC (for offsets). */
+function wallOf(epochMs: number): number {
+  const p = parts(epochMs);
+  const hour = (Number(p['hour']) % 12) + (p['dayPeriod'] === 'PM' ? 12 : 0);
+  return Date.UTC(
+    Number(p['year']),
+    Number(p['month']) - 1,
+    Number(p['day']),
+    hour,
+    Number(p['minute']),
+    Number(p['second']),
+  );
+}
+
+/**
+ * `3/2/2026 12:00 PM` or `3/2/2026 12:00:00 PM` (the company file's local time) → epoch ms, or
+ * undefined when it is not such a time. A time the spring change skips resolves forward.
+ */
+export function parseTomDateTime(text: string): number | undefined {
+  const m = /^(\d{1,2}\/\d{1,2}\/\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))? (AM|PM)$/.exec(text.trim());
+  if (!m) return undefined;
+  const date = parseTomDate(m[1] ?? '');
+  const [h, mi, s] = [Number(m[2]), Number(m[3]), Number(m[4] ?? '0')];
+  if (!date || h < 1 || h > 12 || mi > 59 || s > 59) return undefined;
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, mo - 1, d, (h % 12) + (m[5] === 'PM' ? 12 : 0), mi, s);
+  let guess = wall;
+  for (let i = 0; i < 3; i++) guess = wall - (wallOf(guess) - guess);
+  return guess;
+}

@@ -1,6 +1,7 @@
 import type { VendorPortal } from '../../portal/portal.types';
 import { DEFAULT_PORTAL_PORTS } from '../../portal/vendor-ids.constants';
 import { createTomLoginFlow } from './tom-login.flow';
+import { registerTomForms } from './tom-forms.routes';
 import { registerTomPages } from './tom-pages.routes';
 import { tomGroundTruth } from './tom.ground-truth';
 import { TOM_USERS } from './tom.users';
@@ -25,6 +26,7 @@ export function createTomPortal(): VendorPortal {
     login: createTomLoginFlow(),
     homePath: '/home',
     mountData(scope, kit) {
+      registerTomForms(scope, kit);
       registerTomPages(scope, kit);
     },
     groundTruth: tomGroundTruth,

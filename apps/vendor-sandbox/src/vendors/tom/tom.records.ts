@@ -47,6 +47,10 @@ function customerJobName(world: World, location: Location | undefined): string {
   return `${customer?.name ?? ''}:${location.name}`;
 }
 
+function tomCalendarDateOr(iso: string | undefined, epochMs: number): string {
+  return iso === undefined ? tomDate(epochMs) : tomCalendarDate(iso);
+}
+
 function stamp(created: number, modified: number): Record<string, string> {
   return { Created: tomDateTime(created), Modified: tomDateTime(modified) };
 }
@@ -159,7 +163,7 @@ function invoice(world: World, inv: StoredRecord<'invoice'>): TomPageRecord {
       'Customer ID': String(inv.customerId),
       'Job ID': String(inv.locationId),
       'WO #': job?.jobNumber ?? '',
-      Date: tomDate(inv.invoiceDate),
+      Date: tomCalendarDateOr(world.tom.invoiceDate(inv.id), inv.invoiceDate),
       'Due Date': tomDate(inv.dueDate),
       Terms: termsOf(world.store.get('customer', inv.customerId)),
       Status: invoiceStatus(inv.total, inv.balance),
@@ -168,6 +172,7 @@ function invoice(world: World, inv: StoredRecord<'invoice'>): TomPageRecord {
       Tax: tomMoney(inv.salesTax),
       Total: tomMoney(inv.total),
       Balance: tomMoney(inv.balance),
+      Memo: world.tom.memo('invoice', inv.id),
       ...stamp(inv.createdOn, inv.modifiedOn),
     },
     lines: inv.items.map((l) => ({
@@ -230,6 +235,7 @@ export const TOM_LISTINGS: readonly TomListing[] = [
       'Email',
       'Address',
       'Balance',
+      'Memo',
       'Active',
       'Created',
       'Modified',
@@ -248,6 +254,7 @@ export const TOM_LISTINGS: readonly TomListing[] = [
             Email: contactOf(w, c.id, ['Email']),
             Address: addressLine(c.address),
             Balance: tomMoney(c.balance),
+            Memo: w.tom.memo('customer', c.id),
             Active: tomYesNo(c.active),
             ...stamp(c.createdOn, c.modifiedOn),
           },
@@ -334,6 +341,7 @@ export const TOM_LISTINGS: readonly TomListing[] = [
       'Tax',
       'Total',
       'Balance',
+      'Memo',
       'Created',
       'Modified',
     ],
