@@ -8,6 +8,7 @@ import {
   type Vendor,
 } from '@fieldsync/canonical-model';
 import type { ConnectorReadSide, VendorRecord } from '@fieldsync/connector-kit';
+import { tomWireRecord, type TomRendering } from '@fieldsync/connectors/tom';
 import type { DB } from '@fieldsync/persistence';
 import type { PortalHandle } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
@@ -60,48 +61,63 @@ export const UNEXPORTED_FIELDS: Readonly<
 };
 
 /** The canonical entities each vendor's connector stores. */
-export const VENDOR_ENTITIES: Readonly<Record<'servicetitan' | 'jobber' | 'workiz', readonly EntityType[]>> =
-  {
-    servicetitan: [
-      'customer',
-      'location',
-      'contact',
-      'technician',
-      'job',
-      'appointment',
-      'estimate',
-      'invoice',
-      'payment',
-      'pricebook_item',
-      'membership',
-      'equipment',
-    ],
-    workiz: [
-      'customer',
-      'location',
-      'technician',
-      'job',
-      'appointment',
-      'lead',
-      'estimate',
-      'invoice',
-      'payment',
-      'pricebook_item',
-      'communication',
-    ],
-    jobber: [
-      'customer',
-      'location',
-      'lead',
-      'estimate',
-      'job',
-      'appointment',
-      'invoice',
-      'payment',
-      'technician',
-      'pricebook_item',
-    ],
-  };
+export const VENDOR_ENTITIES: Readonly<
+  Record<'servicetitan' | 'jobber' | 'workiz' | 'tom', readonly EntityType[]>
+> = {
+  tom: [
+    'technician',
+    'pricebook_item',
+    'customer',
+    'location',
+    'job',
+    'invoice',
+    'payment',
+    'equipment',
+    'membership',
+    'warehouse',
+    'stock_level',
+    'purchase_order',
+  ],
+  servicetitan: [
+    'customer',
+    'location',
+    'contact',
+    'technician',
+    'job',
+    'appointment',
+    'estimate',
+    'invoice',
+    'payment',
+    'pricebook_item',
+    'membership',
+    'equipment',
+  ],
+  workiz: [
+    'customer',
+    'location',
+    'technician',
+    'job',
+    'appointment',
+    'lead',
+    'estimate',
+    'invoice',
+    'payment',
+    'pricebook_item',
+    'communication',
+  ],
+  jobber: [
+    'customer',
+    'location',
+    'lead',
+    'estimate',
+    'job',
+    'appointment',
+    'invoice',
+    'payment',
+    'technician',
+    'pricebook_item',
+  ],
+};
 
 function masked(vendor: Vendor, entity: EntityType, doc: Doc): Doc {
   const fields = UNEXPORTED_FIELDS[vendor]?.[entity];
@@ -336,6 +352,42 @@ async function workizRecords(portal: PortalHandle): Promise<{ records: RecordOf[
   return { records, drift: [] };
 }
 
+/**
+ * The records TOM's grid readers (libs/connectors/tom/src/readers/grid.reader.ts, tomStreams) build: each
+ * grid's page records (the row's cells, a document's lines from its detail page) with their checksum.
+ * TOM lists no deleted record; a voided payment stays listed.
+ */
+async function tomRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; drift: RecordOf[] }> {
+  const grids: readonly [string, EntityType][] = [
+    ['employees', 'technician'],
+    ['items', 'pricebook_item'],
+    ['customers', 'customer'],
+    ['jobs', 'location'],
+    ['workorders', 'job'],
+    ['invoices', 'invoice'],
+    ['payments', 'payment'],
+    ['equipment', 'equipment'],
+    ['agreements', 'membership'],
+    ['warehouses', 'warehouse'],
+    ['stock', 'stock_level'],
+    ['purchase-orders', 'purchase_order'],
+  ];
+  const records: RecordOf[] = [];
+  for (const [grid, entity] of grids) {
+    for (const row of await exportOf(portal, grid)) {
+      const rendering = row as unknown as TomRendering;
+      records.push({
+        kind: 'record',
+        entity,
+        externalId: rendering.key,
+        raw: tomWireRecord(rendering),
+        deleted: false,
+      });
+    }
+  }
+  return { records, drift: [] };
+}
+
 /** The sandbox's ground truth of one portal, mapped for one connection. */
 export async function groundTruth(
   portal: PortalHandle,
@@ -348,9 +400,11 @@ export async function groundTruth(
       ? await servicetitanRecords(portal)
       : vendor === 'workiz'
         ? await workizRecords(portal)
-        : await jobberRecords(portal);
+        : vendor === 'tom'
+          ? await tomRecords(portal)
+          : await jobberRecords(portal);
   const entities = new Map<EntityType, EntityState>(
-    (VENDOR_ENTITIES[vendor as 'servicetitan' | 'jobber' | 'workiz'] ?? []).map((e) => [
+    (VENDOR_ENTITIES[vendor as 'servicetitan' | 'jobber' | 'workiz' | 'tom'] ?? []).map((e) => [
       e,
       { live: new Map(), deleted: new Map() },
     ]),

@@ -2,6 +2,7 @@ import { ConnectorRegistry } from '@fieldsync/connector-kit';
 import { housecallproConnector } from '@fieldsync/connectors/housecallpro';
 import { jobberConnector } from '@fieldsync/connectors/jobber';
 import { servicetitanConnector } from '@fieldsync/connectors/servicetitan';
+import { tomConnector } from '@fieldsync/connectors/tom';
 import { workizConnector } from '@fieldsync/connectors/workiz';
 
 /**
@@ -15,4 +16,5 @@ export const CONNECTORS = new ConnectorRegistry([
   jobberConnector,
   housecallproConnector,
   workizConnector,
+  tomConnector,
 ]);

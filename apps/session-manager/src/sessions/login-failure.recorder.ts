@@ -84,6 +84,7 @@ function codeOf(reason: AuthFailureReason): SessionErrorCode {
     case 'mfa_timeout':
       return SessionErrorCode.MfaTimeout;
     case 'vendor_unavailable':
+    case 'license_limit':
     case 'unknown':
       return SessionErrorCode.VendorUnavailable;
     default:

@@ -88,6 +88,8 @@ export type AuthFailureReason =
   | 'mfa_failed'
   | 'mfa_timeout'
   | 'sso_failed'
+  /** The vendor's concurrent-session licence is full (TOM): back off and try later, never loop. */
+  | 'license_limit'
   | 'login_page_changed'
   | 'vendor_unavailable'
   | 'unknown';
@@ -98,6 +100,7 @@ const RETRIABLE: Readonly<Record<AuthFailureReason, boolean>> = {
   mfa_failed: false,
   login_page_changed: false,
   sso_failed: false,
+  license_limit: true,
   mfa_timeout: true,
   vendor_unavailable: true,
   unknown: true,

@@ -11,7 +11,7 @@ const seatsSchema = z.object({ seats: z.number().int().min(1).max(1_000) }).stri
 /**
  * TOM's concurrent-connection licence: the company file allows `seats` signed-in sessions at once
  * (every user together); a login past them gets the licence error page until one signs out or times
- * out. Control: `GET /__sandbox/licence` (seats, in use), `PUT /__sandbox/licence {seats}`; a reset
+ * out. Control: `GET /__sandbox/licence` (seats, in use), `POST /__sandbox/licence {seats}`; a reset
  * restores the default.
  */
 export class TomLicence {
@@ -34,7 +34,7 @@ export class TomLicence {
 
   mountControl(app: FastifyInstance): void {
     app.get(`${CONTROL_PREFIX}/licence`, async () => ({ seats: this.seats, inUse: this.inUse() }));
-    app.put(`${CONTROL_PREFIX}/licence`, async (request, reply) => {
+    app.post(`${CONTROL_PREFIX}/licence`, async (request, reply) => {
       const parsed = seatsSchema.safeParse(request.body);
       if (!parsed.success)
         return reply.code(400).send({ error: 'invalid_request', message: parsed.error.message });

@@ -114,7 +114,7 @@ describe('the Total Office Manager sandbox portal', () => {
   });
 
   it('shows the licence error page past the licensed concurrent connections, and frees a seat on log off', async () => {
-    expect((await control('PUT', 'licence', { seats: 1 })).json()).toEqual({ seats: 1, inUse: 0 });
+    expect((await control('POST', 'licence', { seats: 1 })).json()).toEqual({ seats: 1, inUse: 0 });
     const first = await signInTom(server.app, admin);
     await expect(signInTom(server.app, admin)).rejects.toThrow('answered 403');
     const page = await server.app.inject({ method: 'GET', url: '/Account/Login' });

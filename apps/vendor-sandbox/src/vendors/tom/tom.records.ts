@@ -140,6 +140,12 @@ function workOrder(world: World, job: Job): TomPageRecord {
       Equipment: equipment.join('; '),
       'User Defined 1': job.externalData.map((d) => `${d.key}=${d.value}`).join('; '),
       Notes: schedule.first?.specialInstructions ?? '',
+      Closed:
+        job.completedOn !== null
+          ? tomDateTime(job.completedOn)
+          : job.canceledOn !== null
+            ? tomDateTime(job.canceledOn)
+            : '',
       ...stamp(job.createdOn, schedule.modifiedOn),
     },
   };
@@ -317,6 +323,7 @@ export const TOM_LISTINGS: readonly TomListing[] = [
       'Equipment',
       'User Defined 1',
       'Notes',
+      'Closed',
       'Created',
       'Modified',
     ],
