@@ -70,6 +70,7 @@ export const VENDOR_ENTITIES: Readonly<
     'customer',
     'location',
     'job',
+    'appointment',
     'invoice',
     'payment',
     'equipment',
@@ -376,13 +377,17 @@ async function tomRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; 
   for (const [grid, entity] of grids) {
     for (const row of await exportOf(portal, grid)) {
       const rendering = row as unknown as TomRendering;
-      records.push({
+      const record: RecordOf = {
         kind: 'record',
         entity,
         externalId: rendering.key,
         raw: tomWireRecord(rendering),
         deleted: false,
-      });
+      };
+      records.push(record);
+      // The work orders grid yields a work order's schedule as its appointment too (when it has a start).
+      if (entity === 'job' && rendering.fields['Start'] !== '')
+        records.push({ ...record, entity: 'appointment' });
     }
   }
   return { records, drift: [] };

@@ -27,14 +27,14 @@ import { sql, type Kysely } from 'kysely';
 
 /*
  * The writer as a process, with everything real around it: the vendor sandbox (ServiceTitan and
- * Jobber by default, or the vendors a spec names: Housecall Pro, Workiz), the session manager with Chromium logins, the extractor filling the canonical store the
+ * Jobber by default, or the vendors a spec names: Housecall Pro, Workiz, Total Office Manager), the session manager with Chromium logins, the extractor filling the canonical store the
  * commands refer to, NATS streams under a private prefix and a scratch database.
  */
 
 export const TENANT = 'tn_writer';
 
 /** The vendors the harness connects. */
-export type WriterVendor = 'servicetitan' | 'jobber' | 'housecallpro' | 'workiz';
+export type WriterVendor = 'servicetitan' | 'jobber' | 'housecallpro' | 'workiz' | 'tom';
 
 /** An event on FSM_EVENTS as the specs read it. */
 export interface LoggedEvent {
@@ -126,6 +126,7 @@ export async function startWriterWorld(options: {
     housecallpro: () =>
       Promise.resolve({ username: 'office@brightside-plumbing.example', password: 'Sandbox!Office1' }),
     workiz: () => Promise.resolve({ username: 'admin@workiz.sandbox.example', password: 'Sandbox!Admin1' }),
+    tom: () => Promise.resolve({ username: 'tomrds\\admin01', password: 'Sandbox1Admin' }),
   };
   const connections = {} as Record<WriterVendor, string>;
   for (const vendor of vendors) {

@@ -60,7 +60,7 @@ export class TomPeriodLockedError extends Error {
 }
 
 /** The records TOM keeps a memo on beyond the world's own fields. */
-export type TomMemoKind = 'customer' | 'invoice';
+export type TomMemoKind = 'customer' | 'invoice' | 'job';
 
 function stockKey(warehouseId: number, itemId: number): string {
   return `${warehouseId}:${itemId}`;
@@ -82,7 +82,7 @@ export class TomLedger {
   private readonly periodsByName = new Map<string, TomAccountingPeriod>();
   /** Periods the office reopened by hand: the month-end close leaves them open. */
   private readonly reopened = new Set<string>();
-  /** Memos TOM keeps on customers and invoices (the world has no such field): `<kind>:<id>` → text. */
+  /** Memos TOM keeps on customers, invoices and work orders' status changes (the world has no such field): `<kind>:<id>` → text. */
   private readonly memos = new Map<string, string>();
   /** Posting dates typed on TOM's invoice form (`YYYY-MM-DD`), when not the day it was entered. */
   private readonly invoiceDates = new Map<number, string>();

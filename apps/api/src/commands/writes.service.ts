@@ -34,6 +34,7 @@ const FAILURE_STATUS: Record<ResultErrorCode, ProblemCode> = {
   idempotency_key_in_flight: ProblemCode.Conflict,
   schedule_conflict: ProblemCode.Conflict,
   vendor_rejected: ProblemCode.Unprocessable,
+  period_locked: ProblemCode.Unprocessable,
   vendor_unavailable: ProblemCode.VendorUnavailable,
   rate_limited: ProblemCode.RateLimited,
   not_found: ProblemCode.NotFound,

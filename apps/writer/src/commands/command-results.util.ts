@@ -16,6 +16,7 @@ const REJECTING_CODES: ReadonlySet<ResultErrorCode> = new Set([
   'schedule_conflict',
   'not_found',
   'unsupported',
+  'period_locked',
   'idempotency_key_reused',
   'idempotency_key_in_flight',
 ]);

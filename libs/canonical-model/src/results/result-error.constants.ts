@@ -9,6 +9,8 @@ export const RESULT_ERROR_CODES = [
   'rate_limited',
   'not_found',
   'unsupported',
+  /** The document's date falls in a closed accounting period (TOM); `field` names the date. */
+  'period_locked',
   'auth_failed',
   'mfa_required',
   'timeout',
@@ -28,6 +30,7 @@ export const RESULT_ERROR_RETRIABLE: Readonly<Record<ResultErrorCode, boolean>> 
   rate_limited: true,
   not_found: false,
   unsupported: false,
+  period_locked: false,
   auth_failed: false,
   mfa_required: true,
   timeout: true,

@@ -164,7 +164,12 @@ export class VendorWriteError extends Error {
   constructor(
     readonly code: Extract<
       ResultErrorCode,
-      'vendor_rejected' | 'schedule_conflict' | 'not_found' | 'unsupported' | 'validation_failed'
+      | 'vendor_rejected'
+      | 'schedule_conflict'
+      | 'not_found'
+      | 'unsupported'
+      | 'validation_failed'
+      | 'period_locked'
     >,
     message: string,
     readonly details: {

@@ -77,3 +77,12 @@ export function isoToTomDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${String(Number(m))}/${String(Number(d))}/${y ?? ''}`;
 }
+
+/** An instant → `M/D/YYYY h:mm:ss AM` in the company file's zone (what TOM's forms take). */
+export function utcToTomDateTime(iso: string): string {
+  const p: Record<string, string> = {};
+  for (const part of WALL.formatToParts(new Date(iso))) p[part.type] = part.value;
+  const hour = Number(p['hour']) % 24;
+  const h12 = hour % 12 === 0 ? 12 : hour % 12;
+  return `${String(Number(p['month']))}/${String(Number(p['day']))}/${p['year'] ?? ''} ${String(h12)}:${p['minute'] ?? ''}:${p['second'] ?? ''} ${hour < 12 ? 'AM' : 'PM'}`;
+}

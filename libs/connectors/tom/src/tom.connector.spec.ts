@@ -123,8 +123,7 @@ describe('tomConnector', () => {
     }
   });
 
-  // The writes come with the portal's forms (the next step): until then this fails, and says so.
-  it.failing('has a write for every command the product page promises', () => {
+  it('has a write for every command the product page promises', () => {
     const promised = filled(
       PROMISED_COMMANDS,
       "PROMISED_COMMANDS in tom.connector.spec.ts: the commands Total Office Manager's product page promises",

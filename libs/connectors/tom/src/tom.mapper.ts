@@ -1,5 +1,6 @@
 import type { CanonicalEntity } from '@fieldsync/canonical-model';
 import type { RecordMapper } from '@fieldsync/connector-kit';
+import { mapWorkOrderVisit } from './mappers/appointment.mapper';
 import { mapAgreement, mapEmployee, mapEquipment, mapItem } from './mappers/catalog.mapper';
 import { mapCustomer, mapCustomerJob } from './mappers/customer.mapper';
 import { mapPurchaseOrder, mapStock, mapWarehouse } from './mappers/inventory.mapper';
@@ -44,6 +45,8 @@ export class TomMapper implements RecordMapper {
         return canonical('location', mapCustomerJob(wirePayload(tomCustomerJobSchema, record), scope));
       case 'job':
         return canonical('job', mapWorkOrder(wirePayload(tomWorkOrderSchema, record), scope));
+      case 'appointment':
+        return canonical('appointment', mapWorkOrderVisit(wirePayload(tomWorkOrderSchema, record), scope));
       case 'invoice':
         return canonical('invoice', mapInvoice(wirePayload(tomInvoiceSchema, record), scope));
       case 'payment':

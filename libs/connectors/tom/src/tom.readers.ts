@@ -82,6 +82,7 @@ export const tomStreams: readonly StreamReader[] = [
       intervalMs: NORMAL_MS,
       record: tomWorkOrderSchema,
       withLines: false,
+      also: { entity: 'appointment', when: (w) => w.fields.Start !== '' },
     }),
   ),
   new TomGridReader(

@@ -78,6 +78,7 @@ const workOrderFields = z.strictObject({
   Equipment: text,
   'User Defined 1': text,
   Notes: text,
+  'Status Reason': text,
   Closed: optionalDateTime,
   Created: dateTime,
   Modified: dateTime,

@@ -203,8 +203,7 @@ const FORMS: readonly FormSpec[] = [
       if (!campaign) throw new Error('the world has no campaign');
       const slot = window(value);
       const techs = technicians(world, ids(value('TechnicianIDs'), 'TechnicianIDs'), 'TechnicianIDs');
-      if (techs.length > 0 && !slot)
-        throw new FormRefusal('Start', 'Start is required to assign technicians.');
+      if (!slot) throw new FormRefusal('Start', 'Start is required: a work order is booked for a time.');
       const udf = value('UDF1').trim();
       const job = world.writer.createJob({
         customerId: location.customerId,
@@ -215,9 +214,7 @@ const FORMS: readonly FormSpec[] = [
         priority: priority as 'Low' | 'Normal' | 'High' | 'Urgent',
         summary: value('Description').trim(),
         externalData: udf ? [{ key: 'UDF1', value: udf }] : [],
-        appointments: slot
-          ? [{ ...slot, technicianIds: techs, specialInstructions: value('Notes').trim() || null }]
-          : [],
+        appointments: [{ ...slot, technicianIds: techs, specialInstructions: value('Notes').trim() || null }],
       });
       return `/WorkOrders/${job.job.jobNumber}`;
     },
@@ -257,13 +254,20 @@ const FORMS: readonly FormSpec[] = [
   {
     path: '/WorkOrders/:number/Status',
     title: 'Work Order Status',
-    fields: [['Status', 'Status']],
+    fields: [
+      ['Status', 'Status'],
+      ['Reason', 'Reason'],
+    ],
     submit(world, value, params) {
       const job = workOrderOf(world, params['number'] ?? '');
       const wanted = required(value, 'Status', 'Status');
       const status = WORK_ORDER_STATUSES[wanted];
       if (!status) throw new FormRefusal('Status', `Status ${wanted} is not a work order status.`);
+      const reason = value('Reason').trim();
+      if ((status === 'Canceled' || status === 'Hold') && reason === '')
+        throw new FormRefusal('Reason', `Reason is required to put a work order ${wanted}.`);
       if (job.status !== status) world.writer.setJobStatus(job.id, status);
+      world.tom.setMemo('job', job.id, reason);
       return `/WorkOrders/${job.jobNumber}`;
     },
   },

@@ -140,6 +140,7 @@ function workOrder(world: World, job: Job): TomPageRecord {
       Equipment: equipment.join('; '),
       'User Defined 1': job.externalData.map((d) => `${d.key}=${d.value}`).join('; '),
       Notes: schedule.first?.specialInstructions ?? '',
+      'Status Reason': world.tom.memo('job', job.id),
       Closed:
         job.completedOn !== null
           ? tomDateTime(job.completedOn)
@@ -323,6 +324,7 @@ export const TOM_LISTINGS: readonly TomListing[] = [
       'Equipment',
       'User Defined 1',
       'Notes',
+      'Status Reason',
       'Closed',
       'Created',
       'Modified',

@@ -57,7 +57,7 @@ export function mapWorkOrder(w: TomWorkOrder, scope: MappingScope): Job {
     membershipId: null,
     completedAt: f.Status === 'Completed' ? tomDateTimeOrNull(f.Closed) : null,
     canceledAt: f.Status === 'Canceled' ? tomDateTimeOrNull(f.Closed) : null,
-    cancelReason: null,
+    cancelReason: f.Status === 'Canceled' ? textOrNull(f['Status Reason']) : null,
     currency: TOM_CURRENCY,
     lineItems: [],
     subtotal: null,

@@ -39,6 +39,11 @@ export interface GridSpec<S extends z.ZodType> {
   readonly record: S;
   readonly withLines: boolean;
   deleted?(record: z.infer<S>): boolean;
+  /**
+   * A second entity the same page record is also (a work order's schedule is its appointment), when
+   * `when` says the record has one; the grid reconciles it too.
+   */
+  readonly also?: { readonly entity: EntityType; when(record: z.infer<S>): boolean };
 }
 
 export const gridSpec = <S extends z.ZodType>(spec: GridSpec<S>): GridSpec<S> => spec;
@@ -86,7 +91,7 @@ export class TomGridReader<S extends z.ZodType> implements StreamReader {
     private readonly spec: GridSpec<S>,
   ) {
     this.stream = spec.stream;
-    this.entities = [spec.entity];
+    this.entities = spec.also ? [spec.entity, spec.also.entity] : [spec.entity];
     this.intervalMs = spec.intervalMs;
   }
 
@@ -114,14 +119,17 @@ export class TomGridReader<S extends z.ZodType> implements StreamReader {
         lines = this.parse(() => parseDetail(detail)).lines ?? undefined;
       }
       const rendering = { key: row.key ?? '', fields: row.fields, ...(lines ? { lines } : {}) };
-      records.push(
-        validatedRecord(
-          this.spec.entity,
-          this.spec.record,
-          tomWireRecord(rendering),
-          (r) => this.spec.deleted?.(r) ?? false,
-        ),
+      const record = validatedRecord(
+        this.spec.entity,
+        this.spec.record,
+        tomWireRecord(rendering),
+        (r) => this.spec.deleted?.(r) ?? false,
       );
+      records.push(record);
+      const also = this.spec.also;
+      if (also && record.kind === 'record' && also.when(record.raw as z.infer<S>)) {
+        records.push({ ...record, entity: also.entity });
+      }
     }
     const more = grid.page < grid.pages;
     const latest = watermark ?? at.since ?? tomLocalDateOf(ctx.now());
