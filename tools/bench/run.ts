@@ -18,6 +18,8 @@
  *    sandbox, session manager, extractor and writer as processes (writer.bench.ts): once with the
  *    sandbox's API limits off and the writer's pacing at 1000/s (its own throughput), once with both at
  *    their defaults (what a real tenant gets).
+ * 11. Total Office Manager: pages/s and records/s of the scraping backfill, the connector's grid readers
+ *    against the sandbox process (tom-scrape.bench.ts).
  *
  * Services come from @fieldsync/testing (NATS_URL / DATABASE_URL, else private servers on free
  * loopback ports). The run uses its own stream prefix and a scratch database, removes both, stops
@@ -25,7 +27,7 @@
  * its own result (counts, sequences, duplicates) and the run fails instead of reporting a wrong
  * figure. `--quick` runs a tenth of the work (a smoke test of the bench itself; figures not quoted).
  * `--only <name>[,<name>]` runs some sections: canonical, world, sandbox-api, jetstream, outbox, sessions,
- * webhooks, extractor, writer.
+ * webhooks, extractor, writer, tom.
  */
 import 'reflect-metadata';
 import { resolve } from 'node:path';
@@ -57,6 +59,7 @@ import { describeMachine, loadAverage } from './machine.util';
 import { benchOutbox } from './outbox.bench';
 import { benchJobberApi } from './jobber-api.bench';
 import { benchServiceTitanApi } from './servicetitan-api.bench';
+import { benchTomScrape } from './tom-scrape.bench';
 import { benchSessions } from './sessions.bench';
 import { benchWebhooks } from './webhooks.bench';
 import { benchWorld } from './world.bench';
@@ -75,6 +78,7 @@ const SECTIONS = [
   'webhooks',
   'extractor',
   'writer',
+  'tom',
 ] as const;
 const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
 const only = process.argv.includes('--only') ? (onlyArg ?? '').split(',').filter(Boolean) : undefined;
@@ -276,6 +280,11 @@ async function main(): Promise<void> {
         log,
       })),
     );
+  }
+
+  if (runs('tom')) {
+    say('Total Office Manager: the scraping backfill (the connector read side against the sandbox process)');
+    results.push(...(await benchTomScrape({ size: quick ? 1_000 : 10_000, log })));
   }
 
   if (runs('writer')) {

@@ -93,6 +93,7 @@ export class TomLedger {
   private nextOrder = PURCHASE_ORDER_BASE;
   private nextSerial = SERIAL_BASE;
   private nextPoNumber = PO_NUMBER_BASE;
+  private revisions = 0;
 
   private constructor(
     private readonly store: WorldStore,
@@ -111,6 +112,12 @@ export class TomLedger {
   }
 
   // ---- reads (each applies the activity due up to now first) ----
+
+  /** Grows with every change of the ledger (activity and the office's writes): a cache key for renderers. */
+  revision(): number {
+    this.catchUp();
+    return this.revisions;
+  }
 
   warehouses(): readonly TomWarehouse[] {
     this.catchUp();
@@ -172,6 +179,7 @@ export class TomLedger {
   // ---- the office's writes ----
 
   setMemo(kind: TomMemoKind, id: number, memo: string): void {
+    this.revisions += 1;
     if (memo === '') this.memos.delete(`${kind}:${String(id)}`);
     else this.memos.set(`${kind}:${String(id)}`, memo);
   }
@@ -179,6 +187,7 @@ export class TomLedger {
   /** Records the posting date typed on the invoice form; a date in a closed period is refused. */
   setInvoiceDate(id: number, date: string): void {
     this.assertOpen(date);
+    this.revisions += 1;
     this.invoiceDates.set(id, date);
   }
 
@@ -188,6 +197,7 @@ export class TomLedger {
     const period = this.periodsByName.get(name);
     if (!period) throw new RangeError(`no accounting period ${name}`);
     const now = this.clock.now();
+    this.revisions += 1;
     if (closed) this.reopened.delete(name);
     else this.reopened.add(name);
     const next = { ...period, closed, closedOn: closed ? now : null, modifiedOn: now };
@@ -428,12 +438,14 @@ export class TomLedger {
       const at = this.nextArrival;
       const kind = this.activity.weighted({ use: 5, transfer: 2, order: 1, receive: 2, install: 1 });
       this.arrive(kind, at);
+      this.revisions += 1;
       this.nextArrival = at + this.gap();
     }
     for (const [name, period] of this.periodsByName) {
       if (period.closed || this.reopened.has(name)) continue;
       const closesAt = Date.parse(`${period.endDate}T00:00:00Z`) + DAY + CLOSE_AFTER_MS + 6 * HOUR;
       if (closesAt <= now) {
+        this.revisions += 1;
         this.periodsByName.set(name, { ...period, closed: true, closedOn: closesAt, modifiedOn: closesAt });
       }
     }

@@ -1,4 +1,4 @@
-import { tomLocalDate } from '@fieldsync/sandbox-world';
+import { tomLocalDate, type World } from '@fieldsync/sandbox-world';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { escapeHtml, renderPage } from '../../portal/html.util';
 import type { PortalKit } from '../../portal/portal.types';
@@ -75,6 +75,31 @@ function matches(record: TomPageRecord, filter: GridFilter): boolean {
     if (filter.numberTo !== undefined && record.number > filter.numberTo) return false;
   }
   return true;
+}
+
+/**
+ * A listing's records of the world as it is now, computed once per state of the world (its store's row
+ * version and its TOM ledger's revision, which moves with the ledger's activity): paging through a grid and opening its detail pages does
+ * not render every record again for each page.
+ */
+const rendered = new WeakMap<
+  World,
+  Map<string, { state: string; records: readonly TomPageRecord[]; byKey: Map<string, TomPageRecord> }>
+>();
+
+function recordsOf(world: World, listing: TomListing) {
+  const state = `${String(world.store.rowVersion)}:${String(world.tom.revision())}`;
+  let perListing = rendered.get(world);
+  if (!perListing) {
+    perListing = new Map();
+    rendered.set(world, perListing);
+  }
+  const cached = perListing.get(listing.entity);
+  if (cached?.state === state) return cached;
+  const records = listing.records(world);
+  const entry = { state, records, byKey: new Map(records.map((r) => [r.key, r])) };
+  perListing.set(listing.entity, entry);
+  return entry;
 }
 
 /** The heading TOM prints for a column or a label, after the markup-change fault's renames. */
@@ -195,11 +220,11 @@ export function registerTomPages(scope: FastifyInstance, kit: PortalKit): void {
           `<p class="error" role="alert" id="validation">${escapeHtml(filter.error)}</p>`,
         );
       }
-      const records = listing.records(kit.world.world).filter((r) => matches(r, filter));
+      const records = recordsOf(kit.world.world, listing).records.filter((r) => matches(r, filter));
       return sendHtml(reply, 200, listing.title, renderGrid(kit, listing, records, filter));
     });
     scope.get<{ Params: { key: string } }>(`${listing.path}/:key`, async (request, reply) => {
-      const record = listing.records(kit.world.world).find((r) => r.key === request.params.key);
+      const record = recordsOf(kit.world.world, listing).byKey.get(request.params.key);
       if (!record) {
         return sendHtml(
           reply,
