@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import {
   canonicalId,
@@ -8,7 +9,6 @@ import {
   type Vendor,
 } from '@fieldsync/canonical-model';
 import type { ConnectorReadSide, VendorRecord } from '@fieldsync/connector-kit';
-import { tomWireRecord, type TomRendering } from '@fieldsync/connectors/tom';
 import type { DB } from '@fieldsync/persistence';
 import type { PortalHandle } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
@@ -351,6 +351,31 @@ async function workizRecords(portal: PortalHandle): Promise<{ records: RecordOf[
     }
   }
   return { records, drift: [] };
+}
+
+/** What one TOM page shows of a record (the ground truth's rows). */
+interface TomRendering {
+  readonly key: string;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly lines?: readonly Readonly<Record<string, string>>[];
+}
+
+/**
+ * A TOM page record as the grid readers yield it: the rendering plus the SHA-256 of its key, fields and
+ * lines in page order (tomChecksum in libs/connectors/tom/src/tom.schemas.ts, restated here: an app may not
+ * import a connector, and a checksum the readers compute differently is a mismatch this proof shows).
+ */
+function tomWireRecord(rendering: TomRendering): TomRendering & { checksum: string } {
+  const checksum = createHash('sha256')
+    .update(
+      JSON.stringify([
+        rendering.key,
+        Object.entries(rendering.fields),
+        (rendering.lines ?? []).map((l) => Object.entries(l)),
+      ]),
+    )
+    .digest('hex');
+  return { ...rendering, checksum };
 }
 
 /**
