@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { lineChanges } from './line-diff.util';
 import { CANONICAL_VENDORS_FILE, SANDBOX_PORTS_FILE, SHARED_FILES } from './new-vendor.generator';
+import { unregisterInScratch } from './unregistered-vendor.util';
 import { scratchCheckout, type ScratchCheckout } from './scratch-checkout.util';
 import { CONNECTOR_REGISTRY_FILE, PORTAL_REGISTRY_FILE, TSCONFIG_BASE_FILE } from './shared-edits.util';
 
@@ -62,6 +63,16 @@ function snapshot(root: string): Map<string, string> {
   return files;
 }
 
+/** The repo's own vendor folders and shared files, by content (the script must never write to them). */
+function repoState(): unknown {
+  return {
+    folders: VENDOR_FOLDERS.map((folder) =>
+      existsSync(join(REPO, folder)) ? [...snapshot(join(REPO, folder))] : null,
+    ),
+    shared: SHARED_FILES.map((file) => readFileSync(join(REPO, file), 'utf8')),
+  };
+}
+
 /** `npm run new:vendor -- <args>` without npm: the script's command line from package.json, run from the repo. */
 async function newVendorScript(
   args: readonly string[],
@@ -88,14 +99,18 @@ describe(`npm run new:vendor -- ${VENDOR}`, () => {
   let work: string;
   let before: Map<string, string>;
   let after: Map<string, string>;
+  let repoBefore: unknown;
   let sharedBefore: Map<string, string>;
   let output: string;
 
   beforeAll(async () => {
+    repoBefore = repoState();
     scratch = scratchCheckout(REPO, {
       copies: [...SHARED_FILES, CANONICAL_VENDORS_FILE, SANDBOX_PORTS_FILE, '.prettierrc.json'],
       folders: ['libs/connectors', 'apps/vendor-sandbox/src/vendors'],
     });
+    // The checkout as it was before the vendor was added (it has its plug-in now): the proof lays it out again.
+    unregisterInScratch(scratch.root, VENDOR, SHARED_FILES);
     // The compiler's and jest's configurations and outputs: beside the scratch, so they are not in its listing.
     work = mkdtempSync(join(tmpdir(), 'fieldsync-new-vendor-proof-'));
     sharedBefore = new Map(
@@ -298,11 +313,7 @@ describe(`npm run new:vendor -- ${VENDOR}`, () => {
     const unknown = await newVendorScript(['fieldedge', '--root', scratch.root]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('"fieldedge" is not a vendor of the canonical model');
-    expect(existsSync(join(REPO, 'libs/connectors', VENDOR))).toBe(false);
-    expect(existsSync(join(REPO, 'apps/vendor-sandbox/src/vendors', VENDOR))).toBe(false);
-    expect(readFileSync(join(REPO, CONNECTOR_REGISTRY_FILE), 'utf8')).not.toContain(`${VENDOR}Connector`);
-    expect(readFileSync(join(REPO, TSCONFIG_BASE_FILE), 'utf8')).not.toContain(
-      `@fieldsync/connectors/${VENDOR}`,
-    );
+    // The repo has the vendor's plug-in now: its folders and shared files are exactly as they were.
+    expect(repoState()).toEqual(repoBefore);
   });
 });

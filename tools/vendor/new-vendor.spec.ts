@@ -1,4 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lineChanges } from './line-diff.util';
 import { NewVendorError, NewVendorErrorCode } from './new-vendor.error';
@@ -18,6 +27,7 @@ import {
   withPathAlias,
   withPortalRegistered,
 } from './shared-edits.util';
+import { REMOVED_VENDOR, unregisterInScratch, withoutVendor } from './unregistered-vendor.util';
 import { vendorNames } from './vendor-names.util';
 
 /*
@@ -28,10 +38,12 @@ import { vendorNames } from './vendor-names.util';
  */
 
 const REPO = resolve(__dirname, '../..');
-const repoFile = (file: string): string => readFileSync(join(REPO, file), 'utf8');
+/** A shared file of the repository as it was before the last vendor was added (unregistered-vendor.util.ts). */
+const repoFile = (file: string): string =>
+  withoutVendor(readFileSync(join(REPO, file), 'utf8'), REMOVED_VENDOR);
 const workiz = vendorNames('workiz');
-/** A vendor the repository's shared files do not register yet. */
-const unregistered = vendorNames('tom');
+/** A vendor the shared files (as repoFile reads them) do not register. */
+const unregistered = vendorNames(REMOVED_VENDOR);
 
 describe('the shared edits', () => {
   it("adds a connector's import and one entry to the registry's list, on one line or one per line", () => {
@@ -212,6 +224,7 @@ describe('newVendor refuses, writing nothing', () => {
       copies: [...SHARED_FILES, CANONICAL_VENDORS_FILE, SANDBOX_PORTS_FILE],
       folders: ['libs/connectors', 'apps/vendor-sandbox/src/vendors'],
     });
+    unregisterInScratch(scratch.root, REMOVED_VENDOR, SHARED_FILES);
   });
   afterAll(() => scratch.dispose());
 
@@ -264,8 +277,14 @@ describe('newVendor never writes outside its root', () => {
       copies: [CONNECTOR_REGISTRY_FILE, PORTAL_REGISTRY_FILE, CANONICAL_VENDORS_FILE, SANDBOX_PORTS_FILE],
       folders: ['libs/connectors', 'apps/vendor-sandbox/src/vendors'],
     });
+    unregisterInScratch(linked.root, REMOVED_VENDOR, SHARED_FILES);
+    // The symlinked tsconfig.base.json points at a copy without the vendor's alias, outside the root.
+    const outside = mkdtempSync(join(tmpdir(), 'fieldsync-new-vendor-outside-'));
+    writeFileSync(join(outside, 'tsconfig.base.json'), repoFile(TSCONFIG_BASE_FILE));
+    unlinkSync(join(linked.root, TSCONFIG_BASE_FILE));
+    symlinkSync(join(outside, 'tsconfig.base.json'), join(linked.root, TSCONFIG_BASE_FILE));
     try {
-      const before = repoFile(TSCONFIG_BASE_FILE);
+      const before = readFileSync(join(outside, 'tsconfig.base.json'), 'utf8');
       const error = await newVendor({
         root: linked.root,
         vendor: 'tom',
@@ -280,9 +299,10 @@ describe('newVendor never writes outside its root', () => {
         `${TSCONFIG_BASE_FILE} is a symlink; the generator edits only files of the root`,
       );
       expect(existsSync(join(linked.root, 'libs/connectors/tom'))).toBe(false);
-      expect(repoFile(TSCONFIG_BASE_FILE)).toBe(before);
+      expect(readFileSync(join(outside, 'tsconfig.base.json'), 'utf8')).toBe(before);
     } finally {
       linked.dispose();
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 
@@ -291,6 +311,7 @@ describe('newVendor never writes outside its root', () => {
       copies: [...SHARED_FILES, CANONICAL_VENDORS_FILE, SANDBOX_PORTS_FILE],
       folders: ['libs/connectors', 'apps/vendor-sandbox/src/vendors'],
     });
+    unregisterInScratch(portless.root, REMOVED_VENDOR, SHARED_FILES);
     try {
       const ports = join(portless.root, SANDBOX_PORTS_FILE);
       writeFileSync(ports, readFileSync(ports, 'utf8').replace(/^\s*tom: \d+,\n/m, ''));
