@@ -215,8 +215,14 @@ describe('extractor on Total Office Manager (real session manager, Chromium, the
         },
         { timeoutMs: 60_000, intervalMs: 1_000 },
       );
-      // Every customer row is drift while the column is renamed: not one stored customer changed.
-      expect(await documents()).toEqual(stored);
+      // Every customer row is drift while the column is renamed: not one stored customer took a value from
+      // the page (a customer the activity deleted meanwhile is tombstoned: gone from a complete pass).
+      const withoutDeletion = (docs: string[]) =>
+        docs.map((d) => {
+          const { deletedAt: _deletedAt, ...rest } = JSON.parse(d) as Record<string, unknown>;
+          return rest;
+        });
+      expect(withoutDeletion(await documents())).toEqual(withoutDeletion(stored));
     } finally {
       await tom().control('DELETE', 'faults');
     }
