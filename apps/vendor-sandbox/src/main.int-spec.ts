@@ -5,7 +5,7 @@ import { freePort, killSpawnedServices, spawnService } from '@fieldsync/testing'
 jest.setTimeout(60_000);
 
 interface Listing {
-  portals: { vendor: string; port: number; url: string }[];
+  portals: { vendor: string; port: number; url: string; loginPath: string }[];
 }
 
 describe('vendor-sandbox process', () => {
@@ -17,7 +17,7 @@ describe('vendor-sandbox process', () => {
     const sandbox = spawnService('vendor-sandbox', {
       PORT: String(port),
       HOST: '127.0.0.1',
-      SANDBOX_PORTS: `servicetitan=${stPort},jobber=0,workiz=0,housecallpro=0`,
+      SANDBOX_PORTS: `servicetitan=${stPort},jobber=0,workiz=0,housecallpro=0,tom=0`,
     });
 
     const ready = await sandbox.waitReady(port);
@@ -33,6 +33,7 @@ describe('vendor-sandbox process', () => {
       'jobber',
       'workiz',
       'housecallpro',
+      'tom',
     ]);
     expect(listing.portals[0]?.port).toBe(stPort);
     const jobberPort = listing.portals[1]?.port ?? 0;
@@ -40,9 +41,9 @@ describe('vendor-sandbox process', () => {
     expect(jobberPort).not.toBe(4102);
 
     for (const portal of listing.portals) {
-      const login = await fetch(`${portal.url}/login`);
+      const login = await fetch(`${portal.url}${portal.loginPath}`);
       expect(login.status).toBe(200);
-      expect(await login.text()).toContain('<form method="post" action="/login"');
+      expect(await login.text()).toContain(`<form method="post" action="${portal.loginPath}"`);
       const control = (await (await fetch(`${portal.url}/__sandbox/`)).json()) as { vendor: string };
       expect(control.vendor).toBe(portal.vendor);
     }
@@ -54,6 +55,7 @@ describe('vendor-sandbox process', () => {
     expect(exit.stdout).toContain('Jobber portal closed');
     expect(exit.stdout).toContain('Workiz portal closed');
     expect(exit.stdout).toContain('Housecall Pro portal closed');
+    expect(exit.stdout).toContain('Total Office Manager portal closed');
     await expect(fetch(`http://127.0.0.1:${stPort}/login`)).rejects.toThrow();
   });
 });
