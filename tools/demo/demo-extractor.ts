@@ -1,9 +1,9 @@
 /*
- * The demo's extractor steps, after both sandbox vendors are connected:
+ * The demo's extractor steps, after the sandbox vendors are connected:
  *
  * 1. Backfill: watches the extractor fill the canonical store from the sandbox, about once a second,
  *    one line per vendor (records stored of the records to store, rate, ETA, streams caught up) until
- *    every stream of both connections has caught up. The numbers are the extractor's own: the canonical
+ *    every stream of every connection has caught up. The numbers are the extractor's own: the canonical
  *    rows it committed (page by page, each in one transaction), `sync_cursors` (when it took each stream
  *    up, which ones caught up, which are running or failing) and, at the end, its `/metrics`. What there
  *    is to store comes from the vendor: the sandbox's ground truth of each portal (every record it holds,
@@ -47,6 +47,9 @@ const DEMO_STREAM_INTERVALS: Readonly<Record<string, { every: string; upToDefaul
   // Housecall Pro's API allows 300 requests a minute (the sandbox's figure): its lists every 5 s, the
   // employees (read whole) and the schedule window keep their intervals.
   housecallpro: { every: '5s', upToDefaultMs: 2 * 60_000 },
+  // Workiz's API allows 200 requests per 10 s (the sandbox's figure): its lists every 5 s; the team and
+  // the pricebook (15 min, read whole each pass) keep their intervals.
+  workiz: { every: '5s', upToDefaultMs: 5 * 60_000 },
 };
 const PROGRESS_EVERY_MS = 1_000;
 const RATE_WINDOW_MS = 15_000;
@@ -146,12 +149,16 @@ const NOT_OWN_RECORDS: Readonly<Record<string, Readonly<Record<string, string>>>
     lead_sources: "the names in customers' and jobs' lead source",
     tags: "the names in customers' and jobs' tags",
   },
+  workiz: {
+    // The zip codes of the account's areas: no canonical record names them.
+    service_areas: 'the zip codes of the account; no canonical record',
+  },
 };
 
 /**
  * Canonical records a vendor's export nests in another resource's rows, per resource: each row counts
- * for them too. Housecall Pro's customers carry their service addresses (locations), its invoices their
- * payments.
+ * for them too (a negative count: a row that is not a record of its own, only its nested ones are).
+ * Housecall Pro's customers carry their service addresses (locations), its invoices their payments.
  */
 const NESTED_RECORDS: Readonly<
   Record<string, Readonly<Record<string, (row: Record<string, unknown>) => number>>>
@@ -161,6 +168,13 @@ const NESTED_RECORDS: Readonly<
       ((row['addresses'] as { type?: unknown }[] | undefined) ?? []).filter((a) => a.type === 'service')
         .length,
     invoices: (row) => ((row['payments'] as unknown[] | undefined) ?? []).length,
+  },
+  // Workiz: a client carries its service locations; a job is also its appointment (its schedule and team);
+  // an SMS thread is one communication per text, not one for the thread.
+  workiz: {
+    clients: (row) => ((row['service_locations'] as unknown[] | undefined) ?? []).length,
+    jobs: () => 1,
+    threads: (row) => ((row['messages'] as unknown[] | undefined) ?? []).length - 1,
   },
 };
 
