@@ -192,6 +192,35 @@ describe('extractor on Workiz (real session manager, Chromium, the sandbox)', ()
     await expectEvents(connectionId, want);
   });
 
+  /** What a stalled backfill looks like: the connection, its cursors, and the extractor's last lines. */
+  async function stallReport(id: string, running: SpawnedService): Promise<string> {
+    const connection = await db
+      .selectFrom('connections')
+      .select(['status', 'status_reason', 'updated_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    const cursors = await db
+      .selectFrom('sync_cursors')
+      .select([
+        'entity_type',
+        'next_run_at',
+        'lease_owner',
+        'lease_expires_at',
+        'consecutive_failures',
+        'last_error',
+        'cursor',
+      ])
+      .where('connection_id', '=', id)
+      .execute();
+    const tail = running.output().split('\n').slice(-80).join('\n');
+    return [
+      `--- connection ${JSON.stringify(connection)} (now ${new Date().toISOString()})`,
+      ...cursors.map((c) => JSON.stringify(c)),
+      '--- extractor output, last lines ---',
+      tail,
+    ].join('\n');
+  }
+
   it('a backfill SIGKILLed at seeded random points and restarted: the same store, one created event per record', async () => {
     await extractor?.stop('SIGTERM');
     const id = await connect('tn_wz_kill');
@@ -212,6 +241,8 @@ describe('extractor on Workiz (real session manager, Chromium, the sandbox)', ()
       await expectEventually(async () => expect(await committed()).toBeGreaterThanOrEqual(target), {
         timeoutMs: 90_000,
         intervalMs: 20,
+      }).catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\n${await stallReport(id, running)}`);
       });
       await sleep(Math.floor(random() * 200));
       kills.push({ target, at: await committed() });
