@@ -14,6 +14,8 @@
  * 9. The extractor: store path vs raw COPY, OutboxRelay vs raw publish (extractor-store.bench.ts); the
  *    backfill of a 100k-record ServiceTitan tenant and sandbox change → FSM_EVENTS freshness, with the
  *    sandbox, session manager and extractor as processes (extractor-backfill.bench.ts).
+ * 9b. The backfill of a Workiz and a Housecall Pro connection with the vendors' own rate limits on: records/s,
+ *    the requests the vendor answered, their share of its budget and the 429s (vendor-backfill.bench.ts).
  * 10. The writer: commands/s, publish → result, and its own overhead on top of the vendor calls, with the
  *    sandbox, session manager, extractor and writer as processes (writer.bench.ts): once with the
  *    sandbox's API limits off and the writer's pacing at 1000/s (its own throughput), once with both at
@@ -25,7 +27,7 @@
  * its own result (counts, sequences, duplicates) and the run fails instead of reporting a wrong
  * figure. `--quick` runs a tenth of the work (a smoke test of the bench itself; figures not quoted).
  * `--only <name>[,<name>]` runs some sections: canonical, world, sandbox-api, jetstream, outbox, sessions,
- * webhooks, extractor, writer.
+ * webhooks, extractor, vendor-backfill, writer.
  */
 import 'reflect-metadata';
 import { resolve } from 'node:path';
@@ -59,6 +61,7 @@ import { benchJobberApi } from './jobber-api.bench';
 import { benchServiceTitanApi } from './servicetitan-api.bench';
 import { benchSessions } from './sessions.bench';
 import { benchWebhooks } from './webhooks.bench';
+import { benchVendorBackfill } from './vendor-backfill.bench';
 import { benchWorld } from './world.bench';
 import { benchWriter } from './writer.bench';
 import { formatTable, writeReport } from './report.util';
@@ -74,6 +77,7 @@ const SECTIONS = [
   'sessions',
   'webhooks',
   'extractor',
+  'vendor-backfill',
   'writer',
 ] as const;
 const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
@@ -275,6 +279,15 @@ async function main(): Promise<void> {
         quick,
         log,
       })),
+    );
+  }
+
+  if (runs('vendor-backfill')) {
+    say(
+      'extractor: Workiz and Housecall Pro backfills with the vendors’ own limits on (requests, budget, 429s)',
+    );
+    results.push(
+      ...(await benchVendorBackfill({ postgresUrl: postgres.url, natsUrl: nats.url, nc, quick, log })),
     );
   }
 

@@ -188,34 +188,40 @@ export interface VendorHoldings {
   readonly leftOut: readonly { readonly resource: string; readonly rows: number; readonly why: string }[];
 }
 
-/** What each vendor portal of the sandbox holds (its own export, inactive and deleted rows included). */
+const getJson = async <T>(url: string): Promise<T> => {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+};
+
+/** What one vendor portal holds (its own export, inactive and deleted rows included). */
+export async function portalHoldings(vendor: string, portalUrl: string): Promise<VendorHoldings> {
+  const world = await getJson<{ entities: string[] }>(`${portalUrl}/__sandbox/world`);
+  const notOwn = NOT_OWN_RECORDS[vendor] ?? {};
+  let rows = 0;
+  let records = 0;
+  const leftOut: { resource: string; rows: number; why: string }[] = [];
+  for (const entity of world.entities) {
+    const { count, data } = await getJson<{ count: number; data: Record<string, unknown>[] }>(
+      `${portalUrl}/__sandbox/world/export/${encodeURIComponent(entity)}`,
+    );
+    rows += count;
+    const why = notOwn[entity];
+    if (why === undefined) records += count;
+    else leftOut.push({ resource: entity, rows: count, why });
+    const nested = NESTED_RECORDS[vendor]?.[entity];
+    if (nested) records += data.reduce((sum, row) => sum + nested(row), 0);
+  }
+  return { rows, records, leftOut };
+}
+
+/** What each vendor portal of the sandbox with a connector holds. */
 async function vendorHoldings(sandboxUrl: string): Promise<Map<string, VendorHoldings>> {
+  const index = await getJson<{ portals: { vendor: string; url: string }[] }>(`${sandboxUrl}/__sandbox/`);
   const holdings = new Map<string, VendorHoldings>();
-  const get = async <T>(url: string): Promise<T> => {
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    return (await res.json()) as T;
-  };
-  const index = await get<{ portals: { vendor: string; url: string }[] }>(`${sandboxUrl}/__sandbox/`);
   for (const portal of index.portals) {
     if (!READ_SIDES.has(portal.vendor as Vendor)) continue;
-    const world = await get<{ entities: string[] }>(`${portal.url}/__sandbox/world`);
-    const notOwn = NOT_OWN_RECORDS[portal.vendor] ?? {};
-    let rows = 0;
-    let records = 0;
-    const leftOut: { resource: string; rows: number; why: string }[] = [];
-    for (const entity of world.entities) {
-      const { count, data } = await get<{ count: number; data: Record<string, unknown>[] }>(
-        `${portal.url}/__sandbox/world/export/${encodeURIComponent(entity)}`,
-      );
-      rows += count;
-      const why = notOwn[entity];
-      if (why === undefined) records += count;
-      else leftOut.push({ resource: entity, rows: count, why });
-      const nested = NESTED_RECORDS[portal.vendor]?.[entity];
-      if (nested) records += data.reduce((sum, row) => sum + nested(row), 0);
-    }
-    holdings.set(portal.vendor, { rows, records, leftOut });
+    holdings.set(portal.vendor, await portalHoldings(portal.vendor, portal.url));
   }
   return holdings;
 }
@@ -410,7 +416,7 @@ export interface BackfillResult {
 }
 
 /** The canonical-store tables (every one carries `content_hash`), read from the migrated schema. */
-async function canonicalTables(db: Kysely<DB>): Promise<string[]> {
+export async function canonicalTables(db: Kysely<DB>): Promise<string[]> {
   const result = await sql<{ table_name: string }>`
     select table_name from information_schema.columns
     where column_name = 'content_hash' and table_schema = current_schema() order by table_name`.execute(db);
@@ -418,7 +424,7 @@ async function canonicalTables(db: Kysely<DB>): Promise<string[]> {
 }
 
 /** Canonical rows stored per connection (tombstones included, as the vendor's own count includes them). */
-async function storedRows(
+export async function storedRows(
   db: Kysely<DB>,
   tables: readonly string[],
   tenantId: string,
