@@ -270,6 +270,13 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['extractor'],
   },
   {
+    name: 'EXTRACTOR_VENDOR_TIMEOUT',
+    default: '60s',
+    meaning:
+      "Bound on one try of a page read (the connector's vendor requests for it); a try without an answer by then counts as the vendor being unavailable and is retried with backoff (EXTRACTOR_MAX_ATTEMPTS).",
+    services: ['extractor'],
+  },
+  {
     name: 'EXTRACTOR_MAX_RETRY_AFTER',
     default: '5m',
     meaning:
