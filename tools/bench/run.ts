@@ -89,10 +89,14 @@ if (only?.length === 0 || unknownSections.length > 0) {
 }
 const runs = (section: (typeof SECTIONS)[number]): boolean => only === undefined || only.includes(section);
 /**
- * The foundation's benches stay under 5 minutes, the extractor's under 6 more, the writer's under 3
- * (cleanup included); past this the watchdog cleans up and exits 1.
+ * The foundation's benches stay under 5 minutes, the extractor's under 7 more, the vendor backfills'
+ * and the writer's under 4 each (cleanup included); past this the watchdog cleans up and exits 1.
  */
-const RUN_LIMIT_MS = 300_000 + (runs('extractor') ? 420_000 : 0) + (runs('writer') ? 240_000 : 0);
+const RUN_LIMIT_MS =
+  300_000 +
+  (runs('extractor') ? 420_000 : 0) +
+  (runs('vendor-backfill') ? 240_000 : 0) +
+  (runs('writer') ? 240_000 : 0);
 const CLEANUP_LIMIT_MS = 10_000;
 const quick = process.argv.includes('--quick');
 const scale = (n: number): number => (quick ? Math.max(1, Math.round(n / 10)) : n);
