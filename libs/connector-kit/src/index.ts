@@ -42,6 +42,7 @@ export {
   type LoginPageView,
   type PortalMarkers,
 } from './auth/login-navigator';
+export { passwordThenCodeLogin, type PasswordCodeLoginSpec } from './auth/password-code-login';
 export { sessionCookiesOf, toSessionCookie } from './auth/session-cookie.util';
 export { cookieHeaderFor, cookiesFor, sessionFetch, sessionUrl } from './auth/session-http.util';
 export { probeSession, type SessionProbe } from './auth/session-probe.util';
