@@ -511,7 +511,9 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
       status: 'rejected',
       error: { code: 'forbidden', field: 'entitlement', retriable: false },
     });
-    expect(h.results[0]?.error?.message).toMatch(/lacks the clients entitlement needed to send client\.create/);
+    expect(h.results[0]?.error?.message).toMatch(
+      /lacks the clients entitlement needed to send client\.create/,
+    );
     expect(h.vendor.executes + h.vendor.finds).toBe(0);
     const keyed = await db
       .selectFrom('idempotency_keys')
