@@ -6,7 +6,8 @@
  *    from the migrations' own definitions, then VACUUM ANALYZE.
  * 2. `GET /jobs?status=scheduled&technicianId=…&pageSize=50` (first page, counted) and its next page by the
  *    opaque `cursor` (not counted), each for a fixed time at 50 concurrent connections with autocannon
- *    (keep-alive, one API key, rate limit out of the way), after a warm-up: p50/p99 and requests/s.
+ *    (keep-alive, one API key, rate limit out of the way), after a warm-up: p50/p99 and requests/s; then
+ *    the first page at 1 connection (the api's service time without queueing).
  * 3. The same list queries sent directly with pg (ResourceRepository.list, the SQL the api sends for
  *    these calls: the page and its count): one at a time, as psql would, and at 50 concurrent.
  * 4. EXPLAIN (ANALYZE, BUFFERS) of those queries as captured from ResourceRepository, written to
@@ -313,22 +314,24 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchResult[]>
       connections: options.connections,
       durationSec: options.durationSec,
     };
-    for (const [name, path] of [
-      ['first-page', firstPath],
-      ['cursor-page', cursorPath],
+    for (const [name, path, connections] of [
+      ['first-page', firstPath, options.connections],
+      ['cursor-page', cursorPath, options.connections],
+      // one request at a time: the api's own service time, without queueing
+      ['first-page', firstPath, 1],
     ] as const) {
-      log(`autocannon: GET ${name} for ${options.durationSec} s at ${options.connections} connections …`);
-      const run = await cannonade(`${base}${path}`, key, options.connections, options.durationSec, name);
+      log(`autocannon: GET ${name} for ${options.durationSec} s at ${connections} connection(s) …`);
+      const run = await cannonade(`${base}${path}`, key, connections, options.durationSec, name);
       results.push({
-        id: `api.jobs.${name}.http`,
+        id: `api.jobs.${name}.http${connections === 1 ? '-1conn' : ''}`,
         group: 'api',
-        title: `GET ${path.replace(cursor, '…').replace(encodeURIComponent(cursor), '…')} (api process)`,
+        title: `GET ${path.replace(encodeURIComponent(cursor), '…')} (api process, ${connections} connection${connections === 1 ? '' : 's'})`,
         unit: 'ops',
         count: run.requests,
         wallMs: Math.round(run.wallMs),
         ratePerSec: ratePerSec(run.requests, run.wallMs),
         latencyMs: run.latency,
-        params,
+        params: { ...params, connections },
         checks: [...pageChecks, ...run.checks],
       });
     }

@@ -571,6 +571,11 @@ describe('api (real Postgres, NATS and the api process)', () => {
         `${a1}:${exampleEntities({ connectionId: a1, vendor: 'servicetitan' }).job.id}`,
       ]);
       expect(await q(`assignedUserId=${technician}&status=completed`)).toEqual([]);
+      // the technician's key carries the status and the tenant (assignment_keys index)
+      const example = exampleEntities({ connectionId: a1, vendor: 'servicetitan' }).job;
+      expect(await q(`technicianId=${technician}&status=${example.status}`)).toEqual([`${a1}:${example.id}`]);
+      const otherTenant = await client.get(`/jobs?technicianId=${technician}`, keys.readB);
+      expect(otherTenant.json).toMatchObject({ items: [], total: 0 });
       expect((await q('fromDate=2026-03-05&toDate=2026-03-05')).length).toBe(2);
       expect((await q('scheduledFrom=2026-02-01T15:00:00Z&scheduledTo=2026-02-01')).length).toBe(2);
       expect((await q('tag=maintenance&city=Atlanta&region=GA')).length).toBe(2);
