@@ -151,6 +151,8 @@ async function seed(db: Kysely<DB>, jobs: number, log: (line: string) => void): 
 interface Cannonade {
   latency: LatencySummary;
   requests: number;
+  /** Average answer size (headers and body). */
+  bytesPerAnswer: number;
   wallMs: number;
   checks: string[];
 }
@@ -162,20 +164,26 @@ async function cannonade(
   durationSec: number,
   label: string,
 ): Promise<Cannonade> {
-  const run = (duration: number) =>
-    autocannon({
-      url,
-      connections,
-      duration,
-      headers: { authorization: `Bearer ${key}` },
-      timeout: 10,
+  const errors = new Map<string, number>();
+  const run = (duration: number): Promise<autocannon.Result> =>
+    new Promise((resolve, reject) => {
+      errors.clear();
+      const instance = autocannon(
+        { url, connections, duration, headers: { authorization: `Bearer ${key}` }, timeout: 10 },
+        (error, result) =>
+          error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result),
+      );
+      instance.on('reqError', (error: Error) => {
+        const code = (error as Error & { code?: string }).code ?? error.message;
+        errors.set(code, (errors.get(code) ?? 0) + 1);
+      });
     });
   await run(Math.max(2, Math.round(durationSec / 5))); // warm-up, discarded
   const started = performance.now();
   const result = await run(durationSec);
   const wallMs = performance.now() - started;
   const checks = [
-    check(result.errors === 0, `${label}: no connection error`, String(result.errors)),
+    check(result.errors === 0, `${label}: no connection error`, JSON.stringify([...errors])),
     check(result.timeouts === 0, `${label}: no timeout`, String(result.timeouts)),
     check(result.non2xx === 0, `${label}: every answer 2xx`, String(result.non2xx)),
     check(result.requests.total > 0, `${label}: requests made`),
@@ -191,6 +199,7 @@ async function cannonade(
       mean: result.latency.average,
     },
     requests: result.requests.total,
+    bytesPerAnswer: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
     wallMs,
     checks,
   };
@@ -331,7 +340,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchResult[]>
         wallMs: Math.round(run.wallMs),
         ratePerSec: ratePerSec(run.requests, run.wallMs),
         latencyMs: run.latency,
-        params: { ...params, connections },
+        params: { ...params, connections, bytesPerAnswer: run.bytesPerAnswer },
         checks: [...pageChecks, ...run.checks],
       });
     }
