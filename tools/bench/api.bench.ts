@@ -25,9 +25,13 @@ import { migrateToLatest, type DB } from '@fieldsync/persistence';
 import { createScratchDatabase, freePort, spawnService, type SpawnedService } from '@fieldsync/testing';
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench sends exactly the api's SQL (ResourceRepository); no library exposes it
 import { ResourceRepository } from '../../apps/api/src/resources/resource.repository';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench sends exactly the api's SQL (ResourceRepository); no library exposes it
 import { RESOURCES_BY_NAME } from '../../apps/api/src/resources/resource.registry';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench sends exactly the api's SQL (ResourceRepository); no library exposes it
 import type { ListQuery } from '../../apps/api/src/resources/list-query.schema';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench sends exactly the api's SQL (ResourceRepository); no library exposes it
 import { decodeCursor } from '../../apps/api/src/resources/list-cursor.util';
 import { check, type BenchResult, type LatencySummary } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';
@@ -349,7 +353,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchResult[]>
     ] as const) {
       captured.length = 0;
       capturing = true;
-      await repository.list(jobsResource, TENANT, query as ListQuery);
+      await repository.list(jobsResource, TENANT, query);
       capturing = false;
       for (const compiled of captured) {
         const plan = await pool.query<{ 'QUERY PLAN': string }>(
@@ -402,12 +406,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchResult[]>
       ['cursor-page', { status: 'scheduled', technicianId: TECHNICIAN, pageSize: PAGE_SIZE, cursor }],
     ] as const) {
       log(`pg direct: ${name} one at a time, then ${options.connections} at a time …`);
-      const run = await direct(
-        repository,
-        query as ListQuery,
-        options.connections,
-        options.durationSec * 1000,
-      );
+      const run = await direct(repository, query, options.connections, options.durationSec * 1000);
       results.push({
         id: `api.jobs.${name}.sql-sequential`,
         group: 'api',
