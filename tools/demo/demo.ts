@@ -347,6 +347,9 @@ async function main(): Promise<number> {
     if (freePorts) env['SANDBOX_PORTS'] = '0';
     step = 'starting the apps';
     say(`  starting ${specs.length} apps (logs in ${LOG_DIR}/)`);
+    // the api serves /webhook-endpoints through the dispatcher's operator API
+    const dispatcherSpec = specs.find((s) => s.name === 'webhook-dispatcher');
+    if (dispatcherSpec) env['WEBHOOK_DISPATCHER_URL'] = `http://127.0.0.1:${dispatcherSpec.port}`;
     for (const spec of specs) apps.push(start(spec, env));
     const ready = await Promise.all(apps.map((app) => waitReady(app)));
 

@@ -29,6 +29,7 @@ export {
   type VendorAccount,
 } from './auth/auth-flow.types';
 export { ENTITLEMENTS, type Entitlement } from './auth/entitlement.constants';
+export { COMMAND_ENTITLEMENTS, missingCommandEntitlement } from './auth/command-entitlements.constants';
 export {
   LOGIN_OUTCOME_SELECTORS,
   credentialForm,
