@@ -21,7 +21,8 @@ export interface BenchResult {
     | 'sessions'
     | 'webhooks'
     | 'extractor'
-    | 'writer';
+    | 'writer'
+    | 'api';
   readonly title: string;
   /** What `count` counts: messages, events, operations, canonical records. */
   readonly unit: 'msgs' | 'events' | 'ops' | 'records';

@@ -60,6 +60,8 @@ const TENANT = 'ten_benchex';
 const CONNECTION = 'con_benchex1';
 const WARMUP_CONNECTION = 'con_benchex0';
 const RELAY_BATCH = 500;
+/** The running relay's default window (OutboxRelayOptions.window). */
+const RELAY_WINDOW = 4;
 const STATUSES = [
   ['scheduled', 'Scheduled'],
   ['in_progress', 'Working'],
@@ -259,6 +261,7 @@ export async function benchExtractorStore(o: ExtractorStoreBenchOptions): Promis
   const scratch = await createScratchDatabase(o.postgresUrl, 'fs_bench_ex');
   const db = createDatabase({ url: scratch.url, poolMax: 4, applicationName: 'fieldsync-bench-extractor' });
   const relayPrefix = uniqueStreamPrefix('benchexr');
+  const serialPrefix = uniqueStreamPrefix('benchexs');
   const rawPrefix = uniqueStreamPrefix('benchexp');
   const jsm = await jetstreamManager(o.nc);
   const deadline = performance.now() + o.runTimeoutMs;
@@ -277,7 +280,7 @@ export async function benchExtractorStore(o: ExtractorStoreBenchOptions): Promis
         })),
       )
       .execute();
-    for (const prefix of [relayPrefix, rawPrefix]) {
+    for (const prefix of [relayPrefix, serialPrefix, rawPrefix]) {
       await new StreamProvisioner(o.nc, parseStreamsConfig({ prefix })).provisionOrThrow();
     }
     const results: BenchResult[] = [];
@@ -479,50 +482,65 @@ export async function benchExtractorStore(o: ExtractorStoreBenchOptions): Promis
       ],
     });
 
-    // 2b. the real relay (LISTEN loop) until every row is published and on its stream
-    const relayStream = streamName('events', relayPrefix);
-    const relay = new OutboxRelay(
-      db,
-      o.nc,
-      { databaseUrl: scratch.url, prefix: relayPrefix, batchSize: RELAY_BATCH },
-      new Registry(),
-      new ChangeEventRepository(db),
-    );
-    o.log(`OutboxRelay: ${rows.length} events`);
-    const r0 = performance.now();
-    await relay.onApplicationBootstrap();
-    try {
-      await waitUntil(
-        async () => {
-          const left = await sql<{ n: number }>`
-            select count(*)::int as n from change_events where published_at is null`.execute(db);
-          return left.rows[0]?.n === 0 && (await streamMessages(o.nc, relayStream)) === rows.length;
-        },
-        deadline,
-        'every outbox row published',
+    // 2b. the real relay (LISTEN loop) until every row is published and on its stream: once with one
+    // batch in flight (publish, await every ack, mark, then read the next: the relay before the pipeline),
+    // then as it runs (up to RELAY_WINDOW batches in flight), each to a stream of its own.
+    const relayRun = async (prefix: string, window: number): Promise<{ ms: number; relayed: number }> => {
+      await sql`update change_events set published_at = null`.execute(db);
+      const stream = streamName('events', prefix);
+      const relay = new OutboxRelay(
+        db,
+        o.nc,
+        { databaseUrl: scratch.url, prefix, batchSize: RELAY_BATCH, window },
+        new Registry(),
+        new ChangeEventRepository(db),
       );
-    } finally {
-      await relay.onApplicationShutdown();
+      o.log(`OutboxRelay, ${window} batch${window === 1 ? '' : 'es'} in flight: ${rows.length} events`);
+      const r0 = performance.now();
+      await relay.onApplicationBootstrap();
+      try {
+        await waitUntil(
+          async () => {
+            const left = await sql<{ n: number }>`
+              select count(*)::int as n from change_events where published_at is null`.execute(db);
+            return left.rows[0]?.n === 0 && (await streamMessages(o.nc, stream)) === rows.length;
+          },
+          deadline,
+          'every outbox row published',
+        );
+      } finally {
+        await relay.onApplicationShutdown();
+      }
+      return { ms: performance.now() - r0, relayed: await streamMessages(o.nc, stream) };
+    };
+    const serial = await relayRun(serialPrefix, 1);
+    const piped = await relayRun(relayPrefix, RELAY_WINDOW);
+    for (const [id, run, window] of [
+      ['extractor.relay.outbox.serial', serial, 1],
+      ['extractor.relay.outbox', piped, RELAY_WINDOW],
+    ] as const) {
+      results.push({
+        id,
+        group: 'extractor',
+        title: `OutboxRelay: change_events → FSM_EVENTS, ${RELAY_BATCH} a batch, ${window} in flight, until all marked published`,
+        unit: 'events',
+        count: rows.length,
+        wallMs: Math.round(run.ms),
+        ratePerSec: ratePerSec(rows.length, run.ms),
+        params: { batchSize: RELAY_BATCH, window, payloadBytes },
+        checks: [
+          check(run.relayed === rows.length, 'the stream holds every event once', String(run.relayed)),
+          check(
+            rows.length === o.records,
+            'the relay published the store pass’s events',
+            String(rows.length),
+          ),
+        ],
+      });
     }
-    const relayMs = performance.now() - r0;
-    const relayed = await streamMessages(o.nc, relayStream);
-    results.push({
-      id: 'extractor.relay.outbox',
-      group: 'extractor',
-      title: `OutboxRelay: change_events → FSM_EVENTS, ${RELAY_BATCH} a transaction, until all marked published`,
-      unit: 'events',
-      count: rows.length,
-      wallMs: Math.round(relayMs),
-      ratePerSec: ratePerSec(rows.length, relayMs),
-      params: { batchSize: RELAY_BATCH, payloadBytes },
-      checks: [
-        check(relayed === rows.length, 'the stream holds every event once', String(relayed)),
-        check(rows.length === o.records, 'the relay published the store pass’s events', String(rows.length)),
-      ],
-    });
     return results;
   } finally {
-    for (const prefix of [relayPrefix, rawPrefix]) {
+    for (const prefix of [relayPrefix, serialPrefix, rawPrefix]) {
       for (const kind of StreamKinds) await jsm.streams.delete(streamName(kind, prefix)).catch(() => false);
     }
     await db.destroy();

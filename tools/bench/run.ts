@@ -14,11 +14,16 @@
  * 9. The extractor: store path vs raw COPY, OutboxRelay vs raw publish (extractor-store.bench.ts); the
  *    backfill of a 100k-record ServiceTitan tenant and sandbox change → FSM_EVENTS freshness, with the
  *    sandbox, session manager and extractor as processes (extractor-backfill.bench.ts).
+ * 9b. The backfill of a Workiz and a Housecall Pro connection with the vendors' own rate limits on: records/s,
+ *    the requests the vendor answered, their share of its budget and the 429s (vendor-backfill.bench.ts).
  * 10. The writer: commands/s, publish → result, and its own overhead on top of the vendor calls, with the
  *    sandbox, session manager, extractor and writer as processes (writer.bench.ts): once with the
  *    sandbox's API limits off and the writer's pacing at 1000/s (its own throughput), once with both at
  *    their defaults (what a real tenant gets).
- * 11. Total Office Manager: pages/s and records/s of the scraping backfill, the connector's grid readers
+ * 11. The REST API (a process) over 1,000,000 jobs: GET /jobs?status=scheduled&technicianId=…&pageSize=50
+ *    and its cursor page at 50 concurrent connections (autocannon), against the same SQL sent directly
+ *    with pg, and the EXPLAIN of those queries (api.bench.ts).
+ * 12. Total Office Manager: pages/s and records/s of the scraping backfill, the connector's grid readers
  *    against the sandbox process (tom-scrape.bench.ts).
  *
  * Services come from @fieldsync/testing (NATS_URL / DATABASE_URL, else private servers on free
@@ -27,9 +32,10 @@
  * its own result (counts, sequences, duplicates) and the run fails instead of reporting a wrong
  * figure. `--quick` runs a tenth of the work (a smoke test of the bench itself; figures not quoted).
  * `--only <name>[,<name>]` runs some sections: canonical, world, sandbox-api, jetstream, outbox, sessions,
- * webhooks, extractor, writer, tom.
+ * webhooks, extractor, vendor-backfill, writer, api, tom.
  */
 import 'reflect-metadata';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -51,6 +57,7 @@ import {
 } from '@fieldsync/testing';
 import type { Kysely } from 'kysely';
 import type { BenchReport, BenchResult } from './bench.types';
+import { benchApi } from './api.bench';
 import { benchCanonical } from './canonical.bench';
 import { benchExtractorBackfill } from './extractor-backfill.bench';
 import { benchExtractorStore } from './extractor-store.bench';
@@ -62,6 +69,7 @@ import { benchServiceTitanApi } from './servicetitan-api.bench';
 import { benchTomScrape } from './tom-scrape.bench';
 import { benchSessions } from './sessions.bench';
 import { benchWebhooks } from './webhooks.bench';
+import { benchVendorBackfill } from './vendor-backfill.bench';
 import { benchWorld } from './world.bench';
 import { benchWriter } from './writer.bench';
 import { formatTable, writeReport } from './report.util';
@@ -77,7 +85,9 @@ const SECTIONS = [
   'sessions',
   'webhooks',
   'extractor',
+  'vendor-backfill',
   'writer',
+  'api',
   'tom',
 ] as const;
 const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
@@ -89,10 +99,16 @@ if (only?.length === 0 || unknownSections.length > 0) {
 }
 const runs = (section: (typeof SECTIONS)[number]): boolean => only === undefined || only.includes(section);
 /**
- * The foundation's benches stay under 5 minutes, the extractor's under 6 more, the writer's under 3
- * (cleanup included); past this the watchdog cleans up and exits 1.
+ * The foundation's benches stay under 5 minutes, the extractor's under 7 more, the vendor backfills'
+ * and the writer's under 4 each, the api's under 6 (cleanup included); past this the watchdog cleans up
+ * and exits 1.
  */
-const RUN_LIMIT_MS = 300_000 + (runs('extractor') ? 420_000 : 0) + (runs('writer') ? 240_000 : 0);
+const RUN_LIMIT_MS =
+  300_000 +
+  (runs('extractor') ? 420_000 : 0) +
+  (runs('vendor-backfill') ? 240_000 : 0) +
+  (runs('writer') ? 240_000 : 0) +
+  (runs('api') ? 360_000 : 0);
 const CLEANUP_LIMIT_MS = 10_000;
 const quick = process.argv.includes('--quick');
 const scale = (n: number): number => (quick ? Math.max(1, Math.round(n / 10)) : n);
@@ -282,6 +298,15 @@ async function main(): Promise<void> {
     );
   }
 
+  if (runs('vendor-backfill')) {
+    say(
+      'extractor: Workiz and Housecall Pro backfills with the vendors’ own limits on (requests, budget, 429s)',
+    );
+    results.push(
+      ...(await benchVendorBackfill({ postgresUrl: postgres.url, natsUrl: nats.url, nc, quick, log })),
+    );
+  }
+
   if (runs('tom')) {
     say('Total Office Manager: the scraping backfill (the connector read side against the sandbox process)');
     results.push(...(await benchTomScrape({ size: quick ? 1_000 : 10_000, log })));
@@ -292,6 +317,23 @@ async function main(): Promise<void> {
       'writer: commands/s and its own overhead, vendor limits off then on (sandbox, session manager, extractor, writer as processes)',
     );
     results.push(...(await benchWriter({ postgresUrl: postgres.url, natsUrl: nats.url, nc, quick, log })));
+  }
+
+  if (runs('api')) {
+    say('REST API over 1,000,000 jobs (the api as a process, autocannon) against the same SQL direct');
+    results.push(
+      ...(await benchApi({
+        postgresUrl: postgres.url,
+        natsUrl: nats.url,
+        prefix,
+        jobs: quick ? 100_000 : 1_000_000,
+        connections: 50,
+        durationSec: quick ? 3 : 15,
+        // --quick figures are not quoted: its EXPLAIN goes to a temporary folder
+        resultsDir: quick ? resolve(tmpdir(), 'fieldsync-bench') : RESULTS_DIR,
+        log,
+      })),
+    );
   }
 
   await cleanup();

@@ -156,9 +156,9 @@ export async function benchWebhooks(o: WebhooksBenchOptions): Promise<BenchResul
     await waitReady(port, dispatcher, 60_000);
     const secrets: string[] = [];
     for (const path of paths) {
-      const res = await fetch(`http://127.0.0.1:${port}/endpoints`, {
+      const res = await fetch(`http://127.0.0.1:${port}/tenants/${TENANT}/endpoints`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'fieldsync-tenant-id': TENANT },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ url: receiver.url(path) }),
       });
       const created = (await res.json()) as { secret?: string };

@@ -1,8 +1,8 @@
 /*
  * The demo's vendor connections: one ServiceTitan login (TOTP), one Jobber login (SMS on a new
- * device) and one Housecall Pro login (SMS on every sign-in), the SMS codes read from the sandbox outbox
- * by the MFA relay, created through the session
- * manager's admin API and logged in through `POST /sessions` — the integrators' API of the seeds.
+ * device), one Housecall Pro login (SMS on every sign-in) and one Workiz login (a code by email), the
+ * codes read from the sandbox outbox by the MFA relay, created through the session manager's admin API
+ * and logged in through `POST /sessions` — the integrators' API of the seeds.
  */
 
 import type { Vendor } from '@fieldsync/canonical-model';
@@ -60,6 +60,13 @@ const SPECS: readonly Spec[] = [
     username: 'owner@brightside-plumbing.example',
     password: 'Sandbox!Owner1',
     mfa: async () => ({ method: 'sms', phone: '+15555550401' }),
+  },
+  {
+    // Workiz's office manager has two-factor by email: the MFA relay reads the code from the sandbox outbox.
+    vendor: 'workiz',
+    username: 'office@workiz.sandbox.example',
+    password: 'Sandbox!Office1',
+    mfa: async () => ({ method: 'email', email: 'office@workiz.sandbox.example' }),
   },
 ];
 

@@ -1,9 +1,9 @@
 /*
- * The demo's extractor steps, after both sandbox vendors are connected:
+ * The demo's extractor steps, after the sandbox vendors are connected:
  *
  * 1. Backfill: watches the extractor fill the canonical store from the sandbox, about once a second,
  *    one line per vendor (records stored of the records to store, rate, ETA, streams caught up) until
- *    every stream of both connections has caught up. The numbers are the extractor's own: the canonical
+ *    every stream of every connection has caught up. The numbers are the extractor's own: the canonical
  *    rows it committed (page by page, each in one transaction), `sync_cursors` (when it took each stream
  *    up, which ones caught up, which are running or failing) and, at the end, its `/metrics`. What there
  *    is to store comes from the vendor: the sandbox's ground truth of each portal (every record it holds,
@@ -47,6 +47,9 @@ const DEMO_STREAM_INTERVALS: Readonly<Record<string, { every: string; upToDefaul
   // Housecall Pro's API allows 300 requests a minute (the sandbox's figure): its lists every 5 s, the
   // employees (read whole) and the schedule window keep their intervals.
   housecallpro: { every: '5s', upToDefaultMs: 2 * 60_000 },
+  // Workiz's API allows 200 requests per 10 s (the sandbox's figure): its lists every 5 s; the team and
+  // the pricebook (15 min, read whole each pass) keep their intervals.
+  workiz: { every: '5s', upToDefaultMs: 5 * 60_000 },
 };
 const PROGRESS_EVERY_MS = 1_000;
 const RATE_WINDOW_MS = 15_000;
@@ -146,12 +149,16 @@ const NOT_OWN_RECORDS: Readonly<Record<string, Readonly<Record<string, string>>>
     lead_sources: "the names in customers' and jobs' lead source",
     tags: "the names in customers' and jobs' tags",
   },
+  workiz: {
+    // The zip codes of the account's areas: no canonical record names them.
+    service_areas: 'the zip codes of the account; no canonical record',
+  },
 };
 
 /**
  * Canonical records a vendor's export nests in another resource's rows, per resource: each row counts
- * for them too. Housecall Pro's customers carry their service addresses (locations), its invoices their
- * payments.
+ * for them too (a negative count: a row that is not a record of its own, only its nested ones are).
+ * Housecall Pro's customers carry their service addresses (locations), its invoices their payments.
  */
 const NESTED_RECORDS: Readonly<
   Record<string, Readonly<Record<string, (row: Record<string, unknown>) => number>>>
@@ -161,6 +168,13 @@ const NESTED_RECORDS: Readonly<
       ((row['addresses'] as { type?: unknown }[] | undefined) ?? []).filter((a) => a.type === 'service')
         .length,
     invoices: (row) => ((row['payments'] as unknown[] | undefined) ?? []).length,
+  },
+  // Workiz: a client carries its service locations; a job is also its appointment (its schedule and team);
+  // an SMS thread is one communication per text, not one for the thread.
+  workiz: {
+    clients: (row) => ((row['service_locations'] as unknown[] | undefined) ?? []).length,
+    jobs: () => 1,
+    threads: (row) => ((row['messages'] as unknown[] | undefined) ?? []).length - 1,
   },
 };
 
@@ -174,34 +188,40 @@ export interface VendorHoldings {
   readonly leftOut: readonly { readonly resource: string; readonly rows: number; readonly why: string }[];
 }
 
-/** What each vendor portal of the sandbox holds (its own export, inactive and deleted rows included). */
+const getJson = async <T>(url: string): Promise<T> => {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+};
+
+/** What one vendor portal holds (its own export, inactive and deleted rows included). */
+export async function portalHoldings(vendor: string, portalUrl: string): Promise<VendorHoldings> {
+  const world = await getJson<{ entities: string[] }>(`${portalUrl}/__sandbox/world`);
+  const notOwn = NOT_OWN_RECORDS[vendor] ?? {};
+  let rows = 0;
+  let records = 0;
+  const leftOut: { resource: string; rows: number; why: string }[] = [];
+  for (const entity of world.entities) {
+    const { count, data } = await getJson<{ count: number; data: Record<string, unknown>[] }>(
+      `${portalUrl}/__sandbox/world/export/${encodeURIComponent(entity)}`,
+    );
+    rows += count;
+    const why = notOwn[entity];
+    if (why === undefined) records += count;
+    else leftOut.push({ resource: entity, rows: count, why });
+    const nested = NESTED_RECORDS[vendor]?.[entity];
+    if (nested) records += data.reduce((sum, row) => sum + nested(row), 0);
+  }
+  return { rows, records, leftOut };
+}
+
+/** What each vendor portal of the sandbox with a connector holds. */
 async function vendorHoldings(sandboxUrl: string): Promise<Map<string, VendorHoldings>> {
+  const index = await getJson<{ portals: { vendor: string; url: string }[] }>(`${sandboxUrl}/__sandbox/`);
   const holdings = new Map<string, VendorHoldings>();
-  const get = async <T>(url: string): Promise<T> => {
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    return (await res.json()) as T;
-  };
-  const index = await get<{ portals: { vendor: string; url: string }[] }>(`${sandboxUrl}/__sandbox/`);
   for (const portal of index.portals) {
     if (!READ_SIDES.has(portal.vendor as Vendor)) continue;
-    const world = await get<{ entities: string[] }>(`${portal.url}/__sandbox/world`);
-    const notOwn = NOT_OWN_RECORDS[portal.vendor] ?? {};
-    let rows = 0;
-    let records = 0;
-    const leftOut: { resource: string; rows: number; why: string }[] = [];
-    for (const entity of world.entities) {
-      const { count, data } = await get<{ count: number; data: Record<string, unknown>[] }>(
-        `${portal.url}/__sandbox/world/export/${encodeURIComponent(entity)}`,
-      );
-      rows += count;
-      const why = notOwn[entity];
-      if (why === undefined) records += count;
-      else leftOut.push({ resource: entity, rows: count, why });
-      const nested = NESTED_RECORDS[portal.vendor]?.[entity];
-      if (nested) records += data.reduce((sum, row) => sum + nested(row), 0);
-    }
-    holdings.set(portal.vendor, { rows, records, leftOut });
+    holdings.set(portal.vendor, await portalHoldings(portal.vendor, portal.url));
   }
   return holdings;
 }
@@ -396,7 +416,7 @@ export interface BackfillResult {
 }
 
 /** The canonical-store tables (every one carries `content_hash`), read from the migrated schema. */
-async function canonicalTables(db: Kysely<DB>): Promise<string[]> {
+export async function canonicalTables(db: Kysely<DB>): Promise<string[]> {
   const result = await sql<{ table_name: string }>`
     select table_name from information_schema.columns
     where column_name = 'content_hash' and table_schema = current_schema() order by table_name`.execute(db);
@@ -404,7 +424,7 @@ async function canonicalTables(db: Kysely<DB>): Promise<string[]> {
 }
 
 /** Canonical rows stored per connection (tombstones included, as the vendor's own count includes them). */
-async function storedRows(
+export async function storedRows(
   db: Kysely<DB>,
   tables: readonly string[],
   tenantId: string,

@@ -34,11 +34,10 @@ export interface DemoEndpoint {
 export async function registerDemoEndpoint(o: DemoEndpointOptions): Promise<DemoEndpoint> {
   const receiver = await startWebhookReceiver();
   try {
-    const res = await fetch(`http://127.0.0.1:${o.dispatcherPort}/endpoints`, {
+    const res = await fetch(`http://127.0.0.1:${o.dispatcherPort}/tenants/${o.tenantId}/endpoints`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'fieldsync-tenant-id': o.tenantId,
         authorization: `Bearer ${o.adminToken}`,
       },
       body: JSON.stringify({

@@ -190,6 +190,11 @@ function invoiceLines(vendor: string, jobId: string): CommandPayload<'invoice.cr
     const { memo: _memo, ...lines } = base;
     return lines;
   }
+  if (vendor === 'workiz') {
+    // Workiz's invoice form has a due date but no memo (refused by name); it taxes the taxable line itself.
+    const { memo: _memo, ...lines } = base;
+    return { ...lines, dueDate: new Date(Date.now() + 14 * DAY_MS).toISOString().slice(0, 10) };
+  }
   return { ...base, dueDate: new Date(Date.now() + 14 * DAY_MS).toISOString().slice(0, 10) };
 }
 
@@ -401,7 +406,8 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
           ? await step('job.create', {
               customerId: str(client.data['customerId']),
               locationId,
-              title: 'Heat pump tune-up',
+              // A Workiz job's title is its job type, one the account has (the world's: "AC Tune-Up").
+              title: connection.vendor === 'workiz' ? 'AC Tune-Up' : 'Heat pump tune-up',
               appointment: { scheduledStart: slot(vendorIndex, 15).toISOString(), durationMinutes: 120 },
               technicianIds: [tech1],
             })

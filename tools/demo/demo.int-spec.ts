@@ -8,18 +8,24 @@ import { sql } from 'kysely';
 import { shortId } from './demo-extractor';
 
 /*
- * `npm run demo` as a user runs it: every app starts and reports ready, the three sandbox vendors with a
- * connector (ServiceTitan, Jobber, Housecall Pro: its SMS code through the MFA relay) are connected and backfilled with progress to "N of N", a webhook receiver is registered for the tenant's
+ * `npm run demo` as a user runs it: every app starts and reports ready, the four sandbox vendors with a
+ * connector (ServiceTitan, Jobber, Housecall Pro: its SMS code through the MFA relay; Workiz: a code by
+ * email) are connected and backfilled with progress to "N of N", a webhook receiver is registered for the tenant's
  * change events, each vendor takes a create → dispatch → complete → invoice → payment command sequence
  * through the writer (and a repeated payment is replayed), the receiver gets those real changes signed,
  * live changes stream from FSM_EVENTS, and everything stops cleanly. A smaller sandbox world and a
  * shorter live phase keep it quick.
  */
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
-const LIVE_LINE =
-  /^ {2}\d\d:\d\d:\d\d {2}(servicetitan|jobber|housecallpro) +([a-z_]+\.[a-z_]+) +([a-z_]+) (\S+)/gm;
+/** The vendors the demo connects, in the connector registry's order. */
+const VENDORS = ['servicetitan', 'jobber', 'housecallpro', 'workiz'] as const;
+const ANY_VENDOR = `(${VENDORS.join('|')})`;
+const LIVE_LINE = new RegExp(
+  `^ {2}\\d\\d:\\d\\d:\\d\\d {2}${ANY_VENDOR} +([a-z_]+\\.[a-z_]+) +([a-z_]+) (\\S+)`,
+  'gm',
+);
 const num = (text: string | undefined): number => Number((text ?? '').replace(/,/g, ''));
 
 /** Where the demo keeps its data for a server URL (demo.ts: the `fieldsync_demo` database there). */
@@ -34,14 +40,14 @@ describe('npm run demo', () => {
   const prefix = uniqueStreamPrefix('demo');
   afterAll(() => deleteStreamsWithPrefix(prefix));
 
-  it('starts every service, connects and backfills both vendors, runs commands, streams live changes, stops cleanly', async () => {
+  it('starts every service, connects and backfills every vendor, runs commands, streams live changes, stops cleanly', async () => {
     const { databaseUrl, natsUrl } = getTestServices();
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['-r', '@swc-node/register', 'tools/demo/demo.ts', '--live-seconds=8'],
       {
         cwd: resolve(__dirname, '../..'),
-        timeout: 230_000,
+        timeout: 290_000,
         env: {
           PATH: process.env['PATH'] ?? '',
           DATABASE_URL: databaseUrl,
@@ -75,16 +81,15 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(
       /^housecallpro +owner@brightside-plumbing\.example +con_\w+ +logged in +Hana Owner /m,
     );
+    // Workiz: the office manager's code by email, through the MFA relay.
+    expect(stdout).toMatch(/^workiz +office@workiz\.sandbox\.example +con_\w+ +logged in +Olga Office /m);
 
     // Backfill: one final line per vendor, every stream caught up and every record the vendor holds
     // stored ("N of N": the total counts what becomes a canonical record); without a TTY, progress lines
     // at most every few seconds rather than one a second.
     const backfilled = new Map<string, number>();
-    for (const [vendor, streams] of [
-      ['servicetitan', CONNECTORS.get('servicetitan').readSide.streams.length],
-      ['jobber', CONNECTORS.get('jobber').readSide.streams.length],
-      ['housecallpro', CONNECTORS.get('housecallpro').readSide.streams.length],
-    ] as const) {
+    for (const vendor of VENDORS) {
+      const streams = CONNECTORS.get(vendor).readSide.streams.length;
       const done = new RegExp(
         `^ {2}${vendor} +([\\d,]+) of ([\\d,]+) records stored, all ${streams} streams caught up in ([\\d.]+) s \\(`,
         'm',
@@ -101,8 +106,10 @@ describe('npm run demo', () => {
     );
 
     // Commands: the whole sequence succeeded for each vendor, each result followed by its change events.
-    const COMMAND_LINE =
-      /^ {2}(servicetitan|jobber|housecallpro) +([a-z.]+) +(succeeded|replayed|failed|rejected|NO RESULT) +[\d.]+ s {2}(.*)$/gm;
+    const COMMAND_LINE = new RegExp(
+      `^ {2}${ANY_VENDOR} +([a-z.]+) +(succeeded|replayed|failed|rejected|NO RESULT) +[\\d.]+ s {2}(.*)$`,
+      'gm',
+    );
     const commandLines = [...stdout.matchAll(COMMAND_LINE)].map((m) => ({
       vendor: m[1] ?? '',
       type: m[2] ?? '',
@@ -117,7 +124,7 @@ describe('npm run demo', () => {
       'invoice.create',
       'payment.record',
     ];
-    for (const vendor of ['servicetitan', 'jobber', 'housecallpro']) {
+    for (const vendor of VENDORS) {
       const lines = commandLines.filter((l) => l.vendor === vendor && l.status !== 'replayed');
       expect(lines.map((l) => `${l.type} ${l.status}`)).toEqual(sequence.map((t) => `${t} succeeded`));
       const completed = lines.find((l) => l.type === 'job.status.update')?.result;
@@ -149,10 +156,10 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(
       /^ {2}POST \/jobs again with the same key → 201, Idempotent-Replayed: true, the same answer$/m,
     );
-    const commandsSummary =
-      /^ {2}commands: servicetitan 6 of 6 succeeded, jobber 6 of 6 succeeded, housecallpro 6 of 6 succeeded; payment re-sent under its key: replayed \(the stored result, no second payment\); (\d+) change events from the writer, (\d+) delivered to the webhook receiver, signature verified \(and \d+ from the extractor's polls meanwhile/m.exec(
-        stdout,
-      );
+    const commandsSummary = new RegExp(
+      `^ {2}commands: ${VENDORS.map((v) => `${v} 6 of 6 succeeded`).join(', ')}; payment re-sent under its key: replayed \\(the stored result, no second payment\\); (\\d+) change events from the writer, (\\d+) delivered to the webhook receiver, signature verified \\(and \\d+ from the extractor's polls meanwhile`,
+      'm',
+    ).exec(stdout);
     expect(commandsSummary).not.toBeNull();
     // Every event listed under a command is counted, and each reached the receiver verified.
     expect(num(commandsSummary?.[1])).toBeGreaterThan(0);
@@ -183,25 +190,20 @@ describe('npm run demo', () => {
     }));
     expect(live.length).toBeGreaterThan(0);
     expect(stdout).not.toContain('INVALID');
-    const summary =
-      /^summary: backfilled servicetitan ([\d,]+) of [\d,]+ and jobber ([\d,]+) of [\d,]+ and housecallpro ([\d,]+) of [\d,]+ records in [\d.]+ s; commands 18 of 18 succeeded, the payment re-sent under its key replayed; live [\d.]+ s: (\d+) change events \(servicetitan (\d+), jobber (\d+), housecallpro (\d+)\), (\d+) of them delivered to the webhook receiver, signature verified; webhooks: (\d+) deliveries of (\d+) events, every signature verified, each a change event of the change log$/m.exec(
-        stdout,
-      );
+    const summary = new RegExp(
+      `^summary: backfilled ${VENDORS.map((v) => `${v} ([\\d,]+) of [\\d,]+`).join(' and ')} records in [\\d.]+ s; commands ${6 * VENDORS.length} of ${6 * VENDORS.length} succeeded, the payment re-sent under its key replayed; live [\\d.]+ s: (\\d+) change events \\(${VENDORS.map((v) => `${v} (\\d+)`).join(', ')}\\), (\\d+) of them delivered to the webhook receiver, signature verified; webhooks: (\\d+) deliveries of (\\d+) events, every signature verified, each a change event of the change log$`,
+      'm',
+    ).exec(stdout);
     expect(summary).not.toBeNull();
-    expect([num(summary?.[1]), num(summary?.[2]), num(summary?.[3])]).toEqual([
-      backfilled.get('servicetitan'),
-      backfilled.get('jobber'),
-      backfilled.get('housecallpro'),
-    ]);
-    expect(num(summary?.[4])).toBe(live.length);
-    expect([num(summary?.[5]), num(summary?.[6]), num(summary?.[7])]).toEqual([
-      live.filter((l) => l.vendor === 'servicetitan').length,
-      live.filter((l) => l.vendor === 'jobber').length,
-      live.filter((l) => l.vendor === 'housecallpro').length,
-    ]);
-    expect(num(summary?.[8])).toBe(live.length);
+    const n = VENDORS.length;
+    expect(VENDORS.map((_, i) => num(summary?.[1 + i]))).toEqual(VENDORS.map((v) => backfilled.get(v)));
+    expect(num(summary?.[n + 1])).toBe(live.length);
+    expect(VENDORS.map((_, i) => num(summary?.[n + 2 + i]))).toEqual(
+      VENDORS.map((v) => live.filter((l) => l.vendor === v).length),
+    );
+    expect(num(summary?.[2 * n + 2])).toBe(live.length);
     // Every delivery of the run: those after the commands and the live ones, at least.
-    expect(num(summary?.[9])).toBeGreaterThanOrEqual(num(hooks?.[1]) + live.length);
+    expect(num(summary?.[2 * n + 3])).toBeGreaterThanOrEqual(num(hooks?.[1]) + live.length);
 
     // The store behind the numbers (the demo leaves it until its next run).
     const db = createDatabase({ url: demoDatabaseUrl(databaseUrl) });
@@ -210,41 +212,29 @@ describe('npm run demo', () => {
         select c.vendor, count(*)::int as streams, count(s.last_success_at)::int as caught_up
         from sync_cursors s join connections c on c.id = s.connection_id
         where c.tenant_id = 'tn_demo' group by c.vendor order by c.vendor`.execute(db);
-      expect(cursors.rows).toEqual([
-        {
-          vendor: 'housecallpro',
-          streams: CONNECTORS.get('housecallpro').readSide.streams.length,
-          caught_up: CONNECTORS.get('housecallpro').readSide.streams.length,
-        },
-        {
-          vendor: 'jobber',
-          streams: CONNECTORS.get('jobber').readSide.streams.length,
-          caught_up: CONNECTORS.get('jobber').readSide.streams.length,
-        },
-        {
-          vendor: 'servicetitan',
-          streams: CONNECTORS.get('servicetitan').readSide.streams.length,
-          caught_up: CONNECTORS.get('servicetitan').readSide.streams.length,
-        },
-      ]);
+      expect(cursors.rows).toEqual(
+        [...VENDORS].sort().map((vendor) => ({
+          vendor,
+          streams: CONNECTORS.get(vendor).readSide.streams.length,
+          caught_up: CONNECTORS.get(vendor).readSide.streams.length,
+        })),
+      );
       // This run's keys: six per vendor, each completed (the replay made none: it found the stored one),
       // and the three payments the commands recorded are in the canonical store, one per vendor.
       const keys = await sql<{ type: string; state: string; n: number }>`
         select type, state, count(*)::int as n from idempotency_keys
         where tenant_id = 'tn_demo' and key like ${`demo-${runKey ?? '-'}-%`}
         group by type, state order by type`.execute(db);
-      expect(keys.rows).toEqual([...sequence].sort().map((type) => ({ type, state: 'completed', n: 3 })));
+      expect(keys.rows).toEqual(
+        [...sequence].sort().map((type) => ({ type, state: 'completed', n: VENDORS.length })),
+      );
       const payments = await sql<{ vendor: string; n: number }>`
         select c.vendor, count(*)::int as n from payments p join connections c on c.id = p.connection_id
         where c.tenant_id = 'tn_demo' and p.id = any(${commandLines
           .filter((l) => l.type === 'payment.record')
           .map((l) => /^payment (pay_\w+)/.exec(l.result)?.[1] ?? '')}::text[])
         group by c.vendor order by c.vendor`.execute(db);
-      expect(payments.rows).toEqual([
-        { vendor: 'housecallpro', n: 1 },
-        { vendor: 'jobber', n: 1 },
-        { vendor: 'servicetitan', n: 1 },
-      ]);
+      expect(payments.rows).toEqual([...VENDORS].sort().map((vendor) => ({ vendor, n: 1 })));
       const events = await sql<{ vendor: string; type: string; external_id: string | null }>`
         select c.vendor, e.type, e.payload::jsonb->'data'->'object'->>'externalId' as external_id
         from change_events e join connections c on c.id = e.connection_id
@@ -258,7 +248,7 @@ describe('npm run demo', () => {
         expect(line.type.startsWith(`${line.entity}.`)).toBe(true);
         expect(outbox.has(`${line.vendor} ${line.type} ${line.id}`)).toBe(true);
       }
-      // The demo's endpoint: the tenant's change events of its three connections; every message the
+      // The demo's endpoint: the tenant's change events of its connections (one per vendor); every message the
       // dispatcher recorded for it (one per event, before delivering it) is an event of the change log.
       const endpoints = await sql<{ id: string; event_types: string[] | null; connections: number }>`
         select e.id, e.event_types, cardinality(e.connection_ids)::int as connections
@@ -266,13 +256,13 @@ describe('npm run demo', () => {
       expect(endpoints.rows).toHaveLength(1);
       expect(endpoints.rows[0]?.id).toBe(hooks?.[2]);
       expect(endpoints.rows[0]?.event_types).toContain('job.*');
-      expect(endpoints.rows[0]?.connections).toBe(3);
+      expect(endpoints.rows[0]?.connections).toBe(VENDORS.length);
       const messages = await sql<{ messages: number; logged: number }>`
         select count(*)::int as messages, count(c.id)::int as logged
         from webhook_messages m left join change_events c on c.id = m.event_id and c.tenant_id = m.tenant_id
         where m.endpoint_id = ${hooks?.[2] ?? ''}`.execute(db);
       expect(messages.rows[0]?.logged).toBe(messages.rows[0]?.messages);
-      expect(messages.rows[0]?.messages).toBeGreaterThanOrEqual(num(summary?.[10]));
+      expect(messages.rows[0]?.messages).toBeGreaterThanOrEqual(num(summary?.[2 * n + 4]));
     } finally {
       await db.destroy();
     }

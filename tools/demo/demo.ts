@@ -9,9 +9,9 @@
  * 3. Stops them cleanly (SIGTERM) and reports how each exited; `npm run demo -- --serve` keeps them
  *    running until Ctrl-C instead.
  *
- * 2b. Creates a ServiceTitan, a Jobber and a Housecall Pro connection to the sandbox in the session
- *    manager and logs each in through `POST /sessions` (Chromium, TOTP and SMS codes through the MFA
- *    relay), and shows who they act as.
+ * 2b. Creates a ServiceTitan, a Jobber, a Housecall Pro and a Workiz connection to the sandbox in the
+ *    session manager and logs each in through `POST /sessions` (Chromium; TOTP, SMS and email codes
+ *    through the MFA relay), and shows who they act as.
  *
  * 2c. Shows the extractor backfilling the connections (records, rate, ETA per vendor, redrawn about
  *    once a second on a terminal) until every stream caught up (demo-extractor.ts).
@@ -347,6 +347,9 @@ async function main(): Promise<number> {
     if (freePorts) env['SANDBOX_PORTS'] = '0';
     step = 'starting the apps';
     say(`  starting ${specs.length} apps (logs in ${LOG_DIR}/)`);
+    // the api serves /webhook-endpoints through the dispatcher's operator API
+    const dispatcherSpec = specs.find((s) => s.name === 'webhook-dispatcher');
+    if (dispatcherSpec) env['WEBHOOK_DISPATCHER_URL'] = `http://127.0.0.1:${dispatcherSpec.port}`;
     for (const spec of specs) apps.push(start(spec, env));
     const ready = await Promise.all(apps.map((app) => waitReady(app)));
 
@@ -420,7 +423,7 @@ async function main(): Promise<number> {
       if (allReady && connected && sandbox && extractor && going()) {
         step = 'the backfill';
         say('');
-        say('backfill: the extractor reads everything both vendors hold into the canonical store ...');
+        say('backfill: the extractor reads everything each vendor holds into the canonical store ...');
         backfill = await showBackfill({
           db: demoDb,
           tenantId: DEMO_TENANT,
@@ -440,7 +443,7 @@ async function main(): Promise<number> {
         const eventTypes = changeEventTypes(synced);
         say('');
         say(
-          `webhooks: a local Standard Webhooks receiver registered with the webhook dispatcher as an endpoint of ${DEMO_TENANT}, for the change events of both connections (${eventTypes.join(' ')}); the changes that follow are delivered to it ...`,
+          `webhooks: a local Standard Webhooks receiver registered with the webhook dispatcher as an endpoint of ${DEMO_TENANT}, for the change events of its connections (${eventTypes.join(' ')}); the changes that follow are delivered to it ...`,
         );
         try {
           endpoint = await registerDemoEndpoint({

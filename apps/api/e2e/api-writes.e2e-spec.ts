@@ -31,6 +31,8 @@ jest.setTimeout(480_000);
 
 const TENANT = 'tn_api_writes';
 const OTHER = 'tn_api_other';
+/** A tenant whose Jobber connection logs in as "Office staff": clients, jobs, scheduling, estimates, invoices, no payments. */
+const OFFICE = 'tn_api_office';
 const OPERATOR = 'operator-token-of-the-api-writes-e2e-0123';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -46,6 +48,8 @@ describe('api writes (sandbox, session manager, extractor, writer, api)', () => 
   let connectionId = '';
   let writeKey = '';
   let otherKey = '';
+  let officeKey = '';
+  let officeConnectionId = '';
   /** A client created for this run (through the api), and its first property. */
   let clientId = '';
   let propertyId = '';
@@ -95,6 +99,15 @@ describe('api writes (sandbox, session manager, extractor, writer, api)', () => 
       mfa: { method: 'totp', secret: (await userOf(st, 'st.admin')).totpSecret },
     });
     connectionId = connection.id;
+    await manager.admin('PUT', `/tenants/${OFFICE}`, { name: 'An office-staff login' });
+    const office = await manager.admin('POST', '/connections', {
+      tenantId: OFFICE,
+      vendor: 'jobber',
+      portalUrl: sandbox.portal('jobber').url,
+      username: 'office@greenleaf-hvac.example',
+      password: 'Sandbox!Office1',
+    });
+    officeConnectionId = office.id;
     await spawnReady('extractor', (port) => ({
       ...env,
       PORT: String(port),
@@ -116,6 +129,7 @@ describe('api writes (sandbox, session manager, extractor, writer, api)', () => 
         .json['key'] as string;
     writeKey = await key(TENANT, ['write']);
     otherKey = await key(OTHER, ['write']);
+    officeKey = await key(OFFICE, ['write']);
     // the store holds the connection's technicians once the first passes are through
     await expectEventually(
       async () => {
@@ -303,6 +317,80 @@ describe('api writes (sandbox, session manager, extractor, writer, api)', () => 
       result: { jobId: rest.json['jobId'] },
     });
     expect(await vendorJobsOf(clientId)).toHaveLength(before);
+  });
+
+  it('refuses what the Jobber office-staff role may not do (payments) over REST (403) and NATS (forbidden), naming the entitlement; it still reads invoices', async () => {
+    // the role the session manager captured at the real login
+    const captured = await db
+      .selectFrom('sessions')
+      .select('user_info')
+      .where('connection_id', '=', officeConnectionId)
+      .executeTakeFirstOrThrow();
+    const entitlements = (captured.user_info as { entitlements: string[] }).entitlements;
+    expect(entitlements).toContain('invoices');
+    expect(entitlements).not.toContain('payments');
+
+    const invoices = await client.get('/invoices?pageSize=5', officeKey);
+    expect(invoices.status).toBe(200);
+    const [invoice] = invoices.json['items'] as { invoiceId: string }[];
+    expect(invoice).toBeDefined();
+    const invoiceId = invoice?.invoiceId ?? '';
+    expect((await client.get(`/invoices/${invoiceId}`, officeKey)).status).toBe(200);
+
+    const restKey = `office-payment-${Date.now()}`;
+    const rest = await write(
+      'POST',
+      `/invoices/${invoiceId}/payments`,
+      { amount: 10, method: 'cash' },
+      restKey,
+      officeKey,
+    );
+    expect(rest.status).toBe(403);
+    expect(rest.json['errors']).toEqual([{ field: 'entitlement', message: 'missing payments' }]);
+    expect(rest.json['detail']).toMatch(/lacks the payments entitlement/);
+
+    const commandId = newCommandId();
+    const natsKey = `office-payment-nats-${Date.now()}`;
+    await new JetStreamPublisher({ nc, prefix }).publish(
+      commandSubject({ tenantId: OFFICE, connectionId: officeConnectionId, type: 'payment.record' }),
+      {
+        commandId,
+        idempotencyKey: natsKey,
+        tenantId: OFFICE,
+        connectionId: officeConnectionId,
+        type: 'payment.record',
+        payload: { invoiceId, currency: 'USD', amount: 10, method: 'cash' },
+        requestedAt: new Date().toISOString(),
+      },
+      { msgId: commandId, tenantId: OFFICE },
+    );
+    let result: CommandResult | undefined;
+    await expectEventually(
+      async () => {
+        const results = await readStreamJson<CommandResult>(nc, streamName('results', prefix));
+        result = results.find((r) => r.commandId === commandId);
+        expect(result).toBeDefined();
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(result).toMatchObject({
+      status: 'rejected',
+      error: { code: 'forbidden', field: 'entitlement', retriable: false },
+    });
+    expect(result?.error?.message).toMatch(/lacks the payments entitlement needed to send payment\.record/);
+    // neither door reached the writer's keys or the vendor
+    const keyed = await db
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .where('key', 'in', [restKey, natsKey])
+      .execute();
+    expect(keyed).toEqual([]);
+    const recorded = await db
+      .selectFrom('commands')
+      .select('command_id')
+      .where('tenant_id', '=', OFFICE)
+      .execute();
+    expect(recorded).toEqual([]);
   });
 
   it('dispatches through PATCH /jobs/{jobId}/dispatch, and another tenant sees none of it (404)', async () => {

@@ -70,6 +70,7 @@ describe('api (real Postgres, NATS and the api process)', () => {
   let db: Kysely<DB>;
   let api: SpawnedService;
   let client: ApiClient;
+  let dispatcherUrl = '';
   /** Record ids per tenant and entity, as stored. */
   const ids = new Map<string, Map<EntityType, string[]>>();
   const keys: Record<'adminA' | 'readA' | 'readB' | 'adminB' | 'readC' | 'writeC', string> = {
@@ -253,6 +254,22 @@ describe('api (real Postgres, NATS and the api process)', () => {
       HOST: '127.0.0.1',
     }));
     const sessionManagerUrl = `http://127.0.0.1:${sessionManagerPort}`;
+    // The webhook dispatcher whose operator API serves /webhook-endpoints for the key's tenant.
+    const { port: dispatcherPort } = await spawnReady(
+      'webhook-dispatcher',
+      (port) => ({
+        DATABASE_URL: database.url,
+        NATS_URL: services.natsUrl,
+        FIELDSYNC_STREAM_PREFIX: prefix,
+        FIELDSYNC_STREAM_STORAGE: 'memory',
+        FIELDSYNC_VAULT_KEY: randomBytes(32).toString('base64'),
+        FIELDSYNC_ADMIN_TOKEN: OPERATOR,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      }),
+      { readyTimeoutMs: 60_000 },
+    );
+    dispatcherUrl = `http://127.0.0.1:${dispatcherPort}`;
     ({ service: api } = await spawnReady(
       'api',
       (port) => ({
@@ -263,6 +280,7 @@ describe('api (real Postgres, NATS and the api process)', () => {
         FIELDSYNC_ADMIN_TOKEN: OPERATOR,
         FIELDSYNC_SESSION_TOKEN_SECRET: SESSION_SECRET,
         SESSION_MANAGER_URL: sessionManagerUrl,
+        WEBHOOK_DISPATCHER_URL: dispatcherUrl,
         // the fuzzing below sends ~1,000 requests with one key; the limit has its own test
         API_RATE_LIMIT: '100000',
         PORT: String(port),
@@ -553,6 +571,11 @@ describe('api (real Postgres, NATS and the api process)', () => {
         `${a1}:${exampleEntities({ connectionId: a1, vendor: 'servicetitan' }).job.id}`,
       ]);
       expect(await q(`assignedUserId=${technician}&status=completed`)).toEqual([]);
+      // the technician's key carries the status and the tenant (assignment_keys index)
+      const example = exampleEntities({ connectionId: a1, vendor: 'servicetitan' }).job;
+      expect(await q(`technicianId=${technician}&status=${example.status}`)).toEqual([`${a1}:${example.id}`]);
+      const otherTenant = await client.get(`/jobs?technicianId=${technician}`, keys.readB);
+      expect(otherTenant.json).toMatchObject({ items: [], total: 0 });
       expect((await q('fromDate=2026-03-05&toDate=2026-03-05')).length).toBe(2);
       expect((await q('scheduledFrom=2026-02-01T15:00:00Z&scheduledTo=2026-02-01')).length).toBe(2);
       expect((await q('tag=maintenance&city=Atlanta&region=GA')).length).toBe(2);
@@ -854,6 +877,154 @@ describe('api (real Postgres, NATS and the api process)', () => {
         ),
       });
       expect(forged.status).toBe(401);
+    });
+  });
+
+  describe('webhook endpoints (served through the dispatcher, the tenant from the key)', () => {
+    const hook = {
+      url: 'https://hooks.example.com/fieldsync',
+      eventTypes: ['job.*'],
+      vendors: ['servicetitan'],
+    };
+
+    it('creates, reads, changes and lists an endpoint with an API key; the secret is shown to write keys; audited', async () => {
+      const created = await client.call('POST', '/webhook-endpoints', { token: keys.adminA, body: hook });
+      expect(created.status).toBe(201);
+      expect(created.json).toMatchObject({ url: hook.url, eventTypes: ['job.*'], disabled: false });
+      expect(created.json['secret']).toMatch(/^whsec_/);
+      const id = String(created.json['id']);
+      // it is the dispatcher's endpoint of tenant A (no tenant was named by the caller)
+      const row = await db
+        .selectFrom('webhook_endpoints')
+        .select('tenant_id')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row.tenant_id).toBe(TENANT_A);
+
+      expect((await client.get(`/webhook-endpoints/${id}`, keys.readA)).json['url']).toBe(hook.url);
+      const listed = await client.get('/webhook-endpoints', keys.readA);
+      expect((listed.json['data'] as { id: string }[]).map((e) => e.id)).toContain(id);
+      const patched = await client.call('PATCH', `/webhook-endpoints/${id}`, {
+        token: keys.adminA,
+        body: { description: 'dispatch board', rateLimitPerSecond: 20 },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.json).toMatchObject({ description: 'dispatch board', rateLimitPerSecond: 20 });
+      // the secret needs write; reading is not enough
+      expect((await client.get(`/webhook-endpoints/${id}/secret`, keys.readA)).status).toBe(403);
+      const secret = await client.get(`/webhook-endpoints/${id}/secret`, keys.adminA);
+      expect(secret.json['secret']).toBe(created.json['secret']);
+      const rotated = await client.call('POST', `/webhook-endpoints/${id}/rotate-secret`, {
+        token: keys.adminA,
+        body: {},
+      });
+      expect(rotated.status).toBe(200);
+      expect(rotated.json['secret']).not.toBe(created.json['secret']);
+      expect(
+        (await client.call('POST', `/webhook-endpoints/${id}/disable`, { token: keys.adminA })).json[
+          'disabled'
+        ],
+      ).toBe(true);
+      expect(
+        (await client.call('POST', `/webhook-endpoints/${id}/enable`, { token: keys.adminA })).json[
+          'disabled'
+        ],
+      ).toBe(false);
+      const messages = await client.get(`/webhook-endpoints/${id}/messages?status=failed`, keys.readA);
+      expect(messages.json).toEqual({ data: [], next: null });
+      const audit = await client.get('/audit-log?pageSize=200', keys.adminA);
+      const actions = (audit.json['items'] as { action: string; targetId: string | null }[])
+        .filter((e) => e.targetId === id)
+        .map((e) => e.action)
+        .sort();
+      expect(actions).toEqual(
+        [
+          'webhook_endpoint.created',
+          'webhook_endpoint.disabled',
+          'webhook_endpoint.enabled',
+          'webhook_endpoint.secret_read',
+          'webhook_endpoint.secret_rotated',
+          'webhook_endpoint.updated',
+        ].sort(),
+      );
+      // no secret in the audit log
+      expect(JSON.stringify(audit.body)).not.toContain('whsec_');
+      const deleted = await client.call('DELETE', `/webhook-endpoints/${id}`, { token: keys.adminA });
+      expect(deleted.status).toBe(204);
+      expect((await client.get(`/webhook-endpoints/${id}`, keys.readA)).status).toBe(404);
+    });
+
+    it('answers 404 to every endpoint and message route with another tenant’s ids, and lists none of them', async () => {
+      const mine = await client.call('POST', '/webhook-endpoints', { token: keys.adminA, body: hook });
+      const id = String(mine.json['id']);
+      const routes: [string, string, unknown?][] = [
+        ['GET', `/webhook-endpoints/${id}`],
+        ['PATCH', `/webhook-endpoints/${id}`, { description: 'taken over' }],
+        ['DELETE', `/webhook-endpoints/${id}`],
+        ['POST', `/webhook-endpoints/${id}/enable`],
+        ['POST', `/webhook-endpoints/${id}/disable`],
+        ['GET', `/webhook-endpoints/${id}/secret`],
+        ['POST', `/webhook-endpoints/${id}/rotate-secret`, {}],
+        ['GET', `/webhook-endpoints/${id}/messages`],
+        [
+          'POST',
+          `/webhook-endpoints/${id}/recover`,
+          { since: new Date(Date.now() - 3_600_000).toISOString() },
+        ],
+        // ids that try to leave the tenant's path
+        ['GET', `/webhook-endpoints/..%2F..%2Ftenants%2F${TENANT_A}%2Fendpoints%2F${id}`],
+        ['GET', `/webhook-endpoints/%2E%2E`],
+      ];
+      for (const [method, path, body] of routes) {
+        const res = await client.call(method, path, { token: keys.adminB, body });
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+      }
+      const theirs = await client.get('/webhook-endpoints', keys.readB);
+      expect(JSON.stringify(theirs.body)).not.toContain(id);
+      for (const path of [
+        '/webhook-messages/msg_01K00000000000000000000000',
+        '/webhook-messages/msg_x/attempts',
+      ]) {
+        expect((await client.get(path, keys.readB)).status).toBe(404);
+      }
+      // A's endpoint is untouched
+      const still = await client.get(`/webhook-endpoints/${id}`, keys.readA);
+      expect(still.json).toMatchObject({ id, description: null, disabled: false });
+    });
+
+    it('refuses a read key’s change, a session token, and names the bad field (checked here or by the dispatcher)', async () => {
+      expect(
+        (await client.call('POST', '/webhook-endpoints', { token: keys.readA, body: hook })).status,
+      ).toBe(403);
+      const session = signSessionToken(
+        sessionTokenKey(SESSION_SECRET),
+        { connectionId: A1, tenantId: TENANT_A, sessionVersion: 1 },
+        300,
+      );
+      const bySession = await client.get('/webhook-endpoints', session);
+      expect(bySession.status).toBe(403);
+      expect(fields(bySession)).toEqual(['header.authorization']);
+      const missingUrl = await client.call('POST', '/webhook-endpoints', { token: keys.adminA, body: {} });
+      expect([missingUrl.status, fields(missingUrl)]).toEqual([400, ['body.url']]);
+      expect(isProblem(missingUrl)).toBe(true);
+      // the dispatcher's own checks come back naming the field
+      const badPattern = await client.call('POST', '/webhook-endpoints', {
+        token: keys.adminA,
+        body: { url: 'https://hooks.example.com/x', eventTypes: ['job.create'] },
+      });
+      expect([badPattern.status, fields(badPattern)]).toEqual([400, ['body.eventTypes.0']]);
+      const ftp = await client.call('POST', '/webhook-endpoints', {
+        token: keys.adminA,
+        body: { url: 'ftp://example.com/hook' },
+      });
+      expect([ftp.status, fields(ftp)]).toEqual([400, ['body.url']]);
+      const badLimit = await client.get('/webhook-endpoints?limit=0', keys.readA);
+      expect([badLimit.status, fields(badLimit)]).toEqual([400, ['query.limit']]);
+      // the old way (the operators' dispatcher with a tenant header) is not how the public API works
+      const old = await fetch(`${dispatcherUrl}/endpoints`, {
+        headers: { authorization: `Bearer ${OPERATOR}`, 'fieldsync-tenant-id': TENANT_A },
+      });
+      expect(old.status).toBe(404);
     });
   });
 

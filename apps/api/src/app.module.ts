@@ -19,6 +19,8 @@ import { RequestIdHook } from './http/request-id.hook';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ProblemFilter } from './problem/problem.filter';
 import { ResourcesController } from './resources/resources.controller';
+import { WebhookDispatcherClient } from './webhooks/webhook-dispatcher.client';
+import { WebhookEndpointsController } from './webhooks/webhook-endpoints.controller';
 
 /**
  * api: the integrators' REST surface (DESIGN "The REST API"): API keys per tenant, the canonical store's
@@ -39,6 +41,7 @@ export class AppModule {
         FeedsController,
         OperationsController,
         SessionsController,
+        WebhookEndpointsController,
         ResourcesController,
       ],
       providers: [
@@ -58,6 +61,7 @@ export class AppModule {
         Authenticator,
         CommandGateway,
         WritesService,
+        WebhookDispatcherClient,
         RequestIdHook,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -62,7 +62,7 @@ export const UNEXPORTED_FIELDS: Readonly<
 
 /** The canonical entities each vendor's connector stores. */
 export const VENDOR_ENTITIES: Readonly<
-  Record<'servicetitan' | 'jobber' | 'workiz' | 'tom', readonly EntityType[]>
+  Record<'servicetitan' | 'jobber' | 'workiz' | 'housecallpro' | 'tom', readonly EntityType[]>
 > = {
   tom: [
     'technician',
@@ -78,6 +78,16 @@ export const VENDOR_ENTITIES: Readonly<
     'warehouse',
     'stock_level',
     'purchase_order',
+  ],
+  housecallpro: [
+    'customer',
+    'location',
+    'technician',
+    'job',
+    'appointment',
+    'estimate',
+    'invoice',
+    'payment',
   ],
   servicetitan: [
     'customer',
@@ -419,6 +429,78 @@ async function tomRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; 
 }
 
 /** The sandbox's ground truth of one portal, mapped for one connection. */
+/** The records Housecall Pro's readers (libs/connectors/housecallpro/src/readers/) build. */
+async function housecallproRecords(
+  portal: PortalHandle,
+): Promise<{ records: RecordOf[]; drift: RecordOf[] }> {
+  const names = ['customers', 'employees', 'estimates', 'jobs', 'appointments', 'invoices'] as const;
+  const rows = new Map(await Promise.all(names.map(async (n) => [n, await exportOf(portal, n)] as const)));
+  const get = (name: (typeof names)[number]): Row[] => rows.get(name) ?? [];
+  const records: RecordOf[] = [];
+  const drift: RecordOf[] = [];
+  for (const c of get('customers')) {
+    records.push(rec('customer', c, false));
+    // readers/customer.reader.ts: each service address a location, with its customer's id and times.
+    for (const a of c['addresses'] as Row[]) {
+      if (a['type'] !== 'service') continue;
+      records.push(
+        rec(
+          'location',
+          {
+            ...a,
+            customer_id: c['id'],
+            customer_created_at: c['created_at'],
+            customer_updated_at: c['updated_at'],
+          },
+          false,
+        ),
+      );
+    }
+  }
+  for (const e of get('employees')) records.push(rec('technician', e, false));
+  for (const e of get('estimates')) records.push(rec('estimate', e, false));
+  const jobs = new Map(get('jobs').map((j) => [String(j['id']), j]));
+  for (const j of jobs.values()) records.push(rec('job', j, false));
+  // readers/job.reader.ts: each appointment with its job's id, status and creation time.
+  for (const a of get('appointments')) {
+    const job = jobs.get(String(a['job_id']));
+    if (!job) continue;
+    records.push(
+      rec(
+        'appointment',
+        { ...a, job_work_status: job['work_status'], job_created_at: job['created_at'] },
+        false,
+      ),
+    );
+  }
+  // readers/invoice.reader.ts: each invoice with its job's customer and service address, then each
+  // payment listed on it; an invoice of a gone job is drift.
+  for (const i of get('invoices')) {
+    const job = jobs.get(String(i['job_id']));
+    if (!job) {
+      drift.push(rec('invoice', i, false));
+      continue;
+    }
+    const customerId = (job['customer'] as Row)['id'];
+    const address = job['address'] as Row | null;
+    records.push(
+      rec(
+        'invoice',
+        {
+          id: i['id'],
+          invoice: i,
+          customer_id: customerId,
+          address_id: address?.['type'] === 'service' ? address['id'] : null,
+        },
+        false,
+      ),
+    );
+    for (const p of i['payments'] as Row[])
+      records.push(rec('payment', { ...p, invoice_id: i['id'], customer_id: customerId }, false));
+  }
+  return { records, drift };
+}
+
 export async function groundTruth(
   portal: PortalHandle,
   side: ConnectorReadSide,
@@ -430,11 +512,13 @@ export async function groundTruth(
       ? await servicetitanRecords(portal)
       : vendor === 'workiz'
         ? await workizRecords(portal)
-        : vendor === 'tom'
-          ? await tomRecords(portal)
-          : await jobberRecords(portal);
+        : vendor === 'housecallpro'
+          ? await housecallproRecords(portal)
+          : vendor === 'tom'
+            ? await tomRecords(portal)
+            : await jobberRecords(portal);
   const entities = new Map<EntityType, EntityState>(
-    (VENDOR_ENTITIES[vendor as 'servicetitan' | 'jobber' | 'workiz' | 'tom'] ?? []).map((e) => [
+    (VENDOR_ENTITIES[vendor as keyof typeof VENDOR_ENTITIES] ?? []).map((e) => [
       e,
       { live: new Map(), deleted: new Map() },
     ]),

@@ -395,15 +395,16 @@ describe('webhook dispatcher (process, compressed schedule)', () => {
     const delivered = must(receiver.deliveries('/all')[0]?.webhookId);
     expect((await h.api('GET', `/messages/${delivered}`, undefined, someone)).status).toBe(404);
 
-    const noToken = await fetch(`http://127.0.0.1:${h.port}/endpoints`, {
-      headers: { 'fieldsync-tenant-id': h.tenantId },
-    });
+    const noToken = await fetch(`http://127.0.0.1:${h.port}/tenants/${h.tenantId}/endpoints`);
     expect(noToken.status).toBe(401);
-    const noTenant = await fetch(`http://127.0.0.1:${h.port}/endpoints`, {
-      headers: { authorization: `Bearer ${h.adminToken}` },
+    const badTenant = await h.api<ApiError>('GET', '/endpoints', undefined, 'not.a.tenant');
+    expect(badTenant.status).toBe(400);
+    expect((badTenant.body.issues ?? []).map((i) => i.field)).toEqual(['tenantId']);
+    // the header of old is gone: the tenant is in the path only
+    const oldForm = await fetch(`http://127.0.0.1:${h.port}/endpoints`, {
+      headers: { authorization: `Bearer ${h.adminToken}`, 'fieldsync-tenant-id': h.tenantId },
     });
-    expect(noTenant.status).toBe(400);
-    expect(((await noTenant.json()) as ApiError).message).toContain('fieldsync-tenant-id');
+    expect(oldForm.status).toBe(404);
 
     const bad = await h.api<ApiError>('POST', '/endpoints', {
       url: 'ftp://example.com/hook',

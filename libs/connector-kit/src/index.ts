@@ -29,6 +29,7 @@ export {
   type VendorAccount,
 } from './auth/auth-flow.types';
 export { ENTITLEMENTS, type Entitlement } from './auth/entitlement.constants';
+export { COMMAND_ENTITLEMENTS, missingCommandEntitlement } from './auth/command-entitlements.constants';
 export {
   LOGIN_OUTCOME_SELECTORS,
   credentialForm,
@@ -42,6 +43,7 @@ export {
   type LoginPageView,
   type PortalMarkers,
 } from './auth/login-navigator';
+export { passwordThenCodeLogin, type PasswordCodeLoginSpec } from './auth/password-code-login';
 export { sessionCookiesOf, toSessionCookie } from './auth/session-cookie.util';
 export { cookieHeaderFor, cookiesFor, sessionFetch, sessionUrl } from './auth/session-http.util';
 export { probeSession, type SessionProbe } from './auth/session-probe.util';

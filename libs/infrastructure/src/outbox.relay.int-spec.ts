@@ -166,6 +166,48 @@ describe('OutboxRelay', () => {
     expect(left).toEqual([]);
   });
 
+  it('running: one relay leads and keeps batches in flight while events are appended; each event once, in per-connection order, all marked; the standby takes over when the leader stops', async () => {
+    const seen = new Set((await streamed()).map((e) => e.id));
+    const a = relay();
+    const b = relay();
+    await a.onApplicationBootstrap();
+    await b.onApplicationBootstrap();
+    let leader: OutboxRelay | undefined;
+    let standby: OutboxRelay | undefined;
+    try {
+      // 23 events a round in three transactions, in batches of 7 with up to 4 in flight.
+      for (let round = 0; round < 8; round += 1) {
+        await Promise.all([append('con_1', 9), append('con_2', 5), append('con_1', 9)]);
+      }
+      await expectEventually(async () => expect([a.isLeader, b.isLeader].filter(Boolean)).toHaveLength(1), {
+        timeoutMs: 10_000,
+      });
+      [leader, standby] = a.isLeader ? [a, b] : [b, a];
+      await leader.onApplicationShutdown();
+      for (let round = 0; round < 4; round += 1) {
+        await Promise.all([append('con_2', 9), append('con_1', 5)]);
+      }
+      await expectEventually(async () => expect(standby?.isLeader).toBe(true), { timeoutMs: 10_000 });
+      await expectEventually(
+        async () =>
+          expect(
+            await db.selectFrom('change_events').select('id').where('published_at', 'is', null).execute(),
+          ).toEqual([]),
+        { timeoutMs: 20_000 },
+      );
+    } finally {
+      await a.onApplicationShutdown();
+      await b.onApplicationShutdown();
+    }
+    const events = (await streamed()).filter((e) => !seen.has(e.id));
+    expect(events).toHaveLength(8 * 23 + 4 * 14);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    for (const connection of ['con_1', 'con_2']) {
+      const sequences = events.filter((e) => e.connection === connection).map((e) => Number(e.sequence));
+      expect(sequences).toEqual([...sequences].sort((x, y) => x - y));
+    }
+  });
+
   it('a JetStream outage delays events and drops none; a republished batch is deduplicated', async () => {
     const before = (await streamed()).length;
     await nats.stop();

@@ -23,17 +23,35 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Poll interval when no NOTIFY arrives (default 1 s): the fallback that never lets an event sit. */
   pollIntervalMs?: number;
+  /** Batches whose acks the running relay awaits at once (default 4; 1: one batch at a time). */
+  window?: number;
+}
+
+/** A batch the running relay sent and has not yet marked. */
+interface InFlight {
+  readonly ids: readonly string[];
+  readonly acks: Promise<unknown>;
 }
 
 const RELAY_LOCK = 'fieldsync.outbox-relay';
 
 /**
  * The one relay (DESIGN "State"): publishes the outbox (`change_events` rows with no `published_at`,
- * connection-scoped and tenant-scoped alike) to FSM_EVENTS in per-scope sequence order, `Nats-Msg-Id` = event id, and stamps them published in the same transaction.
- * One relay at a time across replicas (a transaction-scoped advisory lock), so order holds; the
- * others stand by. A JetStream outage rolls the batch back and the loop retries with backoff: an
- * event is delayed, never dropped; a batch republished after a crash is dropped by JetStream's
- * duplicate window (same msg id).
+ * connection-scoped and tenant-scoped alike) to FSM_EVENTS in per-scope sequence order, `Nats-Msg-Id` =
+ * event id, and stamps them published once JetStream acked them. One relay at a time across replicas, so
+ * order holds; the others stand by.
+ *
+ * The running relay is the leader while its own connection holds the session-level advisory lock (the
+ * connection that LISTENs; if it drops, the lock goes with it and another replica takes over). It keeps
+ * up to `window` batches in flight: while JetStream acks one batch, Postgres reads the next (the unpublished
+ * rows in position order, less those in flight) and marks the one before, so neither side idles while the
+ * other works. Publishes go out in order on one NATS connection, so JetStream stores them in order. A
+ * batch is marked only once all of its acks came back; a failed publish ends the pipeline: the batches
+ * behind it are awaited and left unmarked, and the loop backs off and reads them again (JetStream's
+ * duplicate window drops what it already stored, by msg id). An event is delayed, never dropped.
+ *
+ * `relayOnce()` is the one-batch form in one transaction (its lock transaction-scoped: it never runs
+ * beside a leader), for tests and tools that drain the outbox step by step.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,6 +61,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running = false;
   private loop: Promise<void> | undefined;
   private listener: Client | undefined;
+  /** Whether `listener` holds the relay's session-level advisory lock. */
+  private leading = false;
+
+  /** Whether this relay leads (its connection holds the relay lock): the others stand by. */
+  get isLeader(): boolean {
+    return this.leading;
+  }
   private wake: (() => void) | undefined;
 
   constructor(
@@ -73,6 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.running = false;
     this.wake?.();
     await this.loop;
+    // Ending the connection releases the leader's lock.
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -110,10 +136,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const poll = this.options.pollIntervalMs ?? 1_000;
     let failures = 0;
     while (this.running) {
-      let published = 0;
       try {
-        published = await this.relayOnce();
-        if (published > 0) this.published.inc({ outcome: 'published' }, published);
+        if (await this.lead()) await this.pump();
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -121,7 +145,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         this.logger.warn({ err: error, failures }, 'outbox relay batch failed; will retry');
       }
       if (!this.running) break;
-      if (published >= (this.options.batchSize ?? 500)) continue;
       const backoff = failures === 0 ? poll : Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoff);
@@ -134,21 +157,89 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  /**
+   * Whether this relay leads: its connection holds the session-level lock, taken now if free. Without a
+   * connection (it failed or dropped) one is opened first; none at all means no relaying until one opens.
+   */
+  private async lead(): Promise<boolean> {
+    if (!this.listener) await this.listen();
+    const client = this.listener;
+    if (!client) return false;
+    if (this.leading) return true;
+    const result = await client.query<{ locked: boolean }>(
+      'select pg_try_advisory_lock(hashtext($1)) as locked',
+      [RELAY_LOCK],
+    );
+    this.leading = result.rows[0]?.locked === true;
+    if (this.leading) this.logger.log('outbox relay leading');
+    return this.leading;
+  }
+
+  /**
+   * Relays until the outbox is empty, the relay stops, or it no longer leads: up to `window` batches in
+   * flight, each marked published once all its acks came back, in the order they were sent.
+   */
+  private async pump(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    const window = Math.max(1, this.options.window ?? 4);
+    const inFlight: InFlight[] = [];
+    try {
+      for (;;) {
+        while (this.running && this.leading && inFlight.length < window) {
+          const rows = await this.outbox.listUnpublishedExcept(
+            this.db,
+            batchSize,
+            inFlight.flatMap((b) => b.ids),
+          );
+          if (rows.length === 0) break;
+          const acks = Promise.all(
+            rows.map((row) =>
+              // The stored text is the event's wire form (see ChangeEventRepository.appendEvents): sent as is.
+              this.publisher.publish(row.subject, Buffer.from(row.payload, 'utf8'), {
+                msgId: row.id,
+                tenantId: row.tenant_id,
+                ...(row.connection_id === null ? {} : { connectionId: row.connection_id }),
+                expectStream: 'events',
+              }),
+            ),
+          );
+          // Awaited in order below; a rejection before then must not go unhandled.
+          acks.catch(() => undefined);
+          inFlight.push({ ids: rows.map((r) => r.id), acks });
+        }
+        const oldest = inFlight.shift();
+        if (!oldest) return;
+        await oldest.acks;
+        await this.outbox.markPublished(this.db, oldest.ids);
+        this.published.inc({ outcome: 'published' }, oldest.ids.length);
+      }
+    } finally {
+      // After a failure (or a stop) the batches behind are awaited, never marked: read again next time.
+      await Promise.allSettled(inFlight.map((b) => b.acks));
+    }
+  }
+
   private async listen(): Promise<void> {
     try {
       const client = new Client({
         connectionString: this.options.databaseUrl,
         application_name: 'outbox-relay',
+        keepAlive: true,
       });
-      client.on('error', (error) =>
-        this.logger.warn({ err: error }, 'outbox LISTEN connection lost; polling'),
-      );
+      client.on('error', (error) => {
+        this.logger.warn({ err: error }, 'outbox relay connection lost; no longer leading, polling');
+        if (this.listener === client) {
+          this.listener = undefined;
+          this.leading = false;
+        }
+        client.end().catch(() => undefined);
+      });
       client.on('notification', () => this.wake?.());
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = client;
     } catch (error) {
-      this.logger.warn({ err: error }, 'outbox LISTEN unavailable; polling only');
+      this.logger.warn({ err: error }, 'outbox relay connection unavailable; will retry');
     }
   }
 }

@@ -44,6 +44,7 @@ export {
   type StreamLease,
   type StreamSyncStatus,
 } from './repositories/sync-cursor.repository';
+export { ConnectionRoleRepository } from './repositories/connection-role.repository';
 export {
   TenantRepository,
   type NewTenant,

@@ -106,9 +106,22 @@ describe('migrations on a fresh database', () => {
     expect(await dataType('api_idempotency_keys', 'response_body')).toBe('text');
     expect(await column('sync_cursors', 'reconcile_requested_at')).toBe(true);
     expect(await nullable('change_events', 'connection_id')).toBe('YES');
+    const assignmentFunctions = async (): Promise<string[]> =>
+      (
+        await sql<{ proname: string }>`
+          select proname from pg_proc where proname in ('assignment_key', 'assignment_keys') order by proname`.execute(
+          db,
+        )
+      ).rows.map((r) => r.proname);
+    expect(await index('jobs_assignment_keys_idx')).toBe(true);
+    expect(await assignmentFunctions()).toEqual(['assignment_key', 'assignment_keys']);
     await expect(migrateDown(db, { steps: 1 })).resolves.toEqual({ direction: 'down', applied: [last] });
-    // The last migration (reconciliation requests) added one column; the earlier ones stay.
-    expect(await column('sync_cursors', 'reconcile_requested_at')).toBe(false);
+    // The last migration (the assignment keys of the REST API's hot list) added two functions and two
+    // indexes; the earlier ones stay.
+    expect(await index('jobs_assignment_keys_idx')).toBe(false);
+    expect(await index('appointments_assignment_keys_idx')).toBe(false);
+    expect(await assignmentFunctions()).toEqual([]);
+    expect(await column('sync_cursors', 'reconcile_requested_at')).toBe(true);
     expect(await dataType('api_idempotency_keys', 'response_body')).toBe('text');
     expect(await index('change_events_tenant_position_idx')).toBe(true);
     expect(await index('jobs_tenant_cursor_idx')).toBe(true);

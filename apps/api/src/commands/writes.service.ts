@@ -7,11 +7,12 @@ import {
   type CommandResult,
   type ResultErrorCode,
 } from '@fieldsync/canonical-model';
+import { COMMAND_ENTITLEMENTS } from '@fieldsync/connector-kit';
 import { DATABASE, entityTable, type DB } from '@fieldsync/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { AuditLogRepository } from '../audit/audit-log.repository';
-import { COMMAND_ENTITLEMENTS, Entitlements } from '../auth/entitlements';
+import { Entitlements } from '../auth/entitlements';
 import { actorOf, connectionScopeOf, tenantOf, type Principal } from '../auth/principal.types';
 import { API_CONFIG } from '../config/config.constants';
 import type { ApiConfig } from '../config/api.config';
@@ -38,6 +39,7 @@ const FAILURE_STATUS: Record<ResultErrorCode, ProblemCode> = {
   vendor_unavailable: ProblemCode.VendorUnavailable,
   rate_limited: ProblemCode.RateLimited,
   not_found: ProblemCode.NotFound,
+  forbidden: ProblemCode.Forbidden,
   unsupported: ProblemCode.Unprocessable,
   auth_failed: ProblemCode.VendorUnavailable,
   mfa_required: ProblemCode.VendorUnavailable,

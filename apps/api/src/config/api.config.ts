@@ -31,5 +31,10 @@ export const apiConfigSchema = z.object({
   API_RATE_LIMIT_WINDOW: durationAtLeast(1_000, '1s').default(60_000),
   /** The session manager's HTTP base URL, for `POST /sessions` and `/sessions/refresh` (unset: 503). */
   SESSION_MANAGER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The webhook dispatcher's HTTP base URL: `/webhook-endpoints` and `/webhook-messages` are served through
+   * its operator API (FIELDSYNC_ADMIN_TOKEN) for the caller's tenant (unset: 503).
+   */
+  WEBHOOK_DISPATCHER_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type ApiConfig = z.output<typeof apiConfigSchema>;

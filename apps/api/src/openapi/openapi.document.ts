@@ -18,6 +18,23 @@ import {
 } from '../operations/operations.schemas';
 import { problemSchema } from '../problem/problem.schema';
 import { establishSessionSchema, refreshSessionSchema, sessionSchema } from '../sessions/sessions.schemas';
+import {
+  createWebhookEndpointSchema,
+  createdWebhookEndpointSchema,
+  recoverWebhookMessagesSchema,
+  recoveredWebhookMessagesSchema,
+  rotateWebhookSecretSchema,
+  rotatedWebhookSecretSchema,
+  updateWebhookEndpointSchema,
+  webhookAttemptListSchema,
+  webhookAttemptSchema,
+  webhookEndpointListSchema,
+  webhookEndpointSchema,
+  webhookMessageDetailSchema,
+  webhookMessageListSchema,
+  webhookMessageSchema,
+  webhookSecretSchema,
+} from '../webhooks/webhook-endpoint.schemas';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem.filter';
 import { listParameters } from '../resources/list-query.schema';
 import { RESOURCES } from '../resources/resource.registry';
@@ -356,6 +373,180 @@ export function buildOpenApiDocument(): JsonObject {
       responses: { '200': json('A fresh session token', ref(sessionSchema)), ...sessionErrors },
     },
   };
+  components.push(
+    createWebhookEndpointSchema,
+    updateWebhookEndpointSchema,
+    rotateWebhookSecretSchema,
+    recoverWebhookMessagesSchema,
+    webhookEndpointSchema,
+    createdWebhookEndpointSchema,
+    webhookEndpointListSchema,
+    webhookSecretSchema,
+    rotatedWebhookSecretSchema,
+    webhookMessageSchema,
+    webhookMessageListSchema,
+    webhookMessageDetailSchema,
+    webhookAttemptSchema,
+    webhookAttemptListSchema,
+    recoveredWebhookMessagesSchema,
+  );
+  const webhookErrors = {
+    ...ERRORS,
+    '403': problem('The key lacks the scope, or a session token was used (endpoints are the tenant’s)'),
+    '503': problem('Webhooks are not served by this deployment, or the dispatcher is unreachable'),
+  };
+  const endpointId = pathParameter('endpointId', 'The endpoint id (ep_…)');
+  const messageId = pathParameter('messageId', 'The message id (msg_…, the webhook-id header)');
+  const webhookOperation = (
+    operationId: string,
+    summary: string,
+    status: string,
+    answer: JsonObject | undefined,
+    extra: { parameters?: JsonObject[]; body?: z.ZodType; bodyRequired?: boolean } = {},
+  ): JsonObject => ({
+    operationId,
+    tags: ['webhook-endpoints'],
+    summary,
+    ...(extra.parameters ? { parameters: extra.parameters } : {}),
+    ...(extra.body
+      ? { requestBody: { ...requestBody(extra.body), required: extra.bodyRequired ?? true } }
+      : {}),
+    responses: {
+      [status]: answer ?? { description: 'Done (no content)' },
+      ...webhookErrors,
+    },
+  });
+  paths['/webhook-endpoints'] = {
+    post: webhookOperation(
+      'createWebhookEndpoint',
+      'Create a webhook endpoint of the key’s tenant; the answer carries its signing secret (write scope)',
+      '201',
+      json('The endpoint with its secret', ref(createdWebhookEndpointSchema)),
+      { body: createWebhookEndpointSchema },
+    ),
+    get: webhookOperation(
+      'listWebhookEndpoints',
+      'List the tenant’s webhook endpoints, oldest first',
+      '200',
+      json('A page of endpoints', ref(webhookEndpointListSchema)),
+      {
+        parameters: [
+          queryParameter('limit', '1–250, default 50', { type: 'string', pattern: '^\\d+$' }),
+          queryParameter('after', 'The `next` of the previous page'),
+        ],
+      },
+    ),
+  };
+  paths['/webhook-endpoints/{endpointId}'] = {
+    get: webhookOperation(
+      'getWebhookEndpoint',
+      'One endpoint (never its secret)',
+      '200',
+      json('The endpoint', ref(webhookEndpointSchema)),
+      { parameters: [endpointId] },
+    ),
+    patch: webhookOperation(
+      'updateWebhookEndpoint',
+      'Change an endpoint’s url, description, filters, rate limit or ordering (write scope)',
+      '200',
+      json('The endpoint', ref(webhookEndpointSchema)),
+      { parameters: [endpointId], body: updateWebhookEndpointSchema },
+    ),
+    delete: webhookOperation(
+      'deleteWebhookEndpoint',
+      'Delete an endpoint with its messages (write scope)',
+      '204',
+      undefined,
+      { parameters: [endpointId] },
+    ),
+  };
+  for (const [action, summary] of [
+    ['enable', 'Deliver again (write scope); recover what failed meanwhile'],
+    ['disable', 'Stop delivering: pending messages fail (write scope)'],
+  ] as const) {
+    paths[`/webhook-endpoints/{endpointId}/${action}`] = {
+      post: webhookOperation(
+        `${action}WebhookEndpoint`,
+        summary,
+        '200',
+        json('The endpoint', ref(webhookEndpointSchema)),
+        { parameters: [endpointId] },
+      ),
+    };
+  }
+  paths['/webhook-endpoints/{endpointId}/secret'] = {
+    get: webhookOperation(
+      'getWebhookEndpointSecret',
+      'The current signing secret (write scope; audited)',
+      '200',
+      json('The secret', ref(webhookSecretSchema)),
+      { parameters: [endpointId] },
+    ),
+  };
+  paths['/webhook-endpoints/{endpointId}/rotate-secret'] = {
+    post: webhookOperation(
+      'rotateWebhookEndpointSecret',
+      'A new signing secret; the old one keeps signing for 24 h (write scope)',
+      '200',
+      json('The new secret', ref(rotatedWebhookSecretSchema)),
+      { parameters: [endpointId], body: rotateWebhookSecretSchema, bodyRequired: false },
+    ),
+  };
+  paths['/webhook-endpoints/{endpointId}/messages'] = {
+    get: webhookOperation(
+      'listWebhookMessages',
+      'The endpoint’s messages, newest first',
+      '200',
+      json('A page of messages', ref(webhookMessageListSchema)),
+      {
+        parameters: [
+          endpointId,
+          queryParameter('limit', '1–250, default 50', { type: 'string', pattern: '^\\d+$' }),
+          queryParameter('before', 'The `next` of the previous page'),
+          queryParameter('status', 'Only these', {
+            type: 'string',
+            enum: ['pending', 'succeeded', 'failed'],
+          }),
+        ],
+      },
+    ),
+  };
+  paths['/webhook-endpoints/{endpointId}/recover'] = {
+    post: webhookOperation(
+      'recoverWebhookMessages',
+      'Send again every failed message created in a window (≤ 14 days back; write scope)',
+      '202',
+      json('How many were recovered', ref(recoveredWebhookMessagesSchema)),
+      { parameters: [endpointId], body: recoverWebhookMessagesSchema },
+    ),
+  };
+  paths['/webhook-messages/{messageId}'] = {
+    get: webhookOperation(
+      'getWebhookMessage',
+      'One message with its payload and attempts',
+      '200',
+      json('The message', ref(webhookMessageDetailSchema)),
+      { parameters: [messageId] },
+    ),
+  };
+  paths['/webhook-messages/{messageId}/attempts'] = {
+    get: webhookOperation(
+      'listWebhookAttempts',
+      'A message’s attempts: outcome, status code, duration, response excerpt',
+      '200',
+      json('The attempts', ref(webhookAttemptListSchema)),
+      { parameters: [messageId] },
+    ),
+  };
+  paths['/webhook-messages/{messageId}/resend'] = {
+    post: webhookOperation(
+      'resendWebhookMessage',
+      'Send a message again now (same webhook-id, fresh retry schedule; write scope)',
+      '202',
+      json('The message', ref(webhookMessageSchema)),
+      { parameters: [messageId] },
+    ),
+  };
   paths['/commands/{commandId}'] = {
     get: {
       operationId: 'getCommand',
@@ -402,6 +593,7 @@ export function buildOpenApiDocument(): JsonObject {
       { name: 'connections' },
       { name: 'sessions' },
       { name: 'drift-reports' },
+      { name: 'webhook-endpoints' },
       ...RESOURCES.map((r) => ({ name: r.name, description: r.summary })),
     ],
     paths,

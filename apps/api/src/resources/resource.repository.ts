@@ -90,9 +90,16 @@ export class ResourceRepository {
   private conditions(resource: AnyResource, tenantId: string, query: ListQuery): RawBuilder<unknown>[] {
     const where: RawBuilder<unknown>[] = [sql`tenant_id = ${tenantId}`, sql`deleted_at is null`];
     if (query.connectionId !== undefined) where.push(sql`connection_id = ${query.connectionId}`);
-    if (query.status !== undefined) where.push(sql`status = ${query.status}`);
-    for (const technician of [query.technicianId, query.assignedUserId]) {
-      if (technician !== undefined) where.push(sql`technician_ids @> array[${technician}]::text[]`);
+    const technicians = [query.technicianId, query.assignedUserId].filter((t) => t !== undefined);
+    // With a technician the status is part of the technician's key (below); a separate `status = …` would
+    // lead the planner to intersect the key's few rows with every row of that status (100,000s).
+    if (query.status !== undefined && technicians.length === 0) where.push(sql`status = ${query.status}`);
+    for (const technician of technicians) {
+      // one key of the (tenant, status?, technician) GIN index (migration 20261207000900-assignment-keys):
+      // the rows of this technician, with this status when one is asked for, and no others
+      where.push(
+        sql`assignment_keys(tenant_id, status, technician_ids) @> array[assignment_key(${tenantId}::text, ${query.status ?? null}::text, ${technician}::text)]`,
+      );
     }
     if (query.tag !== undefined) where.push(sql`tags @> array[${query.tag}]::text[]`);
     if (query.city !== undefined) where.push(sql`city = ${query.city}`);

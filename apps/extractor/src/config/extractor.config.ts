@@ -76,6 +76,7 @@ export const extractorConfigSchema = z.object({
   EXTRACTOR_RETRY_BASE: atLeast(1, '1ms').default(500),
   EXTRACTOR_RETRY_MAX: atLeast(1, '1ms').default(30_000),
   EXTRACTOR_MAX_RETRY_AFTER: atLeast(1_000, '1s').default(300_000),
+  EXTRACTOR_VENDOR_TIMEOUT: atLeast(100, '100ms').default(60_000),
   EXTRACTOR_FAILURE_BACKOFF: atLeast(100, '100ms').default(5_000),
   EXTRACTOR_RECONCILE_INTERVAL: atLeast(1_000, '1s').default(21_600_000),
   EXTRACTOR_DRIFT_RETRY: atLeast(1_000, '1s').default(900_000),

@@ -126,6 +126,7 @@ describe('extractor sync engine', () => {
       retryBaseMs: 5,
       retryMaxMs: 20,
       maxRetryAfterMs: 5_000,
+      vendorTimeoutMs: 30_000,
       failureBackoffBaseMs: 100,
       reconcileIntervalMs: 3_600_000,
       driftRetryMs: 3_600_000,
@@ -1212,6 +1213,39 @@ describe('extractor sync engine', () => {
     expect(row).toMatchObject({ lease_owner: null, lease_expires_at: null, consecutive_failures: 1 });
     expect(row.last_error).toMatch(/^unauthorized: /);
     expect((await events(connectionId)).map((e) => e.type)).toEqual(['customer.created', 'customer.created']);
+  });
+
+  it('gives up on a read the vendor never answers after EXTRACTOR_VENDOR_TIMEOUT per try, keeps nothing of it, and reads on once the vendor answers', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    const sessions = new FakeSessionSource();
+    for (const id of ['90', '91', '92']) vendor.upsertCustomer({ id });
+    vendor.hold();
+    const w = worker(vendor, sessions, { vendorTimeoutMs: 200, maxAttempts: 2 });
+    const started = Date.now();
+    const [stuck] = await sync(w, connectionId, ['customers']);
+    // Two tries of 200 ms each, not a run held open until the vendor answers.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stuck).toMatchObject({ outcome: 'failed', pages: 0, records: 0 });
+    expect(String(stuck?.error?.message)).toMatch(
+      /unavailable after 2 attempts: customers: no answer within 200 ms/,
+    );
+    expect(
+      vendor.calls.filter((c) => c.connectionId === connectionId && c.stream === 'customers'),
+    ).toHaveLength(2);
+    const failed = await cursor(connectionId, 'customers');
+    expect(failed.lease_owner).toBeNull();
+    expect(failed.consecutive_failures).toBe(1);
+    expect(failed.last_error).toMatch(/no answer within 200 ms/);
+    expect(await events(connectionId)).toEqual([]);
+    vendor.release();
+    const [result] = await sync(w, connectionId, ['customers']);
+    expect(result).toMatchObject({ outcome: 'caught_up', pages: 2, records: 3 });
+    expect((await events(connectionId)).map((e) => e.type)).toEqual([
+      'customer.created',
+      'customer.created',
+      'customer.created',
+    ]);
   });
 
   it('waits out a 429 and backs off a 5xx, then completes with the same result', async () => {

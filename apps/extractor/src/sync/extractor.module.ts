@@ -36,6 +36,7 @@ export function syncOptionsFromConfig(config: ExtractorConfig): SyncOptions {
     retryBaseMs: config.EXTRACTOR_RETRY_BASE,
     retryMaxMs: Math.max(config.EXTRACTOR_RETRY_BASE, config.EXTRACTOR_RETRY_MAX),
     maxRetryAfterMs: config.EXTRACTOR_MAX_RETRY_AFTER,
+    vendorTimeoutMs: config.EXTRACTOR_VENDOR_TIMEOUT,
     failureBackoffBaseMs: config.EXTRACTOR_FAILURE_BACKOFF,
     reconcileIntervalMs: config.EXTRACTOR_RECONCILE_INTERVAL,
     driftRetryMs: config.EXTRACTOR_DRIFT_RETRY,

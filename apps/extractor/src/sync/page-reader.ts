@@ -1,4 +1,5 @@
 import {
+  VendorCallError,
   VendorCallGaveUp,
   callVendor,
   type ReadPage,
@@ -17,8 +18,9 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
  * Reads one page of a stream with the connection's session under the vendor-call policy
  * (connector-kit `callVendor`): paced per connection by the limiter (which a 429's Retry-After also
  * holds for the connection's other streams), a 401 renews the session once, 429s are waited out up to
- * EXTRACTOR_MAX_RETRY_AFTER, 5xx and timeouts back off up to EXTRACTOR_MAX_ATTEMPTS tries. Keeps the
- * session it ends with for the next page.
+ * EXTRACTOR_MAX_RETRY_AFTER, 5xx and timeouts back off up to EXTRACTOR_MAX_ATTEMPTS tries. A try that
+ * has no answer within EXTRACTOR_VENDOR_TIMEOUT (counted from after the limiter let it go) is aborted and
+ * counts as a timeout. Keeps the session it ends with for the next page.
  */
 export class PageReader {
   constructor(
@@ -27,7 +29,7 @@ export class PageReader {
     private readonly metrics: SyncMetrics,
     private readonly options: Pick<
       SyncOptions,
-      'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'maxRetryAfterMs'
+      'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'maxRetryAfterMs' | 'vendorTimeoutMs'
     >,
   ) {}
 
@@ -54,11 +56,30 @@ export class PageReader {
     let session = initial;
     try {
       const page = await callVendor(
-        async () => {
-          await this.limiter.take(ctx.connectionId, ctx.signal);
-          return stream.readPage({ ...ctx, session: session.session }, checkpoint);
+        async (trySignal) => {
+          await this.limiter.take(ctx.connectionId, trySignal);
+          const timeout = AbortSignal.timeout(this.options.vendorTimeoutMs);
+          try {
+            return await stream.readPage(
+              { ...ctx, signal: AbortSignal.any([trySignal, timeout]), session: session.session },
+              checkpoint,
+            );
+          } catch (error) {
+            if (!timeout.aborted || trySignal.aborted) throw error;
+            throw new VendorCallError(
+              { kind: 'unavailable', message: `no answer within ${this.options.vendorTimeoutMs} ms` },
+              `${stream.stream}: no answer within ${this.options.vendorTimeoutMs} ms`,
+              { cause: error },
+            );
+          }
         },
-        { ...this.options, onRateLimit: 'wait' },
+        {
+          maxAttempts: this.options.maxAttempts,
+          retryBaseMs: this.options.retryBaseMs,
+          retryMaxMs: this.options.retryMaxMs,
+          maxRetryAfterMs: this.options.maxRetryAfterMs,
+          onRateLimit: 'wait',
+        },
         {
           renewSession: async (failure) => {
             ctx.logger.info(

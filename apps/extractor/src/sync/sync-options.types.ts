@@ -18,6 +18,12 @@ export interface SyncOptions {
   readonly retryMaxMs: number;
   /** Longest one vendor call waits out rate limits in all before it counts as a failure of the run. */
   readonly maxRetryAfterMs: number;
+  /**
+   * Bound on one try of a page read (the connector's requests for it); past it the try counts as the
+   * vendor being unavailable and is retried with backoff, so a request that never answers cannot hold a
+   * stream (and its lease) for good.
+   */
+  readonly vendorTimeoutMs: number;
   /** A failed run is retried after backoff from this base, up to the stream's interval × 10 (at most 1 h). */
   readonly failureBackoffBaseMs: number;
   /** Full reconciliation period of streams without delete signals. */

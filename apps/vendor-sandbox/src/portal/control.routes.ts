@@ -70,6 +70,7 @@ export function registerControlRoutes(app: FastifyInstance, ctx: ControlContext)
       'GET /__sandbox/users',
       'GET /__sandbox/outbox?to=&since=',
       'GET /__sandbox/logins',
+      'GET /__sandbox/requests',
       'POST /__sandbox/reset',
       'POST /__sandbox/sessions/expire',
       'GET|POST|DELETE /__sandbox/faults',
@@ -117,6 +118,8 @@ export function registerControlRoutes(app: FastifyInstance, ctx: ControlContext)
       ),
     };
   });
+
+  app.get('/requests', async () => kit.requests.snapshot());
 
   app.post('/reset', async (request, reply) => {
     const parsed = resetSchema.safeParse(request.body ?? {});

@@ -27,6 +27,7 @@ const portal: VendorPortal = {
   mountData(scope) {
     scope.get('/api/items', async () => ({ items: [{ id: 1, modifiedOn: 'x' }] }));
     scope.post('/api/items', async () => ({ created: true }));
+    scope.get('/api/refused', async (_request, reply) => reply.code(400).send({ error: 'bad_request' }));
   },
 };
 
@@ -136,6 +137,47 @@ describe('PortalServer', () => {
     expect(limited.headers['retry-after']).toBe('3');
     const drifted = await server.app.inject({ method: 'GET', url: '/api/items', headers: { cookie } });
     expect(drifted.json()).toEqual({ items: [{ id: 1, modifiedAt: 'x' }] });
+  });
+
+  it('counts the requests behind the session by outcome, never the control API or logins, until a reset', async () => {
+    await server.app.inject({
+      method: 'POST',
+      url: '/__sandbox/faults',
+      payload: { rateLimit: { next: 1 } },
+    });
+    const answers = [
+      await server.app.inject({ method: 'GET', url: '/api/items', headers: { cookie } }),
+      await server.app.inject({ method: 'GET', url: '/api/items', headers: { cookie } }),
+      await server.app.inject({ method: 'GET', url: '/api/items' }),
+      await server.app.inject({ method: 'POST', url: '/api/items', headers: { cookie } }),
+      await server.app.inject({ method: 'GET', url: '/api/refused', headers: { cookie } }),
+    ].map((r) => r.statusCode);
+    expect(answers).toEqual([429, 200, 401, 403, 400]);
+    const counted = (await server.app.inject({ method: 'GET', url: '/__sandbox/requests' })).json<
+      Record<string, unknown>
+    >();
+    expect(counted).toMatchObject({
+      total: 5,
+      ok: 1,
+      rateLimited: 1,
+      refused: 2,
+      clientErrors: 1,
+      serverErrors: 0,
+    });
+    expect(Date.parse(String(counted['lastAt']))).toBeGreaterThanOrEqual(
+      Date.parse(String(counted['firstAt'])),
+    );
+    await server.app.inject({ method: 'POST', url: '/__sandbox/reset' });
+    expect(kit.requests.snapshot()).toEqual({
+      total: 0,
+      ok: 0,
+      rateLimited: 0,
+      refused: 0,
+      clientErrors: 0,
+      serverErrors: 0,
+      firstAt: null,
+      lastAt: null,
+    });
   });
 
   it('ends sessions through the control API and resets everything', async () => {

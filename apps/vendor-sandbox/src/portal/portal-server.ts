@@ -10,6 +10,7 @@ import { FaultSwitch } from './fault-switch';
 import { formField } from './form-field.util';
 import { escapeHtml, renderPage } from './html.util';
 import { LoginCounters } from './login-counters';
+import { RequestCounters } from './request-counters';
 import { LoginLockout } from './login-lockout';
 import { OneTimeCodes } from './one-time-codes';
 import { Outbox } from './outbox';
@@ -80,6 +81,7 @@ export class PortalServer {
       codes: new OneTimeCodes(SMS_CODE_POLICY, clock),
       outbox: new Outbox(clock),
       counters: new LoginCounters(),
+      requests: new RequestCounters(),
       faults: new FaultSwitch(options.seed, clock),
       loginPath: definition.login.path,
       homePath: definition.homePath,
@@ -112,6 +114,7 @@ export class PortalServer {
       kit.codes.clear();
       kit.outbox.clear();
       kit.counters.clear();
+      kit.requests.clear();
       kit.faults.clear();
       for (const hook of resetHooks) hook();
     };
@@ -159,7 +162,7 @@ export class PortalServer {
 /**
  * Hooks of every route that needs a session: the API faults first (as a vendor's edge would answer
  * 429/5xx before the app), then the session (idle and absolute timeouts), then CSRF on
- * state-changing methods; drift renames JSON keys on the way out.
+ * state-changing methods; drift renames JSON keys on the way out; every answer is counted by outcome.
  */
 function authenticatedScope(scope: FastifyInstance, kit: PortalKit, sessionCookie: string): void {
   scope.addHook('onRequest', async (request, reply) => {
@@ -201,6 +204,9 @@ function authenticatedScope(scope: FastifyInstance, kit: PortalKit, sessionCooki
       return reply.code(403).send({ error: 'csrf', message: 'Missing or invalid CSRF token' });
     }
     return undefined;
+  });
+  scope.addHook('onResponse', async (_request, reply) => {
+    kit.requests.count(reply.statusCode);
   });
   scope.addHook('preSerialization', async (_request, _reply, payload: unknown) =>
     kit.faults.hasDrift() ? kit.faults.drift(payload) : payload,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Csrf } from './csrf.util';
 import type { FaultSwitch } from './fault-switch';
 import type { LoginCounters } from './login-counters';
+import type { RequestCounters } from './request-counters';
 import type { LoginLockout } from './login-lockout';
 import type { OneTimeCodes } from './one-time-codes';
 import type { Outbox } from './outbox';
@@ -59,6 +60,8 @@ export interface PortalKit {
   readonly codes: OneTimeCodes;
   readonly outbox: Outbox;
   readonly counters: LoginCounters;
+  /** The requests behind the session, by outcome (`GET /__sandbox/requests`). */
+  readonly requests: RequestCounters;
   readonly faults: FaultSwitch;
   /** Where an unauthenticated page load is sent. */
   readonly loginPath: string;

@@ -55,7 +55,7 @@ export function must<T>(value: T | null | undefined, what = 'value'): T {
 
 /**
  * One dispatcher process for an e2e suite: its own database (migrated), stream prefix and tenant, the
- * real app spawned as an operator starts it, an admin client that sends the tenant header, and a
+ * real app spawned as an operator starts it, an admin client for the tenant's `/tenants/:tenantId` routes, and a
  * publisher of canonical change events to FSM_EVENTS.
  */
 export class DispatcherHarness {
@@ -111,11 +111,10 @@ export class DispatcherHarness {
     body?: unknown,
     tenantId = this.tenantId,
   ): Promise<ApiResponse<T>> {
-    const res = await fetch(`http://127.0.0.1:${this.port}${path}`, {
+    const res = await fetch(`http://127.0.0.1:${this.port}/tenants/${tenantId}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${this.adminToken}`,
-        'fieldsync-tenant-id': tenantId,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -3,9 +3,6 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { z } from 'zod';
 import { WebhookApiError, WebhookApiErrorCode } from './webhook-api.error';
 
-/** The header that scopes every admin request to one tenant (until API keys carry the tenant). */
-export const TENANT_HEADER = 'fieldsync-tenant-id';
-
 /** Parses a body or query with its schema; a refusal names every bad field. */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input ?? {});
@@ -21,15 +18,15 @@ export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.
   );
 }
 
-/** `@TenantId()`: the tenant of the request, from the `fieldsync-tenant-id` header (required). */
+/**
+ * `@TenantId()`: the tenant the request acts for, from the path (`/tenants/:tenantId/…`). The admin API is
+ * the operators' (FIELDSYNC_ADMIN_TOKEN); integrators manage their endpoints at the REST API's
+ * `/webhook-endpoints`, which takes the tenant from their API key and calls this API for it.
+ */
 export const TenantId = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
-  const request = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>();
-  const value = request.headers[TENANT_HEADER];
-  if (typeof value !== 'string' || value.length === 0) {
-    throw WebhookApiError.invalid(TENANT_HEADER, 'header is required: the tenant the request acts for');
-  }
-  const parsed = tenantIdSchema.safeParse(value);
+  const request = ctx.switchToHttp().getRequest<{ params?: Record<string, string | undefined> }>();
+  const parsed = tenantIdSchema.safeParse(request.params?.['tenantId'] ?? '');
   if (!parsed.success)
-    throw WebhookApiError.invalid(TENANT_HEADER, parsed.error.issues[0]?.message ?? 'invalid');
+    throw WebhookApiError.invalid('tenantId', parsed.error.issues[0]?.message ?? 'invalid');
   return parsed.data;
 });

@@ -5,8 +5,8 @@ import { WebhookApiErrorFilter } from '../api/webhook-api-error.filter';
 import { attemptView, messageView } from './message.mapper';
 import { MessagesService } from './messages.service';
 
-/** One message: its payload and attempts, and resending it (same `webhook-id`). Tenant-scoped. */
-@Controller('messages')
+/** One message: its payload and attempts, and resending it (same `webhook-id`). Tenant in the path. */
+@Controller('tenants/:tenantId/messages')
 @UseGuards(AdminTokenGuard)
 @UseFilters(WebhookApiErrorFilter)
 export class MessagesController {

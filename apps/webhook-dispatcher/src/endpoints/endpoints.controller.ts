@@ -28,10 +28,11 @@ import { endpointView } from './endpoint.mapper';
 import { EndpointsService } from './endpoints.service';
 
 /**
- * The endpoint registry (docs/webhooks.md "Admin API"). Every route acts for the tenant named by the
- * `fieldsync-tenant-id` header; another tenant's endpoint is a 404.
+ * The endpoint registry (docs/webhooks.md "Admin API"), the operators' surface: every route acts for the
+ * tenant in its path (`/tenants/:tenantId/endpoints`); another tenant's endpoint is a 404. Integrators use
+ * the REST API's `/webhook-endpoints` (their API key names the tenant), which calls these routes.
  */
-@Controller('endpoints')
+@Controller('tenants/:tenantId/endpoints')
 @UseGuards(AdminTokenGuard)
 @UseFilters(WebhookApiErrorFilter)
 export class EndpointsController {

@@ -486,6 +486,53 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
     });
   });
 
+  it('refuses a command the connection’s vendor role lacks the entitlement for (forbidden naming it), keying nothing', async () => {
+    const h = await harness();
+    // what the session manager records at a login with ServiceTitan's Technician role (jobs, scheduling)
+    await db
+      .insertInto('sessions')
+      .values({
+        connection_id: h.connectionId,
+        tenant_id: TENANT,
+        state_encrypted: Buffer.from('sealed-state-unused-by-the-writer'),
+        key_id: 'k1',
+        user_info: JSON.stringify({
+          id: 'st-tech',
+          name: 'Terry Technician',
+          role: 'Technician',
+          entitlements: ['jobs', 'scheduling'],
+        }),
+      })
+      .execute();
+    const refused = h.command('client.create', { displayName: 'Not mine to create' });
+    await h.run(refused);
+    expect(h.results[0]).toMatchObject({
+      commandId: refused.commandId,
+      status: 'rejected',
+      error: { code: 'forbidden', field: 'entitlement', retriable: false },
+    });
+    expect(h.results[0]?.error?.message).toMatch(
+      /lacks the clients entitlement needed to send client\.create/,
+    );
+    expect(h.vendor.executes + h.vendor.finds).toBe(0);
+    const keyed = await db
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .where('key', '=', refused.idempotencyKey)
+      .execute();
+    expect(keyed).toEqual([]);
+    // the role's own entitlement goes through
+    await h.run(
+      h.command('job.dispatch', {
+        jobId: canonicalId(h.connectionId, 'job', '1'),
+        technicians: { mode: 'assign', technicianIds: [canonicalId(h.connectionId, 'technician', '9')] },
+        window: { scheduledStart: '2026-05-01T15:00:00Z', scheduledEnd: '2026-05-01T16:00:00Z' },
+        allowOverlap: true,
+      }),
+    );
+    expect(h.results[1]).toMatchObject({ status: 'succeeded' });
+  });
+
   it('purges keys past their expiry, leaving live ones', async () => {
     const h = await harness({ idempotencyTtlMs: 60_000 });
     await h.run(h.command('client.create', { displayName: 'Old' }, 'old-key'));

@@ -1,11 +1,17 @@
 import type { Command, CommandResult, CommandType, Vendor } from '@fieldsync/canonical-model';
 import {
+  missingCommandEntitlement,
   uncarriedFields,
   type BrowserPool,
   type CommandWrite,
   type ConnectorRegistry,
 } from '@fieldsync/connector-kit';
-import { CanonicalStoreRepository, type ChangeLog, type DB } from '@fieldsync/persistence';
+import {
+  CanonicalStoreRepository,
+  ConnectionRoleRepository,
+  type ChangeLog,
+  type DB,
+} from '@fieldsync/persistence';
 import type { ConnectionRateLimiter } from '@fieldsync/platform';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -42,8 +48,9 @@ export interface ExecutorDeps {
 /**
  * Executes one valid command exactly once against its vendor, in the order of DESIGN's rules:
  *
- *  0. the connection is the tenant's, its vendor has a write for the command, and the write carries
- *     every field the command gives (else answered at once, naming what is wrong);
+ *  0. the connection is the tenant's, its vendor role has the command's entitlement (the table the api
+ *     enforces for REST writes), its vendor has a write for the command, and the write carries every
+ *     field the command gives (else answered at once, naming what is wrong);
  *  1. the idempotency key is recorded with the request's fingerprint before anything else (IdempotencyGate);
  *  2–4. conflict check, then the vendor's effect found or made once, under recovery points (VendorEffect);
  *  5. one transaction: the records through the change log, the key completed, the command row (OutcomeStore);
@@ -54,6 +61,7 @@ export interface ExecutorDeps {
 export class CommandExecutor {
   private readonly now: () => Date;
   private readonly commands: CommandsRepository;
+  private readonly roles: ConnectionRoleRepository;
   private readonly gate: IdempotencyGate;
   private readonly effect: VendorEffect;
   private readonly outcomes: OutcomeStore;
@@ -63,6 +71,7 @@ export class CommandExecutor {
     this.now = deps.now ?? (() => new Date());
     const { db, keys, metrics, options, publishResult } = deps;
     this.commands = new CommandsRepository(db);
+    this.roles = new ConnectionRoleRepository(db);
     this.gate = new IdempotencyGate(keys, publishResult, metrics, options, this.now);
     this.effect = new VendorEffect({
       db,
@@ -102,6 +111,19 @@ export class CommandExecutor {
         'not_found',
         'connectionId',
         `connection ${command.connectionId} not found for this tenant`,
+      );
+    }
+    const granted = (await this.roles.entitlementsOf(command.tenantId, [command.connectionId])).get(
+      command.connectionId,
+    );
+    const lacking = missingCommandEntitlement(command.type, granted ?? null);
+    if (lacking !== undefined) {
+      log.info({ entitlement: lacking }, 'command refused: the vendor role lacks its entitlement');
+      return this.failures.refuseUnkeyed(
+        command,
+        'forbidden',
+        'entitlement',
+        `the vendor role of connection ${command.connectionId} lacks the ${lacking} entitlement needed to send ${command.type}`,
       );
     }
     const { vendor } = connection;

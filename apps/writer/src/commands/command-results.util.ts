@@ -15,6 +15,7 @@ const REJECTING_CODES: ReadonlySet<ResultErrorCode> = new Set([
   'validation_failed',
   'schedule_conflict',
   'not_found',
+  'forbidden',
   'unsupported',
   'period_locked',
   'idempotency_key_reused',

@@ -249,6 +249,8 @@ function statusCode(result: CommandResult): number {
     case 'idempotency_key_reused':
     case 'schedule_conflict':
       return 409;
+    case 'forbidden':
+      return 403;
     case 'not_found':
       return 404;
     case 'unsupported':

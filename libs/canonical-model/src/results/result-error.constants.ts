@@ -8,6 +8,7 @@ export const RESULT_ERROR_CODES = [
   'vendor_unavailable',
   'rate_limited',
   'not_found',
+  'forbidden',
   'unsupported',
   /** The document's date falls in a closed accounting period (TOM); `field` names the date. */
   'period_locked',
@@ -29,6 +30,7 @@ export const RESULT_ERROR_RETRIABLE: Readonly<Record<ResultErrorCode, boolean>> 
   vendor_unavailable: true,
   rate_limited: true,
   not_found: false,
+  forbidden: false,
   unsupported: false,
   period_locked: false,
   auth_failed: false,

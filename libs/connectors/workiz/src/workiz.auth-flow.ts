@@ -1,9 +1,8 @@
 import {
   checkedSessionPolicy,
-  credentialForm,
-  LoginNavigator,
+  type LoginNavigator,
   oneTimeCodeForm,
-  portalOriginOf,
+  passwordThenCodeLogin,
   probeSession,
   sessionCookiesOf,
   type AuthFlow,
@@ -62,41 +61,15 @@ export class WorkizAuthFlow implements AuthFlow {
     this.settleMs = options.settleMs;
   }
 
-  async login(ctx: AuthFlowContext): Promise<CapturedSession> {
-    const portalUrl = portalOriginOf(ctx.credentials, this.vendor);
-    const nav = new LoginNavigator(
-      ctx.page,
-      { vendorName: 'Workiz', portalUrl, signedIn: SIGNED_IN },
-      ctx.timeoutMs,
-      this.settleMs === undefined ? {} : { settleMs: this.settleMs },
-    );
-    nav.protect(ctx.credentials.password);
-    let step = 'login page';
-    try {
-      await nav.open('/login', step);
-      step = 'password';
-      const form = credentialForm(ctx.page);
-      if (!(await nav.exists(form.identifier)) || !(await nav.exists(form.submit))) {
-        throw nav.fail('login_page_changed', 'the login page has no email field or submit button');
-      }
-      await nav.fill(form.identifier, ctx.credentials.username, 'email');
-      await nav.fill(form.password, ctx.credentials.password, 'password');
-      // Taken before the step that makes Workiz send the code (the password form's answer).
-      const since = new Date();
-      await nav.submit(form.submit, 'password');
-      let view = await nav.view();
-      if (!view.signedIn && view.codeForm && !view.alert) {
-        step = 'two-factor authentication';
-        view = await this.answerTwoFactor(ctx, nav, since);
-      }
-      if (!view.signedIn) throw nav.failureOf(view, step);
-      step = 'session capture';
-      return await this.capture(ctx, nav, portalUrl);
-    } catch (error) {
-      throw nav.asAuthFlowError(error, step);
-    } finally {
-      nav.dispose();
-    }
+  login(ctx: AuthFlowContext): Promise<CapturedSession> {
+    return passwordThenCodeLogin(ctx, this.vendor, {
+      vendorName: 'Workiz',
+      signedIn: SIGNED_IN,
+      codeStep: 'two-factor authentication',
+      ...(this.settleMs === undefined ? {} : { settleMs: this.settleMs }),
+      answerCode: (nav, since) => this.answerTwoFactor(ctx, nav, since),
+      capture: (nav, portalUrl) => this.capture(ctx, nav, portalUrl),
+    });
   }
 
   /** `GET /api/whoami`: resets the inactivity timer and says whether the session still stands. */

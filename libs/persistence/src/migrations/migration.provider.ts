@@ -18,6 +18,7 @@ import * as apiIdempotency from './20261207000400-api-idempotency';
 import * as apiFeeds from './20261207000500-api-feeds';
 import * as apiReplayText from './20261207000600-api-replay-text';
 import * as reconcileRequest from './20261207000700-reconcile-request';
+import * as assignmentKeys from './20261207000900-assignment-keys';
 
 /**
  * Every migration, in order. An explicit list (no directory scan) so it works from compiled output
@@ -44,6 +45,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261207000500-api-feeds', apiFeeds],
   ['20261207000600-api-replay-text', apiReplayText],
   ['20261207000700-reconcile-request', reconcileRequest],
+  ['20261207000900-assignment-keys', assignmentKeys],
 ];
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -123,8 +123,23 @@ export class ChangeEventRepository {
       .execute();
   }
 
+  /**
+   * Up to `limit` unpublished events in insertion order (`position`), less `except` (those a running
+   * relay has in flight), without locking: for the relay that holds the relay lock. An event whose
+   * transaction commits late with a lower position is still found (it is unpublished, not in flight).
+   */
+  async listUnpublishedExcept(
+    db: Kysely<DB>,
+    limit: number,
+    except: readonly string[],
+  ): Promise<ChangeEventRow[]> {
+    let query = db.selectFrom('change_events').selectAll().where('published_at', 'is', null);
+    if (except.length > 0) query = query.where(sql<boolean>`not (id = any(${[...except]}::text[]))`);
+    return query.orderBy('position').limit(limit).execute();
+  }
+
   /** Stamps `published_at` on the given events that are not yet marked; returns how many it marked. */
-  async markPublished(trx: Transaction<DB>, ids: readonly string[]): Promise<number> {
+  async markPublished(trx: Kysely<DB>, ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
     const result = await trx
       .updateTable('change_events')

@@ -185,10 +185,17 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['api'],
   },
   {
+    name: 'WEBHOOK_DISPATCHER_URL',
+    default: '(unset: `/webhook-endpoints` answers 503)',
+    meaning:
+      'The webhook dispatcher’s HTTP base URL; the api serves `/webhook-endpoints` and `/webhook-messages` through its operator API (`/tenants/{tenantId}/…`, with `FIELDSYNC_ADMIN_TOKEN`) for the API key’s tenant.',
+    services: ['api'],
+  },
+  {
     name: 'FIELDSYNC_ADMIN_TOKEN',
     default: '(unset: refused in production; open in development and test)',
     meaning:
-      "Bearer token of the operators' APIs (session-manager `/connections`, `/tenants`; webhook-dispatcher `/endpoints`, `/messages`; api `/api-keys` for any tenant), at least 24 characters. Required unless NODE_ENV is development or test: those services refuse to boot without it rather than serve the API open. The api never serves its operator calls without it (closed; admin-scoped keys still manage their own tenant's keys). Never logged.",
+      "Bearer token of the operators' APIs (session-manager `/connections`, `/tenants`; webhook-dispatcher `/tenants/{tenantId}/endpoints`, `/tenants/{tenantId}/messages`; api `/api-keys` for any tenant), at least 24 characters. Required unless NODE_ENV is development or test: those services refuse to boot without it rather than serve the API open. The api never serves its operator calls without it (closed; admin-scoped keys still manage their own tenant's keys). Never logged.",
     services: ['session-manager', 'webhook-dispatcher', 'api'],
     secret: true,
   },
@@ -267,6 +274,13 @@ export const envDocs: readonly EnvDoc[] = [
     name: 'EXTRACTOR_RETRY_MAX',
     default: '30s',
     meaning: 'Longest backoff between attempts of one vendor call.',
+    services: ['extractor'],
+  },
+  {
+    name: 'EXTRACTOR_VENDOR_TIMEOUT',
+    default: '60s',
+    meaning:
+      "Bound on one try of a page read (the connector's vendor requests for it); a try without an answer by then counts as the vendor being unavailable and is retried with backoff (EXTRACTOR_MAX_ATTEMPTS).",
     services: ['extractor'],
   },
   {

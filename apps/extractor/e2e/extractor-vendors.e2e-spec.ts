@@ -1,0 +1,292 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ConnectorReadSide } from '@fieldsync/connector-kit';
+import { CONNECTORS } from '@fieldsync/connector-registry';
+import { connectNats, streamName } from '@fieldsync/messaging';
+import { createDatabase, migrateToLatest, type DB } from '@fieldsync/persistence';
+import {
+  createTestDatabase,
+  deleteStreamsWithPrefix,
+  expectEventually,
+  getTestServices,
+  killSpawnedServices,
+  spawnReady,
+  startSandbox,
+  startSessionManager,
+  uniqueStreamPrefix,
+  type RunningSandbox,
+  type RunningSessionManager,
+  type SpawnedService,
+  type TestDatabase,
+} from '@fieldsync/testing';
+import type { Kysely } from 'kysely';
+import { readSidesOf } from '../src/sync/extractor.module';
+import { readEventLog, type LoggedEvent } from './event-log.util';
+import {
+  eventKey,
+  expectedEvents,
+  groundTruth,
+  liveCount,
+  multisetMinus,
+  storeMismatches,
+  storeState,
+  type TruthState,
+} from './ground-truth.util';
+
+/*
+ * The extractor as a process on the vendors read through their web sessions' data calls — Workiz and
+ * Housecall Pro — with the real session manager (Chromium logins, Housecall Pro's SMS code through the MFA
+ * relay) and the sandbox's portals, one sandbox and one session manager for both: after the backfill the
+ * canonical store equals the ground truth field by field through the mapping (for Workiz, closed jobs and
+ * records older than the API's 14-day default included) with one `<entity>.created` event per live record;
+ * after the activity clock moves, the store follows with exactly the events the ground-truth diff calls
+ * for, and a quiet spell adds none; a backfill SIGKILLed at seeded random points and restarted ends with
+ * the same store and one created event per record.
+ */
+
+jest.setTimeout(600_000);
+
+const SEED = 20261207;
+
+interface VendorCase {
+  readonly vendor: 'workiz' | 'housecallpro';
+  /** The login of both of the case's connections (a test user of the sandbox). */
+  readonly login: { username: string; password: string; mfa?: Record<string, string> };
+  /** What else the backfill must show for this vendor. */
+  readonly backfillChecks?: (sandbox: RunningSandbox) => Promise<void>;
+}
+
+const CASES: readonly VendorCase[] = [
+  {
+    vendor: 'workiz',
+    login: { username: 'admin@workiz.sandbox.example', password: 'Sandbox!Admin1' },
+    // Closed jobs and jobs older than the API's 14-day default window are in the truth the store equals.
+    backfillChecks: async (sandbox) => {
+      const jobs = await sandbox
+        .portal('workiz')
+        .control<{ data: Record<string, unknown>[] }>('GET', 'world/export/jobs');
+      expect(
+        jobs.data.filter((j) => j['Status'] === 'Done' || j['Status'] === 'Canceled').length,
+      ).toBeGreaterThan(5);
+      const old = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+      expect(jobs.data.filter((j) => String(j['JobDateTime']) < old).length).toBeGreaterThan(5);
+    },
+  },
+  {
+    vendor: 'housecallpro',
+    // An SMS code on every sign-in, read from the sandbox outbox by the MFA relay.
+    login: {
+      username: 'owner@brightside-plumbing.example',
+      password: 'Sandbox!Owner1',
+      mfa: { method: 'sms', phone: '+15555550401' },
+    },
+  },
+];
+
+describe('extractor on Workiz and Housecall Pro (real session manager, Chromium, the sandbox)', () => {
+  const services = getTestServices();
+  const prefix = uniqueStreamPrefix('extvn');
+  let database: TestDatabase;
+  let db: Kysely<DB>;
+  let sandbox: RunningSandbox;
+  let nc: NatsConnection;
+  let common: Record<string, string> = {};
+  let admin: RunningSessionManager['admin'];
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  const entityEvents = async (id: string): Promise<LoggedEvent[]> =>
+    (await readEventLog(nc, streamName('events', prefix))).filter(
+      (e) => e.connectionid === id && !/^(session|connection|connector)\./.test(e.type),
+    );
+
+  async function expectEvents(id: string, want: string[]): Promise<void> {
+    await expectEventually(
+      async () => {
+        const all = await entityEvents(id);
+        expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+        const got = all.map((e) => eventKey({ ...e, changedFields: e.data?.changedFields ?? [] }));
+        expect({ missing: multisetMinus(want, got), extra: multisetMinus(got, want) }).toEqual({
+          missing: [],
+          extra: [],
+        });
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase('extractor_vendors');
+    db = createDatabase({ url: database.url });
+    await migrateToLatest(db);
+    sandbox = await startSandbox({ SANDBOX_SIZE: '300', SANDBOX_SEED: '9', SANDBOX_API_LIMITS: 'off' });
+    common = {
+      DATABASE_URL: database.url,
+      NATS_URL: services.natsUrl,
+      FIELDSYNC_STREAM_PREFIX: prefix,
+      FIELDSYNC_STREAM_STORAGE: 'memory',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    };
+    const manager = await startSessionManager(common);
+    admin = manager.admin.bind(manager);
+    nc = await connectNats({ servers: services.natsUrl, name: 'extractor-vendors-e2e', timeoutMs: 5_000 });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await killSpawnedServices();
+    await db?.destroy();
+    await database?.drop();
+    await deleteStreamsWithPrefix(prefix);
+  });
+
+  describe.each(CASES)('$vendor', ({ vendor, login, backfillChecks }) => {
+    const side = readSidesOf(CONNECTORS).get(vendor) as ConnectorReadSide;
+    const tenant = `tn_${vendor}`;
+    const killTenant = `tn_${vendor}_kill`;
+    let extractor: SpawnedService | undefined;
+    let connectionId = '';
+
+    let state = SEED;
+    const random = (): number => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+
+    async function startExtractor(): Promise<SpawnedService> {
+      const { service } = await spawnReady('extractor', (p) => ({
+        ...common,
+        PORT: String(p),
+        EXTRACTOR_CONNECTIONS_REFRESH: '1s',
+        EXTRACTOR_LEASE: '3s',
+        EXTRACTOR_RECONCILE_INTERVAL: '5s',
+        EXTRACTOR_STREAM_INTERVALS: side.streams.map((s) => `${vendor}.${s.stream}=2s`).join(','),
+      }));
+      return service;
+    }
+
+    const truthOf = (id: string, tenantId: string) =>
+      groundTruth(sandbox.portal(vendor), side, { tenantId, connectionId: id });
+
+    async function expectStoreToEqualGroundTruth(id: string, tenantId: string): Promise<TruthState> {
+      let truth: TruthState | undefined;
+      await expectEventually(
+        async () => {
+          truth = await truthOf(id, tenantId);
+          expect(storeMismatches(truth, await storeState(db, truth))).toEqual([]);
+        },
+        { timeoutMs: 120_000, intervalMs: 2_000 },
+      );
+      return truth as TruthState;
+    }
+
+    const connect = async (tenantId: string): Promise<string> =>
+      (
+        await admin('POST', '/connections', {
+          tenantId,
+          vendor,
+          portalUrl: sandbox.portal(vendor).url,
+          ...login,
+        })
+      ).id;
+
+    /** What a stalled backfill looks like: the connection, its cursors, and the extractor's last lines. */
+    async function stallReport(id: string, running: SpawnedService): Promise<string> {
+      const connection = await db
+        .selectFrom('connections')
+        .select(['status', 'status_reason', 'updated_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      const cursors = await db
+        .selectFrom('sync_cursors')
+        .select([
+          'entity_type',
+          'next_run_at',
+          'lease_owner',
+          'lease_expires_at',
+          'consecutive_failures',
+          'last_error',
+          'cursor',
+        ])
+        .where('connection_id', '=', id)
+        .execute();
+      const tail = running.output().split('\n').slice(-80).join('\n');
+      return [
+        `--- connection ${JSON.stringify(connection)} (now ${new Date().toISOString()})`,
+        ...cursors.map((c) => JSON.stringify(c)),
+        '--- extractor output, last lines ---',
+        tail,
+      ].join('\n');
+    }
+
+    beforeAll(async () => {
+      await admin('PUT', `/tenants/${tenant}`, { name: `${vendor} extractor e2e` });
+      await admin('PUT', `/tenants/${killTenant}`, { name: `${vendor} extractor e2e (kills)` });
+      connectionId = await connect(tenant);
+      extractor = await startExtractor();
+    });
+
+    afterAll(async () => {
+      await extractor?.stop('SIGTERM');
+      // The next case's extractor reads only its own vendor's connections.
+      await db.deleteFrom('connections').where('tenant_id', 'in', [tenant, killTenant]).execute();
+    });
+
+    it('backfills: the store equals the ground truth, one created event per live record', async () => {
+      const truth = await expectStoreToEqualGroundTruth(connectionId, tenant);
+      expect(liveCount(truth)).toBeGreaterThan(150);
+      await backfillChecks?.(sandbox);
+      await expectEvents(
+        connectionId,
+        expectedEvents({ ...truth, entities: new Map() }, truth).map(eventKey),
+      );
+    });
+
+    it('follows the activity clock: exactly the events the ground-truth diff calls for, none in a quiet spell', async () => {
+      const before = await truthOf(connectionId, tenant);
+      const eventsBefore = (await entityEvents(connectionId)).map((e) =>
+        eventKey({ ...e, changedFields: e.data?.changedFields ?? [] }),
+      );
+      await sandbox.portal(vendor).control('POST', 'world/advance', { ms: 3 * 3_600_000 });
+      const after = await expectStoreToEqualGroundTruth(connectionId, tenant);
+      const want = [...eventsBefore, ...expectedEvents(before, after).map(eventKey)];
+      expect(want.length).toBeGreaterThan(eventsBefore.length);
+      await expectEvents(connectionId, want);
+      await sleep(10_000);
+      await expectEvents(connectionId, want);
+    });
+
+    it('a backfill SIGKILLed at seeded random points and restarted: the same store, one created event per record', async () => {
+      await extractor?.stop('SIGTERM');
+      const id = await connect(killTenant);
+      const committed = async (): Promise<number> => {
+        const row = await db
+          .selectFrom('change_events')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('connection_id', '=', id)
+          .where('type', 'like', '%.created')
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      };
+      const expectedRecords = liveCount(await truthOf(id, killTenant));
+      const kills: { target: number; at: number }[] = [];
+      for (const slot of [0, 1, 2]) {
+        const target = Math.floor(((slot + random()) / 3) * 0.8 * expectedRecords);
+        const running = await startExtractor();
+        await expectEventually(async () => expect(await committed()).toBeGreaterThanOrEqual(target), {
+          timeoutMs: 90_000,
+          intervalMs: 20,
+        }).catch(async (error: unknown) => {
+          throw new Error(`${String(error)}\n${await stallReport(id, running)}`);
+        });
+        await sleep(Math.floor(random() * 200));
+        kills.push({ target, at: await committed() });
+        await running.stop('SIGKILL');
+      }
+      expect(kills.filter((k) => k.at < expectedRecords).length).toBeGreaterThanOrEqual(2);
+      extractor = await startExtractor();
+      const truth = await expectStoreToEqualGroundTruth(id, killTenant);
+      await expectEvents(id, expectedEvents({ ...truth, entities: new Map() }, truth).map(eventKey));
+    });
+  });
+});
