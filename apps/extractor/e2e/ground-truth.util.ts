@@ -518,10 +518,7 @@ export async function groundTruth(
             ? await tomRecords(portal)
             : await jobberRecords(portal);
   const entities = new Map<EntityType, EntityState>(
-    (VENDOR_ENTITIES[vendor as keyof typeof VENDOR_ENTITIES] ?? []).map((e) => [
-      e,
-      { live: new Map(), deleted: new Map() },
-    ]),
+    (VENDOR_ENTITIES[vendor] ?? []).map((e) => [e, { live: new Map(), deleted: new Map() }]),
   );
   const excluded = new Set(drift.map((r) => canonicalId(connection.connectionId, r.entity, r.externalId)));
   for (const record of records) {
