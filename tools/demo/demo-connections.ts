@@ -68,6 +68,13 @@ const SPECS: readonly Spec[] = [
     password: 'Sandbox!Office1',
     mfa: async () => ({ method: 'email', email: 'office@workiz.sandbox.example' }),
   },
+  {
+    // Total Office Manager's administrator signs in without a second factor (one licensed seat).
+    vendor: 'tom',
+    username: 'tomrds\\admin01',
+    password: 'Sandbox1Admin',
+    mfa: async () => ({ method: 'none' }),
+  },
 ];
 
 /**

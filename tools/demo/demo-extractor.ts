@@ -50,6 +50,8 @@ const DEMO_STREAM_INTERVALS: Readonly<Record<string, { every: string; upToDefaul
   // Workiz's API allows 200 requests per 10 s (the sandbox's figure): its lists every 5 s; the team and
   // the pricebook (15 min, read whole each pass) keep their intervals.
   workiz: { every: '5s', upToDefaultMs: 5 * 60_000 },
+  // TOM's grids (scraped HTML, no API limit in the sandbox) every 3 s.
+  tom: { every: '3s', upToDefaultMs: Number.POSITIVE_INFINITY },
 };
 const PROGRESS_EVERY_MS = 1_000;
 const RATE_WINDOW_MS = 15_000;
@@ -153,6 +155,11 @@ const NOT_OWN_RECORDS: Readonly<Record<string, Readonly<Record<string, string>>>
     // The zip codes of the account's areas: no canonical record names them.
     service_areas: 'the zip codes of the account; no canonical record',
   },
+  tom: {
+    // Serialized units and accounting periods: TOM's own, no canonical entity (periods gate dated writes).
+    serials: 'serialized units; no canonical record',
+    periods: 'accounting periods, checked before dated writes; no canonical record',
+  },
 };
 
 /**
@@ -175,6 +182,10 @@ const NESTED_RECORDS: Readonly<
     clients: (row) => ((row['service_locations'] as unknown[] | undefined) ?? []).length,
     jobs: () => 1,
     threads: (row) => ((row['messages'] as unknown[] | undefined) ?? []).length - 1,
+  },
+  // TOM: a work order with a start is also its appointment.
+  tom: {
+    workorders: (row) => ((row['fields'] as Record<string, string> | undefined)?.['Start'] ? 1 : 0),
   },
 };
 

@@ -138,6 +138,31 @@ function slot(vendorIndex: number, hour: number): Date {
   return new Date(day + hour * HOUR_MS);
 }
 
+/** What a TOM work order and invoice need from the connection's store: a work order type and a service item. */
+interface TomCatalog {
+  readonly jobType: string;
+  readonly item: { readonly id: string; readonly price: number };
+}
+
+async function tomCatalog(
+  db: Kysely<DB>,
+  tenantId: string,
+  connectionId: string,
+): Promise<TomCatalog | null> {
+  const type = await sql<{ job_type: string }>`
+    select document->>'jobType' as job_type from jobs
+    where tenant_id = ${tenantId} and connection_id = ${connectionId} and document->>'jobType' is not null
+    order by external_id limit 1`.execute(db);
+  const item = await sql<{ id: string; price: string }>`
+    select id, document->>'price' as price from pricebook_items
+    where tenant_id = ${tenantId} and connection_id = ${connectionId} and deleted_at is null
+      and document->>'kind' = 'service' and (document->>'active')::boolean
+    order by external_id limit 1`.execute(db);
+  const jobType = type.rows[0]?.job_type;
+  const found = item.rows[0];
+  return jobType && found ? { jobType, item: { id: found.id, price: Number(found.price) } } : null;
+}
+
 const ADDRESS = {
   line1: '12 Juniper Row',
   line2: null,
@@ -160,7 +185,9 @@ function newClient(vendor: string): CommandPayload<'client.create'> {
     primaryContact: { name: 'Wren Castellano', email: 'wren.castellano@example.com', phone: '512-555-0199' },
     billingAddress: ADDRESS,
   };
-  return vendor === 'servicetitan' ? client : { ...client, firstName: 'Wren', lastName: 'Castellano' };
+  return vendor === 'servicetitan' || vendor === 'tom'
+    ? client
+    : { ...client, firstName: 'Wren', lastName: 'Castellano' };
 }
 
 /**
@@ -168,7 +195,11 @@ function newClient(vendor: string): CommandPayload<'client.create'> {
  * (6.25% on the taxable filter: 3.03), and the writer checks its computed total against the vendor's;
  * Housecall Pro bills the lines alone (its service area's tax applies to the taxable one).
  */
-function invoiceLines(vendor: string, jobId: string): CommandPayload<'invoice.create'> {
+function invoiceLines(
+  vendor: string,
+  jobId: string,
+  tom: TomCatalog | null,
+): CommandPayload<'invoice.create'> {
   const base: CommandPayload<'invoice.create'> = {
     jobId,
     currency: 'USD',
@@ -189,6 +220,22 @@ function invoiceLines(vendor: string, jobId: string): CommandPayload<'invoice.cr
     // A Housecall Pro invoice is its job's line items: no memo or dates to carry (refused by name).
     const { memo: _memo, ...lines } = base;
     return lines;
+  }
+  if (vendor === 'tom' && tom) {
+    // TOM bills items of its item list at their price (enough of one to cover the demo's payment).
+    return {
+      jobId,
+      currency: 'USD',
+      lineItems: [
+        {
+          pricebookItemId: tom.item.id,
+          description: 'Tune-up',
+          quantity: Math.max(1, Math.ceil(150 / Math.max(tom.item.price, 1))),
+          unitPrice: tom.item.price,
+        },
+      ],
+      memo: 'Thank you for your business',
+    };
   }
   if (vendor === 'workiz') {
     // Workiz's invoice form has a due date but no memo (refused by name); it taxes the taxable line itself.
@@ -399,6 +446,8 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
         counts.sent += 6;
         continue;
       }
+      const tom =
+        connection.vendor === 'tom' ? await tomCatalog(o.db, o.tenantId, connection.connectionId) : null;
       const client = await step('client.create', newClient(connection.vendor));
       const locationId = (client?.data['locationIds'] as string[] | undefined)?.[0];
       const job =
@@ -408,6 +457,8 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
               locationId,
               // A Workiz job's title is its job type, one the account has (the world's: "AC Tune-Up").
               title: connection.vendor === 'workiz' ? 'AC Tune-Up' : 'Heat pump tune-up',
+              // A TOM work order needs a type the company file has.
+              ...(tom ? { jobType: tom.jobType } : {}),
               appointment: { scheduledStart: slot(vendorIndex, 15).toISOString(), durationMinutes: 120 },
               technicianIds: [tech1],
             })
@@ -425,7 +476,7 @@ export async function demoCommands(o: DemoCommandsOptions): Promise<DemoCommands
       const completed =
         dispatched && jobId ? await step('job.status.update', { jobId, status: 'completed' }) : null;
       const invoice =
-        completed && jobId ? await step('invoice.create', invoiceLines(connection.vendor, jobId)) : null;
+        completed && jobId ? await step('invoice.create', invoiceLines(connection.vendor, jobId, tom)) : null;
       if (invoice) {
         const payload: CommandPayload<'payment.record'> = {
           invoiceId: str(invoice.data['invoiceId']),

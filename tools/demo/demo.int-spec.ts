@@ -20,7 +20,7 @@ import { shortId } from './demo-extractor';
 jest.setTimeout(300_000);
 
 /** The vendors the demo connects, in the connector registry's order. */
-const VENDORS = ['servicetitan', 'jobber', 'housecallpro', 'workiz'] as const;
+const VENDORS = ['servicetitan', 'jobber', 'housecallpro', 'workiz', 'tom'] as const;
 const ANY_VENDOR = `(${VENDORS.join('|')})`;
 const LIVE_LINE = new RegExp(
   `^ {2}\\d\\d:\\d\\d:\\d\\d {2}${ANY_VENDOR} +([a-z_]+\\.[a-z_]+) +([a-z_]+) (\\S+)`,
@@ -83,6 +83,8 @@ describe('npm run demo', () => {
     );
     // Workiz: the office manager's code by email, through the MFA relay.
     expect(stdout).toMatch(/^workiz +office@workiz\.sandbox\.example +con_\w+ +logged in +Olga Office /m);
+    // Total Office Manager: its administrator, through Chromium, on one licensed seat.
+    expect(stdout).toMatch(/^tom +tomrds\\admin01 +con_\w+ +logged in +Ada Admin /m);
 
     // Backfill: one final line per vendor, every stream caught up and every record the vendor holds
     // stored ("N of N": the total counts what becomes a canonical record); without a TTY, progress lines
