@@ -428,7 +428,6 @@ async function tomRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; 
   return { records, drift: [] };
 }
 
-/** The sandbox's ground truth of one portal, mapped for one connection. */
 /** The records Housecall Pro's readers (libs/connectors/housecallpro/src/readers/) build. */
 async function housecallproRecords(
   portal: PortalHandle,
@@ -501,6 +500,7 @@ async function housecallproRecords(
   return { records, drift };
 }
 
+/** The sandbox's ground truth of one portal, mapped for one connection. */
 export async function groundTruth(
   portal: PortalHandle,
   side: ConnectorReadSide,
