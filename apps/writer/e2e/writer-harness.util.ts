@@ -121,7 +121,14 @@ export async function startWriterWorld(options: {
       password: 'Sandbox!Admin1',
       mfa: { method: 'totp', secret: (await userOf(sandbox.portal('servicetitan'), 'st.admin')).totpSecret },
     }),
-    jobber: () => Promise.resolve({ username: 'office@greenleaf-hvac.example', password: 'Sandbox!Office1' }),
+    // The account owner: the office staff role has no payments entitlement (the writer refuses
+    // payment.record for it, forbidden). Its SMS two-step (a new device) goes through the MFA relay.
+    jobber: () =>
+      Promise.resolve({
+        username: 'owner@greenleaf-hvac.example',
+        password: 'Sandbox!Owner1',
+        mfa: { method: 'sms', phone: '+15555550201' },
+      }),
     // The office user signs in without the SMS step (the owner's SMS login is the session manager's e2e).
     housecallpro: () =>
       Promise.resolve({ username: 'office@brightside-plumbing.example', password: 'Sandbox!Office1' }),
