@@ -1228,7 +1228,7 @@ describe('extractor sync engine', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(stuck).toMatchObject({ outcome: 'failed', pages: 0, records: 0 });
     expect(String(stuck?.error?.message)).toMatch(
-      /unavailable after 2 attempts: customers: no answer within 200 ms/,
+      /customers: unavailable after 2 attempts: no answer within 200 ms/,
     );
     expect(
       vendor.calls.filter((c) => c.connectionId === connectionId && c.stream === 'customers'),

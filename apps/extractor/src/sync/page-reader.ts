@@ -1,5 +1,4 @@
 import {
-  VendorCallError,
   VendorCallGaveUp,
   callVendor,
   type ReadPage,
@@ -56,31 +55,17 @@ export class PageReader {
     let session = initial;
     try {
       const page = await callVendor(
-        async (trySignal) => {
-          await this.limiter.take(ctx.connectionId, trySignal);
-          const timeout = AbortSignal.timeout(this.options.vendorTimeoutMs);
-          try {
-            return await stream.readPage(
-              { ...ctx, signal: AbortSignal.any([trySignal, timeout]), session: session.session },
-              checkpoint,
-            );
-          } catch (error) {
-            if (!timeout.aborted || trySignal.aborted) throw error;
-            throw new VendorCallError(
-              { kind: 'unavailable', message: `no answer within ${this.options.vendorTimeoutMs} ms` },
-              `${stream.stream}: no answer within ${this.options.vendorTimeoutMs} ms`,
-              { cause: error },
-            );
-          }
-        },
+        (trySignal) => stream.readPage({ ...ctx, signal: trySignal, session: session.session }, checkpoint),
         {
           maxAttempts: this.options.maxAttempts,
           retryBaseMs: this.options.retryBaseMs,
           retryMaxMs: this.options.retryMaxMs,
           maxRetryAfterMs: this.options.maxRetryAfterMs,
           onRateLimit: 'wait',
+          attemptTimeoutMs: this.options.vendorTimeoutMs,
         },
         {
+          beforeTry: (signal) => this.limiter.take(ctx.connectionId, signal),
           renewSession: async (failure) => {
             ctx.logger.info(
               { status: failure.status },
@@ -104,7 +89,7 @@ export class PageReader {
           error.failure.kind === 'unauthorized'
             ? SyncErrorCode.Unauthorized
             : SyncErrorCode.VendorUnavailable,
-          error.message,
+          `${stream.stream}: ${error.message}`,
           true,
           { cause: error },
         );

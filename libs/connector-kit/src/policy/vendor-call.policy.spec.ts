@@ -170,6 +170,32 @@ describe('callVendor (the vendor-call policy)', () => {
     expect(failures).toEqual([{ kind: 'unavailable', message: 'no answer within 20 ms' }]);
   });
 
+  it('runs beforeTry before every try, outside the try timeout (a limiter wait does not eat it)', async () => {
+    const order: string[] = [];
+    let n = 0;
+    const call = async (signal: AbortSignal): Promise<string> => {
+      n += 1;
+      order.push(`try ${n}`);
+      if (signal.aborted) throw new Error('the try began with its timeout already spent');
+      if (n === 1) throw unavailable(503);
+      return 'ok';
+    };
+    const beforeTry = async (): Promise<void> => {
+      order.push('wait');
+      // Longer than the try's timeout: were it inside the try, the try would begin already aborted.
+      await new Promise((done) => setTimeout(done, 60));
+    };
+    await expect(
+      callVendor(
+        call,
+        options({ attemptTimeoutMs: 30 }),
+        { ...noRenewal, beforeTry },
+        new AbortController().signal,
+      ),
+    ).resolves.toBe('ok');
+    expect(order).toEqual(['wait', 'try 1', 'wait', 'try 2']);
+  });
+
   it('stops waiting when the caller aborts (a shutdown), with the abort reason', async () => {
     const stop = new AbortController();
     const s = scripted(rateLimited(60_000));

@@ -33,6 +33,11 @@ export interface VendorCallHooks {
   onRateLimited?(retryAfterMs: number): void;
   /** A try is about to be repeated after `delayMs` (logging). */
   onRetry?(failure: VendorCallFailure, attempt: number, delayMs: number): void;
+  /**
+   * Runs before every try, outside its `attemptTimeoutMs` (a rate limiter's wait for its turn, which must
+   * not eat the try's budget). `signal` aborts with the call's signal.
+   */
+  beforeTry?(signal: AbortSignal): Promise<void>;
 }
 
 /** The policy stopped trying: why, after how many tries, and the last failure. */
@@ -65,7 +70,8 @@ const failureOf = (error: unknown): VendorCallFailure | undefined =>
  *
  * The retry decisions are cockatiel's (a reauth policy around a transient-failure policy). cockatiel 3
  * cannot abort its own backoff sleep, so the wait it plans is slept at the start of the next try, where
- * `signal` (a shutdown) cuts it short. `call` gets a signal that aborts with `signal` or the try's timeout.
+ * `signal` (a shutdown) cuts it short. `beforeTry` (a limiter's wait) runs before each try, outside its
+ * timeout; `call` gets a signal that aborts with `signal` or the try's timeout.
  * Gives up with VendorCallGaveUp (the last failure, the tries made); an abort rejects with the signal's
  * reason.
  */
@@ -139,6 +145,7 @@ export async function callVendor<T>(
       if (wait > 0) await sleep(wait, signal);
       wait = 0;
       if (signal.aborted) throw signal.reason as Error;
+      await hooks.beforeTry?.(signal);
       attempts += 1;
       const timeout =
         options.attemptTimeoutMs === undefined ? undefined : AbortSignal.timeout(options.attemptTimeoutMs);
