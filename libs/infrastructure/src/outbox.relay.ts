@@ -1,5 +1,11 @@
 import { JetStreamPublisher, NATS_CONNECTION } from '@fieldsync/messaging';
-import { ChangeEventRepository, DATABASE, OUTBOX_CHANNEL, type DB } from '@fieldsync/persistence';
+import {
+  ChangeEventRepository,
+  DATABASE,
+  OUTBOX_CHANNEL,
+  type ChangeEventRow,
+  type DB,
+} from '@fieldsync/persistence';
 import { METRICS_REGISTRY } from '@fieldsync/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
@@ -113,17 +119,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const rows = await this.outbox.listUnpublished(trx, batchSize);
       if (rows.length === 0) return 0;
       // Publishes go out in order on one connection; their acks are awaited together.
-      await Promise.all(
-        rows.map((row) =>
-          // The stored text is the event's wire form (see ChangeEventRepository.appendEvents): sent as is.
-          this.publisher.publish(row.subject, Buffer.from(row.payload, 'utf8'), {
-            msgId: row.id,
-            tenantId: row.tenant_id,
-            ...(row.connection_id === null ? {} : { connectionId: row.connection_id }),
-            expectStream: 'events',
-          }),
-        ),
-      );
+      await this.publishAll(rows);
       await this.outbox.markPublished(
         trx,
         rows.map((r) => r.id),
@@ -192,17 +188,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             inFlight.flatMap((b) => b.ids),
           );
           if (rows.length === 0) break;
-          const acks = Promise.all(
-            rows.map((row) =>
-              // The stored text is the event's wire form (see ChangeEventRepository.appendEvents): sent as is.
-              this.publisher.publish(row.subject, Buffer.from(row.payload, 'utf8'), {
-                msgId: row.id,
-                tenantId: row.tenant_id,
-                ...(row.connection_id === null ? {} : { connectionId: row.connection_id }),
-                expectStream: 'events',
-              }),
-            ),
-          );
+          const acks = this.publishAll(rows);
           // Awaited in order below; a rejection before then must not go unhandled.
           acks.catch(() => undefined);
           inFlight.push({ ids: rows.map((r) => r.id), acks });
@@ -217,6 +203,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // After a failure (or a stop) the batches behind are awaited, never marked: read again next time.
       await Promise.allSettled(inFlight.map((b) => b.acks));
     }
+  }
+
+  /**
+   * Publishes rows in order on one connection and resolves once every ack is in. The stored text is the
+   * event's wire form (see ChangeEventRepository.appendEvents), sent as is; the outbox id is the
+   * `Nats-Msg-Id`, so a batch sent again after a crash is deduplicated by the stream.
+   */
+  private publishAll(rows: readonly ChangeEventRow[]): Promise<unknown[]> {
+    return Promise.all(
+      rows.map((row) =>
+        this.publisher.publish(row.subject, Buffer.from(row.payload, 'utf8'), {
+          msgId: row.id,
+          tenantId: row.tenant_id,
+          ...(row.connection_id === null ? {} : { connectionId: row.connection_id }),
+          expectStream: 'events',
+        }),
+      ),
+    );
   }
 
   private async listen(): Promise<void> {
