@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sessionFetch, type CapturedSession } from '@fieldsync/connector-kit';
+import { CONNECTORS } from '@fieldsync/connector-registry';
 import { SessionClient } from '@fieldsync/session-client';
 import {
   freePort,
@@ -41,13 +42,13 @@ export interface SessionsBenchOptions {
 }
 
 const ABSOLUTE_MS = 20_000;
-/** The sandbox portals' absolute session lifetimes (their `sessionTimeouts`), in hours. */
-const REAL_ABSOLUTE_HOURS: Readonly<Record<string, number>> = {
-  servicetitan: 12,
-  jobber: 14 * 24,
-  housecallpro: 12,
-  workiz: 24,
-};
+/** The vendors' absolute session lifetimes, in hours: each connector's session policy (what refreshes plan with). */
+const REAL_ABSOLUTE_HOURS: Readonly<Record<string, number>> = Object.fromEntries(
+  (['servicetitan', 'jobber', 'housecallpro', 'workiz'] as const).map((vendor) => [
+    vendor,
+    CONNECTORS.get(vendor).authFlows.sessionPolicy.absoluteMs / 3_600_000,
+  ]),
+);
 const IDLE_MS = 8_000;
 const MARGIN_MS = 4_000;
 

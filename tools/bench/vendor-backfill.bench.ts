@@ -27,6 +27,7 @@ import {
   type SpawnedService,
 } from '@fieldsync/testing';
 import { sql } from 'kysely';
+import type { RequestCounts } from '../../apps/vendor-sandbox/src/portal/request-counters';
 import { canonicalTables, portalHoldings, storedRows } from '../demo/demo-extractor';
 import { check, type BenchResult } from './bench.types';
 import { ratePerSec } from './stats.util';
@@ -76,17 +77,6 @@ const VENDORS: readonly {
     budget: '300 requests a minute',
   },
 ];
-
-interface RequestCounts {
-  total: number;
-  ok: number;
-  rateLimited: number;
-  refused: number;
-  clientErrors: number;
-  serverErrors: number;
-  firstAt: string | null;
-  lastAt: string | null;
-}
 
 export async function benchVendorBackfill(o: VendorBackfillBenchOptions): Promise<BenchResult[]> {
   const size = o.quick ? 500 : 3_000;
@@ -159,7 +149,9 @@ export async function benchVendorBackfill(o: VendorBackfillBenchOptions): Promis
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const wallMs = performance.now() - t0;
-      const requests = await portal.control<RequestCounts>('GET', 'requests');
+      const requests = await portal.control<
+        RequestCounts & { firstAt: string | null; lastAt: string | null }
+      >('GET', 'requests');
       const requestsPerSec = ratePerSec(requests.total, wallMs);
       // What the vendor would have allowed over the backfill: its limit per window, for at least one
       // window (a backfill shorter than the window may spend the whole window's allowance at once).
