@@ -3,6 +3,7 @@ import { formField } from '../../portal/form-field.util';
 import { alertHtml, escapeHtml } from '../../portal/html.util';
 import { csrfRejected, preSession, safeNext, sendPage } from '../../portal/login-page.util';
 import type { LoginFlow, PortalKit, PortalUser } from '../../portal/portal.types';
+import { recordLoginFailure, sendLoginCode } from '../../portal/login-steps.util';
 import { randomToken } from '../../portal/random-token.util';
 
 const PRE = '_jobber_pre';
@@ -98,30 +99,6 @@ export const jobberLoginFlow: LoginFlow = {
         body: alertHtml('Your account is locked after too many failed attempts. Try again later.'),
       });
 
-    const failure = (user: PortalUser): boolean => {
-      kit.counters.count(user.username, 'failures');
-      const state = kit.lockout.recordFailure(user.id);
-      if (state.locked) {
-        kit.counters.count(user.username, 'lockouts');
-        kit.logger.warn({ user: user.username }, 'account locked after repeated failures');
-      }
-      return state.locked;
-    };
-
-    const sendSms = (user: PortalUser): string | undefined => {
-      const issued = kit.codes.issue(user.id);
-      if ('cooldownUntil' in issued) return 'Too many codes requested. Try again later.';
-      kit.outbox.send({
-        channel: 'sms',
-        to: user.phone ?? '',
-        userId: user.id,
-        code: issued.code,
-        body: `Your Jobber verification code is ${issued.code}`,
-      });
-      kit.logger.info({ user: user.username }, 'SMS code sent (unrecognised device)');
-      return undefined;
-    };
-
     app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) =>
       loginPage(request, reply, 200, { next: request.query.next }),
     );
@@ -143,7 +120,7 @@ export const jobberLoginFlow: LoginFlow = {
       if (!user || !ok) {
         kit.logger.info({ user: user?.username ?? '(unknown)' }, 'login failed: bad credentials');
         if (!user) kit.counters.count('(unknown)', 'failures');
-        else if (failure(user)) return lockedPage(reply);
+        else if (recordLoginFailure(kit, user)) return lockedPage(reply);
         return loginPage(request, reply, 401, { error: 'Incorrect email or password.', email, next });
       }
       const device = kit.cookie(request, DEVICE_COOKIE);
@@ -156,7 +133,7 @@ export const jobberLoginFlow: LoginFlow = {
       pending.set(id, { userId: user.id, createdAt: kit.clock(), next });
       kit.setCookie(reply, TWO_STEP_COOKIE, id);
       kit.counters.count(user.username, 'mfaPrompts');
-      const error = sendSms(user);
+      const error = sendLoginCode(kit, user, (code) => `Your Jobber verification code is ${code}`);
       if (error) return loginPage(request, reply, 429, { error, email });
       return reply.redirect('/login/verify', 303);
     });
@@ -189,7 +166,7 @@ export const jobberLoginFlow: LoginFlow = {
       const result = kit.codes.verify(user.id, formField(request, 'verification_code') ?? '');
       if (result !== 'ok') {
         kit.logger.info({ user: user.username, reason: result }, 'two-step verification failed');
-        if (failure(user)) {
+        if (recordLoginFailure(kit, user)) {
           pending.delete(id);
           return lockedPage(reply);
         }

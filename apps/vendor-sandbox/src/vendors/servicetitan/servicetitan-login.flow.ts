@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import * as OTPAuth from 'otpauth';
 import { formField } from '../../portal/form-field.util';
 import { alertHtml, escapeHtml } from '../../portal/html.util';
 import { csrfRejected, preSession, safeNext, sendPage } from '../../portal/login-page.util';
 import type { LoginFlow, PortalKit, PortalUser } from '../../portal/portal.types';
+import { recordLoginFailure, TotpVerifier } from '../../portal/login-steps.util';
 import { randomToken } from '../../portal/random-token.util';
 import { registerServiceTitanIdp, type SsoStart } from './servicetitan-idp.routes';
 
@@ -43,10 +43,10 @@ export const servicetitanLoginFlow: LoginFlow = {
   path: '/login',
   mount(app: FastifyInstance, kit: PortalKit): void {
     const challenges = new Map<string, MfaChallenge>();
-    const lastTotpCounter = new Map<string, number>();
+    const totp = new TotpVerifier();
     kit.onReset(() => {
       challenges.clear();
-      lastTotpCounter.clear();
+      totp.clear();
     });
     const sso: SsoStart = registerServiceTitanIdp(app, kit, PRE);
 
@@ -140,18 +140,6 @@ export const servicetitanLoginFlow: LoginFlow = {
       return undefined;
     };
 
-    /** A wrong password or code: counts towards the lockout; the locked page when it is reached. */
-    const failure = (user: PortalUser): 'locked' | 'counted' => {
-      kit.counters.count(user.username, 'failures');
-      const state = kit.lockout.recordFailure(user.id);
-      if (state.locked) {
-        kit.counters.count(user.username, 'lockouts');
-        kit.logger.warn({ user: user.username }, 'account locked after repeated failures');
-        return 'locked';
-      }
-      return 'counted';
-    };
-
     app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) =>
       loginPage(request, reply, 200, { next: request.query.next }),
     );
@@ -180,7 +168,7 @@ export const servicetitanLoginFlow: LoginFlow = {
       if (!user || !ok) {
         kit.logger.info({ user: user?.username ?? '(unknown)' }, 'login failed: bad credentials');
         if (!user) kit.counters.count('(unknown)', 'failures');
-        else if (failure(user) === 'locked') return lockedPage(reply);
+        else if (recordLoginFailure(kit, user)) return lockedPage(reply);
         return loginPage(request, reply, 401, { error: 'Invalid username or password.', username, next });
       }
       if (user.mfa === 'none') {
@@ -244,20 +232,15 @@ export const servicetitanLoginFlow: LoginFlow = {
       const code = (formField(request, 'code') ?? '').trim();
       let verdict: 'ok' | 'invalid' | 'expired';
       if (user.mfa === 'totp') {
-        const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(user.totpSecret ?? '') });
-        const now = kit.clock();
-        const delta = /^\d{6}$/.test(code) ? totp.validate({ token: code, window: 1, timestamp: now }) : null;
-        const counter = delta === null ? undefined : Math.floor(now / 30_000) + delta;
         // A TOTP code is accepted once: replaying the one just used is refused.
-        verdict = counter !== undefined && counter > (lastTotpCounter.get(user.id) ?? -1) ? 'ok' : 'invalid';
-        if (verdict === 'ok' && counter !== undefined) lastTotpCounter.set(user.id, counter);
+        verdict = totp.verify(user, code, kit.clock());
       } else {
         const result = kit.codes.verify(user.id, code);
         verdict = result === 'ok' ? 'ok' : result === 'expired' ? 'expired' : 'invalid';
       }
       if (verdict !== 'ok') {
         kit.logger.info({ user: user.username, reason: verdict }, 'MFA failed');
-        if (failure(user) === 'locked') {
+        if (recordLoginFailure(kit, user)) {
           challenges.delete(challengeId);
           return lockedPage(reply);
         }

@@ -3,6 +3,7 @@ import { formField } from '../../portal/form-field.util';
 import { alertHtml, escapeHtml } from '../../portal/html.util';
 import { csrfRejected, preSession, safeNext, sendPage } from '../../portal/login-page.util';
 import type { LoginFlow, PortalKit, PortalUser } from '../../portal/portal.types';
+import { recordLoginFailure, sendLoginCode } from '../../portal/login-steps.util';
 import { randomToken } from '../../portal/random-token.util';
 
 const PRE = 'workiz_pre';
@@ -99,31 +100,6 @@ export const workizLoginFlow: LoginFlow = {
         ),
       });
 
-    const failure = (user: PortalUser): boolean => {
-      kit.counters.count(user.username, 'failures');
-      const state = kit.lockout.recordFailure(user.id);
-      if (state.locked) {
-        kit.counters.count(user.username, 'lockouts');
-        kit.logger.warn({ user: user.username }, 'account locked after repeated failures');
-      }
-      return state.locked;
-    };
-
-    const sendCode = (user: PortalUser): string | undefined => {
-      const issued = kit.codes.issue(user.id);
-      if ('cooldownUntil' in issued) return 'Too many codes requested. Try again later.';
-      const channel = user.mfa === 'email' ? 'email' : 'sms';
-      kit.outbox.send({
-        channel,
-        to: channel === 'email' ? (user.email ?? '') : (user.phone ?? ''),
-        userId: user.id,
-        code: issued.code,
-        body: `Your Workiz verification code is ${issued.code}`,
-      });
-      kit.logger.info({ user: user.username, channel }, 'two-factor code sent');
-      return undefined;
-    };
-
     app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) =>
       loginPage(request, reply, 200, { next: request.query.next }),
     );
@@ -145,7 +121,7 @@ export const workizLoginFlow: LoginFlow = {
       if (!user || !ok) {
         kit.logger.info({ user: user?.username ?? '(unknown)' }, 'login failed: bad credentials');
         if (!user) kit.counters.count('(unknown)', 'failures');
-        else if (failure(user)) return lockedPage(reply);
+        else if (recordLoginFailure(kit, user)) return lockedPage(reply);
         return loginPage(request, reply, 401, { error: 'Wrong email or password.', email, next });
       }
       if (user.mfa !== 'sms' && user.mfa !== 'email') {
@@ -156,7 +132,7 @@ export const workizLoginFlow: LoginFlow = {
       pending.set(id, { userId: user.id, createdAt: kit.clock(), next });
       kit.setCookie(reply, TWO_FACTOR_COOKIE, id);
       kit.counters.count(user.username, 'mfaPrompts');
-      const error = sendCode(user);
+      const error = sendLoginCode(kit, user, (code) => `Your Workiz verification code is ${code}`);
       if (error) return loginPage(request, reply, 429, { error, email });
       return reply.redirect('/login/2fa', 303);
     });
@@ -193,7 +169,7 @@ export const workizLoginFlow: LoginFlow = {
       const result = kit.codes.verify(user.id, formField(request, 'code') ?? '');
       if (result !== 'ok') {
         kit.logger.info({ user: user.username, reason: result }, 'two-factor verification failed');
-        if (failure(user)) {
+        if (recordLoginFailure(kit, user)) {
           pending.delete(id);
           return lockedPage(reply);
         }
