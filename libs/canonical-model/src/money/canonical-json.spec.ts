@@ -44,6 +44,47 @@ describe('stringifyCanonical', () => {
     expect(() => stringifyCanonical({ total: 1 })).toThrow(/no currency in scope/);
   });
 
+  it('writes every amount exactly as Money does, and refuses what Money refuses (fuzzed)', () => {
+    // A seeded generator (xorshift) so a failure names an amount that reproduces.
+    let state = 0x2545f491;
+    const next = (): number => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) / 0x1_0000_0000;
+    };
+    const amounts: number[] = [0, -0, 0.1 + 0.2, 1.005, 1e21, -1e-7, 9_999_999_999_999.99, 1e13, -1e13];
+    for (let i = 0; i < 20_000; i += 1) {
+      const places = Math.floor(next() * 5);
+      const whole = Math.floor(next() * 10 ** Math.floor(next() * 14));
+      const sign = next() < 0.3 ? -1 : 1;
+      const decimal = `${whole}.${String(Math.floor(next() * 10 ** places)).padStart(places, '0')}`;
+      amounts.push(sign * Number(places === 0 ? String(whole) : decimal), sign * next() * 10 ** (next() * 8));
+    }
+    for (const currency of ['USD', 'JPY', 'BHD']) {
+      for (const amount of amounts) {
+        let expected: string;
+        try {
+          expected = `{"currency":"${currency}","total":${Money.fromAmount(amount, currency).toDecimalString()}}`;
+        } catch (error) {
+          expect(() => stringifyCanonical({ currency, total: amount })).toThrow((error as Error).message);
+          continue;
+        }
+        expect([amount, stringifyCanonical({ currency, total: amount })]).toEqual([amount, expected]);
+      }
+    }
+  });
+
+  it('names the path of a value it cannot write', () => {
+    expect(() => stringifyCanonical({ a: [{ b: 1 }, { c: Number.NaN }] })).toThrow(
+      'cannot serialise non-finite number at $.a[1].c',
+    );
+    expect(() => stringifyCanonical({ lines: [{ unitPrice: 1 }] })).toThrow(
+      'money field $.lines[0].unitPrice has no currency in scope',
+    );
+    expect(() => stringifyCanonical([{ n: 1n }])).toThrow('cannot serialise bigint at $[0].n');
+  });
+
   it('writes Money instances, negative amounts, nulls, and can sort keys', () => {
     expect(stringifyCanonical({ b: Money.parse('-0.5', 'USD'), a: null, u: undefined })).toBe(
       '{"b":{"amount":-0.50,"currency":"USD"},"a":null}',

@@ -1,4 +1,4 @@
-import { CurrencyCode, isSupportedCurrency } from './currency.constants';
+import { CurrencyCode, MAX_MINOR_UNITS, currencyExponent, isSupportedCurrency } from './currency.constants';
 import { MONEY_FIELD_NAMES } from './money-fields.constants';
 import { Money } from './money.util';
 
@@ -13,29 +13,81 @@ export interface StringifyCanonicalOptions {
   readonly currency?: CurrencyCode;
 }
 
+/** Where a value sits, for error messages only: built when a container is entered, rendered on error. */
+interface PathNode {
+  readonly parent: PathNode | null;
+  readonly key: string | number | null;
+}
+
+function renderPath(parent: PathNode | null, key: string | number | null): string {
+  const keys: (string | number)[] = [];
+  if (key !== null) keys.push(key);
+  for (let node = parent; node; node = node.parent) if (node.key !== null) keys.push(node.key);
+  let path = '$';
+  for (let i = keys.length - 1; i >= 0; i -= 1) {
+    const k = keys[i] as string | number;
+    path += typeof k === 'number' ? `[${k}]` : `.${k}`;
+  }
+  return path;
+}
+
+/** `JSON.stringify(key)` of the property names met (canonical schemas have a few hundred), memoised. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 10_000;
+function quoteKey(key: string): string {
+  let text = quotedKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, text);
+  }
+  return text;
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
+/**
+ * A money amount with exactly its currency's decimals: what `Money.fromAmount(amount, currency)
+ * .toDecimalString()` writes, without building a Money. The fast path takes an amount that is exactly a
+ * whole number of minor units within the supported range (the double nearest to minor/10^exponent); any
+ * other amount (too precise, out of range, not finite) goes through Money, which throws its error.
+ */
+function writeAmount(amount: number, currency: CurrencyCode): string {
+  const exponent = currencyExponent(currency);
+  const scale = POWERS_OF_TEN[exponent];
+  if (scale !== undefined) {
+    const minor = Math.round(amount * scale);
+    if (Math.abs(minor) <= MAX_MINOR_UNITS && minor / scale === amount) {
+      const digits = Math.abs(minor)
+        .toString()
+        .padStart(exponent + 1, '0');
+      const body = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+      return minor < 0 ? `-${body}` : body;
+    }
+  }
+  return Money.fromAmount(amount, currency).toDecimalString();
+}
+
 function writeValue(
   value: unknown,
   currency: CurrencyCode | undefined,
-  path: string,
   options: StringifyCanonicalOptions,
+  parent: PathNode | null,
+  key: string | number | null,
 ): string | undefined {
-  if (value === null) return 'null';
-  if (value instanceof Money) {
-    return `{"amount":${value.toDecimalString()},"currency":"${value.currency}"}`;
-  }
-  if (typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return writeValue((value as { toJSON: () => unknown }).toJSON(), currency, path, options);
-  }
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`cannot serialise non-finite number at ${path}`);
+      if (!Number.isFinite(value)) {
+        throw new TypeError(`cannot serialise non-finite number at ${renderPath(parent, key)}`);
+      }
       return JSON.stringify(value);
     case 'bigint':
-      throw new TypeError(`cannot serialise bigint at ${path}; convert to a number or string first`);
+      throw new TypeError(
+        `cannot serialise bigint at ${renderPath(parent, key)}; convert to a number or string first`,
+      );
     case 'undefined':
     case 'function':
     case 'symbol':
@@ -43,31 +95,43 @@ function writeValue(
     default:
       break;
   }
+  if (value === null) return 'null';
+  if (value instanceof Money) {
+    return `{"amount":${value.toDecimalString()},"currency":"${value.currency}"}`;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return writeValue((value as { toJSON: () => unknown }).toJSON(), currency, options, parent, key);
+  }
+  const here: PathNode = { parent, key };
   if (Array.isArray(value)) {
-    const items = value.map(
-      (item, index) => writeValue(item, currency, `${path}[${index}]`, options) ?? 'null',
-    );
-    return `[${items.join(',')}]`;
+    let text = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      if (index > 0) text += ',';
+      text += writeValue(value[index], currency, options, here, index) ?? 'null';
+    }
+    return `${text}]`;
   }
   const record = value as Record<string, unknown>;
   const own = record['currency'];
   const scope = typeof own === 'string' && isSupportedCurrency(own) ? own : currency;
   const keys = Object.keys(record);
   if (options.sortKeys) keys.sort();
-  const parts: string[] = [];
-  for (const key of keys) {
-    const child = record[key];
-    const childPath = `${path}.${key}`;
-    let text: string | undefined;
-    if (MONEY_FIELD_NAMES.has(key) && typeof child === 'number') {
-      if (!scope) throw new TypeError(`money field ${childPath} has no currency in scope`);
-      text = Money.fromAmount(child, scope).toDecimalString();
+  let text = '{';
+  let first = true;
+  for (const name of keys) {
+    const child = record[name];
+    let written: string | undefined;
+    if (typeof child === 'number' && MONEY_FIELD_NAMES.has(name)) {
+      if (!scope) throw new TypeError(`money field ${renderPath(here, name)} has no currency in scope`);
+      written = writeAmount(child, scope);
     } else {
-      text = writeValue(child, scope, childPath, options);
+      written = writeValue(child, scope, options, here, name);
     }
-    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+    if (written === undefined) continue;
+    text += first ? `${quoteKey(name)}:${written}` : `,${quoteKey(name)}:${written}`;
+    first = false;
   }
-  return `{${parts.join(',')}}`;
+  return `${text}}`;
 }
 
 /**
@@ -83,7 +147,7 @@ function writeValue(
  * Parsing needs nothing special: `JSON.parse` of the output gives back the canonical object.
  */
 export function stringifyCanonical(value: unknown, options: StringifyCanonicalOptions = {}): string {
-  const text = writeValue(value, options.currency, '$', options);
+  const text = writeValue(value, options.currency, options, null, null);
   if (text === undefined) throw new TypeError('cannot serialise undefined');
   return text;
 }
