@@ -3,7 +3,12 @@ import { CanonicalEntity } from '../entities/entity-registry.schema';
 import { parseCanonicalId } from '../ids/canonical-id.util';
 import { EntityType } from '../ids/entity-type.schema';
 import { newEventId } from '../ids/ulid-id.util';
-import { ChangeEvent, changeEventSchema, eventSource } from './change-event.schema';
+import {
+  ChangeEvent,
+  changeEventOfValidObjectSchema,
+  changeEventSchema,
+  eventSource,
+} from './change-event.schema';
 import { diffEntities } from './entity-diff.util';
 import { EntityEventType, STATUS_EVENT_TYPES, StatusEventType } from './event-type.schema';
 import { formatSequence } from './sequence.util';
@@ -102,6 +107,11 @@ export interface BuildChangeEventInput {
   readonly id?: string;
   /** Defaults to now. */
   readonly time?: string;
+  /**
+   * `after` (and `before`) were validated against the entity's schema already (the change log's records
+   * were, when mapped or stored): the event's envelope is checked, the object's schema is not run again.
+   */
+  readonly objectValidated?: boolean;
 }
 
 /**
@@ -111,7 +121,7 @@ export interface BuildChangeEventInput {
 export function buildChangeEvent(input: BuildChangeEventInput): ChangeEvent | undefined {
   const change = input.change ?? describeChange(input.before, input.after, input.deleted);
   if (change === undefined) return undefined;
-  return changeEventSchema.parse({
+  return (input.objectValidated ? changeEventOfValidObjectSchema : changeEventSchema).parse({
     specversion: '1.0',
     id: input.id ?? newEventId(),
     source: eventSource(input.vendor, input.connectionId),

@@ -2,7 +2,7 @@ import { address, CONNECTION_ID, TENANT_ID, validEntities } from '../__fixtures_
 import { expectIssueAt } from '../__fixtures__/expect-issue.fixture';
 import { Invoice } from '../invoice/invoice.schema';
 import { Job } from '../job/job.schema';
-import { ChangeEvent, changeEventSchema } from './change-event.schema';
+import { ChangeEvent, changeEventOfValidObjectSchema, changeEventSchema } from './change-event.schema';
 import { buildChangeEvent, deriveChangeEventType, stringifyEventPayload } from './change-event.util';
 import { canonicalDeepEqual, diffEntities } from './entity-diff.util';
 import { ENTITY_EVENT_TYPES } from './event-type.schema';
@@ -148,6 +148,26 @@ describe('buildChangeEvent', () => {
       changeEventSchema,
       { ...event, data: { ...event.data, object: { ...job, status: 'done' } } },
       ['data', 'object', 'status'],
+    );
+  });
+
+  it('with objectValidated checks every part of the envelope but does not run the object schema again', () => {
+    const object = { ...job, status: 'done' } as unknown as Job;
+    const event = mustBuild({ ...common, sequence: 8, before: null, after: object, objectValidated: true });
+    expect(event.data.object).toEqual(object);
+    expect(changeEventSchema.safeParse(event).success).toBe(false);
+    expectIssueAt(changeEventOfValidObjectSchema, { ...event, source: 'fieldsync/jobber/x' }, ['source']);
+    expectIssueAt(changeEventOfValidObjectSchema, { ...event, type: 'invoice.created' }, ['subject']);
+    expectIssueAt(changeEventOfValidObjectSchema, { ...event, sequence: '7' }, ['sequence']);
+    expectIssueAt(
+      changeEventOfValidObjectSchema,
+      { ...event, data: { ...event.data, object: { ...object, id: 'job_other' } } },
+      ['data', 'object', 'id'],
+    );
+    expectIssueAt(
+      changeEventOfValidObjectSchema,
+      { ...event, data: { ...event.data, previous: { title: 'x' } } },
+      ['data', 'previous'],
     );
   });
 });

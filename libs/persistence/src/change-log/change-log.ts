@@ -143,6 +143,9 @@ export class ChangeLog {
           deleted,
           change,
           time: scope.now.toISOString(),
+          // The records were validated against their entity's schema when mapped (connector-kit's
+          // mapVendorRecord), tombstones are stored documents: the object's schema is not run again.
+          objectValidated: true,
         });
         if (!event) throw new Error(`no event for a described change of ${after.id}`);
         return event;
