@@ -383,7 +383,10 @@ describe('extractor sync engine', () => {
     `,
       )
       .execute(db);
-    const w = worker(vendor, sessions);
+    // The failed run is retried after at least failureBackoffBaseMs: longer than the other streams' runs
+    // in this sync, so the jobs stream fails once here however slow the machine (at 100 ms a loaded run
+    // claimed it again and counted two failures).
+    const w = worker(vendor, sessions, { failureBackoffBaseMs: 60_000 });
     try {
       const [result] = await sync(w, connectionId, ['jobs']);
       expect(result?.outcome).toBe('failed');
@@ -1147,14 +1150,16 @@ describe('extractor sync engine', () => {
         .where('connection_id', '=', connectionId)
         .where('external_id', '=', '51')
         .executeTakeFirstOrThrow();
-    let atPassPage4: { status: string | null; pass: unknown } | undefined;
+    let atPassPage6: { status: string | null; pass: unknown } | undefined;
     vendor.beforeRead = async (call) => {
       clock += 600;
       // The pass's second page is being read: job 51, which its first page held, changes at the vendor.
       if (call.checkpoint === '2') vendor.upsertJob({ id: '51', status: 'Dispatched' }); // change 11
-      if (call.checkpoint === '4') {
+      // Page N+1 is read while page N commits, so the page before '6' (the pass's '4') is the one read
+      // beside the commit of the incremental page holding 51: by the read of '6' that page is stored.
+      if (call.checkpoint === '6') {
         const state = cursorStateSchema.parse((await cursor(connectionId, 'jobs')).cursor);
-        atPassPage4 = { status: (await stored51()).status, pass: state.pass };
+        atPassPage6 = { status: (await stored51()).status, pass: state.pass };
       }
     };
     const from = vendor.calls.length;
@@ -1175,13 +1180,61 @@ describe('extractor sync engine', () => {
       '10',
     ]);
     // The change was stored while the pass was still in progress, not at its end.
-    expect(atPassPage4).toEqual({ status: 'dispatched', pass: true });
+    expect(atPassPage6).toEqual({ status: 'dispatched', pass: true });
     const changes51 = (await events(connectionId)).filter((e) => e.payload.data.object?.externalId === '51');
     expect(changes51.map((e) => e.type)).toEqual(['job.created', 'job.status_changed']);
     expect(await cursor(connectionId, 'jobs')).toMatchObject({
       sync_generation: '2',
       cursor: { checkpoint: '11', pass: false, incremental: null },
     });
+  });
+
+  it('reads the next page while the page before it commits (one read ahead), and stores every page in order', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    for (let id = 80; id < 86; id += 1) vendor.upsertJob({ id: String(id) });
+    const w = worker(vendor, new FakeSessionSource());
+    const lock = sql`hashtextextended(${`fieldsync.extractor:${connectionId}`}, 0)`;
+    let storedAtSecondRead: number | undefined;
+    const runs = await db.connection().execute(async (conn) => {
+      // The change log's per-connection lock, held here: the first page's commit waits on it, so only a
+      // read ahead can reach the vendor for the second page while it does.
+      await sql`select pg_advisory_lock(${lock})`.execute(conn);
+      let held = true;
+      const release = async (): Promise<void> => {
+        if (!held) return;
+        held = false;
+        await sql`select pg_advisory_unlock(${lock})`.execute(conn);
+      };
+      // Without a read ahead the commit would wait for ever: let it go after a while, to fail, not hang.
+      const giveUp = setTimeout(() => void release(), 5_000);
+      vendor.beforeRead = async (call) => {
+        if (call.stream !== 'jobs' || call.checkpoint !== '2' || storedAtSecondRead !== undefined) return;
+        const rows = await db
+          .selectFrom('jobs')
+          .select('id')
+          .where('connection_id', '=', connectionId)
+          .execute();
+        storedAtSecondRead = rows.length;
+        await release();
+      };
+      try {
+        return await sync(w, connectionId, ['jobs']);
+      } finally {
+        clearTimeout(giveUp);
+        vendor.beforeRead = undefined;
+        await release();
+      }
+    });
+    // Every stream of the new connection ran (the others have nothing); the jobs backfill read 3 pages.
+    expect(runs.every((r) => r.outcome === 'caught_up')).toBe(true);
+    expect(storedAtSecondRead).toBe(0);
+    const jobReads = vendor.calls.filter((c) => c.stream === 'jobs').map((c) => c.checkpoint);
+    expect(jobReads.slice(0, 3)).toEqual([null, '2', '4']);
+    const all = await events(connectionId);
+    expect(all.map((e) => [Number(e.sequence), e.payload.data.object?.externalId])).toEqual(
+      ['80', '81', '82', '83', '84', '85'].map((id, i) => [i + 1, id]),
+    );
   });
 
   it('on a 401 invalidates the session and retries once; a second 401 fails the run and records it', async () => {

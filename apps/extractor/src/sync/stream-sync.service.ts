@@ -16,7 +16,7 @@ import { mapPage } from './page-mapping.util';
 import { PageReader } from './page-reader';
 import { PageStore, reconcilingOwners } from './page-store';
 import { PassProgress } from './pass-progress';
-import type { SessionSource } from './session-source.types';
+import type { SessionSource, SourcedSession } from './session-source.types';
 import { SyncError, SyncErrorCode } from './sync.error';
 import type { SyncMetrics } from './sync.metrics';
 import type { SyncOptions } from './sync-options.types';
@@ -41,6 +41,8 @@ export interface RunResult {
   readonly records: number;
   readonly error?: SyncError;
 }
+
+type ReadResult = Awaited<ReturnType<PageReader['read']>>;
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -147,56 +149,87 @@ export class StreamSyncService {
       signal,
       now: this.now,
     };
-    let session = await this.reader.acquire(claim.connectionId);
+    const session = await this.reader.acquire(claim.connectionId);
+    // While page N commits, page N+1 is already being read (its checkpoint follows from page N alone), so
+    // the vendor's latency and the store's transaction overlap. At most one read is ahead; it is aborted
+    // when the run ends any other way than by reading it.
+    const ahead = new AbortController();
+    const readAhead = (checkpoint: string | null, from: SourcedSession): Promise<ReadResult> => {
+      const reading = this.reader.read(
+        stream,
+        { ...ctx, signal: AbortSignal.any([signal, ahead.signal]) },
+        checkpoint,
+        from,
+      );
+      // Awaited at the top of the next page; a rejection before then (or after a failed commit, when it
+      // is never awaited) must not go unhandled.
+      reading.catch(() => undefined);
+      return reading;
+    };
     // While a pass runs, the changes since the incremental checkpoint are read until caught up first, then
     // the pass goes on for one stream interval before they are read again, so the stream stays as fresh
     // as its interval while the pass advances at its own pace.
     const interval = claim.intervalSeconds * 1000;
     let part: RunPart = readsIncrementally(state) ? 'incremental' : 'checkpoint';
     let sliceStartedAt = this.now().getTime();
-    for (;;) {
-      const read = await this.reader.read(stream, ctx, checkpointOf(state, part), session);
-      session = read.session;
-      const { page } = read;
-      const mapped = mapPage(readSide, claim, page.records);
-      const outcome = afterPage(state, page, mapped.drifted, this.now(), part);
-      if (outcome.passCompleted && outcome.passBlind) {
-        log.warn('reconciliation pass met drift without record ids: nothing is tombstoned this time');
-      }
-      const committed = await this.store.commit(
-        claim,
-        key,
-        owners,
-        stream.reconciles ?? stream.entities,
-        mapped,
-        {
-          state: outcome.next,
-          generation: plan.generation,
-          records: page.records.length,
-          tombstone: outcome.passCompleted && !outcome.passBlind,
-        },
-        this.now(),
-      );
-      this.deps.metrics.recordsStored(claim.vendor, claim.stream, committed);
-      this.deps.metrics.pageCommitted(claim.vendor, claim.stream, committed.events);
-      state = outcome.next;
-      progress.pages += 1;
-      progress.records += page.records.length;
-      if (part === 'checkpoint') pass?.page(page);
-      log.debug(
-        { part, page: progress.pages, records: page.records.length, ...committed, caughtUp: page.caughtUp },
-        'page stored',
-      );
-      if (part === 'incremental') {
-        if (page.caughtUp) {
-          part = 'checkpoint';
-          sliceStartedAt = this.now().getTime();
+    let next: Promise<ReadResult> | undefined = readAhead(checkpointOf(state, part), session);
+    try {
+      while (next) {
+        const read = await next;
+        next = undefined;
+        const { page } = read;
+        const mapped = mapPage(readSide, claim, page.records);
+        const outcome = afterPage(state, page, mapped.drifted, this.now(), part);
+        if (outcome.passCompleted && outcome.passBlind) {
+          log.warn('reconciliation pass met drift without record ids: nothing is tombstoned this time');
         }
-      } else if (page.caughtUp) {
-        return;
-      } else if (readsIncrementally(state) && this.now().getTime() - sliceStartedAt >= interval) {
-        part = 'incremental';
+        // Which part the next page reads, if any: decided by this page alone.
+        const pagePart = part;
+        let done = false;
+        if (part === 'incremental') {
+          if (page.caughtUp) {
+            part = 'checkpoint';
+            sliceStartedAt = this.now().getTime();
+          }
+        } else if (page.caughtUp) {
+          done = true;
+        } else if (readsIncrementally(outcome.next) && this.now().getTime() - sliceStartedAt >= interval) {
+          part = 'incremental';
+        }
+        if (!done) next = readAhead(checkpointOf(outcome.next, part), read.session);
+        const committed = await this.store.commit(
+          claim,
+          key,
+          owners,
+          stream.reconciles ?? stream.entities,
+          mapped,
+          {
+            state: outcome.next,
+            generation: plan.generation,
+            records: page.records.length,
+            tombstone: outcome.passCompleted && !outcome.passBlind,
+          },
+          this.now(),
+        );
+        this.deps.metrics.recordsStored(claim.vendor, claim.stream, committed);
+        this.deps.metrics.pageCommitted(claim.vendor, claim.stream, committed.events);
+        state = outcome.next;
+        progress.pages += 1;
+        progress.records += page.records.length;
+        if (pagePart === 'checkpoint') pass?.page(page);
+        log.debug(
+          {
+            part: pagePart,
+            page: progress.pages,
+            records: page.records.length,
+            ...committed,
+            caughtUp: page.caughtUp,
+          },
+          'page stored',
+        );
       }
+    } finally {
+      if (next) ahead.abort(new Error('the run ended before the page read ahead was needed'));
     }
   }
 
