@@ -107,6 +107,13 @@ export class ScriptedVendor {
    * records here while a run is under way, as a user of the portal would between two page requests.
    */
   beforeRead: ((call: ReadCall) => void | Promise<void>) | undefined;
+  /**
+   * Vendor requests one page takes: its list request plus follow-up lookups (as ServiceTitan's
+   * assignments by id), each sent after `ctx.pace` as a connector's client does.
+   */
+  requestsPerPage = 1;
+  /** When each request was sent (`performance.now()`, after its pace). */
+  readonly requestTimes: number[] = [];
 
   constructor(options: { vendor?: Vendor; pageSize?: number } = {}) {
     this.vendor = options.vendor ?? 'servicetitan';
@@ -215,6 +222,11 @@ export class ScriptedVendor {
     const call = { connectionId: ctx.connectionId, stream, checkpoint, sessionVersion };
     this.calls.push(call);
     try {
+      // As a connector's client: `ctx.pace` before every request, the page's list request included.
+      for (let i = 0; i < this.requestsPerPage; i += 1) {
+        await ctx.pace?.();
+        this.requestTimes.push(performance.now());
+      }
       if (this.gate) {
         // Like a fetch with the run's signal: an aborted run stops waiting.
         const signal = ctx.signal;

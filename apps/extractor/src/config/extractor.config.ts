@@ -69,7 +69,7 @@ export const extractorConfigSchema = z.object({
     .number({ error: 'must be a number' })
     .positive('must be greater than 0')
     .max(1000, 'must be at most 1000')
-    .default(10),
+    .optional(),
   EXTRACTOR_LEASE: atLeast(1_000, '1s').default(60_000),
   EXTRACTOR_POLL_INTERVAL: atLeast(50, '50ms').default(1_000),
   EXTRACTOR_MAX_ATTEMPTS: count(1, 100, 6),

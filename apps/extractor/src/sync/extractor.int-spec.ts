@@ -1237,6 +1237,22 @@ describe('extractor sync engine', () => {
     );
   });
 
+  it('paces every request of a page, its follow-up lookups too, at the connection rate', async () => {
+    const connectionId = await newConnection();
+    const vendor = new ScriptedVendor({ pageSize: 2 });
+    vendor.requestsPerPage = 3;
+    for (let id = 90; id < 94; id += 1) vendor.upsertJob({ id: String(id) });
+    // 20 requests/s: one every 50 ms for the connection, whichever stream or page sends it.
+    const w = worker(vendor, new FakeSessionSource(), { requestsPerSecond: 20 });
+    await sync(w, connectionId, ['jobs']);
+    const times = [...vendor.requestTimes].sort((a, b) => a - b);
+    // customers (one page) and jobs (two pages, then caught up: three reads), three requests a read.
+    expect(times.length).toBeGreaterThanOrEqual(9);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
+    // Timers fire no earlier than asked (a millisecond of rounding allowed); a loaded machine only widens gaps.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(49);
+  });
+
   it('on a 401 invalidates the session and retries once; a second 401 fails the run and records it', async () => {
     const connectionId = await newConnection();
     const vendor = new ScriptedVendor();

@@ -17,7 +17,7 @@ import type { Registry } from 'prom-client';
 import type { ExtractorConfig } from '../config/extractor.config';
 import { DriftReportRepository } from '../store/drift-report.repository';
 import type { SessionSource } from './session-source.types';
-import { StreamSyncService } from './stream-sync.service';
+import { DEFAULT_REQUESTS_PER_SECOND, StreamSyncService } from './stream-sync.service';
 import { CONNECTOR_READ_SIDES, SESSION_SOURCE, SYNC_OPTIONS } from './sync.constants';
 import { SyncMetrics } from './sync.metrics';
 import type { SyncOptions } from './sync-options.types';
@@ -31,7 +31,9 @@ export function syncOptionsFromConfig(config: ExtractorConfig): SyncOptions {
     pollIntervalMs: config.EXTRACTOR_POLL_INTERVAL,
     concurrency: config.EXTRACTOR_CONCURRENCY,
     perConnectionConcurrency: config.EXTRACTOR_CONNECTION_CONCURRENCY,
-    requestsPerSecond: config.EXTRACTOR_REQUESTS_PER_SECOND,
+    ...(config.EXTRACTOR_REQUESTS_PER_SECOND === undefined
+      ? {}
+      : { requestsPerSecond: config.EXTRACTOR_REQUESTS_PER_SECOND }),
     maxAttempts: config.EXTRACTOR_MAX_ATTEMPTS,
     retryBaseMs: config.EXTRACTOR_RETRY_BASE,
     retryMaxMs: Math.max(config.EXTRACTOR_RETRY_BASE, config.EXTRACTOR_RETRY_MAX),
@@ -124,7 +126,8 @@ export class ExtractorModule implements OnApplicationBootstrap, BeforeApplicatio
               drift,
               readSides,
               sessions,
-              limiter: new ConnectionRateLimiter(syncOptions.requestsPerSecond),
+              // Each connection is paced at its vendor's rate once its first stream runs (StreamSyncService).
+              limiter: new ConnectionRateLimiter(DEFAULT_REQUESTS_PER_SECOND),
               metrics,
               options: syncOptions,
               logger: logger.logger,

@@ -15,8 +15,8 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 
 /**
  * Reads one page of a stream with the connection's session under the vendor-call policy
- * (connector-kit `callVendor`): paced per connection by the limiter (which a 429's Retry-After also
- * holds for the connection's other streams), a 401 renews the session once, 429s are waited out up to
+ * (connector-kit `callVendor`): every request paced per connection by the limiter (`ctx.pace`; a 429's
+ * Retry-After also holds the connection's other streams), a 401 renews the session once, 429s are waited out up to
  * EXTRACTOR_MAX_RETRY_AFTER, 5xx and timeouts back off up to EXTRACTOR_MAX_ATTEMPTS tries. A try that
  * has no answer within EXTRACTOR_VENDOR_TIMEOUT (counted from after the limiter let it go) is aborted and
  * counts as a timeout. Keeps the session it ends with for the next page.
@@ -55,7 +55,19 @@ export class PageReader {
     let session = initial;
     try {
       const page = await callVendor(
-        (trySignal) => stream.readPage({ ...ctx, signal: trySignal, session: session.session }, checkpoint),
+        (trySignal) => {
+          // Every request of the page is paced, the follow-up lookups too (assignments by id, jobs behind
+          // estimates): the first took its turn before the try (beforeTry), the rest take theirs here.
+          let first = true;
+          const pace = async (): Promise<void> => {
+            if (first) {
+              first = false;
+              return;
+            }
+            await this.limiter.take(ctx.connectionId, trySignal);
+          };
+          return stream.readPage({ ...ctx, signal: trySignal, session: session.session, pace }, checkpoint);
+        },
         {
           maxAttempts: this.options.maxAttempts,
           retryBaseMs: this.options.retryBaseMs,

@@ -44,6 +44,9 @@ export interface RunResult {
 
 type ReadResult = Awaited<ReturnType<PageReader['read']>>;
 
+/** The pace of a connection whose connector states no budget and no operator set one. */
+export const DEFAULT_REQUESTS_PER_SECOND = 10;
+
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -122,6 +125,10 @@ export class StreamSyncService {
     progress: { pages: number; records: number },
   ): Promise<void> {
     const { readSide, stream } = this.streamOf(claim);
+    this.deps.limiter.setRate(
+      claim.connectionId,
+      this.deps.options.requestsPerSecond ?? readSide.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND,
+    );
     const plan = planRun(stream, claim.state, claim.generation, this.now(), this.deps.options, claim);
     if (plan.begins === 'pass') {
       log.info(

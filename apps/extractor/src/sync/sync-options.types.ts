@@ -10,8 +10,12 @@ export interface SyncOptions {
   readonly concurrency: number;
   /** Streams of one connection leased at once (across replicas, as a bound on claims). */
   readonly perConnectionConcurrency: number;
-  /** Vendor calls per second per connection (per replica). */
-  readonly requestsPerSecond: number;
+  /**
+   * Vendor calls per second per connection (per replica) for every vendor, set by an operator; unset,
+   * each connection is paced at its connector's `requestsPerSecond` (its vendor's budget) or
+   * DEFAULT_REQUESTS_PER_SECOND.
+   */
+  readonly requestsPerSecond?: number;
   /** Attempts of one vendor call on 5xx / timeouts before the run fails (rate limits do not count). */
   readonly maxAttempts: number;
   readonly retryBaseMs: number;

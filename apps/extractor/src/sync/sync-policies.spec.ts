@@ -28,6 +28,28 @@ describe('ConnectionRateLimiter', () => {
     await b2;
     expect(taken).toEqual(['a1', 'b1', 'a2', 'b2']);
   });
+
+  it("paces a connection at the rate set for it (its vendor's budget), the others at the default", async () => {
+    jest.useFakeTimers({ now: 0 });
+    const limiter = new ConnectionRateLimiter(10);
+    limiter.setRate('con_st', 50);
+    const at = async (connection: string): Promise<number> => {
+      await limiter.take(connection);
+      return Date.now();
+    };
+    const times = (connection: string, n: number): Promise<number[]> =>
+      (async () => {
+        const out: number[] = [];
+        for (let i = 0; i < n; i += 1) out.push(await at(connection));
+        return out;
+      })();
+    const fast = times('con_st', 4);
+    const slow = times('con_other', 3);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(await fast).toEqual([0, 20, 40, 60]);
+    expect(await slow).toEqual([0, 100, 200]);
+    expect(() => limiter.setRate('con_st', 0)).toThrow('requestsPerSecond must be greater than 0');
+  });
 });
 
 describe('stream intervals', () => {

@@ -127,4 +127,10 @@ export interface ConnectorReadSide {
   readonly vendor: Vendor;
   readonly streams: readonly StreamReader[];
   readonly mapper: RecordMapper;
+  /**
+   * The pace the extractor keeps per connection unless an operator sets EXTRACTOR_REQUESTS_PER_SECOND:
+   * the vendor's read budget per account, less a share for the writer's calls. Absent: the extractor's
+   * default (10 requests/s).
+   */
+  readonly requestsPerSecond?: number;
 }

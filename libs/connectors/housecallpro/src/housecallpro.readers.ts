@@ -30,4 +30,7 @@ export const housecallproReadSide: ConnectorReadSide = {
   vendor: 'housecallpro',
   streams: housecallproStreams,
   mapper: housecallproMapper,
+  // Housecall Pro publishes no limit (vendors.md: 429 with Retry-After); the sandbox allows 300 a
+  // minute per account, and reads leave a tenth of that to the writer.
+  requestsPerSecond: 4.5,
 };

@@ -38,4 +38,7 @@ export const jobberReadSide: ConnectorReadSide = {
   vendor: 'jobber',
   streams: jobberStreamReaders,
   mapper: jobberMapper,
+  // 2,500 requests per 300 s per app and account (8.3/s; vendors.md); the query-cost bucket is the
+  // client's own concern (it waits out THROTTLED).
+  requestsPerSecond: 8,
 };

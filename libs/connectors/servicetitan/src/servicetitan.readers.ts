@@ -66,6 +66,8 @@ export function createServiceTitanReadSide(options: ServiceTitanReadSideOptions 
     vendor: 'servicetitan',
     streams: servicetitanStreams(client),
     mapper: new ServiceTitanMapper(options.currency ?? SERVICETITAN_CURRENCY),
+    // 60 requests/s per app and tenant (vendors.md), shared with the writer's calls: 50 for reads.
+    requestsPerSecond: 50,
   };
 }
 

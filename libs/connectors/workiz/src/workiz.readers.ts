@@ -40,4 +40,7 @@ export const workizReadSide: ConnectorReadSide = {
   vendor: 'workiz',
   streams: workizStreams,
   mapper: workizMapper,
+  // Workiz publishes no limit (vendors.md: treat 429 as a throttle); the sandbox allows 200 requests per
+  // 10 s per account, and reads leave a tenth of that to the writer.
+  requestsPerSecond: 18,
 };

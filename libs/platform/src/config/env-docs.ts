@@ -219,9 +219,9 @@ export const envDocs: readonly EnvDoc[] = [
   },
   {
     name: 'EXTRACTOR_REQUESTS_PER_SECOND',
-    default: '10',
+    default: 'per vendor',
     meaning:
-      "Vendor calls per second per connection (per replica, evenly spaced); a 429's Retry-After pauses the connection's calls.",
+      "Vendor calls per second per connection (per replica, evenly spaced, every request of a page included), for every vendor; unset, each connection keeps its vendor's read budget (ServiceTitan 50, Workiz 18, Jobber 8, Housecall Pro 4.5, else 10); a 429's Retry-After pauses the connection's calls.",
     services: ['extractor'],
   },
   {

@@ -9,6 +9,8 @@ import { sleep } from './sleep.util';
 export class ConnectionRateLimiter {
   private readonly nextAt = new Map<string, number>();
   private readonly spacingMs: number;
+  /** Connections paced at a rate of their own (their vendor's budget) instead of the default. */
+  private readonly spacingOf = new Map<string, number>();
 
   constructor(
     requestsPerSecond: number,
@@ -24,11 +26,17 @@ export class ConnectionRateLimiter {
       const now = this.now();
       const at = this.nextAt.get(connectionId) ?? 0;
       if (at <= now) {
-        this.nextAt.set(connectionId, now + this.spacingMs);
+        this.nextAt.set(connectionId, now + (this.spacingOf.get(connectionId) ?? this.spacingMs));
         return;
       }
       await sleep(at - now, signal);
     }
+  }
+
+  /** Paces one connection at `requestsPerSecond` (its vendor's budget) from its next call on. */
+  setRate(connectionId: string, requestsPerSecond: number): void {
+    if (!(requestsPerSecond > 0)) throw new RangeError('requestsPerSecond must be greater than 0');
+    this.spacingOf.set(connectionId, 1000 / requestsPerSecond);
   }
 
   /** The vendor said to wait: no call of this connection before `ms` from now. */
