@@ -79,6 +79,21 @@ const CASES: readonly VendorCase[] = [
       password: 'Sandbox!Owner1',
       mfa: { method: 'sms', phone: '+15555550401' },
     },
+    // The price book (services, and materials filed under a business unit's sub-category, so found only
+    // by walking the category tree) and the web app's service plans are in the truth the store equals.
+    backfillChecks: async (sandbox) => {
+      const hcp = sandbox.portal('housecallpro');
+      const rows = async (entity: string) =>
+        (await hcp.control<{ data: Record<string, unknown>[] }>('GET', `world/export/${entity}`)).data;
+      const categories = await rows('material_categories');
+      const nested = new Set(categories.filter((c) => c['parent_uuid'] !== null).map((c) => c['uuid']));
+      const materials = await rows('materials');
+      expect((await rows('pricebook_services')).length).toBeGreaterThan(5);
+      expect(materials.filter((m) => nested.has(m['material_category_uuid'])).length).toBeGreaterThan(5);
+      // The suite's world (size 300: 15 customers) holds one membership; the connector's own e2e
+      // (size 1500) compares thirteen.
+      expect((await rows('service_plan_agreements')).length).toBeGreaterThan(0);
+    },
   },
 ];
 
