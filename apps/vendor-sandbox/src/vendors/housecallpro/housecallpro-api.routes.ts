@@ -324,18 +324,20 @@ export function mountHousecallProApi(
     });
     api.get('/api/price_book/material_categories', async (request) => {
       const query = q(request);
-      const parent = first(query['parent_uuid']) ?? null;
-      const all = pricebook().categories();
+      // No parent (or an empty one): the root categories.
+      const parent = first(query['parent_uuid']) || null;
+      const pb = pricebook();
+      const all = pb.categories();
       if (parent !== null && !all.some((c) => c.uuid === parent))
         throw new HcpBadRequest('parent_uuid is not a material category');
-      const rows = all.filter((c) => c.parentUuid === (parent === '' ? null : parent));
+      const rows = all.filter((c) => c.parentUuid === parent);
       const { pageNo, size, total, slice } = sortedPage(query, rows, NAMED);
       return {
         object: 'list',
         page: pageNo,
         page_size: size,
         total_count: total,
-        data: slice.map((c) => pricebook().category(c)),
+        data: slice.map((c) => pb.category(c)),
         url: '/api/price_book/material_categories',
       };
     });
