@@ -150,6 +150,8 @@ const NOT_OWN_RECORDS: Readonly<Record<string, Readonly<Record<string, string>>>
     // The campaigns customers and jobs name; the connector keeps the name on them.
     lead_sources: "the names in customers' and jobs' lead source",
     tags: "the names in customers' and jobs' tags",
+    // The price book's category tree: the connector walks it and keeps each material's path as its category.
+    material_categories: "the path in materials' category",
   },
   workiz: {
     // The zip codes of the account's areas: no canonical record names them.

@@ -52,7 +52,7 @@ interface VendorCase {
   /** The login of both of the case's connections (a test user of the sandbox). */
   readonly login: { username: string; password: string; mfa?: Record<string, string> };
   /** What else the backfill must show for this vendor. */
-  readonly backfillChecks?: (sandbox: RunningSandbox) => Promise<void>;
+  readonly backfillChecks?: (sandbox: RunningSandbox, truth: TruthState) => Promise<void>;
 }
 
 const CASES: readonly VendorCase[] = [
@@ -78,6 +78,28 @@ const CASES: readonly VendorCase[] = [
       username: 'owner@brightside-plumbing.example',
       password: 'Sandbox!Owner1',
       mfa: { method: 'sms', phone: '+15555550401' },
+    },
+    // The price book (services, and materials filed under a business unit's sub-category, so found only
+    // by walking the category tree) and the web app's service plans are in the truth the store equals.
+    backfillChecks: async (sandbox, truth) => {
+      const hcp = sandbox.portal('housecallpro');
+      const rows = async (entity: string) =>
+        (await hcp.control<{ data: Record<string, unknown>[] }>('GET', `world/export/${entity}`)).data;
+      const categories = await rows('material_categories');
+      const nested = new Set(categories.filter((c) => c['parent_uuid'] !== null).map((c) => c['uuid']));
+      const materials = await rows('materials');
+      expect((await rows('pricebook_services')).length).toBeGreaterThan(5);
+      expect(materials.filter((m) => nested.has(m['material_category_uuid'])).length).toBeGreaterThan(5);
+      // The suite's world (size 300: 15 customers) holds one membership; the connector's own e2e
+      // (size 1500) compares thirteen.
+      const plans = await rows('service_plan_agreements');
+      expect(plans.length).toBeGreaterThan(0);
+      // Every row became a compared record (an unmappable one would be left out of the comparison).
+      const live = (entity: 'pricebook_item' | 'membership') => truth.entities.get(entity)?.live.size;
+      expect([live('pricebook_item'), live('membership')]).toEqual([
+        (await rows('pricebook_services')).length + materials.length,
+        plans.length,
+      ]);
     },
   },
 ];
@@ -238,7 +260,7 @@ describe('extractor on Workiz and Housecall Pro (real session manager, Chromium,
     it('backfills: the store equals the ground truth, one created event per live record', async () => {
       const truth = await expectStoreToEqualGroundTruth(connectionId, tenant);
       expect(liveCount(truth)).toBeGreaterThan(150);
-      await backfillChecks?.(sandbox);
+      await backfillChecks?.(sandbox, truth);
       await expectEvents(
         connectionId,
         expectedEvents({ ...truth, entities: new Map() }, truth).map(eventKey),

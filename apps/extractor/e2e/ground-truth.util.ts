@@ -88,6 +88,8 @@ export const VENDOR_ENTITIES: Readonly<
     'estimate',
     'invoice',
     'payment',
+    'pricebook_item',
+    'membership',
   ],
   servicetitan: [
     'customer',
@@ -432,7 +434,18 @@ async function tomRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; 
 async function housecallproRecords(
   portal: PortalHandle,
 ): Promise<{ records: RecordOf[]; drift: RecordOf[] }> {
-  const names = ['customers', 'employees', 'estimates', 'jobs', 'appointments', 'invoices'] as const;
+  const names = [
+    'customers',
+    'employees',
+    'estimates',
+    'jobs',
+    'appointments',
+    'invoices',
+    'pricebook_services',
+    'material_categories',
+    'materials',
+    'service_plan_agreements',
+  ] as const;
   const rows = new Map(await Promise.all(names.map(async (n) => [n, await exportOf(portal, n)] as const)));
   const get = (name: (typeof names)[number]): Row[] => rows.get(name) ?? [];
   const records: RecordOf[] = [];
@@ -497,6 +510,26 @@ async function housecallproRecords(
     for (const p of i['payments'] as Row[])
       records.push(rec('payment', { ...p, invoice_id: i['id'], customer_id: customerId }, false));
   }
+  // readers/pricebook.reader.ts: services by their uuid; each material with the names of its category
+  // and its ancestors from the root down (the reader walks the tree by parent_uuid).
+  const uuidRec = (entity: EntityType, raw: Row, uuid: unknown): RecordOf => ({
+    ...rec(entity, raw, false),
+    externalId: String(uuid),
+  });
+  for (const s of get('pricebook_services')) records.push(uuidRec('pricebook_item', s, s['uuid']));
+  const categories = new Map(get('material_categories').map((c) => [String(c['uuid']), c]));
+  const pathOf = (uuid: string): string[] => {
+    const c = categories.get(uuid);
+    if (!c) return [];
+    const parent = c['parent_uuid'];
+    return [...(typeof parent === 'string' ? pathOf(parent) : []), String(c['name'])];
+  };
+  for (const m of get('materials')) {
+    const path = pathOf(String(m['material_category_uuid']));
+    records.push(uuidRec('pricebook_item', { material: m, category_path: path }, m['uuid']));
+  }
+  // readers/membership.reader.ts: the web app's service plan agreements as listed.
+  for (const p of get('service_plan_agreements')) records.push(rec('membership', p, false));
   return { records, drift };
 }
 

@@ -187,12 +187,22 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
       const out = new Map<string, Doc>();
       const put = (
         entity:
-          'customer' | 'location' | 'technician' | 'job' | 'appointment' | 'estimate' | 'invoice' | 'payment',
+          | 'customer'
+          | 'location'
+          | 'technician'
+          | 'job'
+          | 'appointment'
+          | 'estimate'
+          | 'invoice'
+          | 'payment'
+          | 'pricebook_item'
+          | 'membership',
         raw: Row,
+        id: unknown = raw['id'],
       ) =>
         out.set(
-          `${entity}:${String(raw['id'])}`,
-          docOf({ kind: 'record', entity, externalId: String(raw['id']), raw, deleted: false }),
+          `${entity}:${String(id)}`,
+          docOf({ kind: 'record', entity, externalId: String(id), raw, deleted: false }),
         );
       for (const c of await rows('customers')) {
         put('customer', c);
@@ -235,6 +245,23 @@ describe('Housecall Pro connector (Chromium against the sandbox)', () => {
         for (const p of i['payments'] as Row[])
           put('payment', { ...p, invoice_id: i['id'], customer_id: customerId });
       }
+      // As readers/pricebook.reader.ts: services by uuid; materials with their category path from the root.
+      for (const sv of await rows('pricebook_services')) put('pricebook_item', sv, sv['uuid']);
+      const categories = new Map((await rows('material_categories')).map((c) => [String(c['uuid']), c]));
+      const pathOf = (uuid: string): string[] => {
+        const c = categories.get(uuid);
+        if (!c) return [];
+        const parent = c['parent_uuid'];
+        return [...(typeof parent === 'string' ? pathOf(parent) : []), String(c['name'])];
+      };
+      for (const m of await rows('materials'))
+        put(
+          'pricebook_item',
+          { material: m, category_path: pathOf(String(m['material_category_uuid'])) },
+          m['uuid'],
+        );
+      // As readers/membership.reader.ts: the web app's service plan agreements.
+      for (const p of await rows('service_plan_agreements')) put('membership', p);
       return out;
     }
 

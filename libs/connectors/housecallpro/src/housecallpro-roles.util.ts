@@ -8,12 +8,22 @@ import { ENTITLEMENTS, type Entitlement } from '@fieldsync/connector-kit';
  * | Role         | Entitlements                                                      |
  * |--------------|-------------------------------------------------------------------|
  * | admin        | all                                                               |
- * | office staff | clients, jobs, scheduling, estimates, invoices, payments, technicians |
+ * | office staff | clients, jobs, scheduling, estimates, invoices, payments, technicians, pricebook, memberships |
  * | field tech   | jobs, scheduling                                                  |
  */
 export const HOUSECALLPRO_ROLE_ENTITLEMENTS: Readonly<Record<string, readonly Entitlement[]>> = {
   admin: ENTITLEMENTS,
-  'office staff': ['clients', 'jobs', 'scheduling', 'estimates', 'invoices', 'payments', 'technicians'],
+  'office staff': [
+    'clients',
+    'jobs',
+    'scheduling',
+    'estimates',
+    'invoices',
+    'payments',
+    'technicians',
+    'pricebook',
+    'memberships',
+  ],
   'field tech': ['jobs', 'scheduling'],
 };
 

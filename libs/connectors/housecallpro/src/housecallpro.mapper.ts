@@ -6,7 +6,9 @@ import { mapEstimate } from './mappers/estimate.mapper';
 import { mapInvoice } from './mappers/invoice.mapper';
 import { mapJob } from './mappers/job.mapper';
 import { mapLocation } from './mappers/location.mapper';
+import { mapMembership } from './mappers/membership.mapper';
 import { mapPayment } from './mappers/payment.mapper';
+import { mapPricebookItem, pricebookPayload } from './mappers/pricebook-item.mapper';
 import { mapTechnician } from './mappers/technician.mapper';
 import {
   canonical,
@@ -24,6 +26,7 @@ import {
   housecallproJobSchema,
   housecallproPaymentRecordSchema,
   housecallproServiceAddressSchema,
+  housecallproServicePlanSchema,
 } from './housecallpro.schemas';
 
 /*
@@ -58,6 +61,13 @@ export class HousecallProMapper implements RecordMapper {
         return canonical('invoice', mapInvoice(wirePayload(housecallproInvoiceRecordSchema, record), scope));
       case 'payment':
         return canonical('payment', mapPayment(wirePayload(housecallproPaymentRecordSchema, record), scope));
+      case 'pricebook_item':
+        return canonical('pricebook_item', mapPricebookItem(pricebookPayload(record), scope));
+      case 'membership':
+        return canonical(
+          'membership',
+          mapMembership(wirePayload(housecallproServicePlanSchema, record), scope),
+        );
       default:
         throw new Error(`Housecall Pro: no mapping of ${record.entity} records (housecallpro.mapper.ts)`);
     }

@@ -6,6 +6,8 @@ import { employeesStream } from './readers/employee.reader';
 import { estimatesStream } from './readers/estimate.reader';
 import { invoicesStream } from './readers/invoice.reader';
 import { jobsStream, scheduledJobsStream } from './readers/job.reader';
+import { membershipsStream } from './readers/membership.reader';
+import { HousecallProPricebookReader } from './readers/pricebook.reader';
 import { HousecallProStreamReader } from './readers/stream.reader';
 
 /*
@@ -24,6 +26,8 @@ export const housecallproStreams: readonly StreamReader[] = [
   new HousecallProStreamReader(client, scheduledJobsStream),
   new HousecallProStreamReader(client, estimatesStream),
   new HousecallProStreamReader(client, invoicesStream),
+  new HousecallProStreamReader(client, membershipsStream),
+  new HousecallProPricebookReader(client),
 ];
 
 export const housecallproReadSide: ConnectorReadSide = {

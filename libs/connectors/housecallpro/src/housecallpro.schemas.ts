@@ -271,3 +271,102 @@ export const housecallproEstimateSchema = z.strictObject({
   options: z.array(housecallproEstimateOptionSchema),
 });
 export type HousecallProEstimate = z.infer<typeof housecallproEstimateSchema>;
+
+// ---------------------------------------------------------------- price book
+
+/**
+ * A price book uuid: the published examples use short ones (`pbmatcat_123`, `pbpff_1111111111111111`), so
+ * any non-empty string is taken as the vendor's.
+ */
+const uuid = z.string().min(1);
+const objectList = z.looseObject({ object: z.literal('list'), data: z.array(z.unknown()) });
+
+/** `PricebookService` (`GET /api/price_book/services`): money in cents, duration in minutes, no timestamps. */
+export const housecallproPricebookServiceSchema = z.strictObject({
+  object: z.literal('service'),
+  uuid,
+  name: z.string().min(1),
+  description: z.string().nullable().optional(),
+  task_number: z.string().nullable().optional(),
+  image: z.string().optional(),
+  flat_rate_enabled: z.boolean(),
+  service_materials: objectList,
+  service_labor_rates: objectList,
+  managed_by: z.string().nullable().optional(),
+  price: cents,
+  cost: cents,
+  taxable: z.boolean(),
+  unit_of_measure: z.string().optional(),
+  category: z.strictObject({ id: z.number().int(), name: z.string() }).optional(),
+  industry: z.strictObject({ id: z.number().int(), name: z.string() }).optional(),
+  online_booking_enabled: z.boolean(),
+  duration: z.number().int().nonnegative().optional(),
+  bookable_as: z.string().optional(),
+  assigned_pros: objectList,
+  question_1: z.string().nullable().optional(),
+  question_2: z.string().nullable().optional(),
+});
+export type HousecallProPricebookService = z.infer<typeof housecallproPricebookServiceSchema>;
+
+/** `MaterialCategory` (`GET /api/price_book/material_categories`, from the root or under `parent_uuid`). */
+export const housecallproMaterialCategorySchema = z.strictObject({
+  object: z.literal('material_category').optional(),
+  uuid,
+  parent_uuid: uuid.nullable().optional(),
+  name: z.string().min(1),
+  image: z.string().optional(),
+});
+export type HousecallProMaterialCategory = z.infer<typeof housecallproMaterialCategorySchema>;
+
+/** `Material` (`GET /api/price_book/materials` of one category): money in cents, no timestamps. */
+export const housecallproMaterialSchema = z.strictObject({
+  object: z.literal('material').optional(),
+  uuid,
+  material_category_uuid: uuid,
+  material_category_name: z.string().optional(),
+  name: z.string().min(1),
+  description: z.string().nullable().optional(),
+  image: z.string().optional(),
+  cost: cents,
+  price: cents,
+  unit_of_measure: z.string().optional(),
+  part_number: z.string().nullable().optional(),
+  flat_rate_enabled: z.boolean().optional(),
+  taxable: z.boolean().optional(),
+});
+export type HousecallProMaterial = z.infer<typeof housecallproMaterialSchema>;
+
+/**
+ * A material as the price book stream yields it: the row, and the names of the categories it is filed
+ * under from the root down (`["Equipment", "Plumbing"]`), found by walking the category tree.
+ */
+export const housecallproMaterialRecordSchema = z.strictObject({
+  material: housecallproMaterialSchema,
+  category_path: z.array(z.string().min(1)).min(1),
+});
+export type HousecallProMaterialRecord = z.infer<typeof housecallproMaterialRecordSchema>;
+
+// ---------------------------------------------------------------- service plans (web app)
+
+/** The web app's words for a service plan agreement's state. */
+export const HOUSECALLPRO_SERVICE_PLAN_STATUSES = ['active', 'paused', 'expired', 'canceled'] as const;
+
+/**
+ * A service plan agreement of the pro web app's list (`GET /app/api/service_plan_agreements`, not in the
+ * v1 API): money in cents, term dates as `YYYY-MM-DD`.
+ */
+export const housecallproServicePlanSchema = z.strictObject({
+  id: hcpId('svcplan_'),
+  customer_id: hcpId('cus_'),
+  address_id: hcpId('adr_').nullable(),
+  name: z.string().min(1),
+  status: z.enum(HOUSECALLPRO_SERVICE_PLAN_STATUSES),
+  billing_frequency: z.string().min(1),
+  price: cents.nonnegative(),
+  start_date: z.iso.date().nullable(),
+  end_date: z.iso.date().nullable(),
+  canceled_at: isoTime.nullable(),
+  created_at: isoTime,
+  updated_at: isoTime,
+});
+export type HousecallProServicePlan = z.infer<typeof housecallproServicePlanSchema>;

@@ -3,106 +3,41 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalKit } from '../../portal/portal.types';
 import { worldIdOf, type HcpIdKind } from './housecallpro-ids.util';
 import { mountHousecallProWrites } from './housecallpro-api-writes.routes';
+import { HousecallProPricebookRenderer } from './housecallpro-pricebook.renderer';
 import { HousecallProRateLimiter } from './housecallpro-rate-limiter';
-import { HousecallProRenderer, type HcpRow } from './housecallpro.renderer';
+import { mountServicePlans } from './housecallpro-service-plans.routes';
+import { HousecallProRenderer } from './housecallpro.renderer';
 import { WORK_STATUS_FILTER } from './housecallpro-work-status.util';
+import {
+  HcpBadRequest,
+  MAX_PAGE_SIZE,
+  TIMESTAMPS,
+  expandOf,
+  first,
+  instant,
+  many,
+  page,
+  positiveInt,
+  serviceFilters,
+  sortedPage,
+  within,
+  type Query,
+} from './housecallpro-paging.util';
 
 export interface HousecallProApiOptions {
   /** Requests per rolling minute for the account; 0 turns the limit off (SANDBOX_API_LIMITS=off). */
   requestsPerMinute?: number;
 }
 export const DEFAULT_REQUESTS_PER_MINUTE = 300;
-const MAX_PAGE_SIZE = 100;
-
-type Query = Record<string, string | string[] | undefined>;
-
-/** A client error in Housecall Pro's shape (`ErrorResponse`: `{ error: { message } }`). */
-class HcpBadRequest extends Error {}
-
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-/** A multi-valued parameter sent as `name=a&name=b` or `name[]=a&name[]=b`. */
-function many(q: Query, name: string): string[] {
-  const out: string[] = [];
-  for (const key of [name, `${name}[]`]) {
-    const v = q[key];
-    if (v !== undefined) out.push(...(Array.isArray(v) ? v : [v]));
-  }
-  return out.flatMap((s) => s.split(',')).filter((s) => s.length > 0);
-}
-function positiveInt(q: Query, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = first(q[name]);
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new HcpBadRequest(`${name} must be an integer from 1 to ${String(max)}`);
-  return n;
-}
-function instant(q: Query, name: string): number | undefined {
-  const raw = first(q[name]);
-  if (raw === undefined || raw === '') return undefined;
-  const ms = Date.parse(raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(ms))
-    throw new HcpBadRequest(`${name} must be an ISO-8601 date`);
-  return ms;
-}
-/** `expand[]=appointments` (or `expand=appointments`): the jobs' schedules list their appointments. */
-const expandOf = (q: Query): { appointments: boolean } => ({
-  appointments: many(q, 'expand').includes('appointments'),
-});
-const within = (value: number | null, min: number | undefined, max: number | undefined): boolean =>
-  (min === undefined && max === undefined) ||
-  (value !== null && (min === undefined || value >= min) && (max === undefined || value <= max));
-
-type Sortable = { id: number; createdOn: number; modifiedOn: number };
-type SortKeys<R> = Record<string, (r: R) => number | string | null>;
-
-/** Page `page` (1-based) of `rows` sorted by `sort_by` / `sort_direction` (ties by id the same way). */
-function page<R extends Sortable>(
-  q: Query,
-  rows: R[],
-  sortKeys: SortKeys<R>,
-  render: (r: R) => HcpRow,
-  key: string,
-): HcpRow {
-  const sortBy = first(q['sort_by']) ?? 'created_at';
-  const direction = first(q['sort_direction']) ?? 'desc';
-  const by = sortKeys[sortBy];
-  if (!by) throw new HcpBadRequest(`sort_by must be one of ${Object.keys(sortKeys).join(', ')}`);
-  if (direction !== 'asc' && direction !== 'desc')
-    throw new HcpBadRequest('sort_direction must be asc or desc');
-  const sign = direction === 'asc' ? 1 : -1;
-  const sorted = rows
-    .map((r) => ({ r, k: by(r) }))
-    .sort((a, b) => {
-      const x = a.k ?? '';
-      const y = b.k ?? '';
-      return (x < y ? -1 : x > y ? 1 : a.r.id - b.r.id) * sign;
-    });
-  const pageNo = positiveInt(q, 'page', 1);
-  const size = positiveInt(q, 'page_size', 10, MAX_PAGE_SIZE);
-  const slice = sorted.slice((pageNo - 1) * size, pageNo * size);
-  return {
-    page: pageNo,
-    page_size: size,
-    total_pages: Math.ceil(sorted.length / size),
-    total_items: sorted.length,
-    [key]: slice.map((x) => render(x.r)),
-  };
-}
-
-const TIMESTAMPS = {
-  created_at: (r: Sortable) => r.createdOn,
-  updated_at: (r: Sortable) => r.modifiedOn,
-  id: (r: Sortable) => r.id,
-};
-
 /**
  * Housecall Pro's v1 data API over the world, as the pro web app calls it behind its session
  * (`https://api.housecallpro.com` paths, snake_case, integer cents, prefixed ids, `{ page, page_size,
  * total_pages, total_items, <resource>[] }`). Jobs filter only by schedule, `work_status` (filter words),
  * customer and employees — no updated-since filter; invoices by created/due/paid ranges and status.
  * Writes (customers, addresses, jobs, schedule, dispatch): housecallpro-api-writes.routes.ts. No endpoint
- * records a payment: that is the web app's invoice screen. 401 answers
+ * records a payment: that is the web app's invoice screen. The price book (`/api/price_book/services`,
+ * `/material_categories`, `/materials`) answers in its own list shape (below). The web app's service
+ * plan list (not in the v1 API) is mounted in the same scope: housecallpro-service-plans.routes.ts. 401 answers
  * `{"message":"Unauthorized"}`; over the limit, 429 with Retry-After.
  */
 export function mountHousecallProApi(
@@ -350,7 +285,88 @@ export function mountHousecallProApi(
       };
     });
 
+    // ------------------------------------------------------------ price book
+    // The price book's lists answer in the newer `/api/...` list shape (`object: "list"`, `data[]`,
+    // `url`), each with the paging fields its published schema names: services `total_pages` /
+    // `total_items`, materials `total_pages_count` / `total_count`, categories `total_count` only.
+    const pricebook = () => new HousecallProPricebookRenderer(kit.world.world.store);
+    const NAMED = { ...TIMESTAMPS, name: (x: { name: string }) => x.name.toLowerCase() };
+    api.get('/api/price_book/services', async (request) => {
+      const query = q(request);
+      const pb = pricebook();
+      const search = (first(query['q']) ?? '').toLowerCase();
+      const filters = serviceFilters(query);
+      const rows = pb
+        .services()
+        .map((p) => ({ p, row: pb.service(p) }))
+        .filter(
+          ({ p, row }) =>
+            (search === '' || `${p.name} ${p.code}`.toLowerCase().includes(search)) &&
+            filters.every((f) => f(row)),
+        )
+        .map(({ p, row }) => ({
+          id: p.id,
+          createdOn: p.createdOn,
+          modifiedOn: p.modifiedOn,
+          name: p.name,
+          row,
+        }));
+      const { pageNo, size, total, slice } = sortedPage(query, rows, NAMED);
+      return {
+        object: 'list',
+        page: pageNo,
+        page_size: size,
+        total_pages: Math.ceil(total / size),
+        total_items: total,
+        data: slice.map((x) => x.row),
+        url: '/api/price_book/services',
+      };
+    });
+    api.get('/api/price_book/material_categories', async (request) => {
+      const query = q(request);
+      // No parent (or an empty one): the root categories.
+      const parent = first(query['parent_uuid']) || null;
+      const pb = pricebook();
+      const all = pb.categories();
+      if (parent !== null && !all.some((c) => c.uuid === parent))
+        throw new HcpBadRequest('parent_uuid is not a material category');
+      const rows = all.filter((c) => c.parentUuid === parent);
+      const { pageNo, size, total, slice } = sortedPage(query, rows, NAMED);
+      return {
+        object: 'list',
+        page: pageNo,
+        page_size: size,
+        total_count: total,
+        data: slice.map((c) => pb.category(c)),
+        url: '/api/price_book/material_categories',
+      };
+    });
+    api.get('/api/price_book/materials', async (request) => {
+      const query = q(request);
+      const category = first(query['material_category_uuid']);
+      if (category === undefined || category === '')
+        throw new HcpBadRequest('material_category_uuid is required');
+      const pb = pricebook();
+      const categories = new Map(pb.categories().map((c) => [c.uuid, c]));
+      if (!categories.has(category))
+        throw new HcpBadRequest('material_category_uuid is not a material category');
+      const rows = pb.materials().filter((p) => pb.categoryUuidOf(p) === category);
+      const { pageNo, size, total, slice } = sortedPage(query, rows, NAMED);
+      return {
+        object: 'list',
+        page: pageNo,
+        page_size: size,
+        total_pages_count: Math.ceil(total / size),
+        total_count: total,
+        data: slice.map((p) => pb.material(p, categories)),
+        url: '/api/price_book/materials',
+      };
+    });
+
     // ------------------------------------------------------------ writes
     mountHousecallProWrites(api, kit);
+
+    // ------------------------------------------------------------ the web app's own JSON
+    mountServicePlans(api, kit);
   });
 }

@@ -21,6 +21,12 @@ export const HCP_ID_PREFIX = {
   leadSource: 'ls_',
   tag: 'tag_',
   tax: 'tax_',
+  // The price book's uuids (the published examples name a material category `pbmatcat_…`).
+  pricebookService: 'pbsvc_',
+  material: 'pbmat_',
+  materialCategory: 'pbmatcat_',
+  // The web app's service plan agreements (memberships).
+  servicePlan: 'svcplan_',
 } as const;
 export type HcpIdKind = keyof typeof HCP_ID_PREFIX;
 

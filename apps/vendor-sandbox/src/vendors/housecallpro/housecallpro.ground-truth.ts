@@ -1,12 +1,16 @@
 import type { World } from '@fieldsync/sandbox-world';
 import type { GroundTruth } from '../../portal/portal.types';
 import { hcpId } from './housecallpro-ids.util';
+import { HousecallProPricebookRenderer } from './housecallpro-pricebook.renderer';
+import { listedServicePlans, servicePlanRow } from './housecallpro-service-plans.routes';
 import { HousecallProRenderer } from './housecallpro.renderer';
 
 /**
  * The resources Housecall Pro's data API serves, as `GET /__sandbox/world/export/:entity` exports them:
  * every record the API lists, in world id order, exactly as the API renders it (appointments, which the
- * API serves per job, carry their `job_id`).
+ * API serves per job, carry their `job_id`). The price book's services, material categories and
+ * materials are exported whole (the API lists categories per parent and materials per category); the
+ * service plan agreements are those of the web app's list (housecallpro-service-plans.routes.ts).
  */
 export const HOUSECALLPRO_EXPORT_ENTITIES = [
   'customers',
@@ -17,6 +21,10 @@ export const HOUSECALLPRO_EXPORT_ENTITIES = [
   'employees',
   'lead_sources',
   'tags',
+  'pricebook_services',
+  'material_categories',
+  'materials',
+  'service_plan_agreements',
 ] as const;
 
 export const housecallproGroundTruth: GroundTruth = {
@@ -46,6 +54,21 @@ export const housecallproGroundTruth: GroundTruth = {
         return [...s.all('campaign')].filter(live).map((c) => r.leadSource(c));
       case 'tags':
         return r.tags();
+      case 'pricebook_services': {
+        const pb = new HousecallProPricebookRenderer(s);
+        return pb.services().map((p) => pb.service(p));
+      }
+      case 'material_categories': {
+        const pb = new HousecallProPricebookRenderer(s);
+        return pb.categories().map((c) => pb.category(c));
+      }
+      case 'materials': {
+        const pb = new HousecallProPricebookRenderer(s);
+        const categories = new Map(pb.categories().map((c) => [c.uuid, c]));
+        return pb.materials().map((p) => pb.material(p, categories));
+      }
+      case 'service_plan_agreements':
+        return listedServicePlans(s).map(servicePlanRow);
       default:
         return [];
     }

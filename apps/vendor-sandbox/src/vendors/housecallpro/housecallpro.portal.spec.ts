@@ -108,7 +108,39 @@ const MODELLED_OPERATIONS = [
   'get-employees',
   'get-tags',
   'get-lead_sources',
+  'get-price-book-services',
+  'index-material-categories',
+  'index-materials',
 ] as readonly string[] | Todo;
+
+/**
+ * Where the published file's 200 schemas of the price book lists cannot describe any list the API
+ * answers, the schema is corrected here — only the broken node, each named with why; every other node
+ * is validated as published:
+ *  - `get-price-book-services` wraps its answer in `services: [PricebookServiceList]`, an array of
+ *    paginated lists (which has no required field, so any object would pass it); the API answers one
+ *    PricebookServiceList (the file's own schema: page fields, `data: PricebookService[]`, `url`), so the
+ *    answer is validated against that schema;
+ *  - `index-materials` and `index-material-categories` give `data` as one `Material` /
+ *    `MaterialCategory` where the list has an array of them, and the categories list types its
+ *    `object` (described as "list") an integer: `data` becomes an array of the published item schema,
+ *    `object` a string.
+ */
+const ERRATA: Readonly<Record<string, (schema: Schema) => Schema>> = {
+  'get-price-book-services': (schema) =>
+    ((schema['properties'] as Record<string, Schema>)['services'] as Schema)['items'] as Schema,
+  'index-materials': (schema) => listOfData(schema),
+  'index-material-categories': (schema) => {
+    const fixed = listOfData(schema);
+    (fixed['properties'] as Record<string, Schema>)['object'] = { type: 'string' };
+    return fixed;
+  },
+};
+function listOfData(schema: Schema): Schema {
+  const properties = { ...(schema['properties'] as Record<string, Schema>) };
+  properties['data'] = { type: 'array', items: properties['data'] };
+  return { ...schema, properties };
+}
 
 /** Housecall Pro's published API description under shared/reference/openapi/, or null when it publishes none. */
 const PUBLISHED_API: string | null = 'housecall-pro/housecall-v1.yaml';
@@ -245,7 +277,12 @@ function publishedSchemas(): Map<string, Schema> {
     cwd: process.cwd(),
     maxBuffer: 64 * 1024 * 1024,
   });
-  cachedSchemas = new Map(Object.entries(JSON.parse(json.toString('utf8')) as Record<string, Schema>));
+  cachedSchemas = new Map(
+    Object.entries(JSON.parse(json.toString('utf8')) as Record<string, Schema>).map(([id, schema]) => [
+      id,
+      ERRATA[id]?.(schema) ?? schema,
+    ]),
+  );
   return cachedSchemas;
 }
 
@@ -321,6 +358,52 @@ describe('the Housecall Pro data API against housecall-v1.yaml', () => {
           }
           for (const i of invoices.slice(0, 25))
             await get('get-invoice-by-uuid', `/api/invoices/${String(i['id'])}`);
+          // The price book: every page of services; the category tree walked from the root by
+          // parent_uuid; every page of materials of every category — all of it, as the export has it.
+          const pages = async (operationId: string, path: string, pagesOf: (b: Rows[number]) => number) => {
+            const rows: Rows = [];
+            for (let p = 1; ; p++) {
+              const body = await get(
+                operationId,
+                `${path}${path.includes('?') ? '&' : '?'}page=${String(p)}&page_size=100&sort_by=name&sort_direction=asc`,
+              );
+              rows.push(...(body['data'] as Rows));
+              if (p >= pagesOf(body)) break;
+            }
+            return rows;
+          };
+          const services = await pages('get-price-book-services', '/api/price_book/services', (b) =>
+            Number(b['total_pages']),
+          );
+          const categories: Rows = [];
+          const parents: (string | null)[] = [null];
+          while (parents.length > 0) {
+            const parent = parents.shift() ?? null;
+            const under = await pages(
+              'index-material-categories',
+              `/api/price_book/material_categories${parent === null ? '' : `?parent_uuid=${parent}`}`,
+              (b) => Math.ceil(Number(b['total_count']) / 100),
+            );
+            categories.push(...under);
+            parents.push(...under.map((c) => String(c['uuid'])));
+          }
+          const materials: Rows = [];
+          for (const c of categories)
+            materials.push(
+              ...(await pages(
+                'index-materials',
+                `/api/price_book/materials?material_category_uuid=${String(c['uuid'])}`,
+                (b) => Number(b['total_pages_count']),
+              )),
+            );
+          const exported = (entity: string) =>
+            portal.groundTruth?.export(host.world, entity).map((x) => (x as Rows[number])['uuid']) ?? [];
+          const sorted = (rows: unknown[]) => rows.map(String).sort();
+          expect(services.length).toBeGreaterThan(0);
+          expect(materials.length).toBeGreaterThan(0);
+          expect(sorted(services.map((x) => x['uuid']))).toEqual(sorted(exported('pricebook_services')));
+          expect(sorted(categories.map((x) => x['uuid']))).toEqual(sorted(exported('material_categories')));
+          expect(sorted(materials.map((x) => x['uuid']))).toEqual(sorted(exported('materials')));
           expect(errors.slice(0, 20)).toEqual([]);
         } finally {
           await s.close();
@@ -498,6 +581,125 @@ describe("the Housecall Pro pro app's login and data API behave as the vendor's"
     expect((await get(`/jobs/${job?.id ?? ''}`, cookie)).statusCode).toBe(200);
     expect((await get(`/jobs/${job?.customer.id ?? ''}`, cookie)).statusCode).toBe(404);
     expect((await get(`/jobs/job_${'0'.repeat(32)}`, cookie)).statusCode).toBe(404);
+  });
+});
+
+describe("the Housecall Pro price book and the web app's service plans", () => {
+  let s: PortalServer;
+  let cookie: string;
+  const host = new SandboxWorldHost({ seed: 4, size: 300, ratePerMinute: 2 });
+  const get = (url: string, withCookie = cookie) =>
+    s.app.inject({ method: 'GET', url, headers: withCookie === '' ? {} : { cookie: withCookie } });
+  type ListBody = { data: Record<string, unknown>[]; total_count?: number; total_items?: number };
+
+  beforeAll(async () => {
+    s = await PortalServer.create(createHousecallProPortal({ requestsPerMinute: 0 }), {
+      logger: pino({ level: 'silent' }),
+      lockoutDurationMs: 60_000,
+      seed: 4,
+      world: host,
+    });
+    cookie = (await signInHousecallPro(s.app, portal.users[1] as TestUserSpec)).cookie;
+  });
+  afterAll(() => s.close());
+
+  it("serves the world's live, active price book items in integer cents, services apart from materials", async () => {
+    const store = host.world.store;
+    const world = [...store.all('pricebookItem')].filter((p) => p.deletedOn === null && p.active);
+    const services = (await get('/api/price_book/services?page_size=100')).json<ListBody>();
+    expect(services.total_items).toBe(world.filter((p) => p.type === 'Service').length);
+    const byCode = new Map(world.map((p) => [p.code, p]));
+    for (const row of services.data) {
+      const item = byCode.get(String(row['task_number']));
+      expect([row['price'], row['cost'], row['taxable']]).toEqual([item?.price, item?.cost, item?.taxable]);
+    }
+    const roots = (await get('/api/price_book/material_categories')).json<ListBody>();
+    expect(roots.data.map((c) => [c['name'], c['parent_uuid']]).sort()).toEqual([
+      ['Equipment', null],
+      ['Materials', null],
+    ]);
+    const materials = portal.groundTruth?.export(host.world, 'materials') as Record<string, unknown>[];
+    expect(materials.length).toBe(world.filter((p) => p.type !== 'Service').length);
+    for (const row of materials.slice(0, 50)) {
+      const item = byCode.get(String(row['part_number']));
+      expect([row['price'], row['cost']]).toEqual([item?.price, item?.cost]);
+    }
+    // An item deactivated in the world leaves the price book (the vendor has no inactive flag).
+    expect(world.length).toBeLessThan([...store.all('pricebookItem')].length);
+  });
+
+  it('searches and filters services, and refuses a parameter it does not know by name', async () => {
+    const all = (await get('/api/price_book/services?page_size=100')).json<ListBody>().data;
+    const one = all[0] as Record<string, unknown>;
+    const found = (
+      await get(`/api/price_book/services?q=${encodeURIComponent(String(one['task_number']))}`)
+    ).json<ListBody>();
+    expect(found.data.map((r) => r['uuid'])).toEqual([one['uuid']]);
+    const taxable = (
+      await get(
+        '/api/price_book/services?page_size=100&filters[][property]=taxable&filters[][operator]=eq&filters[][value]=true',
+      )
+    ).json<ListBody>();
+    expect(taxable.data.length).toBe(all.filter((r) => r['taxable'] === true).length);
+    const wrong = [
+      '/api/price_book/services?filters[][property]=price&filters[][operator]=eq&filters[][value]=1',
+      '/api/price_book/services?sort_by=price',
+      '/api/price_book/materials',
+      '/api/price_book/materials?material_category_uuid=pbmatcat_123',
+      '/api/price_book/material_categories?parent_uuid=nope',
+    ];
+    const answers = await Promise.all(
+      wrong.map(async (url) => {
+        const res = await get(url);
+        return [res.statusCode, res.json<{ error: { message: string } }>().error.message];
+      }),
+    );
+    expect(answers).toEqual([
+      [400, expect.stringContaining('filters property must be one of')],
+      [400, expect.stringContaining('sort_by must be one of')],
+      [400, 'material_category_uuid is required'],
+      [400, 'material_category_uuid is not a material category'],
+      [400, 'parent_uuid is not a material category'],
+    ]);
+  });
+
+  it("lists the world's memberships as the web app's service plan agreements, behind the session only", async () => {
+    const anonymous = await get('/app/api/service_plan_agreements', '');
+    expect([anonymous.statusCode, anonymous.json()]).toEqual([401, { message: 'Unauthorized' }]);
+    const rows: Record<string, unknown>[] = [];
+    for (let p = 1; ; p++) {
+      const body = (
+        await get(
+          `/app/api/service_plan_agreements?page=${String(p)}&page_size=100&sort_by=updated_at&sort_direction=desc`,
+        )
+      ).json<{
+        total_pages: number;
+        service_plan_agreements: Record<string, unknown>[];
+      }>();
+      rows.push(...body.service_plan_agreements);
+      if (p >= body.total_pages) break;
+    }
+    const truth = portal.groundTruth?.export(host.world, 'service_plan_agreements') as Record<
+      string,
+      unknown
+    >[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect([...rows].sort((a, b) => String(a['id']).localeCompare(String(b['id'])))).toEqual(
+      [...truth].sort((a, b) => String(a['id']).localeCompare(String(b['id']))),
+    );
+    const world = [...host.world.store.all('membership')].find((m) => m.deletedOn === null && m.price > 0);
+    const row = rows.find(
+      (r) =>
+        String(r['start_date']) === new Date(world?.from ?? 0).toISOString().slice(0, 10) &&
+        r['price'] === world?.price,
+    );
+    expect(row?.['price']).toBe(world?.price);
+    const paused = (await get('/app/api/service_plan_agreements?status[]=paused&page_size=100')).json<{
+      service_plan_agreements: { status: string }[];
+    }>();
+    expect(paused.service_plan_agreements.every((r) => r.status === 'paused')).toBe(true);
+    const wrong = await get('/app/api/service_plan_agreements?status[]=Suspended');
+    expect(wrong.statusCode).toBe(400);
   });
 });
 

@@ -14,19 +14,23 @@ export function idOf(raw: unknown): string | null {
   return typeof value === 'number' || (typeof value === 'string' && value !== '') ? String(value) : null;
 }
 
-/** One row against its wire schema: a record (deleted as `deleted` says), or drift with every issue. */
+/**
+ * One row against its wire schema: a record (deleted as `deleted` says), or drift with every issue. The
+ * vendor's id is the row's `id`, unless `idOfRow` reads it elsewhere (the price book's `uuid`).
+ */
 export function validatedRecord<S extends z.ZodType>(
   entity: EntityType,
   schema: S,
   raw: unknown,
   deleted: (row: z.infer<S>) => boolean,
+  idOfRow: (raw: unknown) => string | null = idOf,
 ): VendorRecord {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     return {
       kind: 'drift',
       entity,
-      externalId: idOf(raw),
+      externalId: idOfRow(raw),
       raw,
       issues: parsed.error.issues.map((i) => ({
         path: i.path.map(String).join('.'),
@@ -35,7 +39,7 @@ export function validatedRecord<S extends z.ZodType>(
       })),
     };
   }
-  const externalId = idOf(parsed.data);
+  const externalId = idOfRow(parsed.data);
   if (externalId === null)
     throw new Error(`Housecall Pro ${entity}: a valid row has no id (its wire schema must require one)`);
   return { kind: 'record', entity, externalId, raw: parsed.data, deleted: deleted(parsed.data) };
