@@ -296,6 +296,24 @@ describeIfKubectl.each(overlays)('k8s/overlays/%s', (overlay) => {
     }
   });
 
+  it("sets V8's heap limit in NODE_OPTIONS, at most three quarters of the memory limit", () => {
+    for (const d of deployments) {
+      const container = mainContainer(d);
+      const options = container.env?.find((v) => v.name === 'NODE_OPTIONS')?.value ?? '';
+      const heap = Number(/--max-old-space-size=(\d+)/.exec(options)?.[1] ?? NaN);
+      const limit = mebibytes(container.resources?.limits?.memory);
+      expect({ service: d.metadata.name, heapSet: Number.isFinite(heap) }).toEqual({
+        service: d.metadata.name,
+        heapSet: true,
+      });
+      expect({ service: d.metadata.name, heap, withinLimit: heap <= limit * 0.75 }).toEqual({
+        service: d.metadata.name,
+        heap,
+        withinLimit: true,
+      });
+    }
+  });
+
   it('runs as non-root with a read-only root, no capabilities and the RuntimeDefault seccomp profile', () => {
     for (const w of workloads) {
       const pod = podOf(w);

@@ -20,6 +20,8 @@ export interface EnvDoc {
   meaning: string;
   services: readonly ServiceName[] | 'all';
   secret?: boolean;
+  /** Read by Node itself, not by fieldsync's config (so in no config schema): NODE_OPTIONS. */
+  runtime?: boolean;
 }
 
 const BACKEND: readonly ServiceName[] = [
@@ -42,6 +44,14 @@ export const envDocs: readonly EnvDoc[] = [
     default: 'info',
     meaning: 'pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
     services: 'all',
+  },
+  {
+    name: 'NODE_OPTIONS',
+    default: '(none)',
+    meaning:
+      "Node's own options (read by Node, not by fieldsync). The Kubernetes manifests set the V8 heap limit, `--max-old-space-size=<MiB>`, to at most three quarters of the container's memory limit: a heap that outgrows it fails the process with a heap error in its log, instead of the kernel killing the pod without one.",
+    services: 'all',
+    runtime: true,
   },
   {
     name: 'LOG_FORMAT',
