@@ -440,6 +440,29 @@ describe('api (real Postgres, NATS and the api process)', () => {
       expect(audit).toEqual([expect.objectContaining({ tenant_id: TENANT_A, target_id: doomed.json['id'] })]);
     });
 
+    it('refuses a key revoked elsewhere (another replica, SQL) with 401 within a second, though this process had just read it', async () => {
+      const other = await client.call('POST', '/api-keys', {
+        token: keys.adminA,
+        body: { name: 'revoked by another replica', scopes: ['read'] },
+      });
+      const otherKey = other.json['key'] as string;
+      // in use, so its row is in this process's short-lived cache when the revocation lands
+      for (let i = 0; i < 5; i += 1)
+        expect((await client.get('/jobs?pageSize=1', otherKey)).status).toBe(200);
+      await db
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date(), revoked_by: 'operator' })
+        .where('id', '=', String(other.json['id']))
+        .execute();
+      const revokedAt = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - revokedAt < 2_000) {
+        status = (await client.get('/jobs?pageSize=1', otherKey)).status;
+      }
+      expect(status).toBe(401);
+      expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    });
+
     it('serves the audit log to admin keys (their tenant) and the operator, filtered by action', async () => {
       const all = await client.get('/audit-log', keys.adminA);
       expect(all.status).toBe(200);
