@@ -655,9 +655,9 @@ describe('api (real Postgres, NATS and the api process)', () => {
         ['/jobs?pageSize=201', ['query.pageSize']],
         ['/jobs?fromDate=2026-02-30', ['query.fromDate']],
         ['/jobs?updatedFrom=yesterday', ['query.updatedFrom']],
-        ['/jobs?colour=red', ['query']],
+        ['/jobs?colour=red', ['query.colour']],
         ['/jobs?status=scheduled&status=completed', ['query.status']],
-        ['/technicians?status=active', ['query']],
+        ['/technicians?status=active', ['query.status']],
       ];
       for (const [path, named] of cases) {
         const res = await client.get(path, keys.readA);
