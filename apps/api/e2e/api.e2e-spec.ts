@@ -701,6 +701,39 @@ describe('api (real Postgres, NATS and the api process)', () => {
         .execute();
       expect(claimed).toEqual([]);
     });
+
+    it('enforces a role captured at a new login within a second, though reads keep the entitlements for 250 ms', async () => {
+      const roleOf = (entitlements: string[]) =>
+        db
+          .updateTable('sessions')
+          .set({
+            user_info: JSON.stringify({
+              id: 'st-accounting',
+              name: 'Avery',
+              role: 'Accounting',
+              entitlements,
+            }),
+          })
+          .where('connection_id', '=', C1)
+          .execute();
+      /** Milliseconds until GET /jobs answers `status` with the read key of tenant C. */
+      const until = async (status: number): Promise<number> => {
+        const since = Date.now();
+        let seen = 0;
+        while (seen !== status && Date.now() - since < 2_000)
+          seen = (await client.get('/jobs', keys.readC)).status;
+        expect(seen).toBe(status);
+        return Date.now() - since;
+      };
+      expect((await client.get('/jobs', keys.readC)).status).toBe(403);
+      try {
+        await roleOf(['clients', 'invoices', 'payments', 'jobs']);
+        expect(await until(200)).toBeLessThan(1_000);
+      } finally {
+        await roleOf(['clients', 'invoices', 'payments']);
+      }
+      expect(await until(403)).toBeLessThan(1_000);
+    });
   });
 
   describe('tenant isolation', () => {
