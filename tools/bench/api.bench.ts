@@ -7,16 +7,19 @@
  * 2. `GET /jobs?status=scheduled&technicianId=…&pageSize=50` (first page, counted) and its next page by the
  *    opaque `cursor` (not counted), each for a fixed time at 50 concurrent connections with autocannon
  *    (keep-alive, one API key, rate limit out of the way), after a warm-up: p50/p99 and requests/s; then
- *    the first page at 1 connection (the api's service time without queueing).
+ *    the first page at 1 connection (the api's service time without queueing). Each run also reports
+ *    what a request costs whatever else the machine runs: CPU ms of the api process and of its Postgres
+ *    backends (/proc), and the statements they ran (pg_stat_database).
  * 3. The same list queries sent directly with pg (ResourceRepository.list, the SQL the api sends for
- *    these calls: the page and its count): one at a time, as psql would, and at 50 concurrent.
+ *    these calls: the page and its count, one statement): one at a time, as psql would, and at 50
+ *    concurrent.
  * 4. EXPLAIN (ANALYZE, BUFFERS) of those queries as captured from ResourceRepository, written to
  *    bench/results/api-explain.txt for docs/api.md.
  * Every figure is checked first: the page's items and total agree with a direct count, the cursor
  * page continues the first, and autocannon saw no error, timeout or non-2xx answer.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
@@ -167,6 +170,56 @@ async function seed(db: Kysely<DB>, jobs: number, log: (line: string) => void): 
   );
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (0 when it is gone or not Linux). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // fields after the command name: state is [0], utime [11], stime [12], in clock ticks (100/s)
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * What the api and its Postgres sessions spend per request, whatever else runs on the machine: CPU ms of
+ * the api process and of the database's backends opened by the api (application_name `api`), and the
+ * statements they ran (pg_stat_database's transactions: each statement of the api is its own).
+ */
+async function resourceMeter(
+  db: Kysely<DB>,
+  apiPid: number | undefined,
+): Promise<() => Promise<{ apiCpuMs: number; postgresCpuMs: number; statements: number }>> {
+  const backends = async (): Promise<number[]> =>
+    (
+      await sql<{ pid: number }>`
+        select pid from pg_stat_activity where datname = current_database() and application_name = 'api'`.execute(
+        db,
+      )
+    ).rows.map((row) => row.pid);
+  const transactions = async (): Promise<number> => {
+    // the counters are flushed by each backend at most once a second: wait, then read a fresh snapshot
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sql`select pg_stat_clear_snapshot()`.execute(db);
+    const { rows } = await sql<{ n: string }>`
+      select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`.execute(
+      db,
+    );
+    return Number(rows[0]?.n ?? 0);
+  };
+  const before = new Map((await backends()).map((pid) => [pid, cpuMsOf(pid)]));
+  const apiBefore = cpuMsOf(apiPid);
+  const transactionsBefore = await transactions();
+  return async () => {
+    const apiCpuMs = cpuMsOf(apiPid) - apiBefore;
+    const pids = await backends();
+    const postgresCpuMs = pids.reduce((sum, pid) => sum + cpuMsOf(pid) - (before.get(pid) ?? 0), 0);
+    // the meter's own reads (two or three statements) are left in: noise under 0.01 per request
+    return { apiCpuMs, postgresCpuMs, statements: (await transactions()) - transactionsBefore };
+  };
+}
+
 interface Cannonade {
   latency: LatencySummary;
   requests: number;
@@ -174,6 +227,8 @@ interface Cannonade {
   bytesPerAnswer: number;
   wallMs: number;
   checks: string[];
+  /** Per request answered in the measured run. */
+  perRequest: { apiCpuMs: number; postgresCpuMs: number; statements: number };
 }
 
 async function cannonade(
@@ -182,6 +237,7 @@ async function cannonade(
   connections: number,
   durationSec: number,
   label: string,
+  meter: () => Promise<() => Promise<{ apiCpuMs: number; postgresCpuMs: number; statements: number }>>,
 ): Promise<Cannonade> {
   const errors = new Map<string, number>();
   const run = (duration: number): Promise<autocannon.Result> =>
@@ -198,9 +254,12 @@ async function cannonade(
       });
     });
   await run(Math.max(2, Math.round(durationSec / 5))); // warm-up, discarded
+  const read = await meter();
   const started = performance.now();
   const result = await run(durationSec);
   const wallMs = performance.now() - started;
+  const used = await read();
+  const per = (value: number): number => Math.round((value / Math.max(1, result.requests.total)) * 100) / 100;
   const checks = [
     check(result.errors === 0, `${label}: no connection error`, JSON.stringify([...errors])),
     check(result.timeouts === 0, `${label}: no timeout`, String(result.timeouts)),
@@ -221,6 +280,11 @@ async function cannonade(
     bytesPerAnswer: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
     wallMs,
     checks,
+    perRequest: {
+      apiCpuMs: per(used.apiCpuMs),
+      postgresCpuMs: per(used.postgresCpuMs),
+      statements: per(used.statements),
+    },
   };
 }
 
@@ -288,6 +352,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchResult[]>
       HOST: '127.0.0.1',
     });
     await api.waitReady(port, 60_000);
+    const apiPid = api.child.pid;
     const base = `http://127.0.0.1:${port}`;
     const created = await fetch(`${base}/api-keys`, {
       method: 'POST',
@@ -384,7 +449,12 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchResult[]>
       ['first-page', firstPath, 1],
     ] as const) {
       log(`autocannon: GET ${name} for ${options.durationSec} s at ${connections} connection(s) …`);
-      const run = await cannonade(`${base}${path}`, key, connections, options.durationSec, name);
+      const run = await cannonade(`${base}${path}`, key, connections, options.durationSec, name, () =>
+        resourceMeter(db, apiPid),
+      );
+      log(
+        `  ${run.requests} requests, p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms; per request: api ${run.perRequest.apiCpuMs} ms CPU, Postgres ${run.perRequest.postgresCpuMs} ms CPU, ${run.perRequest.statements} statements`,
+      );
       results.push({
         id: `api.jobs.${name}.http${connections === 1 ? '-1conn' : ''}`,
         group: 'api',
@@ -394,7 +464,14 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchResult[]>
         wallMs: Math.round(run.wallMs),
         ratePerSec: ratePerSec(run.requests, run.wallMs),
         latencyMs: run.latency,
-        params: { ...params, connections, bytesPerAnswer: run.bytesPerAnswer },
+        params: {
+          ...params,
+          connections,
+          bytesPerAnswer: run.bytesPerAnswer,
+          apiCpuMsPerRequest: run.perRequest.apiCpuMs,
+          postgresCpuMsPerRequest: run.perRequest.postgresCpuMs,
+          statementsPerRequest: run.perRequest.statements,
+        },
         checks: [...pageChecks, ...run.checks],
       });
     }

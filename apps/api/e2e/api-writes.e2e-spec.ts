@@ -11,6 +11,7 @@ import {
   spawnReady,
   startSandbox,
   startSessionManager,
+  totpCode,
   uniqueStreamPrefix,
   userOf,
   type RunningSandbox,
@@ -19,6 +20,12 @@ import {
 import type { NatsConnection } from '@nats-io/transport-node';
 import { sql, type Kysely } from 'kysely';
 import { ApiClient } from './api-client.util';
+import {
+  PRODUCT_PAGE_WRITE_EXAMPLES,
+  shapeDifferences,
+  withRunValues,
+  withoutField,
+} from './product-pages.fixture';
 
 /*
  * Writes through the api with everything real behind it: the vendor sandbox (ServiceTitan), the session
@@ -34,6 +41,7 @@ const OTHER = 'tn_api_other';
 /** A tenant whose Jobber connection logs in as "Office staff": clients, jobs, scheduling, estimates, invoices, no payments. */
 const OFFICE = 'tn_api_office';
 const OPERATOR = 'operator-token-of-the-api-writes-e2e-0123';
+const SESSION_SECRET = 'session-token-secret-of-the-api-writes-e2e-0123';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -54,6 +62,7 @@ describe('api writes (sandbox, session manager, extractor, writer, api)', () => 
   let clientId = '';
   let propertyId = '';
   let technicians: string[] = [];
+  let totpSecret = '';
 
   const at = (hours: number): string =>
     new Date(Math.floor(Date.now() / DAY) * DAY + 260 * DAY + hours * HOUR).toISOString();
@@ -86,10 +95,11 @@ describe('api writes (sandbox, session manager, extractor, writer, api)', () => 
       FIELDSYNC_STREAM_STORAGE: 'memory',
       HOST: '127.0.0.1',
     };
-    const manager = await startSessionManager(env);
+    const manager = await startSessionManager({ ...env, FIELDSYNC_SESSION_TOKEN_SECRET: SESSION_SECRET });
     await manager.admin('PUT', `/tenants/${TENANT}`, { name: 'API writes e2e' });
     await manager.admin('PUT', `/tenants/${OTHER}`, { name: 'Another tenant' });
     const st = sandbox.portal('servicetitan');
+    totpSecret = (await userOf(st, 'st.admin')).totpSecret ?? '';
     const connection = await manager.admin('POST', '/connections', {
       tenantId: TENANT,
       vendor: 'servicetitan',
@@ -118,7 +128,14 @@ describe('api writes (sandbox, session manager, extractor, writer, api)', () => 
     await spawnReady('writer', (port) => ({ ...env, PORT: String(port) }), { readyTimeoutMs: 60_000 });
     const api = await spawnReady(
       'api',
-      (port) => ({ ...env, PORT: String(port), FIELDSYNC_ADMIN_TOKEN: OPERATOR, API_COMMAND_WAIT: '30s' }),
+      (port) => ({
+        ...env,
+        PORT: String(port),
+        FIELDSYNC_ADMIN_TOKEN: OPERATOR,
+        API_COMMAND_WAIT: '30s',
+        FIELDSYNC_SESSION_TOKEN_SECRET: SESSION_SECRET,
+        SESSION_MANAGER_URL: `http://127.0.0.1:${manager.port}`,
+      }),
       { readyTimeoutMs: 60_000 },
     );
     client = new ApiClient(`http://127.0.0.1:${api.port}`);
@@ -427,6 +444,107 @@ describe('api writes (sandbox, session manager, extractor, writer, api)', () => 
     const replay = await write('PATCH', `/jobs/${jobId}/dispatch`, dispatchBody, `dispatch-${jobId}`);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(client.checked).toBeGreaterThan(10);
+  });
+
+  it('answers each product page’s example write (the page’s body, the demo data’s ids) in the page’s response shape', async () => {
+    const pricebook = (await client.get('/pricebook-items?pageSize=2', writeKey)).json['items'] as {
+      itemId: string;
+    }[];
+    const stamp = Date.now();
+    const values: Record<string, unknown> = {
+      connectionId,
+      username: 'st.admin',
+      password: 'Sandbox!Admin1',
+      totp: totpCode(totpSecret),
+      stamp,
+      clientId,
+      propertyId,
+      technicianId: technicians[0] ?? '',
+      scheduledStart: at(100),
+      // an installation job type of the demo tenant (a small sandbox world has the first eight of
+      // libs/sandbox-world JOB_TYPES); the page's `installation` is its own tenant's
+      jobType: 'HVAC System Replacement',
+      validUntil: at(24 * 30).slice(0, 10),
+      serviceId1: pricebook[0]?.itemId,
+      serviceId2: pricebook[1]?.itemId,
+      amount: 1,
+      collectedAt: new Date().toISOString(),
+    };
+    let token = '';
+    const seen: string[] = [];
+    for (const example of PRODUCT_PAGE_WRITE_EXAMPLES) {
+      let path = withRunValues(example.path, values);
+      let body = withRunValues(example.body, values);
+      // a refused body and the one sent after it are two operations: two keys
+      let attempt = 0;
+      const call = (sent: unknown) =>
+        client.call(example.method, path, {
+          // as on the pages: the session's token once there is one (the refresh sends it too)
+          ...(token === '' ? {} : { token }),
+          body: sent,
+          headers: path.startsWith('/sessions')
+            ? {}
+            : { 'idempotency-key': `page-${stamp}-${path}-${(attempt += 1)}` },
+        });
+      if (path.includes('{invoiceId}')) {
+        // the demo data's invoices are paid: the page pays one of the job the page's POST /jobs created
+        const invoice = await client.call('POST', `/jobs/${String(values['jobId'])}/invoices`, {
+          token,
+          body: { lineItems: [{ description: 'Water heater replacement', quantity: 1, unitPrice: 100 }] },
+          headers: { 'idempotency-key': `page-invoice-${stamp}` },
+        });
+        expect({ status: invoice.status, problem: invoice.status >= 300 ? invoice.json : null }).toEqual({
+          status: 201,
+          problem: null,
+        });
+        values['invoiceId'] = String(invoice.json['invoiceId']);
+        path = withRunValues(example.path, values);
+      }
+      const refused = Object.keys(example.refused ?? {});
+      if (refused.length > 0) {
+        const refusal = await call(body);
+        const named = ((refusal.json['errors'] ?? []) as { field: string }[]).map((e) => e.field);
+        expect({ page: example.page, refused: [400, 422].includes(refusal.status) }).toEqual({
+          page: example.page,
+          refused: true,
+        });
+        expect(named.length).toBeGreaterThan(0);
+        for (const field of named)
+          expect({ page: example.page, field }).toEqual({
+            page: example.page,
+            field: expect.stringMatching(
+              new RegExp(`^(${refused.map((f) => f.replace(/[.[\]]/g, '\\$&')).join('|')})`),
+            ) as string,
+          });
+        for (const field of refused) body = withoutField(body, field);
+      }
+      const res = await call(body);
+      expect({
+        page: example.page,
+        status: res.status,
+        problem: res.status >= 300 ? res.json : null,
+      }).toEqual({
+        page: example.page,
+        status: example.path.startsWith('/sessions') ? 200 : 201,
+        problem: null,
+      });
+      expect({
+        page: example.page,
+        differences: shapeDifferences(example.exampleResponse, res.json),
+      }).toEqual({
+        page: example.page,
+        differences: Object.keys(example.knownGaps ?? {}),
+      });
+      if (typeof res.json['authToken'] === 'string') token = res.json['authToken'];
+      if (typeof res.json['jobId'] === 'string') values['jobId'] = res.json['jobId'];
+      if (typeof res.json['clientId'] === 'string') {
+        values['serviceAddress'] = (body['properties'] as { address: unknown }[] | undefined)?.[0]?.address;
+        values['clientId'] = res.json['clientId'];
+        values['propertyId'] = String(res.json['defaultPropertyId']);
+      }
+      seen.push(example.page);
+    }
+    expect(seen).toHaveLength(PRODUCT_PAGE_WRITE_EXAMPLES.length);
   });
 
   it('feeds the published change log at GET /events?after=, by type, to the tenant only', async () => {

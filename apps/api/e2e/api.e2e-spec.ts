@@ -440,6 +440,29 @@ describe('api (real Postgres, NATS and the api process)', () => {
       expect(audit).toEqual([expect.objectContaining({ tenant_id: TENANT_A, target_id: doomed.json['id'] })]);
     });
 
+    it('refuses a key revoked elsewhere (another replica, SQL) with 401 within a second, though this process had just read it', async () => {
+      const other = await client.call('POST', '/api-keys', {
+        token: keys.adminA,
+        body: { name: 'revoked by another replica', scopes: ['read'] },
+      });
+      const otherKey = other.json['key'] as string;
+      // in use, so its row is in this process's short-lived cache when the revocation lands
+      for (let i = 0; i < 5; i += 1)
+        expect((await client.get('/jobs?pageSize=1', otherKey)).status).toBe(200);
+      await db
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date(), revoked_by: 'operator' })
+        .where('id', '=', String(other.json['id']))
+        .execute();
+      const revokedAt = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - revokedAt < 2_000) {
+        status = (await client.get('/jobs?pageSize=1', otherKey)).status;
+      }
+      expect(status).toBe(401);
+      expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    });
+
     it('serves the audit log to admin keys (their tenant) and the operator, filtered by action', async () => {
       const all = await client.get('/audit-log', keys.adminA);
       expect(all.status).toBe(200);
@@ -632,9 +655,9 @@ describe('api (real Postgres, NATS and the api process)', () => {
         ['/jobs?pageSize=201', ['query.pageSize']],
         ['/jobs?fromDate=2026-02-30', ['query.fromDate']],
         ['/jobs?updatedFrom=yesterday', ['query.updatedFrom']],
-        ['/jobs?colour=red', ['query']],
+        ['/jobs?colour=red', ['query.colour']],
         ['/jobs?status=scheduled&status=completed', ['query.status']],
-        ['/technicians?status=active', ['query']],
+        ['/technicians?status=active', ['query.status']],
       ];
       for (const [path, named] of cases) {
         const res = await client.get(path, keys.readA);
@@ -677,6 +700,39 @@ describe('api (real Postgres, NATS and the api process)', () => {
         .where('tenant_id', '=', TENANT_C)
         .execute();
       expect(claimed).toEqual([]);
+    });
+
+    it('enforces a role captured at a new login within a second, though reads keep the entitlements for 250 ms', async () => {
+      const roleOf = (entitlements: string[]) =>
+        db
+          .updateTable('sessions')
+          .set({
+            user_info: JSON.stringify({
+              id: 'st-accounting',
+              name: 'Avery',
+              role: 'Accounting',
+              entitlements,
+            }),
+          })
+          .where('connection_id', '=', C1)
+          .execute();
+      /** Milliseconds until GET /jobs answers `status` with the read key of tenant C. */
+      const until = async (status: number): Promise<number> => {
+        const since = Date.now();
+        let seen = 0;
+        while (seen !== status && Date.now() - since < 2_000)
+          seen = (await client.get('/jobs', keys.readC)).status;
+        expect(seen).toBe(status);
+        return Date.now() - since;
+      };
+      expect((await client.get('/jobs', keys.readC)).status).toBe(403);
+      try {
+        await roleOf(['clients', 'invoices', 'payments', 'jobs']);
+        expect(await until(200)).toBeLessThan(1_000);
+      } finally {
+        await roleOf(['clients', 'invoices', 'payments']);
+      }
+      expect(await until(403)).toBeLessThan(1_000);
     });
   });
 

@@ -10,6 +10,7 @@ import type { AuthenticatedRequest } from './access.guard';
 import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
 import { createApiKeyRequestSchema, listApiKeysQuerySchema, type ApiKeyResource } from './api-key.schemas';
 import { generateApiKey, hashApiKey, type ApiKeyScope } from './api-key.util';
+import { Authenticator } from './authenticator.service';
 import { actorOf, type Principal } from './principal.types';
 
 const ulid = createUlidFactory();
@@ -40,7 +41,10 @@ export class ApiKeysController {
   private readonly keys: ApiKeyRepository;
   private readonly audit: AuditLogRepository;
 
-  constructor(@Inject(DATABASE) db: Kysely<DB>) {
+  constructor(
+    @Inject(DATABASE) db: Kysely<DB>,
+    private readonly authenticator: Authenticator,
+  ) {
     this.keys = new ApiKeyRepository(db);
     this.audit = new AuditLogRepository(db);
   }
@@ -87,6 +91,7 @@ export class ApiKeysController {
     const tenantId = await this.tenantOf(request.principal, input.tenantId, 'query');
     const row = await this.keys.revoke(tenantId, keyId, actorOf(request.principal));
     if (!row) throw ApiProblem.notFound(`API key ${keyId}`);
+    this.authenticator.forgetKey(row.prefix);
     await this.audit.append({
       tenantId,
       actor: actorOf(request.principal),

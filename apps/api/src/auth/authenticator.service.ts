@@ -4,8 +4,9 @@ import { looksLikeSessionToken, SessionTokenError, verifySessionToken } from '@f
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
+import { ShortLivedCache } from '../http/short-lived-cache.util';
 import { ApiProblem, ProblemCode } from '../problem/problem.error';
-import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
 import { API_KEY_SCOPES, apiKeyPrefix, verifyApiKey, type ApiKeyScope } from './api-key.util';
 import { OPERATOR_TOKEN, SESSION_TOKEN_KEY } from './auth.constants';
 import type { Principal } from './principal.types';
@@ -13,15 +14,22 @@ import type { Principal } from './principal.types';
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 /** last_used_at is written at most this often per key, so reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * How old a key's row may be when a request is authenticated with it: a revocation or expiry made by any
+ * replica (or in SQL) is refused within this, well inside the issue's second; one look-up per key and
+ * quarter second instead of one per request.
+ */
+export const API_KEY_ROW_MAX_AGE_MS = 250;
 
 const unauthorized = (detail: string): ApiProblem =>
   new ApiProblem(ProblemCode.Unauthorized, detail, [{ field: 'header.authorization', message: detail }]);
 
 /**
- * Turns `Authorization: Bearer …` into a Principal. An API key is looked up by its public prefix on every
- * request (so a revocation or expiry takes effect at once) and checked against its scrypt hash in constant
- * time; a key already verified in this process is recognised by a SHA-256 of it kept in memory, so the KDF
- * runs once per key and process, not once per request. The operator token is compared in constant time
+ * Turns `Authorization: Bearer …` into a Principal. An API key's row is looked up by its public prefix at
+ * most API_KEY_ROW_MAX_AGE_MS before the request (a revocation or expiry takes effect within it; one made
+ * by this process at once) and the key checked against its scrypt hash in constant time; a key already
+ * verified in this process is recognised by a SHA-256 of it kept in memory, so the KDF runs once per key
+ * and process, not once per request. The operator token is compared in constant time
  * (both sides hashed); without FIELDSYNC_ADMIN_TOKEN no bearer is the operator: the operator routes are closed.
  */
 @Injectable()
@@ -30,6 +38,7 @@ export class Authenticator {
   private readonly operator: Buffer | undefined;
   private readonly verified = new Map<string, Buffer>();
   private readonly touchedAt = new Map<string, number>();
+  private readonly rows = new ShortLivedCache<ApiKeyRow | undefined>(API_KEY_ROW_MAX_AGE_MS);
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<DB>,
@@ -61,7 +70,7 @@ export class Authenticator {
   }
 
   private async apiKey(token: string, prefix: string): Promise<Principal> {
-    const row = await this.keys.findByPrefix(prefix);
+    const row = await this.rows.get(prefix, () => this.keys.findByPrefix(prefix));
     if (!row) throw unauthorized('invalid API key');
     const digest = sha256(token);
     const known = this.verified.get(row.id);
@@ -106,6 +115,11 @@ export class Authenticator {
       throw unauthorized(`the session's connection ${claims.sub} is not active`);
     }
     return { kind: 'session', tenantId: claims.tid, connectionId: claims.sub, scopes: ['write'] };
+  }
+
+  /** A key this process changed (revoked): its next request reads its row again. */
+  forgetKey(prefix: string): void {
+    this.rows.forget(prefix);
   }
 
   private touch(keyId: string): void {

@@ -39,6 +39,11 @@ export interface WriteRoute {
   readonly method: 'POST' | 'PATCH';
   /** OpenAPI path (`/jobs/{jobId}/dispatch`); `/connections/{connectionId}` prefixes routes without an owner. */
   readonly path: string;
+  /**
+   * The product page's path of a route without an owner (`POST /clients`): its connection is the session
+   * token's own, or the tenant's only one (else 400 naming `connectionId`).
+   */
+  readonly unprefixed?: { readonly path: string; readonly operationId: string };
   readonly summary: string;
   readonly type: CommandType;
   readonly body: z.ZodType;
@@ -235,6 +240,7 @@ export const WRITE_ROUTES: readonly WriteRoute[] = [
     operationId: 'createClient',
     method: 'POST',
     path: '/connections/{connectionId}/clients',
+    unprefixed: { path: '/clients', operationId: 'createClientOfTheConnection' },
     summary: 'Create a client with a primary contact and properties',
     type: 'client.create',
     body: clientBody,
@@ -291,6 +297,8 @@ export const WRITE_ROUTES: readonly WriteRoute[] = [
       'appointment.scheduledStart': 'scheduledStart',
       'appointment.scheduledEnd': 'scheduledEnd',
       'appointment.durationMinutes': 'durationMinutes',
+      // the api adds the client's currency to priced lines: a refusal of it is one of the lines
+      currency: 'lineItems',
     },
     payload: (b, _, owner) => {
       const body = b as z.output<typeof jobBody>;

@@ -55,6 +55,16 @@ export class WritesController {
     return this.run('createClient', r, s, p, b, k);
   }
 
+  @Post('clients')
+  createClientOfTheConnection(
+    @Req() r: AuthenticatedRequest,
+    @Res({ passthrough: true }) s: FastifyReply,
+    @Body() b: unknown,
+    @Headers('idempotency-key') k?: string,
+  ) {
+    return this.run('createClient', r, s, {}, b, k);
+  }
+
   @Post('jobs')
   createJob(
     @Req() r: AuthenticatedRequest,

@@ -111,7 +111,9 @@ export class WritesService {
         errors,
       );
     }
-    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
+    // `POST /clients` is the same operation as `POST /connections/{its connection}/clients`
+    const named: Record<string, string> = { ...params, connectionId };
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => named[name] ?? '');
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([route.method, path, body]))
       .digest('hex');
@@ -281,7 +283,7 @@ export class WritesService {
     scope: string | undefined,
   ): Promise<{ connectionId: string; owner: Record<string, unknown> | undefined }> {
     if (!route.owner) {
-      const connectionId = params['connectionId'] ?? '';
+      const connectionId = params['connectionId'] ?? scope ?? (await this.onlyConnectionOf(tenantId));
       if (scope !== undefined && connectionId !== scope)
         throw ApiProblem.notFound(`connection ${connectionId}`);
       const row = await this.db
@@ -310,6 +312,26 @@ export class WritesService {
       );
     }
     return { connectionId: owner['connectionId'], owner };
+  }
+
+  /** `POST /clients` with an API key: the tenant's one connection, or 400 naming the missing choice. */
+  private async onlyConnectionOf(tenantId: string): Promise<string> {
+    const rows = await this.db
+      .selectFrom('connections')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .orderBy('id')
+      .limit(2)
+      .execute();
+    const [only] = rows;
+    if (only && rows.length === 1) return only.id;
+    const detail =
+      rows.length === 0
+        ? 'the tenant has no connection to create the client in'
+        : 'the tenant has several connections: name one with POST /connections/{connectionId}/clients (or call with its session token)';
+    throw new ApiProblem(ProblemCode.InvalidRequest, detail, [
+      { field: 'path.connectionId', message: 'which connection to create the client in' },
+    ]);
   }
 
   /** A payload field as the caller named it (`payload.customerId` → `body.clientId`). */

@@ -205,41 +205,54 @@ export function buildOpenApiDocument(): JsonObject {
   components.push(commandAcceptedSchema, commandStatusSchema);
   for (const route of WRITE_ROUTES) {
     components.push(route.body, route.response);
-    const parameters = [
-      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => pathParameter(m[1] ?? '', `The ${m[1] ?? ''}`)),
-      {
-        name: 'Idempotency-Key',
-        in: 'header',
-        required: true,
-        description: 'Unique per operation (≤ 255 printable characters, e.g. a UUID); kept 24 h',
-        schema: { type: 'string', minLength: 1, maxLength: 255 },
-      },
-    ];
-    paths[route.path] = {
-      ...paths[route.path],
-      [route.method.toLowerCase()]: {
-        operationId: route.operationId,
-        tags: ['commands'],
-        summary: `${route.summary} (command ${route.type})`,
-        parameters,
-        requestBody: { required: true, content: { 'application/json': { schema: ref(route.body) } } },
-        responses: {
-          [String(route.status)]: json(
-            'The command succeeded (replays carry Idempotent-Replayed: true)',
-            ref(route.response),
-          ),
-          '202': json('Still running after API_COMMAND_WAIT: poll Location', ref(commandAcceptedSchema)),
-          ...ERRORS,
-          '409': problem('A request with this Idempotency-Key is in flight, or a schedule conflict'),
-          '422': problem(
-            'The Idempotency-Key was used with another request, or the vendor refused (naming the field)',
-          ),
-          '429': problem('The vendor rate-limited the command; retry'),
-          '502': problem('The vendor could not be reached; retry with the same key'),
-          '504': problem('The vendor did not answer in time; retry with the same key'),
+    for (const [path, operationId, summary] of [
+      [route.path, route.operationId, route.summary],
+      ...(route.unprefixed
+        ? [
+            [
+              route.unprefixed.path,
+              route.unprefixed.operationId,
+              `${route.summary}: through a session token's connection, or the tenant's only one (400 naming connectionId otherwise)`,
+            ] as const,
+          ]
+        : []),
+    ] as const) {
+      const parameters = [
+        ...[...path.matchAll(/\{(\w+)\}/g)].map((m) => pathParameter(m[1] ?? '', `The ${m[1] ?? ''}`)),
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: true,
+          description: 'Unique per operation (≤ 255 printable characters, e.g. a UUID); kept 24 h',
+          schema: { type: 'string', minLength: 1, maxLength: 255 },
         },
-      },
-    };
+      ];
+      paths[path] = {
+        ...paths[path],
+        [route.method.toLowerCase()]: {
+          operationId,
+          tags: ['commands'],
+          summary: `${summary} (command ${route.type})`,
+          parameters,
+          requestBody: { required: true, content: { 'application/json': { schema: ref(route.body) } } },
+          responses: {
+            [String(route.status)]: json(
+              'The command succeeded (replays carry Idempotent-Replayed: true)',
+              ref(route.response),
+            ),
+            '202': json('Still running after API_COMMAND_WAIT: poll Location', ref(commandAcceptedSchema)),
+            ...ERRORS,
+            '409': problem('A request with this Idempotency-Key is in flight, or a schedule conflict'),
+            '422': problem(
+              'The Idempotency-Key was used with another request, or the vendor refused (naming the field)',
+            ),
+            '429': problem('The vendor rate-limited the command; retry'),
+            '502': problem('The vendor could not be reached; retry with the same key'),
+            '504': problem('The vendor did not answer in time; retry with the same key'),
+          },
+        },
+      };
+    }
   }
   components.push(eventFeedSchema, auditPageSchema, auditEntrySchema);
   const queryParameter = (name: string, description: string, schema: JsonObject = { type: 'string' }) => ({

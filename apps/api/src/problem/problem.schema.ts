@@ -15,5 +15,15 @@ export const problemSchema = z
         z.strictObject({ field: z.string().describe('query.status, body.scopes.0 …'), message: z.string() }),
       )
       .optional(),
+    // extension members (RFC 9457 §3.2) of a write whose command failed
+    commandId: z
+      .string()
+      .optional()
+      .describe('A write whose command failed: the command (GET /commands/{id})'),
+    commandError: z.string().optional().describe('A write whose command failed: the writer’s error code'),
+    retriable: z
+      .boolean()
+      .optional()
+      .describe('A write whose command failed: whether the same call (same key) may succeed later'),
   })
   .meta({ id: 'Problem' });

@@ -19,6 +19,14 @@ export interface ListedPage {
   readonly hasMore: boolean;
 }
 
+/** A row of a list statement: the page's rows (none on an empty first page) and, counted, the total. */
+interface PageRow {
+  readonly id: string | null;
+  readonly document: CanonicalEntity;
+  readonly position: string;
+  readonly total?: string;
+}
+
 const nextDay = (date: string): string => {
   const day = new Date(`${date}T00:00:00Z`);
   day.setUTCDate(day.getUTCDate() + 1);
@@ -51,32 +59,36 @@ export class ResourceRepository {
     const page = query.page ?? 1;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const keyset = after ? [sql`(updated_at, id) > (${after.updatedAt}::timestamptz, ${after.id})`] : [];
-    const [rows, count] = await Promise.all([
-      sql<{ document: CanonicalEntity; id: string; position: string }>`
-        select id, document,
-               to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position
-        from ${table}
-        where ${sql.join([...where, ...keyset], sql` and `)}
-        order by updated_at, id
-        limit ${pageSize + 1}
-        offset ${after ? 0 : (page - 1) * pageSize}`.execute(this.db),
-      // a keyset page is not counted: counting a million-row tenant costs more than the page itself
-      after
-        ? Promise.resolve(undefined)
-        : sql<{
-            total: string;
-          }>`select count(*) as total from ${table} where ${sql.join(where, sql` and `)}`.execute(this.db),
-    ]);
-    const documents = rows.rows.slice(0, pageSize).map((row) => ({
+    const conditions = sql.join([...where, ...keyset], sql` and `);
+    const pageQuery = sql`
+      select id, document,
+             to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position
+      from ${table}
+      where ${conditions}
+      order by updated_at, id
+      limit ${pageSize + 1}
+      offset ${after ? 0 : (page - 1) * pageSize}`;
+    // One round trip: a first (offset) page and its count in one statement (the count's row is there even
+    // when the page is empty; `position`, fixed-width UTC, sorts as updated_at does); a keyset page is not counted: counting a million-row tenant costs more than
+    // the page itself.
+    const { rows } = after
+      ? await sql<PageRow>`${pageQuery}`.execute(this.db)
+      : await sql<PageRow>`
+          select counted.total, listed.id, listed.document, listed.position
+          from (select count(*) as total from ${table} where ${sql.join(where, sql` and `)}) counted
+          left join lateral (${pageQuery}) listed on true
+          order by listed.position, listed.id`.execute(this.db);
+    const listed = rows.filter((row): row is PageRow & { id: string } => row.id !== null);
+    const documents = listed.slice(0, pageSize).map((row) => ({
       document: row.document,
       position: { updatedAt: row.position, id: row.id },
     }));
     return {
       documents,
-      total: count ? Number(count.rows[0]?.total ?? 0) : null,
+      total: after ? null : Number(rows[0]?.total ?? 0),
       page: after ? 1 : page,
       pageSize,
-      hasMore: rows.rows.length > pageSize,
+      hasMore: listed.length > pageSize,
     };
   }
 

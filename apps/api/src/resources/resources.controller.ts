@@ -16,6 +16,8 @@ import { RESOURCES, RESOURCES_BY_NAME } from './resource.registry';
 import type { AnyResource } from './resource.types';
 
 const idSchema = z.string().min(1).max(200);
+/** How old the connections' entitlements may be when a read is allowed (a role changes at a login). */
+export const READ_ENTITLEMENTS_MAX_AGE_MS = 250;
 
 /** The list envelope of the product pages, plus the keyset cursor of the next page (null on the last). */
 export interface ListEnvelope {
@@ -40,7 +42,7 @@ export class ResourcesController {
 
   constructor(@Inject(DATABASE) private readonly db: Kysely<DB>) {
     this.repository = new ResourceRepository(db);
-    this.entitlements = new Entitlements(db);
+    this.entitlements = new Entitlements(db, { maxAgeMs: READ_ENTITLEMENTS_MAX_AGE_MS });
   }
 
   @Get('connections/:connectionId/:collection')

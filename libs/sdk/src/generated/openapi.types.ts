@@ -100,7 +100,8 @@ export interface paths {
         /** List clients with their properties */
         get: operations["listClients"];
         put?: never;
-        post?: never;
+        /** Create a client with a primary contact and properties: through a session token's connection, or the tenant's only one (400 naming connectionId otherwise) (command client.create) */
+        post: operations["createClientOfTheConnection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2206,6 +2207,10 @@ export interface components {
         Problem: {
             /** @enum {string} */
             code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "unprocessable" | "rate_limited" | "vendor_unavailable" | "vendor_timeout" | "payload_too_large" | "unsupported_media_type" | "unavailable" | "internal";
+            /** @description A write whose command failed: the writer’s error code */
+            commandError?: string;
+            /** @description A write whose command failed: the command (GET /commands/{id}) */
+            commandId?: string;
             detail: string;
             errors?: {
                 /** @description query.status, body.scopes.0 … */
@@ -2214,6 +2219,8 @@ export interface components {
             }[];
             /** @description The request id (also in X-Request-Id) */
             instance: string;
+            /** @description A write whose command failed: whether the same call (same key) may succeed later */
+            retriable?: boolean;
             status: number;
             title: string;
             /** @description urn:fieldsync:problem:<code> */
@@ -3030,6 +3037,127 @@ export interface operations {
             };
             /** @description The API key made too many requests in its window: see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createClientOfTheConnection: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per operation (≤ 255 printable characters, e.g. a UUID); kept 24 h */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateClientRequest"];
+            };
+        };
+        responses: {
+            /** @description The command succeeded (replays carry Idempotent-Replayed: true) */
+            201: {
+                headers: {
+                    /** @description The request id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedClient"];
+                };
+            };
+            /** @description Still running after API_COMMAND_WAIT: poll Location */
+            202: {
+                headers: {
+                    /** @description The request id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAccepted"];
+                };
+            };
+            /** @description Invalid request: `errors` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, revoked or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials lack the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or another tenant’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is in flight, or a schedule conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or the vendor refused (naming the field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The vendor rate-limited the command; retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The vendor could not be reached; retry with the same key */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The vendor did not answer in time; retry with the same key */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,6 +15,7 @@ export const OPERATIONS = {
   convertQuote: { method: 'POST', path: '/quotes/{quoteId}/convert', idempotencyKey: true },
   createApiKey: { method: 'POST', path: '/api-keys', idempotencyKey: false },
   createClient: { method: 'POST', path: '/connections/{connectionId}/clients', idempotencyKey: true },
+  createClientOfTheConnection: { method: 'POST', path: '/clients', idempotencyKey: true },
   createInvoice: { method: 'POST', path: '/jobs/{jobId}/invoices', idempotencyKey: true },
   createJob: { method: 'POST', path: '/jobs', idempotencyKey: true },
   createQuote: { method: 'POST', path: '/quotes', idempotencyKey: true },

@@ -91,10 +91,12 @@ export const jobsResource = defineResource({
       related.byId(
         'customer',
         jobs.map((j) => j.customerId),
+        ['id', 'displayName', 'phones', 'emails'],
       ),
       related.byId(
         'technician',
         jobs.flatMap((j) => j.technicianIds),
+        ['name'],
       ),
       related.byColumn(
         'appointment',
