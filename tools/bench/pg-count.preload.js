@@ -3,6 +3,7 @@
  * `node -r`, it counts every statement the process sends through `pg` (one round trip each), by kind,
  * and writes the counts as JSON to the file at exit. Not loaded in production or in the tests.
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS preload (node -r), not a module of the workspace */
 'use strict';
 const { writeFileSync } = require('node:fs');
 const pg = require('pg');

@@ -1,8 +1,9 @@
 /*
  * The writer with many connections (issue 17's "zero-latency vendor, ≥ 10 connections"): the same stack as
  * writer.bench.ts (sandbox, session manager, extractor and one writer, each a process), the sandbox with
- * SANDBOX_API_LIMITS=off and the writer's pacing at 1000 requests/s, and CONNECTIONS Jobber connections
- * of one tenant (the office user, password login: one Chromium login each). The writer runs with its
+ * SANDBOX_API_LIMITS=off and the writer's pacing at 1000 requests/s, and MANY.connections Jobber
+ * connections, one per tenant (the office user of the sandbox's one Jobber account, password login: one
+ * Chromium login each; the session manager allows one connection per tenant, portal and username). The writer runs with its
  * defaults (WRITER_CONCURRENCY 16, WRITER_CONNECTION_CONCURRENCY 8).
  *  1. burst: BURST `client.create` spread round robin over the connections, published at once: commands/s
  *     per replica, first publish → last result;
@@ -38,7 +39,8 @@ import { check, type BenchResult } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';
 import { writerLines, writerProfilingEnv, type WriterBenchOptions } from './writer.bench';
 
-const TENANT = 'tn_benchwm';
+/** One Jobber connection per tenant (one connection per tenant, portal and username). */
+const tenantOf = (i: number) => `tn_benchwm${i}`;
 const SANDBOX_SIZE = '300';
 export const MANY = { connections: 10, burst: 600, pacedPerSecond: 50, pacedSeconds: 10 } as const;
 const SETUP_LIMIT_MS = 120_000;
@@ -83,12 +85,12 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
     };
     const manager = await startSessionManager(common);
     services.push(manager.service);
-    await manager.admin('PUT', `/tenants/${TENANT}`, { name: 'Bench writer, many connections' });
     const jobber = sandbox.portal('jobber');
     const connectionIds: string[] = [];
     for (let i = 0; i < connections; i++) {
+      await manager.admin('PUT', `/tenants/${tenantOf(i)}`, { name: `Bench writer, connection ${i}` });
       const created = await manager.admin('POST', '/connections', {
-        tenantId: TENANT,
+        tenantId: tenantOf(i),
         vendor: 'jobber',
         portalUrl: jobber.url,
         username: 'office@greenleaf-hvac.example',
@@ -136,7 +138,8 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
     const arrived = new Map<string, { at: number; result: CommandResult }>();
     let duplicates = 0;
     const consumer = await jetstream(o.nc).consumers.get(streamName('results', prefix), {
-      filter_subjects: withPrefix(resultsFilter({ tenantId: TENANT }), prefix),
+      // Every tenant's results (the stream is this run's own).
+      filter_subjects: withPrefix(resultsFilter(), prefix),
       deliver_policy: DeliverPolicy.New,
     });
     const messages = await consumer.consume();
@@ -156,7 +159,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
       return {
         commandId,
         idempotencyKey: `bench-many-${run}-${i}`,
-        tenantId: TENANT,
+        tenantId: tenantOf(i % connectionIds.length),
         connectionId: connectionIds[i % connectionIds.length] as string,
         type: 'client.create',
         requestedAt: new Date().toISOString(),
@@ -181,7 +184,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
       return publisher.publish(
         commandSubject({ tenantId: c.tenantId, connectionId: c.connectionId, type: c.type }),
         c,
-        { msgId: c.commandId, tenantId: TENANT },
+        { msgId: c.commandId, tenantId: c.tenantId },
       );
     };
     const waitFor = async (label: string, commands: readonly Envelope[], t0: number) => {
@@ -268,7 +271,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
           'every line has 0 < vendorMs ≤ ms',
         ),
         check(
-          commands.every((c, i) => perIndex.get(Number(/(\d+)$/.exec(c.idempotencyKey)?.[1] ?? -1)) === 1) &&
+          commands.every((c) => perIndex.get(Number(/(\d+)$/.exec(c.idempotencyKey)?.[1] ?? -1)) === 1) &&
             resent.every((c) => arrived.get(c.commandId)?.result.replayed === true),
           "the vendor holds exactly one client per key after every key was sent twice (the second answered 'replayed')",
           `${commands.length} keys; ${[...perIndex.values()].filter((n) => n !== 1).length} indexes without exactly one client; ${resent.filter((c) => arrived.get(c.commandId)?.result.replayed !== true).length} re-sent not replayed`,
