@@ -43,7 +43,7 @@ import { writerLines, writerProfilingEnv, type WriterBenchOptions } from './writ
 const tenantOf = (i: number) => `tn_benchwm${i}`;
 const SANDBOX_SIZE = '300';
 export const MANY = { connections: 10, burst: 600, pacedPerSecond: 50, pacedSeconds: 10 } as const;
-const SETUP_LIMIT_MS = 120_000;
+const SETUP_LIMIT_MS = 180_000;
 const BATCH_LIMIT_MS = 60_000;
 
 interface Envelope {
