@@ -44,7 +44,8 @@ const tenantOf = (i: number) => `tn_benchwm${i}`;
 const SANDBOX_SIZE = '300';
 export const MANY = { connections: 10, burst: 600, pacedPerSecond: 50, pacedSeconds: 10 } as const;
 const SETUP_LIMIT_MS = 180_000;
-const BATCH_LIMIT_MS = 60_000;
+/** A writer that falls behind the paced schedule on a loaded machine still finishes (and is measured). */
+const BATCH_LIMIT_MS = 180_000;
 
 interface Envelope {
   commandId: string;
