@@ -107,7 +107,7 @@ const RUN_LIMIT_MS =
   300_000 +
   (runs('extractor') ? 420_000 : 0) +
   (runs('vendor-backfill') ? 240_000 : 0) +
-  (runs('writer') ? 240_000 : 0) +
+  (runs('writer') ? 600_000 : 0) +
   (runs('api') ? 360_000 : 0);
 const CLEANUP_LIMIT_MS = 10_000;
 const quick = process.argv.includes('--quick');

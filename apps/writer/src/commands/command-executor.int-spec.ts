@@ -184,7 +184,10 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
     command: <T extends CommandType>(type: T, payload: unknown, key?: string) => Command;
   }
 
-  async function harness(overrides: Partial<WriterOptions> = {}): Promise<Harness> {
+  async function harness(
+    overrides: Partial<WriterOptions> = {},
+    log: pino.Logger = logger,
+  ): Promise<Harness> {
     serial += 1;
     const connectionId = `con_wr${serial}`;
     await db
@@ -266,7 +269,7 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
         crashAfterVendorWrite: 0,
         ...overrides,
       },
-      logger,
+      logger: log,
     });
     return h;
   }
@@ -531,6 +534,133 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
       }),
     );
     expect(h.results[1]).toMatchObject({ status: 'succeeded' });
+  });
+
+  const keyRow = (key: string) =>
+    db
+      .selectFrom('idempotency_keys')
+      .select(['state', 'recovery_point', 'locked_by'])
+      .where('tenant_id', '=', TENANT)
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
+  const commandRow = (commandId: string) =>
+    db
+      .selectFrom('commands')
+      .select(['status', 'attempts'])
+      .where('command_id', '=', commandId)
+      .executeTakeFirstOrThrow();
+
+  it('has the key at vendor_call_started and the command row in_progress before the vendor executes (a crash from then on looks for the marker); a booking dispatch checks the calendar at started first', async () => {
+    const h = await harness();
+    const seen: { step: string; point: string; row: string }[] = [];
+    const watch = <T extends CommandType>(type: T, step: 'execute' | 'bookings') => {
+      const handler = h.vendor.writeSide.writes[type] as CommandWrite<T>;
+      const original = handler[step] as (ctx: WriteContext, c: Command) => Promise<unknown>;
+      (handler as unknown as Record<string, unknown>)[step] = async (ctx: WriteContext, c: Command) => {
+        const key = await keyRow(c.idempotencyKey);
+        seen.push({
+          step: `${type} ${step}`,
+          point: key.recovery_point,
+          row: (await commandRow(c.commandId)).status,
+        });
+        return original.call(handler, ctx, c);
+      };
+    };
+    watch('client.create', 'execute');
+    watch('job.dispatch', 'bookings');
+    watch('job.dispatch', 'execute');
+    await h.run(h.command('client.create', { displayName: 'Before The Call' }));
+    await h.run(
+      h.command('job.dispatch', {
+        jobId: canonicalId(h.connectionId, 'job', '1'),
+        technicians: { mode: 'assign', technicianIds: [canonicalId(h.connectionId, 'technician', '3')] },
+        window: { scheduledStart: '2026-06-01T15:00:00Z', scheduledEnd: '2026-06-01T16:00:00Z' },
+      }),
+    );
+    expect(seen).toEqual([
+      { step: 'client.create execute', point: 'vendor_call_started', row: 'in_progress' },
+      { step: 'job.dispatch bookings', point: 'started', row: 'in_progress' },
+      { step: 'job.dispatch execute', point: 'vendor_call_started', row: 'in_progress' },
+    ]);
+    expect(h.results.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+    expect(h.vendor.finds).toBe(0);
+  });
+
+  it('stores the outcomes of one connection’s concurrent commands in shared transactions (group commit): each key completed with its command row, one event each, sequences gap-free', async () => {
+    const lines: { group?: number }[] = [];
+    const capture = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as { group?: number }) },
+    );
+    const h = await harness({}, capture);
+    const commands = Array.from({ length: 20 }, (_, i) =>
+      h.command('client.create', { displayName: `Group ${i}` }),
+    );
+    const dispositions = await Promise.all(commands.map((c) => h.run(c)));
+    expect(dispositions).toEqual(commands.map(() => ({ kind: 'ack' })));
+    expect(h.vendor.executes).toBe(20);
+    expect(h.results.map((r) => r.status)).toEqual(commands.map(() => 'succeeded'));
+    for (const c of commands) {
+      expect(await keyRow(c.idempotencyKey)).toEqual({
+        state: 'completed',
+        recovery_point: 'vendor_call_done',
+        locked_by: null,
+      });
+      expect(await commandRow(c.commandId)).toEqual({ status: 'succeeded', attempts: 1 });
+    }
+    const stored = await events(h.connectionId);
+    expect(stored.map((e) => [e.type, e.sequence])).toEqual(
+      commands.map((_, i) => ['customer.created', String(i + 1)]),
+    );
+    expect(new Set(stored.map((e) => e.entity_id))).toEqual(
+      new Set(h.results.map((r) => r.result?.['customerId'])),
+    );
+    // Some commands shared a transaction (the first one's commit was still running when the others came).
+    const groups = lines.flatMap((l) => (typeof l.group === 'number' ? [l.group] : []));
+    expect(groups).toHaveLength(20);
+    expect(Math.max(...groups)).toBeGreaterThan(1);
+  });
+
+  it('in a group commit, a command whose lease was taken over fails alone: the others complete, its key stays with the new holder', async () => {
+    const h = await harness();
+    const handler = h.vendor.writeSide.writes['client.create'] as CommandWrite<'client.create'>;
+    const execute = handler.execute;
+    (handler as { execute: typeof execute }).execute = async (ctx, c) => {
+      if (c.payload.displayName === 'Stolen') {
+        // Another writer took the key over while this one was at the vendor (its lease ran out).
+        await db
+          .updateTable('idempotency_keys')
+          .set({ locked_by: 'writer-b' })
+          .where('tenant_id', '=', TENANT)
+          .where('key', '=', c.idempotencyKey)
+          .execute();
+      }
+      return execute(ctx, c);
+    };
+    const commands = Array.from({ length: 10 }, (_, i) =>
+      h.command('client.create', { displayName: i === 4 ? 'Stolen' : `Kept ${i}` }),
+    );
+    const stolen = commands[4] as Command;
+    expect(await Promise.all(commands.map((c) => h.run(c)))).toEqual(commands.map(() => ({ kind: 'ack' })));
+    // The stolen one is left to its new holder: no result from this writer, nothing stored for it.
+    expect(h.results.map((r) => r.commandId).sort()).toEqual(
+      commands
+        .filter((c) => c !== stolen)
+        .map((c) => c.commandId)
+        .sort(),
+    );
+    expect(h.results.every((r) => r.status === 'succeeded')).toBe(true);
+    expect(await keyRow(stolen.idempotencyKey)).toEqual({
+      state: 'in_progress',
+      recovery_point: 'vendor_call_started',
+      locked_by: 'writer-b',
+    });
+    expect(await commandRow(stolen.commandId)).toEqual({ status: 'in_progress', attempts: 1 });
+    const stored = await events(h.connectionId);
+    expect(stored.map((e) => e.sequence)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(new Set(stored.map((e) => e.entity_id))).toEqual(
+      new Set(h.results.map((r) => r.result?.['customerId'])),
+    );
   });
 
   it('purges keys past their expiry, leaving live ones', async () => {

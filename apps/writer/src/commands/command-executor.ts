@@ -15,7 +15,7 @@ import {
 import type { ConnectionRateLimiter } from '@fieldsync/platform';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { IdempotencyRepository } from '../idempotency/idempotency.repository';
+import { LeaseLostError, type IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { CommandFailures, type Delivery } from './command-failure';
 import { succeededResult } from './command-results.util';
 import { CommandsRepository } from './commands.repository';
@@ -84,7 +84,7 @@ export class CommandExecutor {
       options,
       now: this.now,
     });
-    this.outcomes = new OutcomeStore(db, deps.changeLog, keys, this.commands, options.workerId);
+    this.outcomes = new OutcomeStore(db, deps.changeLog, keys, options.workerId);
     this.failures = new CommandFailures(
       keys,
       this.commands,
@@ -104,7 +104,8 @@ export class CommandExecutor {
       type: command.type,
     });
     const started = process.hrtime.bigint();
-    const connection = await this.commands.connectionOf(command.tenantId, command.connectionId);
+    // The connection, its vendor and its role's entitlements: one query.
+    const connection = await this.roles.connectionWithEntitlements(command.tenantId, command.connectionId);
     if (!connection) {
       return this.failures.refuseUnkeyed(
         command,
@@ -113,10 +114,7 @@ export class CommandExecutor {
         `connection ${command.connectionId} not found for this tenant`,
       );
     }
-    const granted = (await this.roles.entitlementsOf(command.tenantId, [command.connectionId])).get(
-      command.connectionId,
-    );
-    const lacking = missingCommandEntitlement(command.type, granted ?? null);
+    const lacking = missingCommandEntitlement(command.type, connection.entitlements);
     if (lacking !== undefined) {
       log.info({ entitlement: lacking }, 'command refused: the vendor role lacks its entitlement');
       return this.failures.refuseUnkeyed(
@@ -126,7 +124,7 @@ export class CommandExecutor {
         `the vendor role of connection ${command.connectionId} lacks the ${lacking} entitlement needed to send ${command.type}`,
       );
     }
-    const { vendor } = connection;
+    const vendor = connection.vendor as Vendor;
     const write = this.writeFor(vendor, command.type);
     if (!write) {
       return this.failures.refuseUnkeyed(
@@ -150,7 +148,6 @@ export class CommandExecutor {
     const entered = await this.gate.enter(command, log, delivery.signal);
     if (entered.kind === 'done') return entered.disposition;
     const { held } = entered;
-    await this.commands.record(command, 'in_progress');
     const x: Execution = {
       command,
       vendor,
@@ -159,7 +156,8 @@ export class CommandExecutor {
       log,
       signal: delivery.signal,
       vendorMs: { total: 0 },
-      progress: { point: held.recoveryPoint },
+      // A fresh key recorded at `vendor_call_started` up front has not called the vendor yet.
+      progress: { point: held.fresh ? 'started' : held.recoveryPoint },
     };
     const renew = setInterval(
       () => {
@@ -185,12 +183,14 @@ export class CommandExecutor {
         this.now(),
         log,
       );
+      x.progress.unrecorded = undefined;
       await this.deps.publishResult(command.tenantId, result);
       const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
       this.deps.metrics.completed(vendor, command.type, 'succeeded', totalMs, x.vendorMs.total);
       log.info(
         {
           events: stored.events,
+          group: stored.group,
           attempts: held.attempts,
           ms: Math.round(totalMs * 10) / 10,
           vendorMs: Math.round(x.vendorMs.total * 10) / 10,
@@ -199,6 +199,16 @@ export class CommandExecutor {
       );
       return { kind: 'ack' };
     } catch (error) {
+      const { unrecorded } = x.progress;
+      if (unrecorded !== undefined && !(error instanceof LeaseLostError)) {
+        // The vendor has the effect but its bookkeeping failed (not a crash): keep the outcome on the key so
+        // the next attempt only does the bookkeeping. If even this fails, the next attempt finds the marker.
+        await this.deps.keys
+          .advance(held, this.deps.options.workerId, 'vendor_call_done', unrecorded)
+          .catch((advanceError: unknown) =>
+            log.warn({ err: advanceError }, 'could not record vendor_call_done after a failed bookkeeping'),
+          );
+      }
       return await this.failures.settle(command, vendor, held, x.progress.point, error, delivery, log);
     } finally {
       clearInterval(renew);

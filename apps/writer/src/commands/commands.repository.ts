@@ -1,26 +1,12 @@
-import type { Command, CommandResult, Vendor } from '@fieldsync/canonical-model';
+import type { Command, CommandResult } from '@fieldsync/canonical-model';
 import type { DB, Json } from '@fieldsync/persistence';
 import { sql, type Kysely } from 'kysely';
 
 export type CommandRowStatus = 'in_progress' | 'succeeded' | 'failed' | 'rejected';
 
-/** The writer's queries outside the idempotency keys: the command's connection, and the `commands` rows. */
+/** The writer's `commands` rows outside the idempotency keys' own writes (a failure that is not final). */
 export class CommandsRepository {
   constructor(private readonly db: Kysely<DB>) {}
-
-  /** The connection a command names, within its tenant; undefined when the tenant has no such connection. */
-  async connectionOf(
-    tenantId: string,
-    connectionId: string,
-  ): Promise<{ vendor: Vendor; status: string } | undefined> {
-    const row = await this.db
-      .selectFrom('connections')
-      .select(['vendor', 'status'])
-      .where('id', '=', connectionId)
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
-    return row ? { vendor: row.vendor as Vendor, status: row.status } : undefined;
-  }
 
   /** The `commands` row: what was asked and how it ended (the API lists it). In `trx` when given. */
   async record(

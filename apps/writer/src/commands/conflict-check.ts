@@ -52,6 +52,21 @@ async function targetAppointment(
 }
 
 /**
+ * Whether `bookedBy` may find something to check, from the command alone: a `job.create` with technicians
+ * and a window, a `job.dispatch` other than a bare unassignment; never with `allowOverlap`. The others
+ * have nothing to check before their vendor call (their key starts at `vendor_call_started`).
+ */
+export function mayBook(command: Command): boolean {
+  if (command.type === 'job.create') {
+    const { appointment, technicianIds, allowOverlap } = command.payload;
+    return !allowOverlap && appointment !== undefined && (technicianIds?.length ?? 0) > 0;
+  }
+  if (command.type !== 'job.dispatch' || command.payload.allowOverlap) return false;
+  const { technicians, window } = command.payload;
+  return !(technicians?.mode === 'unassign' && window === undefined);
+}
+
+/**
  * What a command books, from the command and the stored appointment it changes: `job.create` with
  * technicians and a window; `job.dispatch` that assigns technicians (the new crew in the window, moved or
  * not) or moves a crewed window. Unassigning books nothing.

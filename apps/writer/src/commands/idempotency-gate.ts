@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { HeldKey, IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { replayOf, requestFingerprint } from './command-intake.util';
 import { errorResult } from './command-results.util';
+import { mayBook } from './conflict-check';
 import type { Disposition, WriterOptions } from './writer.types';
 import type { WriterMetrics } from './writer.metrics';
 
@@ -44,6 +45,11 @@ export class IdempotencyGate {
         workerId: this.options.workerId,
         leaseMs: this.options.leaseMs,
         ttlMs: this.options.idempotencyTtlMs,
+        // A command with a calendar to check first starts at `started` (a crash before its vendor call
+        // checks again); any other one at `vendor_call_started` (one commit less: see BeginInput).
+        initialPoint: mayBook(command) ? 'started' : 'vendor_call_started',
+        // Its `commands` row, in the same write as the key.
+        command,
       });
       switch (begin.kind) {
         case 'execute':

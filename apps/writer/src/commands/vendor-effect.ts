@@ -53,8 +53,11 @@ export interface Execution {
   readonly signal: AbortSignal;
   /** Time spent in vendor calls, for the writer's overhead metric. */
   readonly vendorMs: { total: number };
-  /** How far this execution got (the key's recovery point, as this writer last recorded it). */
-  readonly progress: { point: RecoveryPoint };
+  /**
+   * How far this execution got: `point` the recovery point it reached; `unrecorded` the vendor's outcome
+   * when `vendor_call_done` is left to the transaction that completes the key (see VendorEffect.run).
+   */
+  readonly progress: { point: RecoveryPoint; unrecorded?: WriteOutcome | undefined };
 }
 
 /**
@@ -84,7 +87,8 @@ export class VendorEffect {
 
     if (held.recoveryPoint === 'started') await this.checkConflicts(command, write, call);
     const find = write.find?.bind(write);
-    if (held.recoveryPoint !== 'started' && find) {
+    // A key this execution recorded at `vendor_call_started` up front (`fresh`) had no attempt before.
+    if (held.recoveryPoint !== 'started' && !held.fresh && find) {
       // A crashed or failed attempt may have reached the vendor: look for its marker before writing again.
       const found = await call('find', (ctx) => find(ctx, command as never));
       if (found) {
@@ -93,7 +97,8 @@ export class VendorEffect {
         return found;
       }
     }
-    await advance('vendor_call_started');
+    if (held.recoveryPoint === 'started' || !held.fresh) await advance('vendor_call_started');
+    x.progress.point = 'vendor_call_started';
     let ambiguous = false;
     const outcome = await call('execute', async (ctx) => {
       if (ambiguous && find) {
@@ -120,6 +125,17 @@ export class VendorEffect {
       log.warn('fault injection: SIGKILL right after the vendor accepted the write');
       process.kill(process.pid, 'SIGKILL');
       await sleep(60_000).catch(() => undefined);
+    }
+    if (find) {
+      // `vendor_call_done` goes into the transaction that completes the key (OutcomeStore), not a commit of
+      // its own: until that commits the key says `vendor_call_started`, and a crash anywhere before it is
+      // met as the crash right after the vendor accepted the write always was: the next attempt finds the
+      // marker and completes without writing again. (The executor records it on its own if that
+      // transaction fails without a crash.) A write without `find` records it now: its next attempt
+      // could not tell otherwise.
+      x.progress.point = 'vendor_call_done';
+      x.progress.unrecorded = outcome;
+      return outcome;
     }
     await advance('vendor_call_done', outcome);
     return outcome;

@@ -1,6 +1,6 @@
-import type { CommandResult } from '@fieldsync/canonical-model';
+import type { Command, CommandResult } from '@fieldsync/canonical-model';
 import type { DB, Json } from '@fieldsync/persistence';
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 
 /** How far a command got (migration 20261121001200-writer-recovery). */
 export type RecoveryPoint = 'started' | 'vendor_call_started' | 'vendor_call_done';
@@ -17,6 +17,11 @@ export interface HeldKey {
   readonly firstAttemptAt: Date;
   /** 1 on the first execution; more after a crash or a retriable failure. */
   readonly attempts: number;
+  /**
+   * The key was recorded by this very execution (no attempt before it): a recovery point past `started`
+   * is then the one `begin` recorded up front, not a trace of an earlier attempt's vendor call.
+   */
+  readonly fresh: boolean;
 }
 
 export type BeginResult =
@@ -40,6 +45,18 @@ export interface BeginInput {
   readonly workerId: string;
   readonly leaseMs: number;
   readonly ttlMs: number;
+  /**
+   * The recovery point a new key is recorded at (default `started`). `vendor_call_started` for a command
+   * with nothing to check before its vendor call (no booking): it says "the vendor may have the effect"
+   * from the start, which is what a crash before the call needs too (the next attempt looks for the
+   * marker first), and spares the separate commit before the call.
+   */
+  readonly initialPoint?: RecoveryPoint;
+  /**
+   * The command: when given, its `commands` row is recorded `in_progress` in the same statement (a new
+   * key) or transaction (a taken-over key) as the key, instead of a commit of its own.
+   */
+  readonly command?: Command;
 }
 
 /** The lease was lost (another writer took the key over after it expired): stop, write nothing more. */
@@ -59,40 +76,36 @@ export class IdempotencyRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
   async begin(input: BeginInput): Promise<BeginResult> {
-    return this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('idempotency_keys')
-        .values({
-          tenant_id: input.tenantId,
+    const initialPoint = input.initialPoint ?? 'started';
+    // A new key (the common case): one statement, one commit, with the command's row.
+    const fresh = await sql<{ created_at: Date }>`
+      with k as (
+        insert into idempotency_keys (tenant_id, key, connection_id, command_id, type, request_hash, state,
+          recovery_point, locked_by, locked_at, attempts, expires_at)
+        values (${input.tenantId}, ${input.key}, ${input.connectionId}, ${input.commandId}, ${input.type},
+          ${input.requestHash}, 'in_progress', ${initialPoint}, ${input.workerId}, now(), 1,
+          now() + ${`${input.ttlMs} milliseconds`}::interval)
+        on conflict (tenant_id, key) do nothing
+        returning created_at
+      )${input.command ? sql`, c as (${commandRowUpsert(input.command, 'in_progress', sql`from k`)})` : sql``}
+      select created_at from k`.execute(this.db);
+    const inserted = fresh.rows[0];
+    if (inserted) {
+      return {
+        kind: 'execute',
+        held: {
+          tenantId: input.tenantId,
           key: input.key,
-          connection_id: input.connectionId,
-          command_id: input.commandId,
-          type: input.type,
-          request_hash: input.requestHash,
-          state: 'in_progress',
-          recovery_point: 'started',
-          locked_by: input.workerId,
-          locked_at: sql<Date>`now()`,
+          commandId: input.commandId,
+          recoveryPoint: initialPoint,
+          recovery: null,
+          firstAttemptAt: new Date(inserted.created_at),
           attempts: 1,
-          expires_at: sql<Date>`now() + ${`${input.ttlMs} milliseconds`}::interval`,
-        })
-        .onConflict((oc) => oc.columns(['tenant_id', 'key']).doNothing())
-        .returning(['created_at'])
-        .executeTakeFirst();
-      if (inserted) {
-        return {
-          kind: 'execute',
-          held: {
-            tenantId: input.tenantId,
-            key: input.key,
-            commandId: input.commandId,
-            recoveryPoint: 'started',
-            recovery: null,
-            firstAttemptAt: new Date(inserted.created_at),
-            attempts: 1,
-          },
-        };
-      }
+          fresh: true,
+        },
+      };
+    }
+    return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('idempotency_keys')
         .selectAll()
@@ -126,6 +139,7 @@ export class IdempotencyRepository {
         .where('key', '=', input.key)
         .returning(['attempts', 'recovery_point', 'recovery', 'created_at'])
         .executeTakeFirstOrThrow();
+      if (input.command) await commandRowUpsert(input.command, 'in_progress').execute(trx);
       return {
         kind: 'execute',
         held: {
@@ -136,6 +150,7 @@ export class IdempotencyRepository {
           recovery: taken.recovery,
           firstAttemptAt: new Date(taken.created_at),
           attempts: taken.attempts,
+          fresh: false,
         },
       };
     });
@@ -170,27 +185,34 @@ export class IdempotencyRepository {
 
   /**
    * Stores the final result (succeeded, or a failure no retry can mend), in the caller's transaction
-   * (which also stores the canonical records and their events). Throws LeaseLostError when not held.
+   * (which also stores the canonical records and their events). With `recovery` (what the vendor
+   * returned), the key also records `vendor_call_done` in this same write; with `command`, the command's
+   * row gets its final status in the same statement. Throws LeaseLostError when not held.
    */
   async complete(
     trx: Transaction<DB>,
     held: HeldKey,
     workerId: string,
     result: CommandResult,
+    also: { recovery?: unknown; command?: Command } = {},
   ): Promise<void> {
-    const updated = await trx
-      .updateTable('idempotency_keys')
-      .set({
-        state: 'completed',
-        result: JSON.stringify(result) as unknown as Json,
-        response_status: statusCode(result),
-        locked_by: null,
-        locked_at: null,
-        updated_at: sql<Date>`now()`,
-      })
-      .where(heldBy(held, workerId))
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n)
+    const { recovery, command } = also;
+    const done = await sql<{ n: number }>`
+      with k as (
+        update idempotency_keys set
+          state = 'completed',
+          result = ${JSON.stringify(result)}::jsonb,
+          response_status = ${statusCode(result)},
+          ${recovery === undefined ? sql`` : sql`recovery_point = 'vendor_call_done', recovery = ${JSON.stringify(recovery)}::jsonb,`}
+          locked_by = null,
+          locked_at = null,
+          updated_at = now()
+        where tenant_id = ${held.tenantId} and key = ${held.key} and state = 'in_progress'
+          and locked_by = ${workerId}
+        returning 1
+      )${command ? sql`, c as (${commandRowUpsert(command, result.status, sql`from k`, result)})` : sql``}
+      select count(*)::int as n from k`.execute(trx);
+    if ((done.rows[0]?.n ?? 0) === 0)
       throw new LeaseLostError('idempotency key lease lost before completion');
   }
 
@@ -227,6 +249,36 @@ export class IdempotencyRepository {
     `.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
   }
+}
+
+/**
+ * The command's `commands` row (what the API lists): inserted, or updated when a delivery of the same
+ * command id recorded it before (`in_progress` counts an attempt; a final status keeps the count and
+ * stores the result's data or error). `source` (e.g. `from k`) makes it conditional on a CTE's row.
+ */
+function commandRowUpsert(
+  command: Command,
+  status: CommandResult['status'] | 'in_progress',
+  source: RawBuilder<unknown> = sql``,
+  result?: CommandResult,
+): RawBuilder<unknown> {
+  const final = status !== 'in_progress';
+  const data = result?.status === 'succeeded' ? JSON.stringify(result.result ?? null) : null;
+  const error = result && result.status !== 'succeeded' ? JSON.stringify(result.error ?? null) : null;
+  return sql`
+    insert into commands (command_id, tenant_id, connection_id, idempotency_key, type, payload, status,
+      attempts, requested_at, started_at, completed_at, result, error)
+    select ${command.commandId}, ${command.tenantId}, ${command.connectionId}, ${command.idempotencyKey},
+      ${command.type}, ${JSON.stringify(command.payload)}::jsonb, ${status}, 1,
+      ${new Date(command.requestedAt)}::timestamptz, now(), ${final ? sql`now()` : sql`null`},
+      ${data}::jsonb, ${error}::jsonb ${source}
+    on conflict (command_id) do update set
+      status = excluded.status,
+      attempts = ${final ? sql`commands.attempts` : sql`commands.attempts + 1`},
+      updated_at = now()
+      ${final ? sql`, completed_at = now()` : sql``}
+      ${data === null ? sql`` : sql`, result = excluded.result`}
+      ${error === null ? sql`` : sql`, error = excluded.error`}`;
 }
 
 /** The key's row while this writer executes it (its lease): every update of an executing key says so. */

@@ -9,6 +9,30 @@ import type { DB } from '../generated/db.types';
 export class ConnectionRoleRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /**
+   * One connection of the tenant with its vendor and its entitlements (null when unknown), in one query;
+   * undefined when the tenant has no such connection. The writer asks this once per command.
+   */
+  async connectionWithEntitlements(
+    tenantId: string,
+    connectionId: string,
+  ): Promise<{ vendor: string; status: string; entitlements: readonly string[] | null } | undefined> {
+    const row = await this.db
+      .selectFrom('connections')
+      .leftJoin('sessions', 'sessions.connection_id', 'connections.id')
+      .select([
+        'connections.vendor as vendor',
+        'connections.status as status',
+        'sessions.user_info as userInfo',
+      ])
+      .where('connections.tenant_id', '=', tenantId)
+      .where('connections.id', '=', connectionId)
+      .executeTakeFirst();
+    return row
+      ? { vendor: row.vendor, status: row.status, entitlements: entitlementsIn(row.userInfo) }
+      : undefined;
+  }
+
   /** Per connection of the tenant (all, or the named ones): its entitlements, or null when unknown. */
   async entitlementsOf(
     tenantId: string,
