@@ -146,6 +146,45 @@ describe('the Total Office Manager sandbox portal', () => {
     expect(await signInTom(server.app, admin)).toMatch(/^tom_session=/);
   });
 
+  it("offers Mobile II's Log Out on every office screen: it ends the session and frees its seat", async () => {
+    expect((await control('POST', 'licence', { seats: 1 })).json()).toEqual({ seats: 1, inUse: 0 });
+    const cookie = await signInTom(server.app, admin);
+    const $ = cheerio.load((await get('/WorkOrders', cookie)).body);
+    const form = $('#menu form#logoff');
+    expect([form.attr('method'), form.attr('action'), form.find('button').text()]).toEqual([
+      'post',
+      '/Account/LogOff',
+      'Log Out',
+    ]);
+    const token = form.find('input[name="__RequestVerificationToken"]').attr('value') ?? '';
+    // A wrong token ends nothing.
+    const forged = await server.app.inject({
+      method: 'POST',
+      url: '/Account/LogOff',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ __RequestVerificationToken: `${token}x` }).toString(),
+    });
+    expect(forged.statusCode).toBe(403);
+    expect((await control('GET', 'licence')).json()).toEqual({ seats: 1, inUse: 1 });
+    const off = await server.app.inject({
+      method: 'POST',
+      url: '/Account/LogOff',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ __RequestVerificationToken: token }).toString(),
+    });
+    expect([off.statusCode, off.headers.location]).toEqual([303, '/Account/Login']);
+    expect((await control('GET', 'licence')).json()).toEqual({ seats: 1, inUse: 0 });
+    expect((await get('/WorkOrders', cookie)).statusCode).toBe(302);
+    // Logging off a session that has already ended answers the same way: nothing of it is held.
+    const again = await server.app.inject({
+      method: 'POST',
+      url: '/Account/LogOff',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ __RequestVerificationToken: token }).toString(),
+    });
+    expect([again.statusCode, again.headers.location]).toEqual([303, '/Account/Login']);
+  });
+
   it('logs out after 20 minutes without activity; Keep Me Logged In signs the browser in again', async () => {
     const plain = await signInTom(server.app, admin);
     const kept = await signInTomFull(server.app, admin, { remember: true });
