@@ -24,7 +24,10 @@ export type LockedLoginOptions = AcquireOptions & { minValidityMs: number; expec
  * (held by the transaction) it looks again at the connection and its session — another caller may have
  * logged in while this one waited — honours the backoff of the last failure (an integrator's code skips
  * it), runs the vendor login, and records its outcome in the same transaction. Failures are recorded,
- * then returned as values.
+ * then returned as values. A stored session the vendor may still count is logged out in the order the
+ * flow declares (session-replacement.util): before the sign-in for `release-first` (TOM's licensed seats;
+ * a logout that fails keeps the old session instead of refreshing), after the commit for `login-first`
+ * (returned as `replaced`, SessionService logs it out).
  */
 @Injectable()
 export class LoginCoordinator {
@@ -101,6 +104,7 @@ export class LoginCoordinator {
       if (!released.released && purpose === 'refresh' && isUsableSession(existing, options.minValidityMs)) {
         // The vendor may still count the old session: signing in now could hold two, or meet the licence
         // error. Keep the old one (it is still valid); the next refresh tick tries again.
+        this.metrics.refreshFailures.inc({ vendor: connection.vendor, reason: 'logout_failed' });
         return {
           ok: true,
           active: { connection, row: existing, session: this.vault.openSession(existing) },
