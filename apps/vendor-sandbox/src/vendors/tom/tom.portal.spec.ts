@@ -268,11 +268,37 @@ describe('the Total Office Manager sandbox portal', () => {
     await expect(signInTom(server.app, admin)).rejects.toThrow('answered 401');
   });
 
+  it('lists credit memos with paging and a number filter, and shows each one’s lines on its detail page', async () => {
+    const cookie = await signInTom(server.app, admin);
+    const credits = world.world.tom.creditMemos();
+    expect(credits.length).toBeGreaterThan(0);
+    const all = readGrid((await get('/CreditMemos?pageSize=2', cookie)).body);
+    expect(all.total).toBe(credits.length);
+    expect(all.rows.length).toBe(Math.min(2, credits.length));
+    const credit = credits[0];
+    if (!credit) throw new Error('no credit memo');
+    const one = readGrid(
+      (
+        await get(
+          `/CreditMemos?numberFrom=${String(credit.number)}&numberTo=${String(credit.number)}`,
+          cookie,
+        )
+      ).body,
+    );
+    expect(one.rows.map((r) => r['Credit #'])).toEqual([String(credit.number)]);
+    const row = one.rows[0] ?? {};
+    expect(row['Total']).toMatch(/^\$[\d,]+\.\d{2}$/);
+    expect(row['Status']).toMatch(/^(Open|Partially Applied|Applied|Void)$/);
+    const $ = cheerio.load((await get(`/CreditMemos/${String(credit.number)}`, cookie)).body);
+    expect($('#record').attr('data-entity')).toBe('credit-memos');
+    expect($('#lines tbody tr').length).toBe(credit.lines.length);
+  });
+
   it('exports the ground truth of every grid, warehouses, stock and purchase orders included', () => {
     const { groundTruth } = portal;
     if (!groundTruth) throw new Error('no ground truth');
     expect(groundTruth.entities).toEqual(
-      expect.arrayContaining(['warehouses', 'stock', 'purchase-orders', 'periods']),
+      expect.arrayContaining(['warehouses', 'stock', 'purchase-orders', 'periods', 'credit-memos']),
     );
     for (const entity of groundTruth.entities) {
       expect([entity, groundTruth.export(world.world, entity).length > 0]).toEqual([entity, true]);
