@@ -22,19 +22,21 @@ export interface TomScrapeBenchOptions {
   readonly log: (line: string) => void;
 }
 
-const GRIDS: Readonly<Record<string, string>> = {
-  employees: 'employees',
-  items: 'items',
-  customers: 'customers',
-  jobs: 'jobs',
-  workorders: 'workorders',
-  invoices: 'invoices',
-  payments: 'payments',
-  equipment: 'equipment',
-  agreements: 'agreements',
-  warehouses: 'warehouses',
-  stock: 'stock',
-  'purchase-orders': 'purchase-orders',
+/** The grids each stream reads (their ground truths together are what it yields). */
+const GRIDS: Readonly<Record<string, readonly string[]>> = {
+  employees: ['employees'],
+  items: ['items'],
+  customers: ['customers'],
+  jobs: ['jobs'],
+  workorders: ['workorders'],
+  // Invoices, then credit memos (canonical invoices `CM-<number>`).
+  invoices: ['invoices', 'credit-memos'],
+  payments: ['payments'],
+  equipment: ['equipment'],
+  agreements: ['agreements'],
+  warehouses: ['warehouses'],
+  stock: ['stock'],
+  'purchase-orders': ['purchase-orders'],
 };
 
 function cookieOf(setCookie: string[], name: string, url: string): SessionCookie | undefined {
@@ -133,12 +135,14 @@ export async function benchTomScrape(options: TomScrapeBenchOptions): Promise<Be
     const checks = [check(drift === 0, 'no record of the backfill is drift', `${String(drift)} drifted`)];
     let expected = 0;
     for (const stream of side.streams) {
-      const rows = (
-        await tom.control<{ data: { fields: Record<string, string> }[] }>(
-          'GET',
-          `world/export/${GRIDS[stream.stream] ?? stream.stream}`,
-        )
-      ).data;
+      const rows: { fields: Record<string, string> }[] = [];
+      for (const grid of GRIDS[stream.stream] ?? [stream.stream]) {
+        rows.push(
+          ...(
+            await tom.control<{ data: { fields: Record<string, string> }[] }>('GET', `world/export/${grid}`)
+          ).data,
+        );
+      }
       const [entity, also] = stream.entities;
       expected += rows.length;
       checks.push(

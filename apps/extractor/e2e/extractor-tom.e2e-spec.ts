@@ -169,12 +169,25 @@ describe('extractor on Total Office Manager (real session manager, Chromium, the
     await deleteStreamsWithPrefix(prefix);
   });
 
-  it('backfills: the store equals the ground truth, warehouses, stock and purchase orders included, one created event per live record', async () => {
+  it('backfills: the store equals the ground truth, warehouses, stock, purchase orders and credit memos included, one created event per live record', async () => {
     const truth = await expectStoreToEqualGroundTruth(connectionId, 'tn_tom');
     expect(liveCount(truth)).toBeGreaterThan(150);
     for (const entity of ['warehouse', 'stock_level', 'purchase_order', 'invoice', 'payment'] as const) {
       expect([entity, (truth.entities.get(entity)?.live.size ?? 0) > 0]).toEqual([entity, true]);
     }
+    // Credit memos are read by the invoices stream as canonical invoices `CM-<number>` (docs/tom.md).
+    const credits = [...(truth.entities.get('invoice')?.live.keys() ?? [])].filter((id) =>
+      id.startsWith('CM-'),
+    );
+    expect(credits.length).toBeGreaterThan(0);
+    const stored = await db
+      .selectFrom('invoices')
+      .select(['external_id'])
+      .where('connection_id', '=', connectionId)
+      .where('external_id', 'like', 'CM-%')
+      .where('deleted_at', 'is', null)
+      .execute();
+    expect(stored.map((r) => r.external_id).sort()).toEqual([...credits].sort());
     await expectEvents(connectionId, expectedEvents({ ...truth, entities: new Map() }, truth).map(eventKey));
   });
 

@@ -403,6 +403,8 @@ async function tomRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; 
     ['jobs', 'location'],
     ['workorders', 'job'],
     ['invoices', 'invoice'],
+    // Read by the invoices stream after the invoices grid, as canonical invoices `CM-<number>`.
+    ['credit-memos', 'invoice'],
     ['payments', 'payment'],
     ['equipment', 'equipment'],
     ['agreements', 'membership'],
@@ -417,7 +419,7 @@ async function tomRecords(portal: PortalHandle): Promise<{ records: RecordOf[]; 
       const record: RecordOf = {
         kind: 'record',
         entity,
-        externalId: rendering.key,
+        externalId: grid === 'credit-memos' ? `CM-${rendering.key}` : rendering.key,
         raw: tomWireRecord(rendering),
         deleted: false,
       };

@@ -3,6 +3,8 @@ import { generateWorld, type World } from './world.generator';
 import { TomPeriodLockedError } from './world-tom.ledger';
 import {
   tomAccountingPeriodSchema,
+  tomCreditMemoSchema,
+  tomCreditStatus,
   tomPurchaseOrderSchema,
   tomSerializedItemSchema,
   tomStockLevelSchema,
@@ -16,6 +18,7 @@ const text = (world: World): string =>
     orders: world.tom.purchaseOrders(),
     serials: world.tom.serializedItems(),
     periods: world.tom.periods(),
+    credits: world.tom.creditMemos(),
   });
 
 describe('TomLedger (Total Office Manager-only records beside the world)', () => {
@@ -95,5 +98,72 @@ describe('TomLedger (Total Office Manager-only records beside the world)', () =>
     expect(world.tom.periodOf('2026-01-31')?.closed).toBe(false);
     world.tom.setPeriodClosed('2026-01', true);
     expect(() => world.tom.assertOpen('2026-01-31')).toThrow(/2026-01 is closed/);
+  });
+
+  it('issues credit memos against invoices: their lines, the invoice’s tax rate, total = subtotal + tax', () => {
+    const world = generateWorld({ seed: 2, size: 3_000 });
+    const credits = world.tom.creditMemos();
+    expect(credits.length).toBeGreaterThanOrEqual(3);
+    for (const c of credits) {
+      tomCreditMemoSchema.parse(c);
+      const invoice = world.store.get('invoice', c.invoiceId);
+      expect(invoice?.customerId).toBe(c.customerId);
+      for (const line of c.lines) {
+        // A line of the invoice, for at most its quantity (an invoice may bill one item on several lines).
+        const source = invoice?.items.some(
+          (l) =>
+            l.code === line.code &&
+            l.description === line.description &&
+            l.unitPrice === line.unitPrice &&
+            line.quantityMilli <= l.quantityMilli,
+        );
+        expect([c.number, line.code, source]).toEqual([c.number, line.code, true]);
+      }
+      expect(c.total).toBe(c.subtotal + c.tax);
+      expect(c.applied).toBeLessThanOrEqual(c.total);
+    }
+    expect(new Set(credits.map((c) => tomCreditStatus(c))).size).toBeGreaterThan(1);
+  });
+
+  it('issues, applies and voids credits as the clock runs; a credit dated in a closed period is refused', () => {
+    const world = generateWorld({ seed: 4, size: 1_500 });
+    const before = JSON.stringify(world.tom.creditMemos());
+    const count = world.tom.creditMemos().length;
+    world.clock.advance(3 * DAY);
+    const after = world.tom.creditMemos();
+    expect(JSON.stringify(after)).not.toBe(before);
+    expect(after.length).toBeGreaterThan(count);
+    for (const c of after) tomCreditMemoSchema.parse(c);
+
+    const invoice = [...world.store.all('invoice')].find(
+      (i) => i.deletedOn === null && i.items.some((l) => l.type !== 'Discount'),
+    );
+    const line = invoice?.items.find((l) => l.type !== 'Discount');
+    if (!invoice || !line) throw new Error('no invoice with a creditable line');
+    const revision = world.tom.revision();
+    expect(() =>
+      world.tom.issueCredit({
+        invoiceId: invoice.id,
+        date: '2026-01-20',
+        lines: [{ lineId: line.id, quantityMilli: line.quantityMilli }],
+      }),
+    ).toThrow(TomPeriodLockedError);
+    expect(world.tom.revision()).toBe(revision);
+    const issued = world.tom.issueCredit({
+      invoiceId: invoice.id,
+      date: '2026-03-04',
+      lines: [{ lineId: line.id, quantityMilli: line.quantityMilli }],
+      memo: 'Returned part',
+    });
+    expect(issued).toMatchObject({ date: '2026-03-04', applied: 0, voided: false, memo: 'Returned part' });
+    expect(tomCreditStatus(issued)).toBe('Open');
+    expect(world.tom.creditMemos()).toContainEqual(issued);
+    expect(() =>
+      world.tom.issueCredit({
+        invoiceId: invoice.id,
+        date: '2026-03-04',
+        lines: [{ lineId: line.id, quantityMilli: line.quantityMilli + 1 }],
+      }),
+    ).toThrow(/between 0 and its quantity/);
   });
 });

@@ -1,11 +1,14 @@
+import { lineTotal, taxOn } from './world-money.util';
 import { WorldRng } from './world-rng.util';
 import { DAY, HOUR, MINUTE } from './world-time.constants';
 import type { WorldClock } from './world.clock';
 import type { WorldStore } from './world.store';
 import {
   TOM_TIMEZONE,
+  tomCreditMemoSchema,
   tomPurchaseOrderSchema,
   type TomAccountingPeriod,
+  type TomCreditMemo,
   type TomPurchaseOrder,
   type TomPurchaseOrderStatus,
   type TomSerializedItem,
@@ -18,6 +21,11 @@ const PURCHASE_ORDER_BASE = 810_000_001;
 const SERIAL_BASE = 820_000_001;
 const PERIOD_BASE = 830_000_001;
 const PO_NUMBER_BASE = 4_001;
+const CREDIT_BASE = 840_000_001;
+const CREDIT_NUMBER_BASE = 9_001;
+const CREDIT_LINE_BASE = 850_000_001;
+/** Mean simulated time between two credit events (a credit issued, applied or voided). */
+const CREDIT_MEAN_ARRIVAL_MS = 4 * HOUR;
 
 /** How far back the generated purchase orders go. */
 const PO_HISTORY_DAYS = 120;
@@ -86,7 +94,14 @@ export class TomLedger {
   private readonly memos = new Map<string, string>();
   /** Posting dates typed on TOM's invoice form (`YYYY-MM-DD`), when not the day it was entered. */
   private readonly invoiceDates = new Map<number, string>();
+  private readonly creditsById = new Map<number, TomCreditMemo>();
   private readonly activity: WorldRng;
+  /** Credits have a random stream and arrivals of their own: the inventory activity stays what it was. */
+  private readonly creditActivity: WorldRng;
+  private nextCreditArrival: number;
+  private nextCredit = CREDIT_BASE;
+  private nextCreditNumber = CREDIT_NUMBER_BASE;
+  private nextCreditLine = CREDIT_LINE_BASE;
   private inventoryItemIds: number[] = [];
   private nextArrival: number;
   private nextWarehouse = WAREHOUSE_BASE;
@@ -102,6 +117,8 @@ export class TomLedger {
   ) {
     this.activity = new WorldRng(`${seedText}:activity`);
     this.nextArrival = clock.now() + this.gap();
+    this.creditActivity = new WorldRng(`${seedText}:credits`);
+    this.nextCreditArrival = clock.now() + this.creditGap();
   }
 
   /** Generates TOM's records for a freshly generated world (call it before any activity). */
@@ -150,6 +167,12 @@ export class TomLedger {
     return [...this.serialsById.values()];
   }
 
+  /** Credit memos by number. */
+  creditMemos(): readonly TomCreditMemo[] {
+    this.catchUp();
+    return [...this.creditsById.values()];
+  }
+
   periods(): readonly TomAccountingPeriod[] {
     this.catchUp();
     return [...this.periodsByName.values()];
@@ -191,6 +214,25 @@ export class TomLedger {
     this.invoiceDates.set(id, date);
   }
 
+  /**
+   * Issues a credit memo against an invoice, dated `date` (`YYYY-MM-DD`, local): some of its lines
+   * (`lines`: the invoice lines' ids and the quantities credited, in thousandths), taxed at the invoice's
+   * rate. A date in a closed period is refused (TomPeriodLockedError), as TOM refuses to post it.
+   */
+  issueCredit(input: {
+    readonly invoiceId: number;
+    readonly date: string;
+    readonly lines: readonly { readonly lineId: number; readonly quantityMilli: number }[];
+    readonly memo?: string;
+  }): TomCreditMemo {
+    this.catchUp();
+    this.assertOpen(input.date);
+    const credit = this.newCredit(input, this.clock.now());
+    this.revisions += 1;
+    this.creditsById.set(credit.id, credit);
+    return credit;
+  }
+
   /** Closes or reopens a period by hand (Accounting → Periods). */
   setPeriodClosed(name: string, closed: boolean): TomAccountingPeriod {
     this.catchUp();
@@ -217,6 +259,7 @@ export class TomLedger {
     this.generateStock(rng.fork('stock'));
     this.generateOrders(rng.fork('orders'), size, now);
     this.generateSerials(rng.fork('serials'));
+    this.generateCredits(rng.fork('credits'), size, now);
   }
 
   private generatePeriods(now: number): void {
@@ -429,6 +472,148 @@ export class TomLedger {
     }
   }
 
+  private newCredit(
+    input: {
+      readonly invoiceId: number;
+      readonly date: string;
+      readonly lines: readonly { readonly lineId: number; readonly quantityMilli: number }[];
+      readonly memo?: string;
+    },
+    at: number,
+  ): TomCreditMemo {
+    const invoice = this.store.get('invoice', input.invoiceId);
+    if (!invoice) throw new RangeError(`no invoice ${String(input.invoiceId)}`);
+    const lines = input.lines.map(({ lineId, quantityMilli }) => {
+      const source = invoice.items.find((l) => l.id === lineId);
+      if (!source || source.type === 'Discount')
+        throw new RangeError(`invoice ${invoice.referenceNumber} has no creditable line ${String(lineId)}`);
+      if (quantityMilli <= 0 || quantityMilli > source.quantityMilli)
+        throw new RangeError(`a credit of line ${String(lineId)} must be between 0 and its quantity`);
+      return {
+        ...source,
+        id: this.nextCreditLine++,
+        quantityMilli,
+        total: lineTotal(quantityMilli, source.unitPrice),
+      };
+    });
+    const taxable = invoice.items.filter((l) => l.taxable).reduce((sum, l) => sum + l.total, 0);
+    // The invoice's own rate, recovered from its tax (TOM credits at the rate of the document it credits).
+    const taxRatePpm = taxable > 0 ? Math.round((invoice.salesTax * 1_000_000) / taxable) : 0;
+    const subtotal = lines.reduce((sum, l) => sum + l.total, 0);
+    const tax = taxOn(
+      lines.filter((l) => l.taxable).reduce((sum, l) => sum + l.total, 0),
+      taxRatePpm,
+    );
+    return tomCreditMemoSchema.parse({
+      id: this.nextCredit++,
+      createdOn: at,
+      modifiedOn: at,
+      number: this.nextCreditNumber++,
+      invoiceId: invoice.id,
+      customerId: invoice.customerId,
+      locationId: invoice.locationId,
+      jobId: invoice.jobId ?? null,
+      date: input.date,
+      lines,
+      taxRatePpm,
+      subtotal,
+      tax,
+      total: subtotal + tax,
+      applied: 0,
+      voided: false,
+      memo: input.memo ?? '',
+    });
+  }
+
+  /** A credit for one or two lines of an invoice, part of a line's quantity or all of it. */
+  private creditLinesOf(
+    rng: WorldRng,
+    invoice: {
+      readonly items: readonly { id: number; type: string; quantityMilli: number; unitPrice: number }[];
+    },
+  ): { lineId: number; quantityMilli: number }[] {
+    const creditable = invoice.items.filter((l) => l.type !== 'Discount' && l.unitPrice > 0);
+    if (creditable.length === 0) return [];
+    const picked = new Set<number>();
+    for (let n = Math.min(creditable.length, rng.int(1, 2)); picked.size < n;) {
+      picked.add(rng.pick(creditable).id);
+    }
+    return creditable
+      .filter((l) => picked.has(l.id))
+      .map((l) => ({
+        lineId: l.id,
+        quantityMilli: rng.chance(0.5) ? l.quantityMilli : Math.max(1, Math.floor(l.quantityMilli / 2)),
+      }));
+  }
+
+  private generateCredits(rng: WorldRng, size: number, now: number): void {
+    const invoices = [...this.store.all('invoice')]
+      .filter((i) => i.deletedOn === null)
+      .sort((a, b) => a.id - b.id);
+    if (invoices.length === 0) return;
+    const count = Math.max(3, Math.round(size / 60));
+    const chosen: { invoiceId: number; at: number; items: (typeof invoices)[number]['items'] }[] = [];
+    for (let n = 0; n < count; n++) {
+      const invoice = rng.pick(invoices);
+      const at = Math.min(invoice.createdOn + rng.int(1, 20) * DAY + rng.int(0, 8) * HOUR, now - HOUR);
+      if (at <= invoice.createdOn) continue;
+      chosen.push({ invoiceId: invoice.id, at, items: invoice.items });
+    }
+    chosen.sort((a, b) => a.at - b.at);
+    for (const { invoiceId, at, items } of chosen) {
+      const lines = this.creditLinesOf(rng, { items });
+      if (lines.length === 0) continue;
+      const memo = rng.chance(0.5) ? rng.pick(['Returned part', 'Goodwill credit', 'Billed in error']) : '';
+      const credit = this.newCredit({ invoiceId, date: tomLocalDate(at), lines, memo }, at);
+      const settledAt = Math.min(at + rng.int(1, 30) * DAY, now);
+      const outcome = rng.weighted({ open: 3, part: 2, all: 4, void: 1 });
+      const applied =
+        outcome === 'all' ? credit.total : outcome === 'part' ? Math.floor(credit.total / 2) : 0;
+      this.creditsById.set(credit.id, {
+        ...credit,
+        applied,
+        voided: outcome === 'void',
+        modifiedOn: outcome === 'open' ? at : settledAt,
+      });
+    }
+  }
+
+  /** One credit event: a credit issued today against a recent invoice, applied, or voided. */
+  private arriveCredit(at: number): void {
+    const rng = this.creditActivity;
+    const kind = rng.weighted({ issue: 3, apply: 3, void: 1 });
+    if (kind === 'issue') {
+      const recent = [...this.store.all('invoice')]
+        .filter((i) => i.deletedOn === null && i.createdOn <= at)
+        .sort((a, b) => b.createdOn - a.createdOn || b.id - a.id)
+        .slice(0, 50);
+      if (recent.length === 0) return;
+      const invoice = rng.pick(recent);
+      const date = tomLocalDate(at);
+      // Read without catchUp (this runs inside it): a credit is never dated in a closed period.
+      if (this.periodsByName.get(date.slice(0, 7))?.closed) return;
+      const lines = this.creditLinesOf(rng, invoice);
+      if (lines.length === 0) return;
+      const credit = this.newCredit({ invoiceId: invoice.id, date, lines }, at);
+      this.creditsById.set(credit.id, credit);
+      return;
+    }
+    const open = [...this.creditsById.values()].filter((c) => !c.voided && c.applied < c.total);
+    if (open.length === 0) return;
+    const credit = rng.pick(open);
+    if (kind === 'apply') {
+      const remaining = credit.total - credit.applied;
+      const applied = credit.applied + (rng.chance(0.5) ? remaining : Math.max(1, Math.floor(remaining / 2)));
+      this.creditsById.set(credit.id, { ...credit, applied, modifiedOn: at });
+    } else if (credit.applied === 0) {
+      this.creditsById.set(credit.id, { ...credit, voided: true, modifiedOn: at });
+    }
+  }
+
+  private creditGap(): number {
+    return Math.max(MINUTE, Math.round(-Math.log(1 - this.creditActivity.next()) * CREDIT_MEAN_ARRIVAL_MS));
+  }
+
   // ---- activity ----
 
   /** Applies the activity due up to the world clock's now, arrival by arrival, then month-end closes. */
@@ -440,6 +625,12 @@ export class TomLedger {
       this.arrive(kind, at);
       this.revisions += 1;
       this.nextArrival = at + this.gap();
+    }
+    while (this.nextCreditArrival <= now) {
+      const at = this.nextCreditArrival;
+      this.arriveCredit(at);
+      this.revisions += 1;
+      this.nextCreditArrival = at + this.creditGap();
     }
     for (const [name, period] of this.periodsByName) {
       if (period.closed || this.reopened.has(name)) continue;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressSchema } from './world.schema';
+import { addressSchema, lineItemSchema } from './world.schema';
 
 /**
  * What Total Office Manager shows that the vendor-neutral world does not hold: warehouses and trucks
@@ -102,3 +102,42 @@ export const tomAccountingPeriodSchema = z
   })
   .strict();
 export type TomAccountingPeriod = z.infer<typeof tomAccountingPeriodSchema>;
+
+/**
+ * A credit memo: money owed back to a customer against one of its invoices (a returned part, a goodwill
+ * credit), with its lines (the world's line shape, amounts positive as TOM prints them), the sales tax
+ * rate of the invoice it credits, how much of it has been applied to invoices since, and whether it was
+ * voided. Its date falls in the accounting period it posts to: a date in a closed period is refused.
+ */
+export const tomCreditMemoSchema = z
+  .object({
+    id,
+    createdOn: epochMs,
+    modifiedOn: epochMs,
+    number: z.number().int().positive(),
+    invoiceId: id,
+    customerId: id,
+    locationId: id,
+    jobId: id.nullable(),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    lines: z.array(lineItemSchema).min(1),
+    taxRatePpm: z.number().int().min(0).max(1_000_000),
+    subtotal: quantity,
+    tax: quantity,
+    total: quantity,
+    applied: quantity,
+    voided: z.boolean(),
+    memo: z.string(),
+  })
+  .strict()
+  .refine((c) => c.total === c.subtotal + c.tax && c.applied <= c.total, {
+    message: 'a credit memo has total = subtotal + tax and applied ≤ total',
+  });
+export type TomCreditMemo = z.infer<typeof tomCreditMemoSchema>;
+
+/** What TOM's Credit Memos grid says of a credit: voided, or by how much of it is applied. */
+export function tomCreditStatus(credit: Pick<TomCreditMemo, 'voided' | 'applied' | 'total'>): string {
+  if (credit.voided) return 'Void';
+  if (credit.applied === 0) return 'Open';
+  return credit.applied < credit.total ? 'Partially Applied' : 'Applied';
+}

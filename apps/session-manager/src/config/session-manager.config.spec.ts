@@ -30,6 +30,31 @@ describe('session-manager config', () => {
     expect(undocumented).toEqual([]);
   });
 
+  it('refuses a logout bound that does not fit in the shutdown bound, naming SESSION_RELEASE_TIMEOUT', () => {
+    const env = {
+      DATABASE_URL: 'postgres://fs@localhost:5432/fieldsync',
+      NATS_URL: 'nats://localhost:4222',
+      FIELDSYNC_VAULT_KEY: Buffer.alloc(32, 1).toString('base64'),
+    };
+    const tooLong = parseConfig(sessionManagerConfigSchema, { ...env, SESSION_RELEASE_TIMEOUT: '10s' });
+    expect(tooLong.ok ? [] : tooLong.issues.map((i) => i.variable)).toEqual(['SESSION_RELEASE_TIMEOUT']);
+    const fits = parseConfig(sessionManagerConfigSchema, {
+      ...env,
+      SESSION_RELEASE_TIMEOUT: '10s',
+      FIELDSYNC_SHUTDOWN_TIMEOUT_MS: '20000',
+    });
+    expect(fits.ok && [fits.config.SESSION_RELEASE_TIMEOUT, fits.config.SESSION_RELEASE_ON_SHUTDOWN]).toEqual(
+      [10_000, true],
+    );
+    // Not releasing on shutdown: the bound only applies to refreshes and disables.
+    const off = parseConfig(sessionManagerConfigSchema, {
+      ...env,
+      SESSION_RELEASE_TIMEOUT: '10s',
+      SESSION_RELEASE_ON_SHUTDOWN: 'false',
+    });
+    expect(off.ok).toBe(true);
+  });
+
   it('refuses to boot in production without FIELDSYNC_ADMIN_TOKEN (closed by default), naming it', () => {
     const env = {
       DATABASE_URL: 'postgres://fs@localhost:5432/fieldsync',

@@ -83,6 +83,10 @@ export const sessionManagerConfigSchema = z
     SESSION_TOKEN_TTL: durationMs.default(3_600_000),
     SESSION_TIMEOUTS: sessionTimeouts,
     SESSION_AUTO_LOGIN: flag(true),
+    // Logging sessions out at the vendor (AuthFlow.logout: TOM's licensed seats): each logout's bound,
+    // and whether SIGTERM logs out every live session before the process ends.
+    SESSION_RELEASE_TIMEOUT: durationMs.default(5_000),
+    SESSION_RELEASE_ON_SHUTDOWN: flag(true),
     // The inbound MFA relay (src/mfa): unset token = `POST /mfa/inbound` answers 503.
     FIELDSYNC_MFA_RELAY_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     FIELDSYNC_MFA_SANDBOX_OUTBOX: flag(false),
@@ -95,5 +99,17 @@ export const sessionManagerConfigSchema = z
       .refine((ms) => ms >= 1_000, { error: 'must be at least 1s' })
       .default(300_000),
   })
-  .superRefine(adminTokenRequiredInProduction);
+  .superRefine(adminTokenRequiredInProduction)
+  .superRefine((config, ctx) => {
+    if (
+      config.SESSION_RELEASE_ON_SHUTDOWN &&
+      config.SESSION_RELEASE_TIMEOUT >= config.FIELDSYNC_SHUTDOWN_TIMEOUT_MS
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_RELEASE_TIMEOUT'],
+        message: `must be shorter than FIELDSYNC_SHUTDOWN_TIMEOUT_MS (${String(config.FIELDSYNC_SHUTDOWN_TIMEOUT_MS)}ms): the logouts run inside the shutdown`,
+      });
+    }
+  });
 export type SessionManagerConfig = z.output<typeof sessionManagerConfigSchema>;

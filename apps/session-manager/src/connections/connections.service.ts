@@ -5,6 +5,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { ulid } from 'ulid';
 import { AUTH_FLOWS } from '../sessions/session.constants';
 import { SessionEventsPublisher } from '../sessions/session-events.publisher';
+import { SessionReleaser, type ReleaseReason } from '../sessions/session.releaser';
+import { mayHoldAtVendor } from '../sessions/session-replacement.util';
 import { sessionStatusView } from '../sessions/session-status.view';
 import { SessionVault } from '../sessions/session.vault';
 import { SessionsRepository, type SessionRow } from '../sessions/sessions.repository';
@@ -60,6 +62,7 @@ export class ConnectionsService {
     private readonly sessions: SessionsRepository,
     private readonly vault: SessionVault,
     private readonly events: SessionEventsPublisher,
+    private readonly releaser: SessionReleaser,
   ) {}
 
   supportedVendors(): string[] {
@@ -185,6 +188,7 @@ export class ConnectionsService {
         : {}),
     };
     const row = await this.db.transaction().execute(async (trx) => {
+      if (credentialsChanged) await this.sessions.lockConnection(trx, connectionId);
       const updated = await this.connections.update(connectionId, patch, trx);
       if (credentialsChanged) await this.dropSession(trx, current, 'credentials_changed');
       return updated;
@@ -201,6 +205,7 @@ export class ConnectionsService {
   async disable(connectionId: string, reason: string | undefined): Promise<ConnectionView> {
     const current = await this.found(connectionId);
     const row = await this.db.transaction().execute(async (trx) => {
+      await this.sessions.lockConnection(trx, connectionId);
       const updated = await this.connections.update(
         connectionId,
         { status: 'disabled', status_reason: reason ?? 'disabled by an operator', next_login_at: null },
@@ -237,13 +242,28 @@ export class ConnectionsService {
     return this.view(row ?? current);
   }
 
-  private async dropSession(trx: Transaction<DB>, connection: ConnectionRow, reason: string): Promise<void> {
+  /**
+   * The stored session is no longer the connection's (disabled, or signed in with credentials that
+   * changed): dropped in the store with `session.expired`, and logged out at the vendor when its flow
+   * can (a TOM seat is freed now, not at the idle timeout). The caller holds the connection's lock, so
+   * no login stores a session meanwhile. A logout that fails does not stop the change: the vendor ends
+   * that session at its own timeout (logged).
+   */
+  private async dropSession(
+    trx: Transaction<DB>,
+    connection: ConnectionRow,
+    reason: Extract<ReleaseReason, 'connection_disabled' | 'credentials_changed'>,
+  ): Promise<void> {
+    const stored = await this.sessions.find(connection.id, trx);
     const dropped = await this.sessions.invalidate(connection.id, 'invalid', reason, undefined, trx);
     if (dropped) {
       await this.events.append(trx, connection, 'session.expired', {
         reason: 'revoked',
         expiredAt: new Date().toISOString(),
       });
+    }
+    if (stored && mayHoldAtVendor(stored, Date.now())) {
+      await this.releaser.release(connection, stored, reason);
     }
   }
 

@@ -7,6 +7,8 @@ import { LoginFailureRecorder } from './login-failure.recorder';
 import { LoginSuccessRecorder } from './login-success.recorder';
 import { LoginRunner, type LoginOutcome } from './login.runner';
 import { MfaRequiredNotifier } from './mfa-required.notifier';
+import { SessionEventsPublisher } from './session-events.publisher';
+import { SessionReleaser } from './session.releaser';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionMetrics } from './session.metrics';
 import type { AcquireOptions, LockedOutcome, LoginPurpose } from './session.types';
@@ -22,7 +24,10 @@ export type LockedLoginOptions = AcquireOptions & { minValidityMs: number; expec
  * (held by the transaction) it looks again at the connection and its session — another caller may have
  * logged in while this one waited — honours the backoff of the last failure (an integrator's code skips
  * it), runs the vendor login, and records its outcome in the same transaction. Failures are recorded,
- * then returned as values.
+ * then returned as values. A stored session the vendor may still count is logged out in the order the
+ * flow declares (session-replacement.util): before the sign-in for `release-first` (TOM's licensed seats;
+ * a logout that fails keeps the old session instead of refreshing), after the commit for `login-first`
+ * (returned as `replaced`, SessionService logs it out).
  */
 @Injectable()
 export class LoginCoordinator {
@@ -36,6 +41,8 @@ export class LoginCoordinator {
     private readonly failed: LoginFailureRecorder,
     private readonly mfa: MfaRequiredNotifier,
     private readonly metrics: SessionMetrics,
+    private readonly releaser: SessionReleaser,
+    private readonly events: SessionEventsPublisher,
   ) {}
 
   async login(
@@ -85,6 +92,29 @@ export class LoginCoordinator {
     purpose: LoginPurpose,
     options: LockedLoginOptions,
   ): Promise<LockedOutcome> {
+    const plan = this.releaser.plan(connection.vendor, existing);
+    // Usable until now and logged out for this login: if the login then fails, the connection has lost it.
+    let releasedLive = false;
+    if (plan.releaseBefore && existing) {
+      const released = await this.releaser.release(
+        connection,
+        existing,
+        purpose === 'refresh' ? 'refresh' : 'relogin',
+      );
+      if (!released.released && purpose === 'refresh' && isUsableSession(existing, options.minValidityMs)) {
+        // The vendor may still count the old session: signing in now could hold two, or meet the licence
+        // error. Keep the old one (it is still valid); the next refresh tick tries again.
+        this.metrics.refreshFailures.inc({ vendor: connection.vendor, reason: 'logout_failed' });
+        return {
+          ok: true,
+          active: { connection, row: existing, session: this.vault.openSession(existing) },
+        };
+      }
+      if (released.released) {
+        releasedLive = isUsableSession(existing, 0);
+        await this.sessions.markReleased(connection.id, existing.version, trx);
+      }
+    }
     const timer = this.metrics.loginDuration.startTimer({ vendor: connection.vendor });
     let outcome: LoginOutcome;
     try {
@@ -100,11 +130,18 @@ export class LoginCoordinator {
       this.metrics.logins.inc({ vendor: connection.vendor, outcome: failure.reason });
       if (purpose === 'refresh')
         this.metrics.refreshFailures.inc({ vendor: connection.vendor, reason: failure.reason });
+      if (releasedLive) {
+        await this.events.append(trx, connection, 'session.expired', {
+          reason: 'revoked',
+          expiredAt: new Date().toISOString(),
+        });
+      }
       return { ok: false, error: await this.failed.record(trx, connection, failure) };
     }
     timer({ outcome: 'succeeded' });
     this.metrics.logins.inc({ vendor: connection.vendor, outcome: 'succeeded' });
-    return { ok: true, active: await this.succeeded.record(trx, connection, existing, purpose, outcome) };
+    const active = await this.succeeded.record(trx, connection, existing, purpose, outcome);
+    return plan.releaseAfter && existing ? { ok: true, active, replaced: existing } : { ok: true, active };
   }
 }
 

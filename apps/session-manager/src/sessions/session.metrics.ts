@@ -10,6 +10,7 @@ export class SessionMetrics {
   readonly loginDuration: Histogram<'vendor' | 'outcome'>;
   readonly refreshFailures: Counter<'vendor' | 'reason'>;
   readonly checks: Counter<'vendor' | 'result'>;
+  readonly releases: Counter<'vendor' | 'reason' | 'outcome'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry, sessions: SessionsRepository) {
     this.logins = new Counter({
@@ -35,6 +36,12 @@ export class SessionMetrics {
       name: 'fsm_session_checks_total',
       help: 'Authenticated health checks of stored sessions, by result (valid, expired, unknown)',
       labelNames: ['vendor', 'result'],
+      registers: [registry],
+    });
+    this.releases = new Counter({
+      name: 'fsm_session_releases_total',
+      help: 'Sessions fieldsync logged out at the vendor (shutdown, refresh, disable), by reason and outcome (released, failed)',
+      labelNames: ['vendor', 'reason', 'outcome'],
       registers: [registry],
     });
     new Gauge({

@@ -4,7 +4,9 @@ import { SESSION_MANAGER_CONFIG } from '../config/config.constants';
 import type { SessionManagerConfig } from '../config/session-manager.config';
 import { ConnectionsRepository, type ConnectionRow } from '../connections/connections.repository';
 import { LoginCoordinator, type LockedLoginOptions } from './login.coordinator';
+import { SessionError, SessionErrorCode } from './session.error';
 import { SessionInvalidationWriter } from './session-invalidation.writer';
+import { SessionReleaser } from './session.releaser';
 import { SessionProber } from './session.prober';
 import type { AcquireOptions, ActiveSession, LoginPurpose, ProbeResult } from './session.types';
 import { SessionVault } from './session.vault';
@@ -29,6 +31,7 @@ const DEFAULT_MIN_VALIDITY_MS = 60_000;
 export class SessionService {
   private readonly logger = new Logger(SessionService.name);
   private readonly logins = new SingleFlight<ActiveSession>();
+  private stopped = false;
 
   constructor(
     @Inject(SESSION_MANAGER_CONFIG) private readonly config: SessionManagerConfig,
@@ -38,6 +41,7 @@ export class SessionService {
     private readonly coordinator: LoginCoordinator,
     private readonly prober: SessionProber,
     private readonly invalidation: SessionInvalidationWriter,
+    private readonly releaser: SessionReleaser,
   ) {}
 
   async acquire(connectionId: string, options: AcquireOptions = {}): Promise<ActiveSession> {
@@ -107,15 +111,43 @@ export class SessionService {
     return this.vault.openSession(row);
   }
 
-  /** One login per connection in this process: callers that come while it runs share its result. */
+  /**
+   * The shutdown has begun: no new login from now on (a session signed in now would outlive the process
+   * and hold a vendor seat nobody releases). Resolves when the logins already running have settled.
+   */
+  async stopLogins(): Promise<void> {
+    this.stopped = true;
+    await this.logins.settled();
+  }
+
+  /**
+   * One login per connection in this process: callers that come while it runs share its result. A
+   * `login-first` replacement logs the old session out once the new one is committed.
+   */
   private login(
     connectionId: string,
     purpose: LoginPurpose,
     options: LockedLoginOptions,
   ): Promise<ActiveSession> {
+    if (this.stopped) {
+      return Promise.reject(
+        new SessionError(
+          SessionErrorCode.VendorUnavailable,
+          `connection ${connectionId}: the session manager is shutting down; ask again shortly`,
+          true,
+        ),
+      );
+    }
     return this.logins.run(connectionId, async () => {
       const outcome = await this.coordinator.login(connectionId, purpose, options);
       if (!outcome.ok) throw outcome.error;
+      if (outcome.replaced) {
+        await this.releaser.release(
+          outcome.active.connection,
+          outcome.replaced,
+          purpose === 'refresh' ? 'refresh' : 'relogin',
+        );
+      }
       return outcome.active;
     });
   }

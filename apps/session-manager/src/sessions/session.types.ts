@@ -21,7 +21,14 @@ export interface AcquireOptions {
 export type LoginPurpose = 'acquire' | 'refresh';
 
 /** What a login under the connection's lock came to: failures are values, recorded before returning. */
-export type LockedOutcome = { ok: true; active: ActiveSession } | { ok: false; error: SessionError };
+export type LockedOutcome =
+  | {
+      ok: true;
+      active: ActiveSession;
+      /** The session this login replaced, to log out at the vendor now that the new one is stored (`login-first`). */
+      replaced?: SessionRow;
+    }
+  | { ok: false; error: SessionError };
 
 /** What a probe of a stored session found (`check` adds `none`: nothing to probe). */
 export type ProbeResult = 'valid' | 'expired' | 'unknown';

@@ -22,6 +22,8 @@ import { SessionMetrics } from './session.metrics';
 import { SessionPolicies } from './session-policies';
 import { SessionProber } from './session.prober';
 import { SessionRefresher } from './session.refresher';
+import { SessionReleaser } from './session.releaser';
+import { SessionShutdownService } from './session-shutdown.service';
 import { SessionService } from './session.service';
 import { SessionVault } from './session.vault';
 import { SessionsController } from './sessions.controller';
@@ -92,6 +94,8 @@ export function authFlowsFor(
     SessionProber,
     SessionService,
     SessionRefresher,
+    SessionReleaser,
+    SessionShutdownService,
     SessionTokenService,
   ],
   exports: [SessionService, ConnectionsService, SessionRefresher],

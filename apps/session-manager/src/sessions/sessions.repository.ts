@@ -121,6 +121,46 @@ export class SessionsRepository {
     return query.returningAll().executeTakeFirst();
   }
 
+  /**
+   * The vendor no longer holds this session (fieldsync logged it out): reason `released`, and a usable
+   * row becomes `invalid`. Only that version; resolves to whether the row was updated.
+   */
+  async markReleased(connectionId: string, version: number, executor: Executor = this.db): Promise<boolean> {
+    const result = await executor
+      .updateTable('sessions')
+      .set((eb) => ({
+        health: eb
+          .case()
+          .when('health', 'in', ['healthy', 'degraded'])
+          .then('invalid')
+          .else(eb.ref('health'))
+          .end(),
+        invalidated_reason: 'released',
+        updated_at: new Date(),
+      }))
+      .where('connection_id', '=', connectionId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /**
+   * Sessions that are healthy or degraded and not past their expiry, of connections of these vendors:
+   * what those vendors hold for us.
+   */
+  async listLive(vendors: readonly string[]): Promise<SessionRow[]> {
+    if (vendors.length === 0) return [];
+    return this.db
+      .selectFrom('sessions')
+      .innerJoin('connections', 'connections.id', 'sessions.connection_id')
+      .selectAll('sessions')
+      .where('connections.vendor', 'in', vendors)
+      .where('sessions.health', 'in', ['healthy', 'degraded'])
+      .where('sessions.expires_at', '>', new Date())
+      .orderBy('sessions.connection_id')
+      .execute();
+  }
+
   async countActive(): Promise<number> {
     const row = await this.db
       .selectFrom('sessions')
@@ -168,5 +208,15 @@ export class SessionsRepository {
     await sql`select pg_advisory_xact_lock(hashtext('fieldsync.session'), hashtext(${connectionId}))`.execute(
       trx,
     );
+  }
+
+  /** The same lock without waiting: false when a login of the connection holds it right now. */
+  async tryLockConnection(trx: Transaction<DB>, connectionId: string): Promise<boolean> {
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_xact_lock(hashtext('fieldsync.session'), hashtext(${connectionId})) as locked`.execute(
+      trx,
+    );
+    return rows[0]?.locked === true;
   }
 }

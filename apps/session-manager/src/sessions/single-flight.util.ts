@@ -12,4 +12,9 @@ export class SingleFlight<T> {
     this.running.set(key, promise);
     return promise;
   }
+
+  /** Resolves once every task running now has settled. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
 }

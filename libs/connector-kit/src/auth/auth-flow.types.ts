@@ -154,10 +154,32 @@ export interface SessionPolicy {
   readonly absoluteMs: number;
 }
 
+/**
+ * What ending a session at the vendor came to. `released`: the vendor no longer holds it (it signed the
+ * session out, or had already ended it: either way nothing of it is left at the vendor). `failed`: the
+ * vendor could not be asked or did not confirm (network, 5xx, a refused token); the session may still
+ * stand until the vendor's own timeout ends it. The error never contains a cookie or token.
+ */
+export type LogoutResult = { readonly released: true } | { readonly released: false; readonly error: string };
+
+/**
+ * How a session manager replaces a vendor session (a refresh) when the flow can `logout`:
+ * - `login-first` (the default): sign in again, store the new session, then end the old one. No moment
+ *   without a usable session; for that moment the vendor sees two.
+ * - `release-first`: end the old session, then sign in. For a vendor that counts concurrent sessions
+ *   against a licence (TOM): with the old one still open the new sign-in would take a second seat or,
+ *   at the limit, be refused with the licence error. The price is a moment without a session (callers
+ *   wait for the login, which holds the connection's lock) and, if the sign-in then fails, none until
+ *   the backoff ends; a logout that fails leaves the old session in place and the refresh is not tried.
+ */
+export type RefreshOrder = 'login-first' | 'release-first';
+
 /** One vendor's login, implemented by `libs/connectors/<vendor>/src/<vendor>.auth-flow.ts`. */
 export interface AuthFlow {
   readonly vendor: Vendor;
   readonly sessionPolicy: SessionPolicy;
+  /** See RefreshOrder; meaningful only with `logout`. Default `login-first`. */
+  readonly refreshOrder?: RefreshOrder;
   /** Drives the login pages in `ctx.page` and captures the session; throws AuthFlowError on failure. */
   login(ctx: AuthFlowContext): Promise<CapturedSession>;
   /**
@@ -165,4 +187,11 @@ export interface AuthFlow {
    * keep-alive and the health check.
    */
   check(session: CapturedSession, signal?: AbortSignal): Promise<SessionCheck>;
+  /**
+   * Optional: ends the session at the vendor the way its Log Out link does, freeing what it holds there
+   * (TOM's licensed seat). The session manager calls it when it lets a session go: on shutdown, when a
+   * refresh replaces it, when the connection is disabled or its credentials change. A vendor without it
+   * keeps its sessions until its own timeout ends them. Never throws for a vendor answer: `failed`.
+   */
+  logout?(session: CapturedSession, signal: AbortSignal): Promise<LogoutResult>;
 }

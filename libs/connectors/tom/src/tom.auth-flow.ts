@@ -6,10 +6,13 @@ import {
   portalOriginOf,
   probeSession,
   sessionCookiesOf,
+  sessionFetch,
   type AuthFlow,
   type AuthFlowContext,
   type CapturedSession,
   type LoginPageView,
+  type LogoutResult,
+  type RefreshOrder,
   type SessionCheck,
   type SessionPolicy,
 } from '@fieldsync/connector-kit';
@@ -31,6 +34,9 @@ export const TOM_LOGIN_PATH = '/Account/Login';
 const SIGNED_IN = 'meta[name="csrf-token"]';
 const WHOAMI_PATH = '/api/whoami';
 const LICENSE_ERROR = '#license-error';
+/** Mobile II's Log Out: a form post with the anti-forgery token, answered by a redirect to the sign-in page. */
+export const TOM_LOGOFF_PATH = '/Account/LogOff';
+const LOGOFF_TIMEOUT_MS = 15_000;
 
 export interface TomAuthFlowOptions {
   /** Default TOM_SESSION_POLICY. */
@@ -57,6 +63,8 @@ export interface TomAuthFlowOptions {
 export class TomAuthFlow implements AuthFlow {
   readonly vendor = 'tom' as const;
   readonly sessionPolicy: SessionPolicy;
+  /** The company file counts sessions against its licence: the old one is logged off before a new sign-in. */
+  readonly refreshOrder: RefreshOrder = 'release-first';
   private readonly settleMs: number | undefined;
 
   constructor(options: TomAuthFlowOptions = {}) {
@@ -107,6 +115,38 @@ export class TomAuthFlow implements AuthFlow {
       ...(signal ? { signal } : {}),
       idleExpiresAt: (body) => tomWhoamiSchema.safeParse(body).data?.session?.idleExpiresAt,
     });
+  }
+
+  /**
+   * Mobile II's Log Out (`POST /Account/LogOff` with the anti-forgery token, as its menu's form sends
+   * it): frees the licensed seat at once instead of after the inactivity logout. The portal answers a
+   * redirect to the sign-in page whether the session was still open or had already ended; either way no
+   * seat is held by it. Anything else (a refused token, 5xx, no answer) is `failed`.
+   */
+  async logout(session: CapturedSession, signal: AbortSignal): Promise<LogoutResult> {
+    const token = session.headers['x-csrf-token'];
+    if (token === undefined) return { released: false, error: 'the session carries no anti-forgery token' };
+    let response: Response;
+    try {
+      response = await sessionFetch(session, TOM_LOGOFF_PATH, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams({ __RequestVerificationToken: token }).toString(),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(LOGOFF_TIMEOUT_MS)]),
+      });
+    } catch (error) {
+      const why = error instanceof Error ? error.name : 'error';
+      return { released: false, error: `POST ${TOM_LOGOFF_PATH} failed (${why})` };
+    }
+    await response.body?.cancel();
+    const location = response.headers.get('location') ?? '';
+    if (response.status >= 300 && response.status < 400 && location.includes(TOM_LOGIN_PATH)) {
+      return { released: true };
+    }
+    return {
+      released: false,
+      error: `POST ${TOM_LOGOFF_PATH} answered HTTP ${response.status}${location ? ' (redirect elsewhere)' : ''}`,
+    };
   }
 
   /** The page after a step, the licence error page being `license_limit`. */

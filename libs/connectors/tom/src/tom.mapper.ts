@@ -2,6 +2,7 @@ import type { CanonicalEntity } from '@fieldsync/canonical-model';
 import type { RecordMapper } from '@fieldsync/connector-kit';
 import { mapWorkOrderVisit } from './mappers/appointment.mapper';
 import { mapAgreement, mapEmployee, mapEquipment, mapItem } from './mappers/catalog.mapper';
+import { isCreditMemoExternalId, mapCreditMemo } from './mappers/credit-memo.mapper';
 import { mapCustomer, mapCustomerJob } from './mappers/customer.mapper';
 import { mapPurchaseOrder, mapStock, mapWarehouse } from './mappers/inventory.mapper';
 import { mapInvoice } from './mappers/invoice.mapper';
@@ -16,6 +17,7 @@ import {
 import { mapPayment } from './mappers/payment.mapper';
 import {
   tomAgreementSchema,
+  tomCreditMemoSchema,
   tomCustomerJobSchema,
   tomCustomerSchema,
   tomEmployeeSchema,
@@ -48,7 +50,10 @@ export class TomMapper implements RecordMapper {
       case 'appointment':
         return canonical('appointment', mapWorkOrderVisit(wirePayload(tomWorkOrderSchema, record), scope));
       case 'invoice':
-        return canonical('invoice', mapInvoice(wirePayload(tomInvoiceSchema, record), scope));
+        // The invoices stream reads credit memos too (readers/sequence.reader.ts): `CM-` ids.
+        return isCreditMemoExternalId(record.externalId)
+          ? canonical('invoice', mapCreditMemo(wirePayload(tomCreditMemoSchema, record), scope))
+          : canonical('invoice', mapInvoice(wirePayload(tomInvoiceSchema, record), scope));
       case 'payment':
         return canonical('payment', mapPayment(wirePayload(tomPaymentSchema, record), scope));
       case 'pricebook_item':

@@ -1,9 +1,12 @@
 import type { ConnectorReadSide, StreamReader } from '@fieldsync/connector-kit';
+import { creditMemoExternalId } from './mappers/credit-memo.mapper';
 import { gridSpec, NORMAL_MS, TomGridReader } from './readers/grid.reader';
+import { TomSequenceReader } from './readers/sequence.reader';
 import { TomClient } from './tom.client';
 import { tomMapper } from './tom.mapper';
 import {
   tomAgreementSchema,
+  tomCreditMemoSchema,
   tomCustomerJobSchema,
   tomCustomerSchema,
   tomEmployeeSchema,
@@ -85,17 +88,37 @@ export const tomStreams: readonly StreamReader[] = [
       also: { entity: 'appointment', when: (w) => w.fields.Start !== '' },
     }),
   ),
-  new TomGridReader(
-    client,
-    gridSpec({
-      stream: 'invoices',
-      entity: 'invoice',
-      path: '/Invoices',
-      intervalMs: NORMAL_MS,
-      record: tomInvoiceSchema,
-      withLines: true,
-    }),
-  ),
+  // Invoices, then credit memos (canonical invoices with negative amounts, `CM-<n>`): one stream, so the
+  // stream that reconciles `invoice` sees both (docs/tom.md "Credit memos").
+  new TomSequenceReader('invoices', NORMAL_MS, [
+    {
+      reader: new TomGridReader(
+        client,
+        gridSpec({
+          stream: 'invoices',
+          entity: 'invoice',
+          path: '/Invoices',
+          intervalMs: NORMAL_MS,
+          record: tomInvoiceSchema,
+          withLines: true,
+        }),
+      ),
+    },
+    {
+      reader: new TomGridReader(
+        client,
+        gridSpec({
+          stream: 'invoices',
+          entity: 'invoice',
+          path: '/CreditMemos',
+          intervalMs: NORMAL_MS,
+          record: tomCreditMemoSchema,
+          withLines: true,
+        }),
+      ),
+      externalId: creditMemoExternalId,
+    },
+  ]),
   new TomGridReader(
     client,
     gridSpec({

@@ -115,6 +115,27 @@ const invoiceLine = z.strictObject({
   Taxable: yesNo,
 });
 
+/** A credit memo's row: amounts positive as TOM prints them; its status says how much is applied. */
+const creditMemoFields = z.strictObject({
+  'Credit #': id,
+  'Customer:Job': z.string().includes(':'),
+  'Customer ID': id,
+  'Job ID': id,
+  'WO #': z.union([z.literal(''), id]),
+  'Invoice #': text,
+  Date: date,
+  Terms: text,
+  Status: z.enum(['Open', 'Partially Applied', 'Applied', 'Void']),
+  Subtotal: money,
+  Tax: money,
+  Total: money,
+  Applied: money,
+  Remaining: money,
+  Memo: text,
+  Created: dateTime,
+  Modified: dateTime,
+});
+
 export const TOM_PAYMENT_METHODS = ['Credit Card', 'ACH', 'Cash', 'Check'] as const;
 const paymentFields = z.strictObject({
   'Payment ID': id,
@@ -256,6 +277,13 @@ export const tomInvoiceSchema = z.strictObject({
   lines: z.array(invoiceLine),
   checksum: z.string().regex(/^[0-9a-f]{64}$/),
 });
+export const tomCreditMemoSchema = z.strictObject({
+  key: z.string().min(1),
+  fields: creditMemoFields,
+  lines: z.array(invoiceLine),
+  checksum: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type TomCreditMemo = z.infer<typeof tomCreditMemoSchema>;
 export const tomPaymentSchema = z.strictObject({
   key: z.string().min(1),
   fields: paymentFields,

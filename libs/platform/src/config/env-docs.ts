@@ -523,6 +523,20 @@ export const envDocs: readonly EnvDoc[] = [
     services: ['session-manager'],
   },
   {
+    name: 'SESSION_RELEASE_TIMEOUT',
+    default: '5s',
+    meaning:
+      'Bound of one logout at a vendor whose connector can log a session out (Total Office Manager: frees its licensed seat), on shutdown, refresh, disable or a change of credentials. Must be shorter than `FIELDSYNC_SHUTDOWN_TIMEOUT_MS`.',
+    services: ['session-manager'],
+  },
+  {
+    name: 'SESSION_RELEASE_ON_SHUTDOWN',
+    default: 'true',
+    meaning:
+      "`true`: on SIGTERM the session manager stops logging in, then logs out every live session of a vendor that can log out (TOM seats free at once instead of after the idle timeout). With several replicas, each one releases the sessions when it stops and the others sign in again; `false` leaves them to the vendor's timeout.",
+    services: ['session-manager'],
+  },
+  {
     name: 'FIELDSYNC_MFA_RELAY_TOKEN',
     default: '(unset: the relay answers 503)',
     meaning:

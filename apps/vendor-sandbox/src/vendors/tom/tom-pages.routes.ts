@@ -108,17 +108,24 @@ function labeller(kit: PortalKit): (label: string) => string {
   return (label) => renames.get(label) ?? label;
 }
 
-function nav(): string {
-  return `<nav id="menu">${TOM_LISTINGS.map((l) => `<a href="${l.path}">${escapeHtml(l.title)}</a>`).join(' | ')}</nav>`;
+/**
+ * The menu of every office screen: the grids, and Mobile II's Log Out (a form post with the session's
+ * anti-forgery token to `/Account/LogOff`, which ends the session and frees its licensed seat).
+ */
+function nav(csrfToken: string | undefined): string {
+  const logOff =
+    csrfToken === undefined
+      ? ''
+      : ` <form method="post" action="/Account/LogOff" id="logoff" class="inline"><input type="hidden" name="__RequestVerificationToken" value="${escapeHtml(csrfToken)}"><button type="submit" id="btnLogOff">Log Out</button></form>`;
+  return `<nav id="menu">${TOM_LISTINGS.map((l) => `<a href="${l.path}">${escapeHtml(l.title)}</a>`).join(' | ')}${logOff}</nav>`;
 }
 
 function sendHtml(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
+  const menu = nav(reply.request.portalSession?.csrfToken);
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .send(
-      renderPage({ title: `${title} - Total Office Manager`, heading: title, body: `${nav()}\n${body}` }),
-    );
+    .send(renderPage({ title: `${title} - Total Office Manager`, heading: title, body: `${menu}\n${body}` }));
 }
 
 function gridQueryString(filter: GridFilter, page: number): string {

@@ -146,6 +146,45 @@ describe('the Total Office Manager sandbox portal', () => {
     expect(await signInTom(server.app, admin)).toMatch(/^tom_session=/);
   });
 
+  it("offers Mobile II's Log Out on every office screen: it ends the session and frees its seat", async () => {
+    expect((await control('POST', 'licence', { seats: 1 })).json()).toEqual({ seats: 1, inUse: 0 });
+    const cookie = await signInTom(server.app, admin);
+    const $ = cheerio.load((await get('/WorkOrders', cookie)).body);
+    const form = $('#menu form#logoff');
+    expect([form.attr('method'), form.attr('action'), form.find('button').text()]).toEqual([
+      'post',
+      '/Account/LogOff',
+      'Log Out',
+    ]);
+    const token = form.find('input[name="__RequestVerificationToken"]').attr('value') ?? '';
+    // A wrong token ends nothing.
+    const forged = await server.app.inject({
+      method: 'POST',
+      url: '/Account/LogOff',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ __RequestVerificationToken: `${token}x` }).toString(),
+    });
+    expect(forged.statusCode).toBe(403);
+    expect((await control('GET', 'licence')).json()).toEqual({ seats: 1, inUse: 1 });
+    const off = await server.app.inject({
+      method: 'POST',
+      url: '/Account/LogOff',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ __RequestVerificationToken: token }).toString(),
+    });
+    expect([off.statusCode, off.headers.location]).toEqual([303, '/Account/Login']);
+    expect((await control('GET', 'licence')).json()).toEqual({ seats: 1, inUse: 0 });
+    expect((await get('/WorkOrders', cookie)).statusCode).toBe(302);
+    // Logging off a session that has already ended answers the same way: nothing of it is held.
+    const again = await server.app.inject({
+      method: 'POST',
+      url: '/Account/LogOff',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ __RequestVerificationToken: token }).toString(),
+    });
+    expect([again.statusCode, again.headers.location]).toEqual([303, '/Account/Login']);
+  });
+
   it('logs out after 20 minutes without activity; Keep Me Logged In signs the browser in again', async () => {
     const plain = await signInTom(server.app, admin);
     const kept = await signInTomFull(server.app, admin, { remember: true });
@@ -229,11 +268,37 @@ describe('the Total Office Manager sandbox portal', () => {
     await expect(signInTom(server.app, admin)).rejects.toThrow('answered 401');
   });
 
+  it('lists credit memos with paging and a number filter, and shows each one’s lines on its detail page', async () => {
+    const cookie = await signInTom(server.app, admin);
+    const credits = world.world.tom.creditMemos();
+    expect(credits.length).toBeGreaterThan(0);
+    const all = readGrid((await get('/CreditMemos?pageSize=2', cookie)).body);
+    expect(all.total).toBe(credits.length);
+    expect(all.rows.length).toBe(Math.min(2, credits.length));
+    const credit = credits[0];
+    if (!credit) throw new Error('no credit memo');
+    const one = readGrid(
+      (
+        await get(
+          `/CreditMemos?numberFrom=${String(credit.number)}&numberTo=${String(credit.number)}`,
+          cookie,
+        )
+      ).body,
+    );
+    expect(one.rows.map((r) => r['Credit #'])).toEqual([String(credit.number)]);
+    const row = one.rows[0] ?? {};
+    expect(row['Total']).toMatch(/^\$[\d,]+\.\d{2}$/);
+    expect(row['Status']).toMatch(/^(Open|Partially Applied|Applied|Void)$/);
+    const $ = cheerio.load((await get(`/CreditMemos/${String(credit.number)}`, cookie)).body);
+    expect($('#record').attr('data-entity')).toBe('credit-memos');
+    expect($('#lines tbody tr').length).toBe(credit.lines.length);
+  });
+
   it('exports the ground truth of every grid, warehouses, stock and purchase orders included', () => {
     const { groundTruth } = portal;
     if (!groundTruth) throw new Error('no ground truth');
     expect(groundTruth.entities).toEqual(
-      expect.arrayContaining(['warehouses', 'stock', 'purchase-orders', 'periods']),
+      expect.arrayContaining(['warehouses', 'stock', 'purchase-orders', 'periods', 'credit-memos']),
     );
     for (const entity of groundTruth.entities) {
       expect([entity, groundTruth.export(world.world, entity).length > 0]).toEqual([entity, true]);

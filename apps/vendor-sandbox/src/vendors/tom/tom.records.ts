@@ -1,4 +1,10 @@
-import type { StoredRecord, World, WorldAddress } from '@fieldsync/sandbox-world';
+import {
+  tomCreditStatus,
+  type StoredRecord,
+  type TomCreditMemo,
+  type World,
+  type WorldAddress,
+} from '@fieldsync/sandbox-world';
 import { tomCalendarDate, tomDate, tomDateTime, tomMoney, tomQuantity, tomYesNo } from './tom-format.util';
 
 /**
@@ -196,6 +202,49 @@ function invoice(world: World, inv: StoredRecord<'invoice'>): TomPageRecord {
   };
 }
 
+/**
+ * A credit memo as TOM prints it: amounts positive (a credit of $108.25 is `$108.25`, its status says it
+ * is owed back), how much of it is applied to invoices and what remains, the invoice it credits.
+ */
+function creditMemo(world: World, c: TomCreditMemo): TomPageRecord {
+  const location = world.store.get('location', c.locationId);
+  const job = c.jobId === null ? undefined : world.store.get('job', c.jobId);
+  return {
+    key: String(c.number),
+    number: c.number,
+    modifiedOn: c.modifiedOn,
+    fields: {
+      'Credit #': String(c.number),
+      'Customer:Job': customerJobName(world, location),
+      'Customer ID': String(c.customerId),
+      'Job ID': String(c.locationId),
+      'WO #': job?.jobNumber ?? '',
+      'Invoice #': world.store.get('invoice', c.invoiceId)?.referenceNumber ?? '',
+      Date: tomCalendarDate(c.date),
+      Terms: termsOf(world.store.get('customer', c.customerId)),
+      Status: tomCreditStatus(c),
+      Subtotal: tomMoney(c.subtotal),
+      Tax: tomMoney(c.tax),
+      Total: tomMoney(c.total),
+      Applied: tomMoney(c.applied),
+      Remaining: tomMoney(c.voided ? 0 : c.total - c.applied),
+      Memo: c.memo,
+      ...stamp(c.createdOn, c.modifiedOn),
+    },
+    lines: c.lines.map((l) => ({
+      Line: String(l.id),
+      Item: l.code,
+      'Item ID': l.pricebookItemId === null ? '' : String(l.pricebookItemId),
+      Description: l.description,
+      Type: l.type,
+      Qty: tomQuantity(l.quantityMilli),
+      Rate: tomMoney(l.unitPrice),
+      Amount: tomMoney(l.total),
+      Taxable: tomYesNo(l.taxable),
+    })),
+  };
+}
+
 function paymentReference(p: StoredRecord<'payment'>): string {
   if (p.method === 'check') return p.checkNumber ?? '';
   if (p.method === 'card' && p.cardBrand && p.cardLast4) return `${p.cardBrand} ****${p.cardLast4}`;
@@ -359,6 +408,35 @@ export const TOM_LISTINGS: readonly TomListing[] = [
       columns: ['Line', 'Item', 'Item ID', 'Description', 'Type', 'Qty', 'Rate', 'Amount', 'Taxable'],
     },
     records: (w) => live(w.store.all('invoice')).map((i) => invoice(w, i)),
+  },
+  {
+    entity: 'credit-memos',
+    path: '/CreditMemos',
+    title: 'Credit Memos',
+    columns: [
+      'Credit #',
+      'Customer:Job',
+      'Customer ID',
+      'Job ID',
+      'WO #',
+      'Invoice #',
+      'Date',
+      'Terms',
+      'Status',
+      'Subtotal',
+      'Tax',
+      'Total',
+      'Applied',
+      'Remaining',
+      'Memo',
+      'Created',
+      'Modified',
+    ],
+    lines: {
+      heading: 'Items',
+      columns: ['Line', 'Item', 'Item ID', 'Description', 'Type', 'Qty', 'Rate', 'Amount', 'Taxable'],
+    },
+    records: (w) => w.tom.creditMemos().map((c) => creditMemo(w, c)),
   },
   {
     entity: 'payments',
