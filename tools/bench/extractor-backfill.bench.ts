@@ -36,6 +36,7 @@ import {
 import { sql } from 'kysely';
 import { entityTable } from '@fieldsync/persistence';
 import { CONNECTORS } from '@fieldsync/connector-registry';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a type only: what the sandbox's GET /__sandbox/requests answers
 import type { RequestCounts } from '../../apps/vendor-sandbox/src/portal/request-counters';
 import { check, type BenchResult } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';

@@ -27,6 +27,7 @@ import {
   type SpawnedService,
 } from '@fieldsync/testing';
 import { sql } from 'kysely';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a type only: what the sandbox's GET /__sandbox/requests answers
 import type { RequestCounts } from '../../apps/vendor-sandbox/src/portal/request-counters';
 import { canonicalTables, portalHoldings, storedRows } from '../demo/demo-extractor';
 import { check, type BenchResult } from './bench.types';
