@@ -61,18 +61,25 @@ describe('stringifyCanonical', () => {
       const decimal = `${whole}.${String(Math.floor(next() * 10 ** places)).padStart(places, '0')}`;
       amounts.push(sign * Number(places === 0 ? String(whole) : decimal), sign * next() * 10 ** (next() * 8));
     }
+    // Compared in a loop and asserted once: 120,000 expect() calls took 30 s of a CI run.
+    const mismatches: string[] = [];
+    const outcome = (write: () => string): string => {
+      try {
+        return write();
+      } catch (error) {
+        return `throws ${(error as Error).message}`;
+      }
+    };
     for (const currency of ['USD', 'JPY', 'BHD']) {
       for (const amount of amounts) {
-        let expected: string;
-        try {
-          expected = `{"currency":"${currency}","total":${Money.fromAmount(amount, currency).toDecimalString()}}`;
-        } catch (error) {
-          expect(() => stringifyCanonical({ currency, total: amount })).toThrow((error as Error).message);
-          continue;
-        }
-        expect([amount, stringifyCanonical({ currency, total: amount })]).toEqual([amount, expected]);
+        const expected = outcome(
+          () => `{"currency":"${currency}","total":${Money.fromAmount(amount, currency).toDecimalString()}}`,
+        );
+        const actual = outcome(() => stringifyCanonical({ currency, total: amount }));
+        if (actual !== expected) mismatches.push(`${currency} ${amount}: ${actual} (Money: ${expected})`);
       }
     }
+    expect(mismatches).toEqual([]);
   });
 
   it('names the path of a value it cannot write', () => {
