@@ -175,6 +175,7 @@ describe('PortalServer', () => {
       refused: 0,
       clientErrors: 0,
       serverErrors: 0,
+      queryCost: null,
       firstAt: null,
       lastAt: null,
     });

@@ -12,6 +12,11 @@ export interface RequestCounts {
   clientErrors: number;
   /** 5xx. */
   serverErrors: number;
+  /**
+   * A vendor that budgets by query cost (Jobber's GraphQL bucket): the points its answers charged and the
+   * requests it refused as THROTTLED (at HTTP 200, so counted as `ok` above). Null for a vendor without one.
+   */
+  queryCost: { charged: number; throttled: number } | null;
 }
 
 const zero = (): RequestCounts => ({
@@ -21,6 +26,7 @@ const zero = (): RequestCounts => ({
   refused: 0,
   clientErrors: 0,
   serverErrors: 0,
+  queryCost: null,
 });
 
 /**
@@ -47,9 +53,17 @@ export class RequestCounters {
     else this.counts.ok += 1;
   }
 
+  /** A query-cost answer: the points it charged, or its refusal (THROTTLED) when `throttled`. */
+  chargeCost(points: number, throttled: boolean): void {
+    const cost = (this.counts.queryCost ??= { charged: 0, throttled: 0 });
+    cost.charged += points;
+    if (throttled) cost.throttled += 1;
+  }
+
   snapshot(): RequestCounts & { firstAt: string | null; lastAt: string | null } {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    return { ...this.counts, firstAt: iso(this.firstAt), lastAt: iso(this.lastAt) };
+    const queryCost = this.counts.queryCost ? { ...this.counts.queryCost } : null;
+    return { ...this.counts, queryCost, firstAt: iso(this.firstAt), lastAt: iso(this.lastAt) };
   }
 
   clear(): void {

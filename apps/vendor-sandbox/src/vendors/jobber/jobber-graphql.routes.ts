@@ -124,6 +124,7 @@ export function registerJobberGraphql(
     const costInput: CostInput = { schema, operation, fragments, variables: body.data.variables ?? {} };
     const requested = requestedQueryCost(costInput);
     if (bucket && !bucket.take(requested)) {
+      kit.requests.chargeCost(0, true);
       return reply.send({
         errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
         extensions: {
@@ -153,6 +154,7 @@ export function registerJobberGraphql(
     });
     const actual = result.errors && !result.data ? 0 : actualQueryCost(costInput, result.data);
     bucket?.refund(requested - actual);
+    if (bucket) kit.requests.chargeCost(actual, false);
     return reply.send({
       ...(result.data === undefined ? {} : { data: result.data }),
       ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}),

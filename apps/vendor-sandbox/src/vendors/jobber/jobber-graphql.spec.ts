@@ -309,6 +309,11 @@ describe('Jobber GraphQL API', () => {
     });
 
     it('drains the bucket, answers THROTTLED with no data, and restores 500 points a second', async () => {
+      const counted = async () =>
+        (await s.server.app.inject({ method: 'GET', url: '/__sandbox/requests' })).json<{
+          queryCost: { charged: number; throttled: number } | null;
+        }>().queryCost ?? { charged: 0, throttled: 0 };
+      const before = await counted();
       const query = `{ clients(first: 100) { nodes { id name firstName lastName companyName isCompany balance isArchived isLead createdAt updatedAt title billingAddress { street street1 street2 city province postalCode country } } } }`;
       const expected = 1 + 100 * 20;
       const seen: number[] = [];
@@ -347,6 +352,11 @@ describe('Jobber GraphQL API', () => {
       expect(short.body.extensions?.cost?.throttleStatus.currentlyAvailable).toBe(
         10_000 - 5 * expected + 1_000,
       );
+      // GET /__sandbox/requests: five answers charged their actual cost, two were THROTTLED (charging nothing)
+      expect(await counted()).toEqual({
+        charged: before.charged + 5 * expected,
+        throttled: before.throttled + 2,
+      });
       now += 3_600_000;
       const full = await s.gql(`{ account { id } }`);
       expect(full.body.extensions?.cost?.throttleStatus.currentlyAvailable).toBe(10_000 - 2);
