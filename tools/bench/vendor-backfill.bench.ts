@@ -175,15 +175,20 @@ export async function benchVendorBackfill(o: VendorBackfillBenchOptions): Promis
       const requests = await portal.control<
         RequestCounts & { firstAt: string | null; lastAt: string | null }
       >('GET', 'requests');
-      const requestsPerSec = ratePerSec(requests.total, wallMs);
+      const requestsPerSec = wallMs <= 0 ? 0 : (requests.total * 1000) / wallMs;
       // What the vendor would have allowed over the backfill: its limit per window, for at least one
       // window (a backfill shorter than the window may spend the whole window's allowance at once).
       const allowance = spec.limit * Math.max(1, wallMs / spec.windowMs);
       const budgetShare = requests.total / allowance;
       const throttledShare = requests.total === 0 ? 0 : requests.rateLimited / requests.total;
-      // The query-cost budget over the run: the full bucket at the start plus what it restored meanwhile.
+      // The query-cost budget while the backfill read (its first request to its last; the sign-in before
+      // it spends no points): the full bucket at the start plus what it restored meanwhile.
+      const readingMs =
+        requests.firstAt && requests.lastAt
+          ? Date.parse(requests.lastAt) - Date.parse(requests.firstAt)
+          : wallMs;
       const costAllowance = spec.costBucket
-        ? spec.costBucket.maximumAvailable + spec.costBucket.restoreRate * (wallMs / 1000)
+        ? spec.costBucket.maximumAvailable + spec.costBucket.restoreRate * (readingMs / 1000)
         : undefined;
       const cost = requests.queryCost ?? { charged: 0, throttled: 0 };
       const costShare = costAllowance === undefined ? undefined : cost.charged / costAllowance;
@@ -192,7 +197,7 @@ export async function benchVendorBackfill(o: VendorBackfillBenchOptions): Promis
         `${spec.label}: ${holdings.records} records in ${(wallMs / 1000).toFixed(1)} s; ${requests.total} requests (${requestsPerSec.toFixed(1)}/s; ${(budgetShare * 100).toFixed(0)} % of the ${Math.round(allowance)} that ${spec.budget} allows over the run), ${requests.rateLimited} answered 429` +
           (costAllowance === undefined
             ? ''
-            : `; query cost ${cost.charged} points = ${((costShare ?? 0) * 100).toFixed(0)} % of the ${Math.round(costAllowance)} the bucket allowed, ${cost.throttled} answered THROTTLED`),
+            : `; query cost ${cost.charged} points = ${((costShare ?? 0) * 100).toFixed(0)} % of the ${Math.round(costAllowance)} the bucket allowed over the ${(readingMs / 1000).toFixed(1)} s of reading, ${cost.throttled} answered THROTTLED`),
       );
       results.push({
         id: `extractor.backfill.${spec.vendor}`,
@@ -220,7 +225,8 @@ export async function benchVendorBackfill(o: VendorBackfillBenchOptions): Promis
             ? {}
             : {
                 queryCostCharged: cost.charged,
-                queryCostAllowanceOverRun: Math.round(costAllowance),
+                readingMs: Math.round(readingMs),
+                queryCostAllowanceWhileReading: Math.round(costAllowance),
                 queryCostShare: Number((costShare ?? 0).toFixed(3)),
                 answeredThrottled: cost.throttled,
                 throttledAnswerShare: Number(costThrottledShare.toFixed(4)),
@@ -239,7 +245,7 @@ export async function benchVendorBackfill(o: VendorBackfillBenchOptions): Promis
             : [
                 check(
                   cost.charged > 0 && cost.charged <= costAllowance,
-                  'the sandbox charged query cost, within what its bucket can give over the run',
+                  'the sandbox charged query cost, within what its bucket can give while the backfill read',
                   `${cost.charged} of ${Math.round(costAllowance)}`,
                 ),
               ]),

@@ -1,5 +1,11 @@
 import { sessionFetch, VendorCallError, type SyncContext } from '@fieldsync/connector-kit';
-import { jobberGraphqlAnswerSchema, jobberMutationPayloadSchema, type JobberCost } from './jobber.schemas';
+import { costGovernorOf } from './jobber-cost.governor';
+import {
+  jobberGraphqlAnswerSchema,
+  jobberMutationPayloadSchema,
+  type JobberCost,
+  type JobberGraphqlAnswer,
+} from './jobber.schemas';
 import { userErrorsToWriteError, type FieldOf } from './writes/write-errors.util';
 
 export const JOBBER_GRAPHQL_PATH = '/api/graphql';
@@ -46,7 +52,9 @@ export function throttleWaitMs(cost: JobberCost | undefined): number {
  * `x-jobber-graphql-version`). Vendor failures the extractor handles become VendorCallErrors: 401/403 or
  * a redirect (to the login page) → unauthorized; 429 → rate_limited after Retry-After; a THROTTLED
  * answer → rate_limited until the cost bucket has restored the query's cost; 5xx and network errors →
- * unavailable. Any other GraphQL error is a JobberGraphqlError (the query itself is wrong).
+ * unavailable. Any other GraphQL error is a JobberGraphqlError (the query itself is wrong). Each request
+ * first waits for the connection's query-cost budget (JobberCostGovernor: what the last answer said the
+ * bucket holds, restored since), then for the caller's pacing.
  */
 export async function jobberGraphql(
   ctx: SyncContext,
@@ -54,8 +62,26 @@ export async function jobberGraphql(
   query: string,
   variables: Readonly<Record<string, unknown>>,
 ): Promise<JobberGraphqlResult> {
+  const permit = await costGovernorOf(ctx.connectionId).acquire(operation, ctx.signal);
+  let cost: JobberCost | undefined;
+  try {
+    await ctx.pace?.();
+    const answer = await callGraphql(ctx, operation, query, variables);
+    cost = answer.extensions?.cost;
+    return resultOf(operation, answer);
+  } finally {
+    permit.settle(cost);
+  }
+}
+
+/** One POST; vendor failures as VendorCallErrors, the parsed answer otherwise. */
+async function callGraphql(
+  ctx: SyncContext,
+  operation: string,
+  query: string,
+  variables: Readonly<Record<string, unknown>>,
+): Promise<JobberGraphqlAnswer> {
   let response: Response;
-  await ctx.pace?.();
   try {
     response = await sessionFetch(ctx.session, JOBBER_GRAPHQL_PATH, {
       method: 'POST',
@@ -122,7 +148,11 @@ export async function jobberGraphql(
         .join('; ')})`,
     );
   }
-  const answer = parsed.data;
+  return parsed.data;
+}
+
+/** The answer's data, or the error its `errors` mean. */
+function resultOf(operation: string, answer: JobberGraphqlAnswer): JobberGraphqlResult {
   const cost = answer.extensions?.cost;
   const errors = answer.errors ?? [];
   if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
