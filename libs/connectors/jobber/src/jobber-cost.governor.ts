@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobberCost } from './jobber.schemas';
 
 /** What a governor needs of time: a clock and a sleep that gives up when the caller is aborted. */
@@ -8,22 +9,8 @@ export interface GovernorClock {
 
 const realClock: GovernorClock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    }),
+  // rejects with an AbortError when the caller is aborted
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
 };
 
 /** A request let through: settle it with the answer's cost (or nothing, when none came back). */
