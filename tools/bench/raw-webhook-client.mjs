@@ -4,7 +4,7 @@
  * Reads {url, body, secret, count, inFlight, warmup} as JSON on stdin; writes
  * {wallMs, failed, latencies} as JSON on stdout (latencies of the timed POSTs, request to body read).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 
@@ -12,7 +12,8 @@ let input = '';
 for await (const chunk of process.stdin) input += chunk;
 const { url, body, secret, count, inFlight, warmup } = JSON.parse(input);
 const agent = new Agent({ keepAliveTimeout: 30_000 });
-const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+// A KeyObject, as the dispatcher signs with (imported once, not per signature).
+const key = createSecretKey(Buffer.from(secret.slice('whsec_'.length), 'base64'));
 
 async function run(total, prefix, latencies) {
   let next = 0;

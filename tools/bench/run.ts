@@ -269,6 +269,10 @@ async function main(): Promise<void> {
         steadyRatePerSec: 50,
         runTimeoutMs: 60_000,
         log,
+        // Profiling (docs/benchmarks.md "Webhook dispatcher"): e.g. `--cpu-prof --cpu-prof-dir=…`.
+        dispatcherEnv: process.env['WEBHOOKS_BENCH_NODE_OPTIONS']
+          ? { NODE_OPTIONS: process.env['WEBHOOKS_BENCH_NODE_OPTIONS'] }
+          : undefined,
       })),
     );
   }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import type { DeliveryEndpoint, EndpointRepository } from '../endpoints/endpoint.repository';
 import type { SigningSecrets } from '../endpoints/signing-secrets';
@@ -29,7 +30,7 @@ export class DeliveryIntake {
     dropped: (count: number) => void,
   ): Promise<void> {
     const endpoints = await this.endpoints.loadForDelivery([...new Set(claimed.map((m) => m.endpointId))]);
-    const keys = new Map<string, Buffer[] | undefined>();
+    const keys = new Map<string, KeyObject[] | undefined>();
     const gone: string[] = [];
     const disabled: string[] = [];
     const unopenable: string[] = [];
@@ -52,7 +53,7 @@ export class DeliveryIntake {
     if (unopenable.length > 0) await this.messages.release(unopenable, this.owner, VAULT_FAILURE_DELAY_MS);
   }
 
-  private openKeys(endpoint: DeliveryEndpoint): Buffer[] | undefined {
+  private openKeys(endpoint: DeliveryEndpoint): KeyObject[] | undefined {
     try {
       return this.secrets.keys(endpoint.id, endpoint.secrets);
     } catch (err) {

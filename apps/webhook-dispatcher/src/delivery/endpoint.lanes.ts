@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { DeliveryEndpoint } from '../endpoints/endpoint.repository';
 import type { ClaimedMessage } from './message.repository';
 import { TokenBucket } from './token-bucket';
@@ -6,7 +7,7 @@ import { TokenBucket } from './token-bucket';
 export interface HeldMessage {
   message: ClaimedMessage;
   url: string;
-  keys: Buffer[];
+  keys: KeyObject[];
 }
 
 /** Per-endpoint state of this replica: its queue, requests in flight and rate limiter. */

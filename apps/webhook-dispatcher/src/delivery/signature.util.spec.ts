@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { generateSecret, secretKey, secretProblem } from '../endpoints/endpoint-secret.util';
 import { signatureHeader } from './signature.util';
@@ -25,7 +26,12 @@ describe('Standard Webhooks signatures', () => {
     const headers = {
       'webhook-id': 'msg_1',
       'webhook-timestamp': String(ts),
-      'webhook-signature': signatureHeader([secretKey(current), secretKey(previous)], 'msg_1', ts, body),
+      'webhook-signature': signatureHeader(
+        [createSecretKey(secretKey(current)), createSecretKey(secretKey(previous))],
+        'msg_1',
+        ts,
+        body,
+      ),
     };
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
     expect(new Webhook(current).verify(body, headers)).toEqual(JSON.parse(body));
@@ -36,7 +42,7 @@ describe('Standard Webhooks signatures', () => {
   it('fails verification for a tampered body, another id, an old timestamp or another secret', () => {
     const secret = generateSecret();
     const ts = Math.floor(Date.now() / 1_000);
-    const sign = (t: number) => signatureHeader([secretKey(secret)], 'msg_1', t, body);
+    const sign = (t: number) => signatureHeader([createSecretKey(secretKey(secret))], 'msg_1', t, body);
     const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(ts), 'webhook-signature': sign(ts) };
     const wh = new Webhook(secret);
     expect(() => wh.verify(body.replace('1403', '1404'), headers)).toThrow(/No matching signature/);

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
@@ -18,7 +19,7 @@ export interface WebhookRequest {
   messageId: string;
   body: string;
   /** HMAC keys of every secret that signs (current first). */
-  keys: readonly Buffer[];
+  keys: readonly KeyObject[];
 }
 
 export interface WebhookClientOptions {

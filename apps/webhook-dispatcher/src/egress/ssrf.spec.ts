@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
 import { WebhookClient } from '../delivery/webhook.client';
 import { AddressPolicy, type Network } from './address.policy';
@@ -95,7 +96,12 @@ describe('SSRF guard (no loopback allowed)', () => {
   });
 
   it.each(HOSTILE_URLS)('refuses to connect to %s', async (url) => {
-    const result = await client.send({ url, messageId: 'msg_1', body: '{}', keys: [Buffer.alloc(24, 1)] });
+    const result = await client.send({
+      url,
+      messageId: 'msg_1',
+      body: '{}',
+      keys: [createSecretKey(Buffer.alloc(24, 1))],
+    });
     expect(result).toMatchObject({ outcome: 'refused', statusCode: null });
     expect(result.error).toMatch(/^refused: /);
   });

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { SealedSecret, Vault } from '@fieldsync/vault';
 import { Inject, Injectable } from '@nestjs/common';
 import { SIGNING_VAULT } from '../delivery/delivery.constants';
@@ -21,8 +22,8 @@ export class SigningSecrets {
     return this.vault.openString(sealed, SigningSecrets.context(endpointId));
   }
 
-  /** The HMAC keys of the given sealed secrets. */
-  keys(endpointId: string, sealed: readonly SealedSecret[]): Buffer[] {
-    return sealed.map((s) => secretKey(this.open(endpointId, s)));
+  /** The HMAC keys of the given sealed secrets, as KeyObjects (imported once, used for every signature). */
+  keys(endpointId: string, sealed: readonly SealedSecret[]): KeyObject[] {
+    return sealed.map((s) => createSecretKey(secretKey(this.open(endpointId, s))));
   }
 }
