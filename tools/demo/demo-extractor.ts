@@ -161,6 +161,8 @@ const NOT_OWN_RECORDS: Readonly<Record<string, Readonly<Record<string, string>>>
     // Serialized units and accounting periods: TOM's own, no canonical entity (periods gate dated writes).
     serials: 'serialized units; no canonical record',
     periods: 'accounting periods, checked before dated writes; no canonical record',
+    // The zones an item is priced in: the connector keeps each zone's name on the item's zone prices.
+    'pricing-zones': "the names in items' zonePrices",
   },
 };
 

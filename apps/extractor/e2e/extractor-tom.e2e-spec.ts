@@ -188,6 +188,9 @@ describe('extractor on Total Office Manager (real session manager, Chromium, the
       .where('deleted_at', 'is', null)
       .execute();
     expect(stored.map((r) => r.external_id).sort()).toEqual([...credits].sort());
+    // Items carry their prices per pricing zone from their detail pages, compared above field by field.
+    const items = [...(truth.entities.get('pricebook_item')?.live.values() ?? [])];
+    expect(items.some((d) => Array.isArray(d['zonePrices']) && d['zonePrices'].length > 0)).toBe(true);
     await expectEvents(connectionId, expectedEvents({ ...truth, entities: new Map() }, truth).map(eventKey));
   });
 

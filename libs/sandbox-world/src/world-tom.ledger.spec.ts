@@ -5,6 +5,7 @@ import {
   tomAccountingPeriodSchema,
   tomCreditMemoSchema,
   tomCreditStatus,
+  tomPricingZoneSchema,
   tomPurchaseOrderSchema,
   tomSerializedItemSchema,
   tomStockLevelSchema,
@@ -19,6 +20,8 @@ const text = (world: World): string =>
     serials: world.tom.serializedItems(),
     periods: world.tom.periods(),
     credits: world.tom.creditMemos(),
+    zones: world.tom.pricingZones(),
+    zonePrices: [...world.store.all('pricebookItem')].map((i) => world.tom.zonePricesOf(i.id)),
   });
 
 describe('TomLedger (Total Office Manager-only records beside the world)', () => {
@@ -58,6 +61,41 @@ describe('TomLedger (Total Office Manager-only records beside the world)', () =>
     expect(periods.find((p) => p.name === '2026-01')?.closed).toBe(true);
     expect(periods.find((p) => p.name === '2026-02')?.closed).toBe(false);
     expect(periods.find((p) => p.name === '2026-03')?.closed).toBe(false);
+  });
+
+  it('prices some items per pricing zone, each zone once, near the zone’s usual markup; the rest in none', () => {
+    const world = generateWorld({ seed: 2, size: 1_200 });
+    const zones = world.tom.pricingZones();
+    expect(zones.length).toBeGreaterThanOrEqual(3);
+    for (const z of zones) tomPricingZoneSchema.parse(z);
+    const items = [...world.store.all('pricebookItem')];
+    const priced = items.filter((i) => world.tom.zonePricesOf(i.id).length > 0);
+    expect(priced.length).toBeGreaterThan(items.length / 3);
+    expect(priced.length).toBeLessThan(items.length);
+    // Not every priced item is priced in every zone.
+    expect(priced.some((i) => world.tom.zonePricesOf(i.id).length < zones.length)).toBe(true);
+    for (const item of priced) {
+      const prices = world.tom.zonePricesOf(item.id);
+      expect(new Set(prices.map((p) => p.zone.id)).size).toBe(prices.length);
+      for (const { price } of prices) {
+        expect(Number.isInteger(price)).toBe(true);
+        expect(price).toBeGreaterThanOrEqual(Math.floor(item.price * 0.97));
+        expect(price).toBeLessThanOrEqual(Math.ceil(item.price * 1.18));
+      }
+    }
+  });
+
+  it("follows an item's price: a new standard price moves its zone prices by the same ratio", () => {
+    const world = generateWorld({ seed: 2, size: 1_200 });
+    const item = [...world.store.all('pricebookItem')].find(
+      (i) => i.deletedOn === null && i.price >= 10_000 && world.tom.zonePricesOf(i.id).length > 0,
+    );
+    if (!item) throw new Error('no priced item of $100 or more');
+    const before = world.tom.zonePricesOf(item.id);
+    world.store.update('pricebookItem', item.id, { price: item.price * 2 });
+    const after = world.tom.zonePricesOf(item.id);
+    expect(after.map((p) => p.zone.name)).toEqual(before.map((p) => p.zone.name));
+    after.forEach((p, i) => expect(Math.abs(p.price - 2 * (before[i]?.price ?? 0))).toBeLessThanOrEqual(1));
   });
 
   it('keeps on-order quantities equal to what open purchase orders still bring', () => {

@@ -11,9 +11,11 @@ import {
   type TomCreditMemo,
   type TomPurchaseOrder,
   type TomPurchaseOrderStatus,
+  type TomPricingZone,
   type TomSerializedItem,
   type TomStockLevel,
   type TomWarehouse,
+  type TomZonePrice,
 } from './world-tom.schema';
 
 const WAREHOUSE_BASE = 800_000_001;
@@ -24,6 +26,7 @@ const PO_NUMBER_BASE = 4_001;
 const CREDIT_BASE = 840_000_001;
 const CREDIT_NUMBER_BASE = 9_001;
 const CREDIT_LINE_BASE = 850_000_001;
+const ZONE_BASE = 860_000_001;
 /** Mean simulated time between two credit events (a credit issued, applied or voided). */
 const CREDIT_MEAN_ARRIVAL_MS = 4 * HOUR;
 
@@ -43,6 +46,17 @@ const SUPPLIERS = [
   'Graybar Electric',
   'Hajoca Plumbing Supply',
   'Carrier Enterprise',
+] as const;
+
+/**
+ * The pricing zones of the Austin business's service territory, with how far above the standard price
+ * the zone is usually priced (parts per million); each item's zone price varies a little around it.
+ */
+const PRICING_ZONES = [
+  { name: 'Central Austin', description: 'Inside Loop 1 and Highway 183', ratioPpm: 1_000_000 },
+  { name: 'North (Round Rock)', description: 'Round Rock, Pflugerville, Georgetown', ratioPpm: 1_060_000 },
+  { name: 'South (San Marcos)', description: 'Buda, Kyle, San Marcos', ratioPpm: 1_080_000 },
+  { name: 'West (Hill Country)', description: 'Lakeway, Dripping Springs, Bee Cave', ratioPpm: 1_150_000 },
 ] as const;
 
 const LOCAL_DATE = new Intl.DateTimeFormat('en-CA', {
@@ -88,6 +102,9 @@ export class TomLedger {
   private readonly ordersById = new Map<number, TomPurchaseOrder>();
   private readonly serialsById = new Map<number, TomSerializedItem>();
   private readonly periodsByName = new Map<string, TomAccountingPeriod>();
+  private readonly zonesById = new Map<number, TomPricingZone>();
+  /** Each priced item's zone prices, in zone order. */
+  private readonly zonePricesByItem = new Map<number, TomZonePrice[]>();
   /** Periods the office reopened by hand: the month-end close leaves them open. */
   private readonly reopened = new Set<string>();
   /** Memos TOM keeps on customers, invoices and work orders' status changes (the world has no such field): `<kind>:<id>` → text. */
@@ -165,6 +182,25 @@ export class TomLedger {
   serializedItems(): readonly TomSerializedItem[] {
     this.catchUp();
     return [...this.serialsById.values()];
+  }
+
+  /** The pricing zones, in the order TOM lists them. */
+  pricingZones(): readonly TomPricingZone[] {
+    this.catchUp();
+    return [...this.zonesById.values()];
+  }
+
+  /**
+   * An item's price in each zone it is priced in (zone order; none for an item priced only at its standard
+   * price), in cents: its current standard price times the zone's ratio, rounded to the cent.
+   */
+  zonePricesOf(itemId: number): readonly { readonly zone: TomPricingZone; readonly price: number }[] {
+    const item = this.store.get('pricebookItem', itemId);
+    if (!item) return [];
+    return (this.zonePricesByItem.get(itemId) ?? []).flatMap((p) => {
+      const zone = this.zonesById.get(p.zoneId);
+      return zone ? [{ zone, price: Math.round((item.price * p.ratioPpm) / 1_000_000) }] : [];
+    });
   }
 
   /** Credit memos by number. */
@@ -260,6 +296,42 @@ export class TomLedger {
     this.generateOrders(rng.fork('orders'), size, now);
     this.generateSerials(rng.fork('serials'));
     this.generateCredits(rng.fork('credits'), size, now);
+    this.generateZones(rng.fork('zones'));
+  }
+
+  /**
+   * The pricing zones (set up with the company file) and the zone prices of about two items in three, each
+   * in some of the zones; the rest sell at their standard price everywhere. A fork of its own: the other
+   * records' random streams are what they were before zones existed.
+   */
+  private generateZones(rng: WorldRng): void {
+    const founded = Math.min(...[...this.store.all('employee')].map((e) => e.createdOn));
+    const zones = PRICING_ZONES.map((z) => {
+      const zone: TomPricingZone = Object.freeze({
+        id: ZONE_BASE + this.zonesById.size,
+        createdOn: founded,
+        modifiedOn: founded,
+        name: z.name,
+        description: z.description,
+        active: true,
+      });
+      this.zonesById.set(zone.id, zone);
+      return { zone, ratioPpm: z.ratioPpm };
+    });
+    const items = [...this.store.all('pricebookItem')].sort((a, b) => a.id - b.id);
+    for (const item of items) {
+      if (!rng.chance(0.65)) continue;
+      const priced = zones.filter(() => rng.chance(0.7));
+      const chosen = priced.length > 0 ? priced : [rng.pick(zones)];
+      this.zonePricesByItem.set(
+        item.id,
+        chosen.map(({ zone, ratioPpm }) => ({
+          zoneId: zone.id,
+          itemId: item.id,
+          ratioPpm: ratioPpm + rng.int(-3, 3) * 10_000,
+        })),
+      );
+    }
   }
 
   private generatePeriods(now: number): void {

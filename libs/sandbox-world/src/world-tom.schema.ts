@@ -88,6 +88,32 @@ export const tomSerializedItemSchema = z
   .strict();
 export type TomSerializedItem = z.infer<typeof tomSerializedItemSchema>;
 
+/**
+ * A pricing zone: an area of the service territory whose customers' jobs are billed at the zone's own
+ * item prices (TOM's zone pricing), beside each item's standard price.
+ */
+export const tomPricingZoneSchema = z
+  .object({
+    id,
+    createdOn: epochMs,
+    modifiedOn: epochMs,
+    name: z.string().min(1),
+    description: z.string(),
+    active: z.boolean(),
+  })
+  .strict();
+export type TomPricingZone = z.infer<typeof tomPricingZoneSchema>;
+
+/**
+ * One item's price in one zone, as a ratio of the item's standard price (parts per million) fixed when
+ * the office priced it: when the item's price changes, its zone prices follow. Not every item is priced
+ * in every zone.
+ */
+export const tomZonePriceSchema = z
+  .object({ zoneId: id, itemId: id, ratioPpm: z.number().int().min(500_000).max(2_000_000) })
+  .strict();
+export type TomZonePrice = z.infer<typeof tomZonePriceSchema>;
+
 /** A calendar month of the company file's books, `YYYY-MM`; a closed one refuses documents dated in it. */
 export const tomAccountingPeriodSchema = z
   .object({

@@ -298,6 +298,10 @@ export function exampleEntities(scope: { readonly connectionId: string; readonly
         currency: 'USD',
         price: 100,
         memberPrice: 90,
+        zonePrices: [
+          { zone: 'Central Austin', price: 100 },
+          { zone: 'West (Hill Country)', price: 115 },
+        ],
         cost: 40,
         durationMinutes: 60,
         taxable: true,

@@ -303,6 +303,7 @@ describe('ServiceTitanMapper', () => {
       code: 'SVC-101',
       price: 89,
       memberPrice: 75.65,
+      zonePrices: null,
       cost: null,
       durationMinutes: 60,
     });

@@ -51,7 +51,8 @@ export const tomStreams: readonly StreamReader[] = [
       path: '/Items',
       intervalMs: SLOW_MS,
       record: tomItemSchema,
-      withLines: false,
+      // Each item's zone prices are on its detail page (docs/tom.md "Zone prices").
+      withLines: true,
     }),
   ),
   new TomGridReader(

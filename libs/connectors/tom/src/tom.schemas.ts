@@ -159,12 +159,17 @@ const itemFields = z.strictObject({
   Description: z.string().min(1),
   Type: z.enum(['Service', 'Inventory Part', 'Serialized Part', 'Non-inventory Part']),
   Price: money,
-  'Zone Price': money,
   Cost: money,
   Taxable: yesNo,
   Active: yesNo,
   Created: dateTime,
   Modified: dateTime,
+});
+
+/** One row of an item's Zone Prices table (its detail page): the zone's name and the item's price there. */
+const zonePriceLine = z.strictObject({
+  Zone: z.string().min(1),
+  Price: money,
 });
 
 const employeeFields = z.strictObject({
@@ -290,7 +295,12 @@ export const tomPaymentSchema = z.strictObject({
   lines: z.array(paymentLine),
   checksum: z.string().regex(/^[0-9a-f]{64}$/),
 });
-export const tomItemSchema = pageRecord(itemFields);
+export const tomItemSchema = z.strictObject({
+  key: z.string().min(1),
+  fields: itemFields,
+  lines: z.array(zonePriceLine),
+  checksum: z.string().regex(/^[0-9a-f]{64}$/),
+});
 export const tomEmployeeSchema = pageRecord(employeeFields);
 export const tomEquipmentSchema = pageRecord(equipmentFields);
 export const tomAgreementSchema = pageRecord(agreementFields);

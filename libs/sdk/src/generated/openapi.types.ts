@@ -2194,6 +2194,11 @@ export interface components {
             /** @description ISO 8601 UTC */
             updatedAt: string;
             vendor: string;
+            /** @description The item's price in each pricing zone it is priced in ([] when in none); null when the vendor has no zone pricing */
+            zonePrices: {
+                price: number;
+                zone: string;
+            }[] | null;
         };
         PricebookItemPage: {
             items: components["schemas"]["PricebookItem"][];

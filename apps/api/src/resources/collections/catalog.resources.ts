@@ -63,6 +63,12 @@ const pricebookItemSchema = z
     currency: z.string(),
     price: amountSchema,
     memberPrice: amountSchema.nullable(),
+    zonePrices: z
+      .array(z.strictObject({ zone: z.string(), price: amountSchema }))
+      .nullable()
+      .describe(
+        "The item's price in each pricing zone it is priced in ([] when in none); null when the vendor has no zone pricing",
+      ),
     taxable: z.boolean(),
     active: z.boolean(),
     ...provenanceShape,
@@ -90,6 +96,8 @@ export const pricebookItemsResource = defineResource({
         currency: i.currency,
         price: i.price,
         memberPrice: i.memberPrice,
+        // A document stored before the canonical item had zone prices reads as a vendor without them.
+        zonePrices: i.zonePrices ?? null,
         taxable: i.taxable,
         active: i.active,
         ...provenance(i),

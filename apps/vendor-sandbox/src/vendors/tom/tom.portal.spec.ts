@@ -294,11 +294,47 @@ describe('the Total Office Manager sandbox portal', () => {
     expect($('#lines tbody tr').length).toBe(credit.lines.length);
   });
 
+  it("lists items without a zone column, each item's price per pricing zone on its detail page, and the zones", async () => {
+    const cookie = await signInTom(server.app, admin);
+    const items = readGrid((await get('/Items?pageSize=100', cookie)).body);
+    expect(items.headings).toEqual(expect.arrayContaining(['Item ID', 'Price', 'Cost']));
+    expect(items.headings.some((h) => /zone|member/i.test(h))).toBe(false);
+    const zones = readGrid((await get('/PricingZones', cookie)).body);
+    expect(zones.rows.map((r) => r['Zone'])).toEqual(world.world.tom.pricingZones().map((z) => z.name));
+    const ids = items.rows.map((r) => Number(r['Item ID']));
+    const priced = ids.filter((id) => world.world.tom.zonePricesOf(id).length > 0);
+    const unpriced = ids.filter((id) => world.world.tom.zonePricesOf(id).length === 0);
+    expect([priced.length > 0, unpriced.length > 0]).toEqual([true, true]);
+    for (const id of [priced[0], unpriced[0]]) {
+      const $ = cheerio.load((await get(`/Items/${String(id)}`, cookie)).body);
+      expect($('h2').text()).toBe('Zone Prices');
+      const lines = $('#lines tbody tr')
+        .toArray()
+        .map((tr) =>
+          $(tr)
+            .find('td')
+            .map((_i, td) => $(td).text())
+            .get(),
+        );
+      const cents = (printed: string) => Math.round(Number(printed.replace(/[$,]/g, '')) * 100);
+      expect(lines.map(([zone, price]) => [zone, cents(price ?? '')])).toEqual(
+        world.world.tom.zonePricesOf(id ?? 0).map((p) => [p.zone.name, p.price]),
+      );
+    }
+  });
+
   it('exports the ground truth of every grid, warehouses, stock and purchase orders included', () => {
     const { groundTruth } = portal;
     if (!groundTruth) throw new Error('no ground truth');
     expect(groundTruth.entities).toEqual(
-      expect.arrayContaining(['warehouses', 'stock', 'purchase-orders', 'periods', 'credit-memos']),
+      expect.arrayContaining([
+        'warehouses',
+        'stock',
+        'purchase-orders',
+        'periods',
+        'credit-memos',
+        'pricing-zones',
+      ]),
     );
     for (const entity of groundTruth.entities) {
       expect([entity, groundTruth.export(world.world, entity).length > 0]).toEqual([entity, true]);

@@ -42,6 +42,7 @@ export function mapPricebookItem(row: PricebookRecord, scope: MappingScope): Pri
     ...canonicalBase('pricebook_item', scope, { createdAt: EPOCH, updatedAt: EPOCH }),
     currency: HOUSECALLPRO_CURRENCY,
     memberPrice: null,
+    zonePrices: null,
     active: true,
     inventoryTracked: false,
   } satisfies Partial<PricebookItem>;

@@ -65,6 +65,7 @@ describe('Housecall Pro price book items', () => {
       price: 1.2,
       cost: 0.9,
       memberPrice: null,
+      zonePrices: null,
       durationMinutes: null,
       taxable: true,
       active: true,

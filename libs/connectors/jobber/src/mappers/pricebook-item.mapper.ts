@@ -18,6 +18,7 @@ export function mapPricebookItem(p: JobberProductOrService, scope: MappingScope)
     currency: JOBBER_CURRENCY,
     price: money(p.defaultUnitCost),
     memberPrice: null,
+    zonePrices: null,
     cost: p.internalUnitCost === null ? null : money(p.internalUnitCost),
     durationMinutes: p.durationMinutes,
     taxable: p.taxable,

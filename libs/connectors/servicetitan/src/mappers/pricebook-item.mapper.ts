@@ -48,6 +48,7 @@ export function mapPricebookItem({ kind, item }: PricebookRow, scope: MappingSco
     currency: scope.currency,
     price: money(item.price, scope),
     memberPrice: money(item.memberPrice, scope),
+    zonePrices: null,
     cost,
     durationMinutes: Math.round(item.hours * 60),
     taxable: item.taxable,

@@ -19,7 +19,11 @@ const ITEM_KIND = {
   'Non-inventory Part': 'material',
 } as const;
 
-/** A TOM item: service, inventory part (serialized or not) or non-inventory part; Zone Price is the member/zone price. */
+/**
+ * A TOM item: service, inventory part (serialized or not) or non-inventory part, with its standard price
+ * and its price in each pricing zone it is priced in (its detail page's Zone Prices; none is an empty
+ * list). TOM has no member price on an item (agreement pricing lives on the service agreement): null.
+ */
 export function mapItem(i: TomItem, scope: MappingScope): PricebookItem {
   const f = i.fields;
   return {
@@ -32,7 +36,8 @@ export function mapItem(i: TomItem, scope: MappingScope): PricebookItem {
     unit: null,
     currency: TOM_CURRENCY,
     price: money(f.Price),
-    memberPrice: money(f['Zone Price']),
+    memberPrice: null,
+    zonePrices: i.lines.map((l) => ({ zone: l.Zone, price: money(l.Price) })),
     cost: money(f.Cost),
     durationMinutes: null,
     taxable: yes(f.Taxable),

@@ -31,6 +31,7 @@ export function mapPricebookItem(i: WorkizPricebookItem, scope: MappingScope): P
     currency: WORKIZ_CURRENCY,
     price: money(i.price),
     memberPrice: null,
+    zonePrices: null,
     cost: money(i.cost),
     durationMinutes: null,
     taxable: i.taxable,
