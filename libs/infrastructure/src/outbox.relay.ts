@@ -29,14 +29,18 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Poll interval when no NOTIFY arrives (default 1 s): the fallback that never lets an event sit. */
   pollIntervalMs?: number;
-  /** Batches whose acks the running relay awaits at once (default 4; 1: one batch at a time). */
+  /**
+   * Acked batches the running relay may have waiting for their marks while it publishes the next (default
+   * 4); 1: one batch at a time, nothing overlapped (claim, publish, await the acks, mark).
+   */
   window?: number;
 }
 
-/** A batch the running relay sent and has not yet marked. */
-interface InFlight {
+/** An acked batch the running relay is marking published. */
+interface Marking {
   readonly ids: readonly string[];
-  readonly acks: Promise<unknown>;
+  readonly done: Promise<void>;
+  settled: boolean;
 }
 
 const RELAY_LOCK = 'fieldsync.outbox-relay';
@@ -48,13 +52,14 @@ const RELAY_LOCK = 'fieldsync.outbox-relay';
  * order holds; the others stand by.
  *
  * The running relay is the leader while its own connection holds the session-level advisory lock (the
- * connection that LISTENs; if it drops, the lock goes with it and another replica takes over). It keeps
- * up to `window` batches in flight: while JetStream acks one batch, Postgres reads the next (the unpublished
- * rows in position order, less those in flight) and marks the one before, so neither side idles while the
- * other works. Publishes go out in order on one NATS connection, so JetStream stores them in order. A
- * batch is marked only once all of its acks came back; a failed publish ends the pipeline: the batches
- * behind it are awaited and left unmarked, and the loop backs off and reads them again (JetStream's
- * duplicate window drops what it already stored, by msg id). An event is delayed, never dropped.
+ * connection that LISTENs; if it drops, the lock goes with it and another replica takes over). It overlaps
+ * Postgres and JetStream (see `pump`): while one batch's acks drain, Postgres reads the next batch (the
+ * unpublished rows in position order, less those not yet marked) and marks the batches before it. Publishes
+ * go out in order on one NATS connection, so JetStream stores them in order, and a batch goes out only
+ * once the one before it is wholly acked, so after a failed publish nothing later is on the stream: the
+ * pump ends, backs off and reads the failed batch again first (JetStream's duplicate window drops what it
+ * already stored, by msg id). An event is delayed, never dropped, and never overtakes an earlier event of
+ * its connection that failed.
  *
  * `relayOnce()` is the one-batch form in one transaction (its lock transaction-scoped: it never runs
  * beside a leader), for tests and tools that drain the outbox step by step.
@@ -172,37 +177,78 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Relays until the outbox is empty, the relay stops, or it no longer leads: up to `window` batches in
-   * flight, each marked published once all its acks came back, in the order they were sent.
+   * Relays until the outbox is empty, the relay stops, or it no longer leads. One batch publishes at a
+   * time; around it Postgres reads the next batch and marks the ones before:
+   *
+   *   claim N+1 ─┐ (while N's acks drain)      mark N ─┐ (while N+1's acks drain, and the claim of N+2)
+   *   publish N ─┴─ all acked → publish N+1 ───────────┴─ …
+   *
+   * Batch N+1 goes out only once every ack of batch N came back, so when a publish fails nothing behind
+   * it is on the stream yet: the claimed batch is dropped, the pump ends, and the next pump reads the
+   * failed batch again first (JetStream's duplicate window drops what of it was stored). A later event of
+   * a connection can therefore never overtake an earlier one that failed. A batch is marked once all its
+   * acks came back; a failed mark ends the pump too (the batch is published again, and deduplicated).
+   * Fewer than `window` acked batches wait for their marks; with `window` 1 nothing overlaps (claim,
+   * publish, await the acks, mark, then the next claim).
    */
   private async pump(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     const window = Math.max(1, this.options.window ?? 4);
-    const inFlight: InFlight[] = [];
+    const overlap = window > 1;
+    /** Acked batches being marked, oldest first; their ids stay out of claims until marked. */
+    const marking: Marking[] = [];
+    /** The batch publishing now. */
+    let publishing: readonly string[] = [];
+    const claim = (): Promise<ChangeEventRow[]> =>
+      this.outbox.listUnpublishedExcept(this.db, batchSize, [
+        ...marking.flatMap((m) => m.ids),
+        ...publishing,
+      ]);
+    let claimed: Promise<ChangeEventRow[]> | undefined;
     try {
-      for (;;) {
-        while (this.running && this.leading && inFlight.length < window) {
-          const rows = await this.outbox.listUnpublishedExcept(
-            this.db,
-            batchSize,
-            inFlight.flatMap((b) => b.ids),
-          );
-          if (rows.length === 0) break;
-          const acks = this.publishAll(rows);
-          // Awaited in order below; a rejection before then must not go unhandled.
-          acks.catch(() => undefined);
-          inFlight.push({ ids: rows.map((r) => r.id), acks });
+      while (this.running && this.leading) {
+        const rows = await (claimed ?? claim());
+        claimed = undefined;
+        if (rows.length === 0) break;
+        publishing = rows.map((r) => r.id);
+        const acks = this.publishAll(rows);
+        if (overlap) {
+          claimed = claim();
+          // Awaited next turn, or dropped in `finally` after a failure; never an unhandled rejection.
+          claimed.catch(() => undefined);
         }
-        const oldest = inFlight.shift();
-        if (!oldest) return;
-        await oldest.acks;
-        await this.outbox.markPublished(this.db, oldest.ids);
-        this.published.inc({ outcome: 'published' }, oldest.ids.length);
+        await acks;
+        marking.push(this.mark(publishing));
+        publishing = [];
+        // Marks settle in order of issue; one that failed is rethrown here (the batch is read again).
+        while (marking[0]?.settled) await marking.shift()?.done;
+        if (marking.length >= window) await marking.shift()?.done;
       }
+      for (const m of marking.splice(0)) await m.done;
     } finally {
-      // After a failure (or a stop) the batches behind are awaited, never marked: read again next time.
-      await Promise.allSettled(inFlight.map((b) => b.acks));
+      // After a failure (or a stop): marks in progress finish; a claimed batch is dropped, unpublished.
+      await Promise.allSettled([...marking.map((m) => m.done), claimed]);
     }
+  }
+
+  /** Marks an acked batch published (in the background; `done` rejects if the mark failed). */
+  private mark(ids: readonly string[]): Marking {
+    const entry: Marking = {
+      ids,
+      settled: false,
+      done: this.outbox.markPublished(this.db, ids).then(
+        () => {
+          entry.settled = true;
+          this.published.inc({ outcome: 'published' }, ids.length);
+        },
+        (error: unknown) => {
+          entry.settled = true;
+          throw error;
+        },
+      ),
+    };
+    entry.done.catch(() => undefined);
+    return entry;
   }
 
   /**
