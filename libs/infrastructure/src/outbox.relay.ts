@@ -36,11 +36,56 @@ export interface OutboxRelayOptions {
   window?: number;
 }
 
-/** An acked batch the running relay is marking published. */
-interface Marking {
-  readonly ids: readonly string[];
-  readonly done: Promise<void>;
-  settled: boolean;
+/**
+ * Acked events waiting to be marked published: one mark runs at a time, and what is acked meanwhile joins
+ * the next. The first failed mark is kept and rethrown by `atMost` (no mark starts after it).
+ */
+class Marker {
+  private waiting: string[] = [];
+  private inMark: readonly string[] = [];
+  private running: Promise<void> | undefined;
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly mark: (ids: readonly string[]) => Promise<void>) {}
+
+  /** Ids acked and not yet marked (the claims leave them out). */
+  unmarked(): readonly string[] {
+    return [...this.inMark, ...this.waiting];
+  }
+
+  add(ids: readonly string[]): void {
+    this.waiting.push(...ids);
+    this.start();
+  }
+
+  /** Waits until at most `count` ids are unmarked; rethrows a failed mark. */
+  async atMost(count: number): Promise<void> {
+    while (this.running && this.inMark.length + this.waiting.length > count) await this.running;
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Resolves once no mark runs (after a failure or a stop). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private start(): void {
+    if (this.running || this.failure || this.waiting.length === 0) return;
+    const ids = this.waiting;
+    this.waiting = [];
+    this.inMark = ids;
+    this.running = this.mark(ids)
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+        // Still unmarked: kept out of the claims until the pump ends.
+        this.waiting = [...ids, ...this.waiting];
+      })
+      .finally(() => {
+        this.running = undefined;
+        this.inMark = [];
+        this.start();
+      });
+  }
 }
 
 const RELAY_LOCK = 'fieldsync.outbox-relay';
@@ -187,23 +232,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * it is on the stream yet: the claimed batch is dropped, the pump ends, and the next pump reads the
    * failed batch again first (JetStream's duplicate window drops what of it was stored). A later event of
    * a connection can therefore never overtake an earlier one that failed. A batch is marked once all its
-   * acks came back; a failed mark ends the pump too (the batch is published again, and deduplicated).
-   * Fewer than `window` acked batches wait for their marks; with `window` 1 nothing overlaps (claim,
-   * publish, await the acks, mark, then the next claim).
+   * acks came back, by one UPDATE at a time: batches acked while a mark runs join the next one (marks of
+   * one table at once contend on the same index pages). A failed mark ends the pump too (its batches are
+   * published again, and deduplicated). At most `window` − 1 batches wait to be marked; with `window` 1
+   * nothing overlaps (claim, publish, await the acks, mark, then the next claim).
    */
   private async pump(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     const window = Math.max(1, this.options.window ?? 4);
     const overlap = window > 1;
-    /** Acked batches being marked, oldest first; their ids stay out of claims until marked. */
-    const marking: Marking[] = [];
+    const marks = new Marker((ids) => this.markBatch(ids));
     /** The batch publishing now. */
     let publishing: readonly string[] = [];
     const claim = (): Promise<ChangeEventRow[]> =>
-      this.outbox.listUnpublishedExcept(this.db, batchSize, [
-        ...marking.flatMap((m) => m.ids),
-        ...publishing,
-      ]);
+      this.outbox.listUnpublishedExcept(this.db, batchSize, [...marks.unmarked(), ...publishing]);
     let claimed: Promise<ChangeEventRow[]> | undefined;
     try {
       while (this.running && this.leading) {
@@ -218,37 +260,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           claimed.catch(() => undefined);
         }
         await acks;
-        marking.push(this.mark(publishing));
+        marks.add(publishing);
         publishing = [];
-        // Marks settle in order of issue; one that failed is rethrown here (the batch is read again).
-        while (marking[0]?.settled) await marking.shift()?.done;
-        if (marking.length >= window) await marking.shift()?.done;
+        await marks.atMost(overlap ? (window - 1) * batchSize : 0);
       }
-      for (const m of marking.splice(0)) await m.done;
+      await marks.atMost(0);
     } finally {
-      // After a failure (or a stop): marks in progress finish; a claimed batch is dropped, unpublished.
-      await Promise.allSettled([...marking.map((m) => m.done), claimed]);
+      // After a failure (or a stop): the mark in progress finishes; a claimed batch is dropped, unpublished.
+      await Promise.allSettled([marks.settled(), claimed]);
     }
   }
 
-  /** Marks an acked batch published (in the background; `done` rejects if the mark failed). */
-  private mark(ids: readonly string[]): Marking {
-    const entry: Marking = {
-      ids,
-      settled: false,
-      done: this.outbox.markPublished(this.db, ids).then(
-        () => {
-          entry.settled = true;
-          this.published.inc({ outcome: 'published' }, ids.length);
-        },
-        (error: unknown) => {
-          entry.settled = true;
-          throw error;
-        },
-      ),
-    };
-    entry.done.catch(() => undefined);
-    return entry;
+  private async markBatch(ids: readonly string[]): Promise<void> {
+    await this.outbox.markPublished(this.db, ids);
+    this.published.inc({ outcome: 'published' }, ids.length);
   }
 
   /**
