@@ -225,8 +225,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * Relays until the outbox is empty, the relay stops, or it no longer leads. One batch publishes at a
    * time; around it Postgres reads the next batch and marks the ones before:
    *
-   *   claim N+1 ─┐ (while N's acks drain)      mark N ─┐ (while N+1's acks drain, and the claim of N+2)
-   *   publish N ─┴─ all acked → publish N+1 ───────────┴─ …
+   *   Postgres:  … mark N-1, claim N+1 │ mark N, claim N+2 │ …
+   *   JetStream: publish N, acks drain  │ publish N+1, …    │ …
    *
    * Batch N+1 goes out only once every ack of batch N came back, so when a publish fails nothing behind
    * it is on the stream yet: the claimed batch is dropped, the pump ends, and the next pump reads the
@@ -255,7 +255,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         publishing = rows.map((r) => r.id);
         const acks = this.publishAll(rows);
         if (overlap) {
-          claimed = claim();
+          // Postgres does one thing at a time: the previous batch's mark, then this claim (a claim beside a
+          // running mark reads the rows being marked and throws them away: 5× slower, profiled).
+          claimed = marks.atMost(0).then(claim);
           // Awaited next turn, or dropped in `finally` after a failure; never an unhandled rejection.
           claimed.catch(() => undefined);
         }
