@@ -35,7 +35,12 @@ import {
   type DB,
   type MappedRecord,
 } from '@fieldsync/persistence';
-import { canonicalFactory, createScratchDatabase, uniqueStreamPrefix } from '@fieldsync/testing';
+import {
+  canonicalFactory,
+  createScratchDatabase,
+  readStreamJson,
+  uniqueStreamPrefix,
+} from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { check, type BenchResult } from './bench.types';
@@ -248,6 +253,30 @@ function psqlCopy(url: string, table: string, columns: readonly string[], csv: s
 async function streamMessages(nc: NatsConnection, stream: string): Promise<number> {
   const jsm = await jetstreamManager(nc);
   return (await jsm.streams.info(stream)).state.messages;
+}
+
+/**
+ * What the relay put on a stream, read back in stream order: how many messages, how many distinct event
+ * ids (a republish outside JetStream's dedupe would show as fewer), and the first place where a
+ * connection's events are not in rising sequence order (undefined when every connection's are).
+ */
+async function streamOrder(
+  nc: NatsConnection,
+  stream: string,
+): Promise<{ messages: number; distinct: number; outOfOrder: string | undefined }> {
+  const events = await readStreamJson<{ id: string; connectionid?: string; sequence: string }>(nc, stream);
+  const last = new Map<string, bigint>();
+  let outOfOrder: string | undefined;
+  for (const [index, event] of events.entries()) {
+    const scope = event.connectionid ?? '(tenant)';
+    const sequence = BigInt(event.sequence);
+    const before = last.get(scope);
+    if (outOfOrder === undefined && before !== undefined && sequence <= before) {
+      outOfOrder = `${scope}: sequence ${sequence} after ${before} at stream message ${index + 1}`;
+    }
+    last.set(scope, sequence);
+  }
+  return { messages: events.length, distinct: new Set(events.map((e) => e.id)).size, outOfOrder };
 }
 
 async function waitUntil(condition: () => Promise<boolean>, deadline: number, what: string): Promise<void> {
@@ -485,7 +514,10 @@ export async function benchExtractorStore(o: ExtractorStoreBenchOptions): Promis
     // 2b. the real relay (LISTEN loop) until every row is published and on its stream: once with one
     // batch in flight (publish, await every ack, mark, then read the next: the relay before the pipeline),
     // then as it runs (up to RELAY_WINDOW batches in flight), each to a stream of its own.
-    const relayRun = async (prefix: string, window: number): Promise<{ ms: number; relayed: number }> => {
+    const relayRun = async (
+      prefix: string,
+      window: number,
+    ): Promise<{ ms: number; relayed: number; order: Awaited<ReturnType<typeof streamOrder>> }> => {
       await sql`update change_events set published_at = null`.execute(db);
       const stream = streamName('events', prefix);
       const relay = new OutboxRelay(
@@ -511,7 +543,8 @@ export async function benchExtractorStore(o: ExtractorStoreBenchOptions): Promis
       } finally {
         await relay.onApplicationShutdown();
       }
-      return { ms: performance.now() - r0, relayed: await streamMessages(o.nc, stream) };
+      const ms = performance.now() - r0;
+      return { ms, relayed: await streamMessages(o.nc, stream), order: await streamOrder(o.nc, stream) };
     };
     const serial = await relayRun(serialPrefix, 1);
     const piped = await relayRun(relayPrefix, RELAY_WINDOW);
@@ -530,6 +563,16 @@ export async function benchExtractorStore(o: ExtractorStoreBenchOptions): Promis
         params: { batchSize: RELAY_BATCH, window, payloadBytes },
         checks: [
           check(run.relayed === rows.length, 'the stream holds every event once', String(run.relayed)),
+          check(
+            run.order.messages === rows.length && run.order.distinct === rows.length,
+            'read back, every event id once (nothing published twice)',
+            JSON.stringify({ messages: run.order.messages, distinct: run.order.distinct }),
+          ),
+          check(
+            run.order.outOfOrder === undefined,
+            'each connection’s events reached the stream in sequence order',
+            run.order.outOfOrder ?? '',
+          ),
           check(
             rows.length === o.records,
             'the relay published the store pass’s events',

@@ -29,14 +29,63 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Poll interval when no NOTIFY arrives (default 1 s): the fallback that never lets an event sit. */
   pollIntervalMs?: number;
-  /** Batches whose acks the running relay awaits at once (default 4; 1: one batch at a time). */
+  /**
+   * Acked batches the running relay may have waiting for their marks while it publishes the next (default
+   * 4); 1: one batch at a time, nothing overlapped (claim, publish, await the acks, mark).
+   */
   window?: number;
 }
 
-/** A batch the running relay sent and has not yet marked. */
-interface InFlight {
-  readonly ids: readonly string[];
-  readonly acks: Promise<unknown>;
+/**
+ * Acked events waiting to be marked published: one mark runs at a time, and what is acked meanwhile joins
+ * the next. The first failed mark is kept and rethrown by `atMost` (no mark starts after it).
+ */
+class Marker {
+  private waiting: string[] = [];
+  private inMark: readonly string[] = [];
+  private running: Promise<void> | undefined;
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly mark: (ids: readonly string[]) => Promise<void>) {}
+
+  /** Ids acked and not yet marked (the claims leave them out). */
+  unmarked(): readonly string[] {
+    return [...this.inMark, ...this.waiting];
+  }
+
+  add(ids: readonly string[]): void {
+    this.waiting.push(...ids);
+    this.start();
+  }
+
+  /** Waits until at most `count` ids are unmarked; rethrows a failed mark. */
+  async atMost(count: number): Promise<void> {
+    while (this.running && this.inMark.length + this.waiting.length > count) await this.running;
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Resolves once no mark runs (after a failure or a stop). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private start(): void {
+    if (this.running || this.failure || this.waiting.length === 0) return;
+    const ids = this.waiting;
+    this.waiting = [];
+    this.inMark = ids;
+    this.running = this.mark(ids)
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+        // Still unmarked: kept out of the claims until the pump ends.
+        this.waiting = [...ids, ...this.waiting];
+      })
+      .finally(() => {
+        this.running = undefined;
+        this.inMark = [];
+        this.start();
+      });
+  }
 }
 
 const RELAY_LOCK = 'fieldsync.outbox-relay';
@@ -48,13 +97,14 @@ const RELAY_LOCK = 'fieldsync.outbox-relay';
  * order holds; the others stand by.
  *
  * The running relay is the leader while its own connection holds the session-level advisory lock (the
- * connection that LISTENs; if it drops, the lock goes with it and another replica takes over). It keeps
- * up to `window` batches in flight: while JetStream acks one batch, Postgres reads the next (the unpublished
- * rows in position order, less those in flight) and marks the one before, so neither side idles while the
- * other works. Publishes go out in order on one NATS connection, so JetStream stores them in order. A
- * batch is marked only once all of its acks came back; a failed publish ends the pipeline: the batches
- * behind it are awaited and left unmarked, and the loop backs off and reads them again (JetStream's
- * duplicate window drops what it already stored, by msg id). An event is delayed, never dropped.
+ * connection that LISTENs; if it drops, the lock goes with it and another replica takes over). It overlaps
+ * Postgres and JetStream (see `pump`): while one batch's acks drain, Postgres reads the next batch (the
+ * unpublished rows in position order, less those not yet marked) and marks the batches before it. Publishes
+ * go out in order on one NATS connection, so JetStream stores them in order, and a batch goes out only
+ * once the one before it is wholly acked, so after a failed publish nothing later is on the stream: the
+ * pump ends, backs off and reads the failed batch again first (JetStream's duplicate window drops what it
+ * already stored, by msg id). An event is delayed, never dropped, and never overtakes an earlier event of
+ * its connection that failed.
  *
  * `relayOnce()` is the one-batch form in one transaction (its lock transaction-scoped: it never runs
  * beside a leader), for tests and tools that drain the outbox step by step.
@@ -172,37 +222,60 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Relays until the outbox is empty, the relay stops, or it no longer leads: up to `window` batches in
-   * flight, each marked published once all its acks came back, in the order they were sent.
+   * Relays until the outbox is empty, the relay stops, or it no longer leads. One batch publishes at a
+   * time; around it Postgres reads the next batch and marks the ones before:
+   *
+   *   Postgres:  … mark N-1, claim N+1 │ mark N, claim N+2 │ …
+   *   JetStream: publish N, acks drain  │ publish N+1, …    │ …
+   *
+   * Batch N+1 goes out only once every ack of batch N came back, so when a publish fails nothing behind
+   * it is on the stream yet: the claimed batch is dropped, the pump ends, and the next pump reads the
+   * failed batch again first (JetStream's duplicate window drops what of it was stored). A later event of
+   * a connection can therefore never overtake an earlier one that failed. A batch is marked once all its
+   * acks came back, by one UPDATE at a time: batches acked while a mark runs join the next one (marks of
+   * one table at once contend on the same index pages). A failed mark ends the pump too (its batches are
+   * published again, and deduplicated). At most `window` − 1 batches wait to be marked; with `window` 1
+   * nothing overlaps (claim, publish, await the acks, mark, then the next claim).
    */
   private async pump(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     const window = Math.max(1, this.options.window ?? 4);
-    const inFlight: InFlight[] = [];
+    const overlap = window > 1;
+    const marks = new Marker((ids) => this.markBatch(ids));
+    /** The batch publishing now. */
+    let publishing: readonly string[] = [];
+    const claim = (): Promise<ChangeEventRow[]> =>
+      this.outbox.listUnpublishedExcept(this.db, batchSize, [...marks.unmarked(), ...publishing]);
+    let claimed: Promise<ChangeEventRow[]> | undefined;
     try {
-      for (;;) {
-        while (this.running && this.leading && inFlight.length < window) {
-          const rows = await this.outbox.listUnpublishedExcept(
-            this.db,
-            batchSize,
-            inFlight.flatMap((b) => b.ids),
-          );
-          if (rows.length === 0) break;
-          const acks = this.publishAll(rows);
-          // Awaited in order below; a rejection before then must not go unhandled.
-          acks.catch(() => undefined);
-          inFlight.push({ ids: rows.map((r) => r.id), acks });
+      while (this.running && this.leading) {
+        const rows = await (claimed ?? claim());
+        claimed = undefined;
+        if (rows.length === 0) break;
+        publishing = rows.map((r) => r.id);
+        const acks = this.publishAll(rows);
+        if (overlap) {
+          // Postgres does one thing at a time: the previous batch's mark, then this claim (a claim beside a
+          // running mark reads the rows being marked and throws them away: 5× slower, profiled).
+          claimed = marks.atMost(0).then(claim);
+          // Awaited next turn, or dropped in `finally` after a failure; never an unhandled rejection.
+          claimed.catch(() => undefined);
         }
-        const oldest = inFlight.shift();
-        if (!oldest) return;
-        await oldest.acks;
-        await this.outbox.markPublished(this.db, oldest.ids);
-        this.published.inc({ outcome: 'published' }, oldest.ids.length);
+        await acks;
+        marks.add(publishing);
+        publishing = [];
+        await marks.atMost(overlap ? (window - 1) * batchSize : 0);
       }
+      await marks.atMost(0);
     } finally {
-      // After a failure (or a stop) the batches behind are awaited, never marked: read again next time.
-      await Promise.allSettled(inFlight.map((b) => b.acks));
+      // After a failure (or a stop): the mark in progress finishes; a claimed batch is dropped, unpublished.
+      await Promise.allSettled([marks.settled(), claimed]);
     }
+  }
+
+  private async markBatch(ids: readonly string[]): Promise<void> {
+    await this.outbox.markPublished(this.db, ids);
+    this.published.inc({ outcome: 'published' }, ids.length);
   }
 
   /**

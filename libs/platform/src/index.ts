@@ -52,4 +52,4 @@ export { DependencyUnavailableError } from './boot/dependency.error';
 export { connectDependency } from './boot/connect-dependency.util';
 export { ADMIN_TOKEN, AdminTokenGuard } from './auth/admin-token.guard';
 export { sleep } from './retry/sleep.util';
-export { ConnectionRateLimiter } from './retry/connection-rate-limiter';
+export { ConnectionRateLimiter, type RateOf } from './retry/connection-rate-limiter';

@@ -29,7 +29,8 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { FakeSessionSource, mapCustomer, ScriptedVendor } from '../__fixtures__/scripted-vendor.fixture';
 import { DriftReportRepository } from '../store/drift-report.repository';
-import { DEFAULT_REQUESTS_PER_SECOND, StreamSyncService, type RunResult } from './stream-sync.service';
+import { connectionRateOf } from './connection-rate';
+import { StreamSyncService, type RunResult } from './stream-sync.service';
 import { SyncMetrics } from './sync.metrics';
 import type { SyncOptions } from './sync-options.types';
 import { SyncScheduler } from './sync.scheduler';
@@ -151,7 +152,7 @@ describe('extractor sync engine', () => {
       drift: new DriftReportRepository(),
       readSides,
       sessions,
-      limiter: new ConnectionRateLimiter(syncOptions.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND),
+      limiter: new ConnectionRateLimiter(connectionRateOf(db, readSides, syncOptions)),
       metrics: new SyncMetrics(observe.registry ?? new Registry()),
       options: syncOptions,
       logger: observe.logger ?? logger,

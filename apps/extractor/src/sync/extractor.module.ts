@@ -17,7 +17,8 @@ import type { Registry } from 'prom-client';
 import type { ExtractorConfig } from '../config/extractor.config';
 import { DriftReportRepository } from '../store/drift-report.repository';
 import type { SessionSource } from './session-source.types';
-import { DEFAULT_REQUESTS_PER_SECOND, StreamSyncService } from './stream-sync.service';
+import { connectionRateOf } from './connection-rate';
+import { StreamSyncService } from './stream-sync.service';
 import { CONNECTOR_READ_SIDES, SESSION_SOURCE, SYNC_OPTIONS } from './sync.constants';
 import { SyncMetrics } from './sync.metrics';
 import type { SyncOptions } from './sync-options.types';
@@ -126,8 +127,8 @@ export class ExtractorModule implements OnApplicationBootstrap, BeforeApplicatio
               drift,
               readSides,
               sessions,
-              // Each connection is paced at its vendor's rate once its first stream runs (StreamSyncService).
-              limiter: new ConnectionRateLimiter(DEFAULT_REQUESTS_PER_SECOND),
+              // Each connection is paced at its vendor's rate (or the operator's), resolved on its first call.
+              limiter: new ConnectionRateLimiter(connectionRateOf(db, readSides, syncOptions)),
               metrics,
               options: syncOptions,
               logger: logger.logger,

@@ -125,10 +125,6 @@ export class StreamSyncService {
     progress: { pages: number; records: number },
   ): Promise<void> {
     const { readSide, stream } = this.streamOf(claim);
-    this.deps.limiter.setRate(
-      claim.connectionId,
-      this.deps.options.requestsPerSecond ?? readSide.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND,
-    );
     const plan = planRun(stream, claim.state, claim.generation, this.now(), this.deps.options, claim);
     if (plan.begins === 'pass') {
       log.info(

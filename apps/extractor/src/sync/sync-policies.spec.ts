@@ -29,10 +29,13 @@ describe('ConnectionRateLimiter', () => {
     expect(taken).toEqual(['a1', 'b1', 'a2', 'b2']);
   });
 
-  it("paces a connection at the rate set for it (its vendor's budget), the others at the default", async () => {
+  it("paces each connection at the rate its resolver gives (its vendor's budget), asked once", async () => {
     jest.useFakeTimers({ now: 0 });
-    const limiter = new ConnectionRateLimiter(10);
-    limiter.setRate('con_st', 50);
+    const asked: string[] = [];
+    const limiter = new ConnectionRateLimiter(async (connection) => {
+      asked.push(connection);
+      return connection === 'con_st' ? 50 : 10;
+    });
     const at = async (connection: string): Promise<number> => {
       await limiter.take(connection);
       return Date.now();
@@ -48,7 +51,24 @@ describe('ConnectionRateLimiter', () => {
     await jest.advanceTimersByTimeAsync(1_000);
     expect(await fast).toEqual([0, 20, 40, 60]);
     expect(await slow).toEqual([0, 100, 200]);
-    expect(() => limiter.setRate('con_st', 0)).toThrow('requestsPerSecond must be greater than 0');
+    expect(asked).toEqual(['con_st', 'con_other']);
+  });
+
+  it('refuses a rate that is not positive, and asks again after a failed resolution', async () => {
+    expect(() => new ConnectionRateLimiter(0)).toThrow('requestsPerSecond must be greater than 0');
+    let calls = 0;
+    const limiter = new ConnectionRateLimiter(() => {
+      calls += 1;
+      if (calls === 1) throw new Error('database unavailable');
+      return calls === 2 ? -1 : 5;
+    });
+    await expect(limiter.take('con_a')).rejects.toThrow('database unavailable');
+    await expect(limiter.take('con_a')).rejects.toThrow(
+      'requestsPerSecond must be greater than 0 (connection con_a: -1)',
+    );
+    await expect(limiter.take('con_a')).resolves.toBeUndefined();
+    await limiter.take('con_b');
+    expect(calls).toBe(4);
   });
 });
 

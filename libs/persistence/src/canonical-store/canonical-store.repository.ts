@@ -7,7 +7,8 @@ import {
 } from '@fieldsync/canonical-model';
 import type { DB } from '../generated/db.types';
 import { Injectable } from '@nestjs/common';
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { quoted, valuesStatement } from '../sql/values-statement';
 import { ENTITY_TABLES, entityTable, projectColumns } from './entity-tables.constants';
 
 /** One vendor record after mapping, ready for the store. */
@@ -81,11 +82,6 @@ function hashedText(object: CanonicalEntity): { text: string; hash: string } {
 /** SHA-256 of the canonical JSON with sorted keys: equal documents hash equal whatever the key order. */
 export function contentHash(object: CanonicalEntity): string {
   return hashedText(object).hash;
-}
-
-/** A table or column name of ours (ENTITY_TABLES, projected columns) as a quoted SQL identifier. */
-function quoted(identifier: string): string {
-  return `"${identifier.replaceAll('"', '""')}"`;
 }
 
 const ENVELOPE_COLUMNS = [
@@ -266,29 +262,19 @@ export class CanonicalStoreRepository {
     const projected = writes.map((w) => projectColumns(entity, w.object));
     const extraColumns = Object.keys(projected[0] ?? {});
     const columns = [...ENVELOPE_COLUMNS, ...extraColumns];
-    // The statement is written here rather than through Kysely's builder: a page is thousands of values,
-    // and compiling a node per value cost more than the rest of the page's JavaScript (profiled).
-    const params: unknown[] = [];
-    const param = (value: unknown, cast = ''): string => {
-      params.push(value);
-      return `$${params.length}${cast}`;
-    };
-    const rows = writes.map((w, index) => {
-      const values = [
-        param(w.object.id),
-        param(scope.tenantId),
-        param(scope.connectionId),
-        param(scope.vendor),
-        param(w.record.externalId),
-        param(w.text, '::jsonb'),
-        param(w.record.raw === undefined ? null : JSON.stringify(w.record.raw), '::jsonb'),
-        param(w.hash),
-        param(w.object.deletedAt === null ? null : new Date(w.object.deletedAt), '::timestamptz'),
-        param(scope.generation, '::bigint'),
-        ...extraColumns.map((column) => param(projected[index]?.[column] ?? null)),
-      ];
-      return `(${values.join(',')})`;
-    });
+    const rows = writes.map((w, index) => [
+      w.object.id,
+      scope.tenantId,
+      scope.connectionId,
+      scope.vendor,
+      w.record.externalId,
+      w.text,
+      w.record.raw === undefined ? null : JSON.stringify(w.record.raw),
+      w.hash,
+      w.object.deletedAt === null ? null : new Date(w.object.deletedAt),
+      scope.generation,
+      ...extraColumns.map((column) => projected[index]?.[column] ?? null),
+    ]);
     // Generations only go up: two streams that yield one entity (Jobber's clients carry their
     // properties, which the properties stream reconciles) count their passes separately, and a lower
     // stamp from one must not make a row look unseen to the other's pass in progress.
@@ -300,14 +286,15 @@ export class CanonicalStoreRepository {
           : `${quoted(column)} = excluded.${quoted(column)}`,
       );
     await trx.executeQuery(
-      CompiledQuery.raw(
-        `insert into ${quoted(table)} (${columns.map(quoted).join(',')})
-      values ${rows.join(',')}
-      on conflict (connection_id, external_id) do update set
+      valuesStatement(
+        table,
+        columns,
+        rows,
+        { document: 'jsonb', raw: 'jsonb', deleted_at: 'timestamptz', sync_generation: 'bigint' },
+        `on conflict (connection_id, external_id) do update set
         ${updates.join(', ')},
         version = ${quoted(table)}.version + 1,
         updated_at = now()`,
-        params,
       ),
     );
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CompiledQuery, Kysely, Selectable, sql, Transaction } from 'kysely';
+import { Kysely, Selectable, sql, Transaction } from 'kysely';
+import { valuesStatement } from '../sql/values-statement';
 import type { ChangeEvents, DB } from '../generated/db.types';
 import { DATABASE, OUTBOX_CHANNEL } from '../persistence.constants';
 import { PersistenceError, PersistenceErrorCode } from '../persistence.error';
@@ -83,30 +84,32 @@ export class ChangeEventRepository {
   /** Inserts events in order (their sequences allocated in this transaction). */
   async insert(trx: Transaction<DB>, events: readonly ChangeEventInsert[]): Promise<void> {
     if (events.length === 0) return;
-    // Written out rather than built with Kysely: a page's events are thousands of values, and compiling a
-    // node per value was a large share of a page's JavaScript (profiled).
-    const params: unknown[] = [];
-    const rows = events.map((e) => {
-      const at = params.length;
-      params.push(
-        e.id,
-        e.tenantId,
-        e.connectionId,
-        e.sequence,
-        e.subject,
-        e.type,
-        e.entityType,
-        e.entityId,
-        e.payload,
-      );
-      return `($${at + 1},$${at + 2},$${at + 3},$${at + 4}::bigint,$${at + 5},$${at + 6},$${at + 7},$${at + 8},$${at + 9})`;
-    });
     await trx.executeQuery(
-      CompiledQuery.raw(
-        `insert into change_events
-           (id, tenant_id, connection_id, sequence, subject, type, entity_type, entity_id, payload)
-         values ${rows.join(',')}`,
-        params,
+      valuesStatement(
+        'change_events',
+        [
+          'id',
+          'tenant_id',
+          'connection_id',
+          'sequence',
+          'subject',
+          'type',
+          'entity_type',
+          'entity_id',
+          'payload',
+        ],
+        events.map((e) => [
+          e.id,
+          e.tenantId,
+          e.connectionId,
+          e.sequence,
+          e.subject,
+          e.type,
+          e.entityType,
+          e.entityId,
+          e.payload,
+        ]),
+        { sequence: 'bigint' },
       ),
     );
   }
