@@ -13,7 +13,8 @@
  * 3. The same list queries sent directly with pg (ResourceRepository.list, the SQL the api sends for
  *    these calls: the page and its count, one statement): one at a time, as psql would, and at 50
  *    concurrent.
- * 4. EXPLAIN (ANALYZE, BUFFERS) of those queries as captured from ResourceRepository, written to
+ * 4. EXPLAIN (ANALYZE, BUFFERS) of those queries as captured from ResourceRepository, and of the page's
+ *    related documents (RelatedDocuments: one `union all`), written to
  *    bench/results/api-explain.txt for docs/api.md.
  * Every figure is checked first: the page's items and total agree with a direct count, the cursor
  * page continues the first, and autocannon saw no error, timeout or non-2xx answer.
@@ -30,6 +31,8 @@ import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the bench sends exactly the api's SQL (ResourceRepository); no library exposes it
 import { ResourceRepository } from '../../apps/api/src/resources/resource.repository';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench sends exactly the api's SQL (RelatedDocuments); no library exposes it
+import { RelatedDocuments } from '../../apps/api/src/resources/related-documents';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the bench sends exactly the api's SQL (ResourceRepository); no library exposes it
 import { RESOURCES_BY_NAME } from '../../apps/api/src/resources/resource.registry';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the bench sends exactly the api's SQL (ResourceRepository); no library exposes it
@@ -418,7 +421,12 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchResult[]>
     ] as const) {
       captured.length = 0;
       capturing = true;
-      await repository.list(jobsResource, TENANT, query);
+      // the page (with its count on a first page), then its related documents as the api projects them
+      const listed = await repository.list(jobsResource, TENANT, query);
+      await jobsResource.project(
+        listed.documents.map((d) => d.document),
+        new RelatedDocuments(db, TENANT),
+      );
       capturing = false;
       for (const compiled of captured) {
         const plan = await pool.query<{ 'QUERY PLAN': string }>(

@@ -72,3 +72,8 @@ export * from './commands/parse-command.util';
 export * from './commands/command-totals.util';
 export * from './results/result-error.constants';
 export * from './results/result.schema';
+
+// webhooks: the endpoints API's requests, event-type filters and Standard Webhooks secrets
+export * from './webhooks/webhook-event-filter.util';
+export * from './webhooks/webhook-secret.util';
+export * from './webhooks/webhook-endpoint-request.schema';

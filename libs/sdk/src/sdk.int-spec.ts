@@ -2,7 +2,9 @@ import {
   canonicalId,
   commandResultSchema,
   exampleEntities,
+  generateSecret,
   newCommandId,
+  secretKey,
   type CommandResult,
 } from '@fieldsync/canonical-model';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the int spec runs the real outbox relay to put change events on FSM_EVENTS
@@ -27,11 +29,6 @@ import {
 } from '@fieldsync/persistence';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the example receiver must accept what the dispatcher signs
 import { signatureHeader } from '../../../apps/webhook-dispatcher/src/delivery/signature.util';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- as above
-import {
-  generateSecret,
-  secretKey,
-} from '../../../apps/webhook-dispatcher/src/endpoints/endpoint-secret.util';
 import {
   createTestDatabase,
   expectEventually,

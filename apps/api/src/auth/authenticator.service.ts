@@ -4,7 +4,7 @@ import { looksLikeSessionToken, SessionTokenError, verifySessionToken } from '@f
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
-import { ShortLivedCache } from '../http/short-lived-cache.util';
+import { ShortLivedLookups } from '../http/short-lived-lookups.util';
 import { ApiProblem, ProblemCode } from '../problem/problem.error';
 import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
 import { API_KEY_SCOPES, apiKeyPrefix, verifyApiKey, type ApiKeyScope } from './api-key.util';
@@ -20,6 +20,8 @@ const TOUCH_EVERY_MS = 60_000;
  * quarter second instead of one per request.
  */
 export const API_KEY_ROW_MAX_AGE_MS = 250;
+/** How old a session token's connection status may be: a connection disabled anywhere stops its tokens within this. */
+export const SESSION_CONNECTION_MAX_AGE_MS = 250;
 
 const unauthorized = (detail: string): ApiProblem =>
   new ApiProblem(ProblemCode.Unauthorized, detail, [{ field: 'header.authorization', message: detail }]);
@@ -38,7 +40,10 @@ export class Authenticator {
   private readonly operator: Buffer | undefined;
   private readonly verified = new Map<string, Buffer>();
   private readonly touchedAt = new Map<string, number>();
-  private readonly rows = new ShortLivedCache<ApiKeyRow | undefined>(API_KEY_ROW_MAX_AGE_MS);
+  /** An API key's row by its public prefix (`row` undefined: no such key, also kept for the age). */
+  private readonly rows: ShortLivedLookups<{ row: ApiKeyRow | undefined }>;
+  /** A session token's connection's status by tenant and connection (`status` undefined: none of that tenant). */
+  private readonly sessionConnections: ShortLivedLookups<{ status: string | undefined }>;
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<DB>,
@@ -48,6 +53,23 @@ export class Authenticator {
   ) {
     logger.setContext(Authenticator.name);
     this.keys = new ApiKeyRepository(db);
+    this.rows = new ShortLivedLookups({
+      maxAgeMs: API_KEY_ROW_MAX_AGE_MS,
+      lookUp: async (prefix) => ({ row: await this.keys.findByPrefix(prefix) }),
+    });
+    this.sessionConnections = new ShortLivedLookups({
+      maxAgeMs: SESSION_CONNECTION_MAX_AGE_MS,
+      lookUp: async (key) => {
+        const [tenantId, connectionId] = JSON.parse(key) as [string, string];
+        const connection = await this.db
+          .selectFrom('connections')
+          .select(['status'])
+          .where('id', '=', connectionId)
+          .where('tenant_id', '=', tenantId)
+          .executeTakeFirst();
+        return { status: connection?.status };
+      },
+    });
     this.operator = operatorToken === undefined ? undefined : sha256(operatorToken);
   }
 
@@ -70,7 +92,7 @@ export class Authenticator {
   }
 
   private async apiKey(token: string, prefix: string): Promise<Principal> {
-    const row = await this.rows.get(prefix, () => this.keys.findByPrefix(prefix));
+    const { row } = await this.rows.get(prefix);
     if (!row) throw unauthorized('invalid API key');
     const digest = sha256(token);
     const known = this.verified.get(row.id);
@@ -92,7 +114,8 @@ export class Authenticator {
   /**
    * The token of `POST /sessions`: signature, issuer, audience and expiry (no grace: an expired token is
    * refreshed at `POST /sessions/refresh`), then its connection, which must still be of its tenant and
-   * synced (a disabled or failing connection's tokens stop working at once).
+   * synced, read at most SESSION_CONNECTION_MAX_AGE_MS before the request like a key's row (a disabled or
+   * failing connection's tokens stop working within it).
    */
   private async session(token: string): Promise<Principal> {
     if (this.sessionKey === undefined) {
@@ -105,13 +128,8 @@ export class Authenticator {
       if (error instanceof SessionTokenError) throw unauthorized(error.message);
       throw error;
     }
-    const connection = await this.db
-      .selectFrom('connections')
-      .select(['status'])
-      .where('id', '=', claims.sub)
-      .where('tenant_id', '=', claims.tid)
-      .executeTakeFirst();
-    if (!connection || !(SYNCED_CONNECTION_STATUSES as readonly string[]).includes(connection.status)) {
+    const { status } = await this.sessionConnections.get(JSON.stringify([claims.tid, claims.sub]));
+    if (status === undefined || !(SYNCED_CONNECTION_STATUSES as readonly string[]).includes(status)) {
       throw unauthorized(`the session's connection ${claims.sub} is not active`);
     }
     return { kind: 'session', tenantId: claims.tid, connectionId: claims.sub, scopes: ['write'] };

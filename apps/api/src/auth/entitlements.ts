@@ -1,7 +1,7 @@
 import type { Entitlement } from '@fieldsync/connector-kit';
 import { ConnectionRoleRepository, type DB } from '@fieldsync/persistence';
 import type { Kysely } from 'kysely';
-import { ShortLivedCache } from '../http/short-lived-cache.util';
+import { ShortLivedLookups } from '../http/short-lived-lookups.util';
 import { ApiProblem, ProblemCode } from '../problem/problem.error';
 
 /** The entitlement each collection's reads need (the connectors' shared vocabulary). */
@@ -35,11 +35,16 @@ type Rights = ReadonlyMap<string, readonly string[] | null>;
  */
 export class Entitlements {
   private readonly roles: ConnectionRoleRepository;
-  private readonly cache: ShortLivedCache<Rights> | undefined;
+  private readonly cache: ShortLivedLookups<Rights> | undefined;
 
   constructor(db: Kysely<DB>, options: { maxAgeMs?: number } = {}) {
     this.roles = new ConnectionRoleRepository(db);
-    this.cache = options.maxAgeMs ? new ShortLivedCache<Rights>(options.maxAgeMs) : undefined;
+    this.cache = options.maxAgeMs
+      ? new ShortLivedLookups<Rights>({
+          maxAgeMs: options.maxAgeMs,
+          lookUp: (tenantId) => this.roles.entitlementsOf(tenantId),
+        })
+      : undefined;
   }
 
   /** Per connection of the tenant (all, or the named ones): its entitlements, or null when unknown. */
@@ -48,7 +53,7 @@ export class Entitlements {
     connectionIds?: readonly string[],
   ): Promise<Map<string, readonly string[] | null>> {
     if (!this.cache) return this.roles.entitlementsOf(tenantId, connectionIds);
-    const all = await this.cache.get(tenantId, () => this.roles.entitlementsOf(tenantId));
+    const all = await this.cache.get(tenantId);
     if (connectionIds === undefined) return new Map(all);
     if (connectionIds.some((id) => !all.has(id))) return this.roles.entitlementsOf(tenantId, connectionIds);
     return new Map(connectionIds.map((id) => [id, all.get(id) ?? null]));

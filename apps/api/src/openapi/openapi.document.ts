@@ -1,3 +1,9 @@
+import {
+  createWebhookEndpointSchema,
+  recoverWebhookMessagesSchema,
+  rotateWebhookSecretSchema,
+  updateWebhookEndpointSchema,
+} from '@fieldsync/canonical-model';
 import { z } from 'zod';
 import {
   apiKeyListSchema,
@@ -19,13 +25,9 @@ import {
 import { problemSchema } from '../problem/problem.schema';
 import { establishSessionSchema, refreshSessionSchema, sessionSchema } from '../sessions/sessions.schemas';
 import {
-  createWebhookEndpointSchema,
   createdWebhookEndpointSchema,
-  recoverWebhookMessagesSchema,
   recoveredWebhookMessagesSchema,
-  rotateWebhookSecretSchema,
   rotatedWebhookSecretSchema,
-  updateWebhookEndpointSchema,
   webhookAttemptListSchema,
   webhookAttemptSchema,
   webhookEndpointListSchema,

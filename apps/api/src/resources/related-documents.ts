@@ -54,11 +54,24 @@ export class RelatedDocuments {
     entity: E,
     column: string,
     values: readonly string[],
+  ): Promise<Map<string, EntityOf<E>[]>>;
+  /** The same with only `fields` of each document. */
+  async byColumn<E extends EntityType, K extends keyof EntityOf<E> & string>(
+    entity: E,
+    column: string,
+    values: readonly string[],
+    fields: readonly K[],
+  ): Promise<Map<string, Pick<EntityOf<E>, K>[]>>;
+  async byColumn<E extends EntityType>(
+    entity: E,
+    column: string,
+    values: readonly string[],
+    fields?: readonly string[],
   ): Promise<Map<string, EntityOf<E>[]>> {
     const grouped = new Map<string, EntityOf<E>[]>();
     const wanted = [...new Set(values)];
     if (wanted.length === 0) return grouped;
-    for (const row of await this.lookUp(entity, column, wanted)) {
+    for (const row of await this.lookUp(entity, column, wanted, fields)) {
       const group = grouped.get(row.key);
       if (group) group.push(row.document as EntityOf<E>);
       else grouped.set(row.key, [row.document as EntityOf<E>]);

@@ -1,5 +1,5 @@
 import { entityTable, type DB } from '@fieldsync/persistence';
-import type { CanonicalEntity } from '@fieldsync/canonical-model';
+import { entitySchemas, type CanonicalEntity } from '@fieldsync/canonical-model';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { decodeCursor, type ListPosition } from './list-cursor.util';
 import { DEFAULT_PAGE_SIZE, type ListQuery } from './list-query.schema';
@@ -32,6 +32,31 @@ const nextDay = (date: string): string => {
   day.setUTCDate(day.getUTCDate() + 1);
   return day.toISOString().slice(0, 10);
 };
+/** Does the list name a technician (one key of the assignment index: at most that technician's rows)? */
+const technicianKeyed = (query: ListQuery): boolean =>
+  query.technicianId !== undefined || query.assignedUserId !== undefined;
+
+/** Per resource (by name): the document fields its list and get leave out. */
+const omittedFields = new Map<string, readonly string[]>();
+/**
+ * The stored document as a list or get selects it: whole, or for a resource that names the fields its
+ * mapping reads (`documentFields`), without the others (a job's line items and custom fields …), removed
+ * in SQL from the page's rows only: less for Postgres to send and for pg to parse. `id` and
+ * `connectionId` are always kept (the get route checks a session's connection).
+ */
+function documentOf(resource: AnyResource, alias?: string): RawBuilder<unknown> {
+  const column = alias === undefined ? sql.ref('document') : sql.ref(`${alias}.document`);
+  if (resource.documentFields === undefined) return column;
+  let omitted = omittedFields.get(resource.name);
+  if (omitted === undefined) {
+    const kept = new Set<string>(['id', 'connectionId', ...resource.documentFields]);
+    const schema = entitySchemas[resource.entity] as unknown as { shape: Record<string, unknown> };
+    omitted = Object.keys(schema.shape).filter((field) => !kept.has(field));
+    omittedFields.set(resource.name, omitted);
+  }
+  return omitted.length === 0 ? column : sql`(${column} - ${omitted}::text[])`;
+}
+
 const isDate = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value);
 /** Midnight UTC of a date, or the instant of a timestamp (never the session's time zone). */
 const instant = (value: string): RawBuilder<unknown> =>
@@ -56,28 +81,43 @@ export class ResourceRepository {
     const where = this.conditions(resource, tenantId, query);
     if (excluded.length > 0) where.push(sql`connection_id <> all(${[...excluded]})`);
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-    const page = query.page ?? 1;
+    const pageNumber = query.page ?? 1;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const keyset = after ? [sql`(updated_at, id) > (${after.updatedAt}::timestamptz, ${after.id})`] : [];
     const conditions = sql.join([...where, ...keyset], sql` and `);
-    const pageQuery = sql`
-      select id, document,
-             to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position
-      from ${table}
-      where ${conditions}
-      order by updated_at, id
-      limit ${pageSize + 1}
-      offset ${after ? 0 : (page - 1) * pageSize}`;
+    // The page is chosen on narrow rows (id, updated_at: no document is copied into the sort of the matching
+    // rows, and without a technician the cursor index answers it alone), then its 51 documents are fetched
+    // by id, without the fields the mapping does not read.
+    const page = (matching: RawBuilder<unknown>): RawBuilder<unknown> => sql`
+      select j.id, ${documentOf(resource, 'j')} as document,
+             to_char(j.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position
+      from (select id, updated_at from ${matching}
+            order by updated_at, id
+            limit ${pageSize + 1}
+            offset ${after ? 0 : (pageNumber - 1) * pageSize}) chosen
+      join ${table} j on j.id = chosen.id and j.tenant_id = ${tenantId}
+      order by chosen.updated_at, chosen.id`;
+    const all = sql`${table} where ${conditions}`;
     // One round trip: a first (offset) page and its count in one statement (the count's row is there even
-    // when the page is empty; `position`, fixed-width UTC, sorts as updated_at does); a keyset page is not counted: counting a million-row tenant costs more than
-    // the page itself.
+    // when the page is empty; `position`, fixed-width UTC, sorts as updated_at does); a keyset page is not
+    // counted: counting a million-row tenant costs more than the page itself. A technician's key matches at
+    // most that technician's jobs (hundreds to thousands): they are read once, narrow, for the count and the
+    // page together; any other filter may match most of the tenant, whose page is cheaper by the cursor
+    // index than from every matching row.
     const { rows } = after
-      ? await sql<PageRow>`${pageQuery}`.execute(this.db)
-      : await sql<PageRow>`
-          select counted.total, listed.id, listed.document, listed.position
-          from (select count(*) as total from ${table} where ${sql.join(where, sql` and `)}) counted
-          left join lateral (${pageQuery}) listed on true
-          order by listed.position, listed.id`.execute(this.db);
+      ? await sql<PageRow>`${page(all)}`.execute(this.db)
+      : technicianKeyed(query)
+        ? await sql<PageRow>`
+            with matching as materialized (select id, updated_at from ${all})
+            select counted.total, listed.id, listed.document, listed.position
+            from (select count(*) as total from matching) counted
+            left join lateral (${page(sql`matching`)}) listed on true
+            order by listed.position, listed.id`.execute(this.db)
+        : await sql<PageRow>`
+            select counted.total, listed.id, listed.document, listed.position
+            from (select count(*) as total from ${all}) counted
+            left join lateral (${page(all)}) listed on true
+            order by listed.position, listed.id`.execute(this.db);
     const listed = rows.filter((row): row is PageRow & { id: string } => row.id !== null);
     const documents = listed.slice(0, pageSize).map((row) => ({
       document: row.document,
@@ -86,7 +126,7 @@ export class ResourceRepository {
     return {
       documents,
       total: after ? null : Number(rows[0]?.total ?? 0),
-      page: after ? 1 : page,
+      page: after ? 1 : pageNumber,
       pageSize,
       hasMore: listed.length > pageSize,
     };
@@ -94,7 +134,7 @@ export class ResourceRepository {
 
   async get(resource: AnyResource, tenantId: string, id: string): Promise<CanonicalEntity | undefined> {
     const { rows } = await sql<{ document: CanonicalEntity }>`
-      select document from ${sql.table(entityTable(resource.entity).table)}
+      select ${documentOf(resource)} as document from ${sql.table(entityTable(resource.entity).table)}
       where tenant_id = ${tenantId} and id = ${id} and deleted_at is null`.execute(this.db);
     return rows[0]?.document;
   }

@@ -25,7 +25,11 @@ export type DateColumn = 'scheduled_start' | 'issued_on' | 'paid_at' | 'vendor_c
  * product pages' field names; also the OpenAPI schema) and the one mapping from canonical documents to
  * items. Nothing here names a vendor: every vendor's records of the entity appear in it.
  */
-export interface ResourceDefinition<E extends EntityType = EntityType, S extends z.ZodType = z.ZodType> {
+export interface ResourceDefinition<
+  E extends EntityType = EntityType,
+  S extends z.ZodType = z.ZodType,
+  K extends keyof EntityOf<E> & string = keyof EntityOf<E> & string,
+> {
   /** The path segment: `GET /<name>`, `GET /<name>/{id}`. */
   readonly name: string;
   readonly entity: E;
@@ -38,16 +42,28 @@ export interface ResourceDefinition<E extends EntityType = EntityType, S extends
   readonly statuses?: readonly string[];
   /** What `fromDate`/`toDate` range over. */
   readonly dateColumn?: DateColumn;
+  /**
+   * The document fields the mapping reads, when a document holds large ones it does not (a job's line items):
+   * the store sends only these (and `id`, `connectionId`). Absent: the whole document.
+   */
+  readonly documentFields?: readonly K[];
   /** The one mapping: canonical documents (one page) to items, with related documents looked up in batch. */
-  project(documents: readonly EntityOf<E>[], related: RelatedDocuments): Promise<z.input<S>[]>;
+  project(documents: readonly Pick<EntityOf<E>, K>[], related: RelatedDocuments): Promise<z.input<S>[]>;
 }
 
 /** A collection with its entity type erased, for the registry and the controller. */
-export type AnyResource = ResourceDefinition<EntityType, z.ZodType>;
+export type AnyResource = Omit<ResourceDefinition<EntityType, z.ZodType>, 'documentFields'> & {
+  readonly documentFields?: readonly string[];
+};
 
-/** Declares a collection with its mapping checked against its entity and item schema. */
-export function defineResource<E extends EntityType, S extends z.ZodType>(
-  definition: ResourceDefinition<E, S>,
-): AnyResource {
-  return definition;
+/**
+ * Declares a collection with its mapping checked against its entity and item schema (and, with
+ * `documentFields`, against reading no other field of the document).
+ */
+export function defineResource<
+  E extends EntityType,
+  S extends z.ZodType,
+  const K extends keyof EntityOf<E> & string = keyof EntityOf<E> & string,
+>(definition: ResourceDefinition<E, S, K>): AnyResource {
+  return definition as unknown as AnyResource;
 }

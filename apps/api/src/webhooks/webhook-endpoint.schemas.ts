@@ -1,47 +1,14 @@
-import { vendorSchema } from '@fieldsync/canonical-model';
+import { WEBHOOK_MESSAGE_STATUSES } from '@fieldsync/canonical-model';
 import { z } from 'zod';
 
 /*
- * The shapes of `/webhook-endpoints` and `/webhook-messages`: what the webhook dispatcher's operator API
- * takes and answers (apps/webhook-dispatcher: endpoint-request.schema.ts, endpoint.mapper.ts,
- * message.mapper.ts), stated here for the OpenAPI document and to refuse a mistyped body before the
- * dispatcher is called. The dispatcher checks the rest (the URL policy, event type patterns, the secret's
- * form) and its refusals come back naming the field; the e2e checks every answer against these.
+ * The answers of `/webhook-endpoints` and `/webhook-messages`: what the webhook dispatcher's operator API
+ * answers (apps/webhook-dispatcher: endpoint.mapper.ts, message.mapper.ts), stated here for the OpenAPI
+ * document; the e2e checks every answer against these. The requests (bodies and list queries) are stated
+ * once in @fieldsync/canonical-model (webhooks/webhook-endpoint-request.schema.ts), shared with the
+ * dispatcher: the api refuses a bad one naming the field before calling it.
  */
-
 const iso = z.string().describe('ISO 8601');
-const nullableList = <T extends z.ZodType>(item: T, max: number, what: string) =>
-  z.array(item).max(max).nullable().optional().describe(`${what}; absent, null or [] = no filter`);
-
-const endpointFields = {
-  url: z.string().max(2048).describe('https:// URL the deliveries are POSTed to'),
-  description: z.string().max(500).nullable().optional(),
-  eventTypes: nullableList(z.string().max(200), 100, 'Event types (`invoice.paid`) or wildcards (`job.*`)'),
-  vendors: nullableList(vendorSchema, 10, 'Only events of these vendors'),
-  connectionIds: nullableList(z.string().max(128), 100, 'Only events of these connections'),
-  rateLimitPerSecond: z.int().min(1).max(10_000).nullable().optional(),
-  ordered: z.boolean().optional().describe('Per-entity order: one message in flight per event subject'),
-};
-
-export const createWebhookEndpointSchema = z
-  .strictObject({
-    ...endpointFields,
-    disabled: z.boolean().optional().describe('Create it disabled'),
-    secret: z.string().max(200).optional().describe('Bring your own whsec_ secret (24–64 bytes)'),
-  })
-  .meta({ id: 'CreateWebhookEndpointRequest' });
-
-export const updateWebhookEndpointSchema = z
-  .strictObject({ ...endpointFields, url: endpointFields.url.optional() })
-  .meta({ id: 'UpdateWebhookEndpointRequest' });
-
-export const rotateWebhookSecretSchema = z
-  .strictObject({ secret: z.string().max(200).optional() })
-  .meta({ id: 'RotateWebhookSecretRequest' });
-
-export const recoverWebhookMessagesSchema = z
-  .strictObject({ since: iso, until: iso.optional() })
-  .meta({ id: 'RecoverWebhookMessagesRequest' });
 
 export const webhookEndpointSchema = z
   .strictObject({
@@ -85,7 +52,7 @@ export const webhookMessageSchema = z
     endpointId: z.string(),
     eventId: z.string(),
     eventType: z.string(),
-    status: z.enum(['pending', 'succeeded', 'failed']),
+    status: z.enum(WEBHOOK_MESSAGE_STATUSES),
     failureReason: z.string().nullable(),
     attempts: z.int(),
     nextAttemptAt: iso.nullable(),
@@ -134,14 +101,3 @@ export const webhookMessageDetailSchema = webhookMessageSchema
 export const recoveredWebhookMessagesSchema = z
   .strictObject({ recovered: z.int() })
   .meta({ id: 'RecoveredWebhookMessages' });
-
-export const listWebhookEndpointsQuerySchema = z.strictObject({
-  limit: z.string().regex(/^\d+$/, 'must be a whole number').optional(),
-  after: z.string().max(64).optional(),
-});
-
-export const listWebhookMessagesQuerySchema = z.strictObject({
-  limit: z.string().regex(/^\d+$/, 'must be a whole number').optional(),
-  before: z.string().max(64).optional(),
-  status: z.enum(['pending', 'succeeded', 'failed']).optional(),
-});

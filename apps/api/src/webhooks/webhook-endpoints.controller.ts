@@ -1,3 +1,11 @@
+import {
+  createWebhookEndpointSchema,
+  listWebhookEndpointsQuerySchema,
+  listWebhookMessagesQuerySchema,
+  recoverWebhookMessagesSchema,
+  rotateWebhookSecretSchema,
+  updateWebhookEndpointSchema,
+} from '@fieldsync/canonical-model';
 import { DATABASE, type DB } from '@fieldsync/persistence';
 import {
   Body,
@@ -22,15 +30,9 @@ import { parseRequest } from '../problem/parse-request.util';
 import { ApiProblem, ProblemCode } from '../problem/problem.error';
 import { WebhookDispatcherClient } from './webhook-dispatcher.client';
 import {
-  createWebhookEndpointSchema,
   createdWebhookEndpointSchema,
-  listWebhookEndpointsQuerySchema,
-  listWebhookMessagesQuerySchema,
-  recoverWebhookMessagesSchema,
   recoveredWebhookMessagesSchema,
-  rotateWebhookSecretSchema,
   rotatedWebhookSecretSchema,
-  updateWebhookEndpointSchema,
   webhookAttemptListSchema,
   webhookEndpointListSchema,
   webhookEndpointSchema,
@@ -41,6 +43,12 @@ import {
 } from './webhook-endpoint.schemas';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** A checked list query as the dispatcher's query string (`limit` as the number it was given, or its default). */
+const queryString = (
+  query: Record<string, string | number | undefined>,
+): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(query).map(([name, value]) => [name, value?.toString()]));
 
 /**
  * Webhook endpoints as an integrator who used Svix expects them: on the public API, with the API key
@@ -77,7 +85,7 @@ export class WebhookEndpointsController {
   @Access({ scope: 'read' })
   list(@Req() request: AuthenticatedRequest, @Query() query: Record<string, unknown>) {
     return this.call(request, 'GET', [], webhookEndpointListSchema, {
-      query: parseRequest(listWebhookEndpointsQuerySchema, { ...query }, 'query'),
+      query: queryString(parseRequest(listWebhookEndpointsQuerySchema, { ...query }, 'query')),
       what: 'webhook endpoints',
     });
   }
@@ -173,7 +181,7 @@ export class WebhookEndpointsController {
     @Query() query: Record<string, unknown>,
   ) {
     return this.call(request, 'GET', [id, 'messages'], webhookMessageListSchema, {
-      query: parseRequest(listWebhookMessagesQuerySchema, { ...query }, 'query'),
+      query: queryString(parseRequest(listWebhookMessagesQuerySchema, { ...query }, 'query')),
       what: endpoint(id),
     });
   }

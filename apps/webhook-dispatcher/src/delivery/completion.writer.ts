@@ -9,7 +9,7 @@ import {
   type DisabledEndpoint,
   type DisableReason,
 } from '../endpoints/endpoint.repository';
-import { DELIVERY_EVENT_TYPES } from '../endpoints/event-filter.util';
+import { DELIVERY_EVENT_TYPES } from '@fieldsync/canonical-model';
 import {
   endpointDisabledEvent,
   messageAttemptExhaustedEvent,

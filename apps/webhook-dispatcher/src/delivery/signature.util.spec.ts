@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { generateSecret, secretKey, secretProblem } from '../endpoints/endpoint-secret.util';
+import { generateSecret, secretKey, secretProblem } from '@fieldsync/canonical-model';
 import { signatureHeader } from './signature.util';
 
 describe('Standard Webhooks signatures', () => {

@@ -10,7 +10,7 @@ import { endpointUrlProblem } from '../egress/endpoint-url.util';
 import type { Resolver } from '../egress/guarded-connector';
 import { endpointDisabledEvent } from '../operational/operational-event.factory';
 import { newEndpointId, newSecretId } from '../webhook-ids.util';
-import { generateSecret } from './endpoint-secret.util';
+import { generateSecret } from '@fieldsync/canonical-model';
 import type { CreateEndpointRequest, UpdateEndpointRequest } from './endpoint-request.schema';
 import { EndpointRepository, type EndpointPatch, type EndpointRow } from './endpoint.repository';
 import { SigningSecrets } from './signing-secrets';

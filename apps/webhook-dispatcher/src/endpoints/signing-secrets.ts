@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { SealedSecret, Vault } from '@fieldsync/vault';
 import { Inject, Injectable } from '@nestjs/common';
 import { SIGNING_VAULT } from '../delivery/delivery.constants';
-import { secretKey } from './endpoint-secret.util';
+import { secretKey } from '@fieldsync/canonical-model';
 import { signingSecretContext } from './signing-secrets.reseal';
 
 /** Endpoint signing secrets, sealed with the vault under the endpoint's own context. */

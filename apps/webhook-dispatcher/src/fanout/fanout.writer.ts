@@ -7,7 +7,7 @@ import { DeliveryMetrics } from '../delivery/delivery.metrics';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { MessageRepository, type ClaimedMessage, type NewMessage } from '../delivery/message.repository';
 import { EndpointRepository } from '../endpoints/endpoint.repository';
-import { endpointWants } from '../endpoints/event-filter.util';
+import { endpointWants } from '@fieldsync/canonical-model';
 import { newMessageId } from '../webhook-ids.util';
 import type { EventEnvelope } from './event-envelope.schema';
 

@@ -1758,14 +1758,14 @@ export interface components {
             /** @description Only events of these connections; absent, null or [] = no filter */
             connectionIds?: string[] | null;
             description?: string | null;
-            /** @description Create it disabled */
+            /** @description Create it disabled (nothing is recorded for it until it is enabled) */
             disabled?: boolean;
-            /** @description Event types (`invoice.paid`) or wildcards (`job.*`); absent, null or [] = no filter */
+            /** @description Event types (`invoice.paid`) or namespace wildcards (`job.*`, `*`); absent, null or [] = every change event */
             eventTypes?: string[] | null;
-            /** @description Per-entity order: one message in flight per event subject */
+            /** @description Per-entity order: one message in flight per event subject, in sequence order */
             ordered?: boolean;
             rateLimitPerSecond?: number | null;
-            /** @description Bring your own whsec_ secret (24–64 bytes) */
+            /** @description Bring your own whsec_ secret (24–64 bytes); otherwise one is generated */
             secret?: string;
             /** @description https:// URL the deliveries are POSTed to */
             url: string;
@@ -2293,9 +2293,15 @@ export interface components {
             recovered: number;
         };
         RecoverWebhookMessagesRequest: {
-            /** @description ISO 8601 */
+            /**
+             * Format: date-time
+             * @description ISO 8601
+             */
             since: string;
-            /** @description ISO 8601 */
+            /**
+             * Format: date-time
+             * @description ISO 8601
+             */
             until?: string;
         };
         RefundPaymentRequest: {
@@ -2309,6 +2315,7 @@ export interface components {
             secret: string;
         };
         RotateWebhookSecretRequest: {
+            /** @description Bring your own whsec_ secret (24–64 bytes); otherwise one is generated */
             secret?: string;
         };
         Session: {
@@ -2400,9 +2407,9 @@ export interface components {
             /** @description Only events of these connections; absent, null or [] = no filter */
             connectionIds?: string[] | null;
             description?: string | null;
-            /** @description Event types (`invoice.paid`) or wildcards (`job.*`); absent, null or [] = no filter */
+            /** @description Event types (`invoice.paid`) or namespace wildcards (`job.*`, `*`); absent, null or [] = every change event */
             eventTypes?: string[] | null;
-            /** @description Per-entity order: one message in flight per event subject */
+            /** @description Per-entity order: one message in flight per event subject, in sequence order */
             ordered?: boolean;
             rateLimitPerSecond?: number | null;
             /** @description https:// URL the deliveries are POSTed to */

@@ -1,10 +1,6 @@
+import { generateSecret, secretKey } from '@fieldsync/canonical-model';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the SDK must verify what the dispatcher signs: its own signing code
 import { signatureHeader } from '../../../../apps/webhook-dispatcher/src/delivery/signature.util';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- as above: the dispatcher's secrets and their HMAC keys
-import {
-  generateSecret,
-  secretKey,
-} from '../../../../apps/webhook-dispatcher/src/endpoints/endpoint-secret.util';
 import { WebhookVerificationError, verifyWebhook, type WebhookVerificationFailure } from './verify-webhook';
 
 const BODY = JSON.stringify({

@@ -86,6 +86,33 @@ export const jobsResource = defineResource({
   ],
   statuses: JOB_STATUSES,
   dateColumn: 'scheduled_start',
+  // not the line items, custom fields, balance … (a third of a typical job document)
+  documentFields: [
+    'id',
+    'number',
+    'title',
+    'description',
+    'status',
+    'vendorStatus',
+    'jobType',
+    'customerId',
+    'locationId',
+    'scheduledStart',
+    'scheduledEnd',
+    'serviceAddress',
+    'technicianIds',
+    'subtotal',
+    'tax',
+    'total',
+    'amountPaid',
+    'currency',
+    'notes',
+    'tags',
+    'connectionId',
+    'vendor',
+    'createdAt',
+    'updatedAt',
+  ],
   async project(jobs, related) {
     const [clients, technicians, visits] = await Promise.all([
       related.byId(
@@ -102,6 +129,7 @@ export const jobsResource = defineResource({
         'appointment',
         'job_id',
         jobs.map((j) => j.id),
+        ['id', 'scheduledStart', 'scheduledEnd', 'technicianIds', 'status'],
       ),
     ]);
     return jobs.map((j) => {

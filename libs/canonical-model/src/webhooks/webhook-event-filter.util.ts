@@ -1,4 +1,4 @@
-import { ENTITY_EVENT_TYPES, OPERATIONAL_EVENT_TYPES } from '@fieldsync/canonical-model';
+import { ENTITY_EVENT_TYPES, OPERATIONAL_EVENT_TYPES } from '../events/event-type.schema';
 
 /**
  * Event-type filters of an endpoint: exact types (`job.created`), namespace wildcards (`job.*`,
@@ -7,7 +7,10 @@ import { ENTITY_EVENT_TYPES, OPERATIONAL_EVENT_TYPES } from '@fieldsync/canonica
  * them or their namespace, so an ordinary endpoint never receives the platform's own events.
  */
 
-export const KNOWN_EVENT_TYPES: readonly string[] = [...ENTITY_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES];
+export const WEBHOOK_FILTERABLE_EVENT_TYPES: readonly string[] = [
+  ...ENTITY_EVENT_TYPES,
+  ...OPERATIONAL_EVENT_TYPES,
+];
 const OPERATIONAL: ReadonlySet<string> = new Set(OPERATIONAL_EVENT_TYPES);
 
 /** The dispatcher's own event types (their `subject` is the endpoint they are about). */
@@ -29,7 +32,7 @@ export function eventTypePatternProblem(pattern: string): string | undefined {
   if (!PATTERN_RE.test(pattern)) {
     return `"${pattern}" is not an event type, a namespace wildcard such as "job.*", or "*"`;
   }
-  if (!KNOWN_EVENT_TYPES.some((type) => patternMatches(pattern, type))) {
+  if (!WEBHOOK_FILTERABLE_EVENT_TYPES.some((type) => patternMatches(pattern, type))) {
     return `"${pattern}" matches no event type (e.g. job.created, job.status_changed, invoice.paid, endpoint.disabled)`;
   }
   return undefined;

@@ -1,4 +1,4 @@
-import { endpointWants, eventTypePatternProblem, patternMatches } from './event-filter.util';
+import { endpointWants, eventTypePatternProblem, patternMatches } from './webhook-event-filter.util';
 
 const endpoint = (overrides: Partial<Parameters<typeof endpointWants>[0]> = {}) => ({
   id: 'ep_1',
