@@ -37,7 +37,8 @@ import {
 import { sql } from 'kysely';
 import { check, type BenchResult } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';
-import { writerLines, writerProfilingEnv, type WriterBenchOptions } from './writer.bench';
+import { writerLines, type WriterBenchOptions } from './writer.bench';
+import { perCommand, WriterMeter, type WriterSpend } from './writer-meter.util';
 
 /** One Jobber connection per tenant (one connection per tenant, portal and username). */
 const tenantOf = (i: number) => `tn_benchwm${i}`;
@@ -64,6 +65,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
   let sandbox: RunningSandbox | undefined;
   const services: SpawnedService[] = [];
   let stopConsumer: (() => void) | undefined;
+  const meter = new WriterMeter();
   const run = Date.now().toString(36);
   const connections = o.quick ? 3 : MANY.connections;
   const burstSize = o.quick ? 60 : MANY.burst;
@@ -131,7 +133,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
       LOG_LEVEL: 'info',
       PORT: String(wrPort),
       WRITER_REQUESTS_PER_SECOND: '1000',
-      ...writerProfilingEnv(),
+      ...meter.env(),
     });
     services.push(writer);
     await writer.waitReady(wrPort, 60_000);
@@ -206,11 +208,14 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
 
     // 1. burst
     const burst = Array.from({ length: burstSize }, (_, i) => create(i));
+    const spent: WriterSpend[] = [await meter.read(writer.child.pid)];
     const b0 = performance.now();
     await Promise.all(burst.map(publish));
     const burstMs = await waitFor('burst', burst, b0);
+    spent.push(await meter.read(writer.child.pid));
+    const burstSpend = perCommand(spent[0] as WriterSpend, spent[1] as WriterSpend, burst.length);
     o.log(
-      `many burst: ${burst.length} client.create over ${connections} connections in ${(burstMs / 1000).toFixed(1)} s`,
+      `many burst: ${burst.length} client.create over ${connections} connections in ${(burstMs / 1000).toFixed(1)} s; per command: writer CPU ${burstSpend.cpuMsPerCommand} ms, ${burstSpend.statementsPerCommand} statements, ${burstSpend.commitsPerCommand} commits`,
     );
 
     // 2. paced: one command every 1000 / PACED_PER_SECOND ms, on schedule (not after the previous result)
@@ -225,8 +230,10 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
     }
     await Promise.all(published);
     const pacedMs = await waitFor('paced', paced, p0);
+    spent.push(await meter.read(writer.child.pid));
+    const pacedSpend = perCommand(spent[1] as WriterSpend, spent[2] as WriterSpend, paced.length);
     o.log(
-      `many paced: ${paced.length} client.create at ${MANY.pacedPerSecond}/s in ${(pacedMs / 1000).toFixed(1)} s`,
+      `many paced: ${paced.length} client.create at ${MANY.pacedPerSecond}/s in ${(pacedMs / 1000).toFixed(1)} s; per command: writer CPU ${pacedSpend.cpuMsPerCommand} ms, ${pacedSpend.statementsPerCommand} statements, ${pacedSpend.commitsPerCommand} commits`,
     );
 
     // 3. every key again
@@ -235,6 +242,14 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
     const r0 = performance.now();
     await Promise.all(resent.map(publish));
     await waitFor('re-sent', resent, r0);
+    const resentSpend = perCommand(
+      spent[2] as WriterSpend,
+      await meter.read(writer.child.pid),
+      resent.length,
+    );
+    o.log(
+      `many re-sent: ${resent.length} keys again; per command: writer CPU ${resentSpend.cpuMsPerCommand} ms, ${resentSpend.statementsPerCommand} statements`,
+    );
     const truth = await sandbox.portal('jobber').control<{ data: unknown[] }>('GET', 'world/export/clients');
     const perIndex = new Map<number, number>();
     const pattern = new RegExp(`Bench Many ${run} (\\d+)\\b`);
@@ -249,6 +264,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
       commands: readonly Envelope[],
       wallMs: number,
       title: string,
+      spend: ReturnType<typeof perCommand>,
     ): BenchResult[] => {
       const results = commands.map((c) => arrived.get(c.commandId)?.result as CommandResult);
       const logged = commands.flatMap((c) => {
@@ -292,6 +308,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
         writerConcurrency: 16,
         writerConnectionConcurrency: 8,
         ...(batch === 'paced' ? { publishedPerSecond: MANY.pacedPerSecond } : {}),
+        ...spend,
       };
       const id = `writer.many.jobber.${batch}`;
       const base = { group: 'writer' as const, unit: 'ops' as const, count: commands.length, params, checks };
@@ -332,18 +349,21 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
         burst,
         burstMs,
         `many: ${burst.length} client.create over ${connections} Jobber connections, all published at once`,
+        burstSpend,
       ),
       ...figures(
         'paced',
         paced,
         pacedMs,
         `many: ${paced.length} client.create over ${connections} Jobber connections, published at ${MANY.pacedPerSecond}/s`,
+        pacedSpend,
       ),
     ];
   } finally {
     stopConsumer?.();
     for (const service of services.reverse()) await service.stop('SIGTERM');
     await sandbox?.service.stop();
+    meter.close();
     await db.destroy();
     await scratch.drop();
     const jsm = await jetstreamManager(o.nc);

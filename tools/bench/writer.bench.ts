@@ -47,6 +47,7 @@ import { sql } from 'kysely';
 import { check, type BenchResult } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';
 import { benchWriterMany } from './writer-many.bench';
+import { perCommand, WriterMeter } from './writer-meter.util';
 
 export interface WriterBenchOptions {
   postgresUrl: string;
@@ -141,16 +142,6 @@ const address = (n: number) => ({
   geo: null,
 });
 
-/** The writer's NODE_OPTIONS and PG_COUNT_FILE, from WRITER_BENCH_NODE_OPTIONS and WRITER_BENCH_PG_COUNT. */
-export function writerProfilingEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  const nodeOptions = process.env['WRITER_BENCH_NODE_OPTIONS'];
-  if (nodeOptions) env['NODE_OPTIONS'] = nodeOptions;
-  const countFile = process.env['WRITER_BENCH_PG_COUNT'];
-  if (countFile) env['PG_COUNT_FILE'] = countFile;
-  return env;
-}
-
 export async function benchWriter(o: WriterBenchOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   // WRITER_BENCH_MODES=unlimited,many (any of unlimited, limited, many) runs those modes only: for
@@ -178,6 +169,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
   let sandbox: RunningSandbox | undefined;
   const services: SpawnedService[] = [];
   let stopConsumer: (() => void) | undefined;
+  const meter = new WriterMeter();
   const run = `${Date.now().toString(36)}`;
   try {
     await migrateToLatest(db);
@@ -267,9 +259,8 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
       LOG_LEVEL: 'info',
       PORT: String(wrPort),
       WRITER_REQUESTS_PER_SECOND: String(setup.requestsPerSecond),
-      // Profiling (docs/benchmarks.md "Writer"): e.g. `--cpu-prof --cpu-prof-dir=…` and the statement
-      // counter `-r ./tools/bench/pg-count.preload.js` with PG_COUNT_FILE.
-      ...writerProfilingEnv(),
+      // The statement counter, and any WRITER_BENCH_NODE_OPTIONS (docs/benchmarks.md "Writer": a CPU profile).
+      ...meter.env(),
     });
     services.push(writer);
     await writer.waitReady(wrPort, 60_000);
@@ -308,6 +299,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
     /** Publishes every command at once (in order: one connection keeps the stream order) and waits for all results. */
     const runBatch = async (label: string, commands: readonly Envelope[]) => {
       const sent = new Map<string, number>();
+      const spentBefore = await meter.read(writer.child.pid);
       const t0 = performance.now();
       await Promise.all(
         commands.map((c) => {
@@ -337,6 +329,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
       );
       // The writer logs after publishing the result: give its stdout a moment to arrive.
       await new Promise((resolve) => setTimeout(resolve, 500));
+      const spend = perCommand(spentBefore, await meter.read(writer.child.pid), commands.length);
       const lines = writerLines(writer.output());
       const logged = commands.flatMap((c) => {
         const line = lines.succeeded.get(c.commandId);
@@ -345,9 +338,9 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
       const rateLimited = commands.reduce((n, c) => n + (lines.postponed.get(c.commandId) ?? 0), 0);
       const notSucceeded = results.filter((r) => r.result.status !== 'succeeded');
       o.log(
-        `${mode} ${label}: ${commands.length} commands in ${(wallMs / 1000).toFixed(1)} s (published in ${publishedMs.toFixed(0)} ms), ${rateLimited} postponed on a vendor 429`,
+        `${mode} ${label}: ${commands.length} commands in ${(wallMs / 1000).toFixed(1)} s (published in ${publishedMs.toFixed(0)} ms), ${rateLimited} postponed on a vendor 429; per command: writer CPU ${spend.cpuMsPerCommand} ms, ${spend.statementsPerCommand} statements, ${spend.commitsPerCommand} commits`,
       );
-      return { results, wallMs, publishedMs, latencies, logged, rateLimited, notSucceeded };
+      return { results, wallMs, publishedMs, latencies, logged, rateLimited, notSucceeded, spend };
     };
 
     const figures = (
@@ -393,6 +386,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
         failedRateLimited: b.notSucceeded.length,
         succeeded: commands.length - b.notSucceeded.length,
         ...extraParams,
+        ...b.spend,
         publishMs: Math.round(b.publishedMs),
       };
       const id = `writer.${mode}.${vendor}.${batch}`;
@@ -579,6 +573,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
     stopConsumer?.();
     for (const service of services.reverse()) await service.stop('SIGTERM');
     await sandbox?.service.stop();
+    meter.close();
     await db.destroy();
     await scratch.drop();
     const jsm = await jetstreamManager(o.nc);
