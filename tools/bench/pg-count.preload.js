@@ -1,7 +1,8 @@
 /*
- * Profiling aid for the writer bench (WRITER_BENCH_PG_COUNT=<file>): preloaded into the writer with
+ * The writer bench's statement counter (tools/bench/writer-meter.util.ts): preloaded into the writer with
  * `node -r`, it counts every statement the process sends through `pg` (one round trip each), by kind,
- * and writes the counts as JSON to the file at exit. Not loaded in production or in the tests.
+ * and writes the counts as JSON to PG_COUNT_FILE at exit, every 2 s, and at once on SIGUSR2 (the bench
+ * reads them before and after each batch). Not loaded in production or in the tests.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS preload (node -r), not a module of the workspace */
 'use strict';
@@ -32,4 +33,5 @@ const dump = () => {
   if (out) writeFileSync(out, JSON.stringify(counts, null, 2));
 };
 process.on('exit', dump);
+process.on('SIGUSR2', dump);
 setInterval(dump, 2_000).unref();

@@ -13,35 +13,18 @@
  *     and the vendor then holds exactly one client per key.
  */
 import { performance } from 'node:perf_hooks';
-import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { newCommandId, type CommandResult } from '@fieldsync/canonical-model';
-import {
-  JetStreamPublisher,
-  StreamKinds,
-  commandSubject,
-  resultsFilter,
-  streamName,
-  withPrefix,
-} from '@fieldsync/messaging';
-import { createDatabase, migrateToLatest } from '@fieldsync/persistence';
-import {
-  createScratchDatabase,
-  freePort,
-  spawnService,
-  startSandbox,
-  startSessionManager,
-  uniqueStreamPrefix,
-  type RunningSandbox,
-  type SpawnedService,
-} from '@fieldsync/testing';
+import { commandSubject, resultsFilter } from '@fieldsync/messaging';
 import { sql } from 'kysely';
 import { check, type BenchResult } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';
-import { writerLines, writerProfilingEnv, type WriterBenchOptions } from './writer.bench';
+import { writerLines, type WriterBenchOptions } from './writer.bench';
+import { perCommand, type WriterSpend } from './writer-meter.util';
+import { WRITER_BENCH_SANDBOX_SIZE, WriterBenchStack } from './writer-stack.util';
 
 /** One Jobber connection per tenant (one connection per tenant, portal and username). */
 const tenantOf = (i: number) => `tn_benchwm${i}`;
-const SANDBOX_SIZE = '300';
+const SANDBOX_SIZE = WRITER_BENCH_SANDBOX_SIZE;
 export const MANY = { connections: 10, burst: 600, pacedPerSecond: 50, pacedSeconds: 10 } as const;
 const SETUP_LIMIT_MS = 180_000;
 /** A writer that falls behind the paced schedule on a loaded machine still finishes (and is measured). */
@@ -58,34 +41,18 @@ interface Envelope {
 }
 
 export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResult[]> {
-  const prefix = uniqueStreamPrefix('benchwm');
-  const scratch = await createScratchDatabase(o.postgresUrl, 'fs_bench_wm');
-  const db = createDatabase({ url: scratch.url, poolMax: 2, applicationName: 'fieldsync-bench-writer-many' });
-  let sandbox: RunningSandbox | undefined;
-  const services: SpawnedService[] = [];
-  let stopConsumer: (() => void) | undefined;
+  const stack = await WriterBenchStack.open(
+    o,
+    { prefix: 'benchwm', database: 'fs_bench_wm', applicationName: 'fieldsync-bench-writer-many' },
+    'off',
+  );
+  const { db, sandbox, manager, meter, arrived } = stack;
   const run = Date.now().toString(36);
   const connections = o.quick ? 3 : MANY.connections;
   const burstSize = o.quick ? 60 : MANY.burst;
   const pacedSeconds = o.quick ? 2 : MANY.pacedSeconds;
   try {
-    await migrateToLatest(db);
-    const s0 = performance.now();
-    sandbox = await startSandbox({
-      SANDBOX_SIZE,
-      SANDBOX_SEED: '11',
-      SANDBOX_CLOCK: 'wall',
-      SANDBOX_API_LIMITS: 'off',
-    });
-    const common = {
-      DATABASE_URL: scratch.url,
-      NATS_URL: o.natsUrl,
-      FIELDSYNC_STREAM_PREFIX: prefix,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    };
-    const manager = await startSessionManager(common);
-    services.push(manager.service);
+    const s0 = stack.startedAt;
     const jobber = sandbox.portal('jobber');
     const connectionIds: string[] = [];
     for (let i = 0; i < connections; i++) {
@@ -99,14 +66,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
       });
       connectionIds.push(created.id);
     }
-    const exPort = await freePort();
-    const extractor = spawnService('extractor', {
-      ...common,
-      PORT: String(exPort),
-      EXTRACTOR_CONNECTIONS_REFRESH: '1s',
-    });
-    services.push(extractor);
-    await extractor.waitReady(exPort);
+    const extractor = await stack.startExtractor();
     // Every connection logged in and backfilled once: the writer then finds each one's session and role.
     for (;;) {
       const pending = await sql<{ n: number; done: number; connections: number }>`
@@ -125,35 +85,10 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
       `${connections} Jobber connections, sandbox size ${SANDBOX_SIZE}, all backfilled in ${((performance.now() - s0) / 1000).toFixed(1)} s`,
     );
 
-    const wrPort = await freePort();
-    const writer = spawnService('writer', {
-      ...common,
-      LOG_LEVEL: 'info',
-      PORT: String(wrPort),
-      WRITER_REQUESTS_PER_SECOND: '1000',
-      ...writerProfilingEnv(),
-    });
-    services.push(writer);
-    await writer.waitReady(wrPort, 60_000);
-
-    const arrived = new Map<string, { at: number; result: CommandResult }>();
-    let duplicates = 0;
-    const consumer = await jetstream(o.nc).consumers.get(streamName('results', prefix), {
-      // Every tenant's results (the stream is this run's own).
-      filter_subjects: withPrefix(resultsFilter(), prefix),
-      deliver_policy: DeliverPolicy.New,
-    });
-    const messages = await consumer.consume();
-    stopConsumer = () => void messages.stop();
-    void (async () => {
-      for await (const m of messages) {
-        const at = performance.now();
-        const result = m.json<CommandResult>();
-        if (arrived.has(result.commandId)) duplicates += 1;
-        else arrived.set(result.commandId, { at, result });
-      }
-    })();
-    const publisher = new JetStreamPublisher({ nc: o.nc, prefix });
+    const writer = await stack.startWriter(1000);
+    // Every tenant's results (the stream is this run's own).
+    await stack.collectResults(resultsFilter());
+    const publisher = stack.publisher();
     const clientName = (i: number) => `Bench Many ${run} ${i}`;
     const create = (i: number): Envelope => {
       const commandId = newCommandId();
@@ -206,11 +141,14 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
 
     // 1. burst
     const burst = Array.from({ length: burstSize }, (_, i) => create(i));
+    const spent: WriterSpend[] = [await meter.read(writer.child.pid)];
     const b0 = performance.now();
     await Promise.all(burst.map(publish));
     const burstMs = await waitFor('burst', burst, b0);
+    spent.push(await meter.read(writer.child.pid));
+    const burstSpend = perCommand(spent[0] as WriterSpend, spent[1] as WriterSpend, burst.length);
     o.log(
-      `many burst: ${burst.length} client.create over ${connections} connections in ${(burstMs / 1000).toFixed(1)} s`,
+      `many burst: ${burst.length} client.create over ${connections} connections in ${(burstMs / 1000).toFixed(1)} s; per command: writer CPU ${burstSpend.cpuMsPerCommand} ms, ${burstSpend.statementsPerCommand} statements, ${burstSpend.commitsPerCommand} commits`,
     );
 
     // 2. paced: one command every 1000 / PACED_PER_SECOND ms, on schedule (not after the previous result)
@@ -225,8 +163,10 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
     }
     await Promise.all(published);
     const pacedMs = await waitFor('paced', paced, p0);
+    spent.push(await meter.read(writer.child.pid));
+    const pacedSpend = perCommand(spent[1] as WriterSpend, spent[2] as WriterSpend, paced.length);
     o.log(
-      `many paced: ${paced.length} client.create at ${MANY.pacedPerSecond}/s in ${(pacedMs / 1000).toFixed(1)} s`,
+      `many paced: ${paced.length} client.create at ${MANY.pacedPerSecond}/s in ${(pacedMs / 1000).toFixed(1)} s; per command: writer CPU ${pacedSpend.cpuMsPerCommand} ms, ${pacedSpend.statementsPerCommand} statements, ${pacedSpend.commitsPerCommand} commits`,
     );
 
     // 3. every key again
@@ -235,6 +175,14 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
     const r0 = performance.now();
     await Promise.all(resent.map(publish));
     await waitFor('re-sent', resent, r0);
+    const resentSpend = perCommand(
+      spent[2] as WriterSpend,
+      await meter.read(writer.child.pid),
+      resent.length,
+    );
+    o.log(
+      `many re-sent: ${resent.length} keys again; per command: writer CPU ${resentSpend.cpuMsPerCommand} ms, ${resentSpend.statementsPerCommand} statements`,
+    );
     const truth = await sandbox.portal('jobber').control<{ data: unknown[] }>('GET', 'world/export/clients');
     const perIndex = new Map<number, number>();
     const pattern = new RegExp(`Bench Many ${run} (\\d+)\\b`);
@@ -249,6 +197,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
       commands: readonly Envelope[],
       wallMs: number,
       title: string,
+      spend: ReturnType<typeof perCommand>,
     ): BenchResult[] => {
       const results = commands.map((c) => arrived.get(c.commandId)?.result as CommandResult);
       const logged = commands.flatMap((c) => {
@@ -261,7 +210,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
           'every command succeeded (none replayed)',
           JSON.stringify(results.filter((r) => r.status !== 'succeeded').slice(0, 3)),
         ),
-        check(duplicates === 0, 'one result per command on FSM_RESULTS', String(duplicates)),
+        check(stack.duplicates === 0, 'one result per command on FSM_RESULTS', String(stack.duplicates)),
         check(
           logged.length === commands.length,
           'one `command succeeded` line with ms and vendorMs per command',
@@ -292,6 +241,7 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
         writerConcurrency: 16,
         writerConnectionConcurrency: 8,
         ...(batch === 'paced' ? { publishedPerSecond: MANY.pacedPerSecond } : {}),
+        ...spend,
       };
       const id = `writer.many.jobber.${batch}`;
       const base = { group: 'writer' as const, unit: 'ops' as const, count: commands.length, params, checks };
@@ -332,21 +282,17 @@ export async function benchWriterMany(o: WriterBenchOptions): Promise<BenchResul
         burst,
         burstMs,
         `many: ${burst.length} client.create over ${connections} Jobber connections, all published at once`,
+        burstSpend,
       ),
       ...figures(
         'paced',
         paced,
         pacedMs,
         `many: ${paced.length} client.create over ${connections} Jobber connections, published at ${MANY.pacedPerSecond}/s`,
+        pacedSpend,
       ),
     ];
   } finally {
-    stopConsumer?.();
-    for (const service of services.reverse()) await service.stop('SIGTERM');
-    await sandbox?.service.stop();
-    await db.destroy();
-    await scratch.drop();
-    const jsm = await jetstreamManager(o.nc);
-    for (const kind of StreamKinds) await jsm.streams.delete(streamName(kind, prefix)).catch(() => false);
+    await stack.close();
   }
 }

@@ -20,33 +20,16 @@
  * lines (`ms` its total, `vendorMs` the time inside vendor calls), the writer's overhead `ms - vendorMs`.
  */
 import { performance } from 'node:perf_hooks';
-import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { newCommandId, type CommandResult, type CommandType } from '@fieldsync/canonical-model';
-import {
-  JetStreamPublisher,
-  StreamKinds,
-  commandSubject,
-  resultsFilter,
-  streamName,
-  withPrefix,
-} from '@fieldsync/messaging';
-import { createDatabase, migrateToLatest } from '@fieldsync/persistence';
-import {
-  createScratchDatabase,
-  freePort,
-  spawnService,
-  startSandbox,
-  startSessionManager,
-  uniqueStreamPrefix,
-  userOf,
-  type RunningSandbox,
-  type SpawnedService,
-} from '@fieldsync/testing';
+import { commandSubject, resultsFilter } from '@fieldsync/messaging';
+import { userOf } from '@fieldsync/testing';
 import { sql } from 'kysely';
 import { check, type BenchResult } from './bench.types';
 import { ratePerSec, summarize } from './stats.util';
 import { benchWriterMany } from './writer-many.bench';
+import { perCommand } from './writer-meter.util';
+import { WRITER_BENCH_SANDBOX_SIZE, WriterBenchStack } from './writer-stack.util';
 
 export interface WriterBenchOptions {
   postgresUrl: string;
@@ -59,8 +42,7 @@ export interface WriterBenchOptions {
 type BenchVendor = 'servicetitan' | 'jobber';
 type BenchMode = 'unlimited' | 'limited';
 const TENANT = 'tn_benchwr';
-/** Generated world size: enough customers and locations to spread jobs over, a short Jobber backfill. */
-const SANDBOX_SIZE = '300';
+const SANDBOX_SIZE = WRITER_BENCH_SANDBOX_SIZE;
 interface ModeSetup {
   /** The sandbox's SANDBOX_API_LIMITS. */
   readonly apiLimits: 'on' | 'off';
@@ -141,16 +123,6 @@ const address = (n: number) => ({
   geo: null,
 });
 
-/** The writer's NODE_OPTIONS and PG_COUNT_FILE, from WRITER_BENCH_NODE_OPTIONS and WRITER_BENCH_PG_COUNT. */
-export function writerProfilingEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  const nodeOptions = process.env['WRITER_BENCH_NODE_OPTIONS'];
-  if (nodeOptions) env['NODE_OPTIONS'] = nodeOptions;
-  const countFile = process.env['WRITER_BENCH_PG_COUNT'];
-  if (countFile) env['PG_COUNT_FILE'] = countFile;
-  return env;
-}
-
 export async function benchWriter(o: WriterBenchOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   // WRITER_BENCH_MODES=unlimited,many (any of unlimited, limited, many) runs those modes only: for
@@ -172,32 +144,15 @@ export async function benchWriter(o: WriterBenchOptions): Promise<BenchResult[]>
 
 async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchResult[]> {
   const setup = MODES[mode];
-  const prefix = uniqueStreamPrefix('benchwr');
-  const scratch = await createScratchDatabase(o.postgresUrl, 'fs_bench_wr');
-  const db = createDatabase({ url: scratch.url, poolMax: 2, applicationName: 'fieldsync-bench-writer' });
-  let sandbox: RunningSandbox | undefined;
-  const services: SpawnedService[] = [];
-  let stopConsumer: (() => void) | undefined;
+  const stack = await WriterBenchStack.open(
+    o,
+    { prefix: 'benchwr', database: 'fs_bench_wr', applicationName: 'fieldsync-bench-writer' },
+    setup.apiLimits,
+  );
+  const { db, sandbox, manager, meter, arrived } = stack;
   const run = `${Date.now().toString(36)}`;
   try {
-    await migrateToLatest(db);
-    const s0 = performance.now();
-    // Wall clock: the writer's marker look-ups compare vendor timestamps with its own clock.
-    sandbox = await startSandbox({
-      SANDBOX_SIZE,
-      SANDBOX_SEED: '11',
-      SANDBOX_CLOCK: 'wall',
-      SANDBOX_API_LIMITS: setup.apiLimits,
-    });
-    const common = {
-      DATABASE_URL: scratch.url,
-      NATS_URL: o.natsUrl,
-      FIELDSYNC_STREAM_PREFIX: prefix,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    };
-    const manager = await startSessionManager(common);
-    services.push(manager.service);
+    const s0 = stack.startedAt;
     await manager.admin('PUT', `/tenants/${TENANT}`, { name: 'Bench writer' });
     const st = sandbox.portal('servicetitan');
     const jobber = sandbox.portal('jobber');
@@ -222,14 +177,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
         })
       ).id,
     };
-    const exPort = await freePort();
-    const extractor = spawnService('extractor', {
-      ...common,
-      PORT: String(exPort),
-      EXTRACTOR_CONNECTIONS_REFRESH: '1s',
-    });
-    services.push(extractor);
-    await extractor.waitReady(exPort);
+    const extractor = await stack.startExtractor();
 
     // The commands refer to stored customers and locations: wait for both first passes.
     const locationsOf = async (vendor: BenchVendor) => {
@@ -260,38 +208,9 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
       `sandbox size ${SANDBOX_SIZE}, both stores backfilled in ${((performance.now() - s0) / 1000).toFixed(1)} s`,
     );
 
-    const wrPort = await freePort();
-    // info: the `command succeeded` lines carry ms and vendorMs.
-    const writer = spawnService('writer', {
-      ...common,
-      LOG_LEVEL: 'info',
-      PORT: String(wrPort),
-      WRITER_REQUESTS_PER_SECOND: String(setup.requestsPerSecond),
-      // Profiling (docs/benchmarks.md "Writer"): e.g. `--cpu-prof --cpu-prof-dir=…` and the statement
-      // counter `-r ./tools/bench/pg-count.preload.js` with PG_COUNT_FILE.
-      ...writerProfilingEnv(),
-    });
-    services.push(writer);
-    await writer.waitReady(wrPort, 60_000);
-
-    /** commandId → when its result arrived, and its result. */
-    const arrived = new Map<string, { at: number; result: CommandResult }>();
-    let duplicates = 0;
-    const consumer = await jetstream(o.nc).consumers.get(streamName('results', prefix), {
-      filter_subjects: withPrefix(resultsFilter({ tenantId: TENANT }), prefix),
-      deliver_policy: DeliverPolicy.New,
-    });
-    const messages = await consumer.consume();
-    stopConsumer = () => void messages.stop();
-    void (async () => {
-      for await (const m of messages) {
-        const at = performance.now();
-        const result = m.json<CommandResult>();
-        if (arrived.has(result.commandId)) duplicates += 1;
-        else arrived.set(result.commandId, { at, result });
-      }
-    })();
-    const publisher = new JetStreamPublisher({ nc: o.nc, prefix });
+    const writer = await stack.startWriter(setup.requestsPerSecond);
+    await stack.collectResults(resultsFilter({ tenantId: TENANT }));
+    const publisher = stack.publisher();
     const envelope = (vendor: BenchVendor, type: CommandType, payload: unknown): Envelope => {
       const commandId = newCommandId();
       return {
@@ -308,6 +227,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
     /** Publishes every command at once (in order: one connection keeps the stream order) and waits for all results. */
     const runBatch = async (label: string, commands: readonly Envelope[]) => {
       const sent = new Map<string, number>();
+      const spentBefore = await meter.read(writer.child.pid);
       const t0 = performance.now();
       await Promise.all(
         commands.map((c) => {
@@ -337,6 +257,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
       );
       // The writer logs after publishing the result: give its stdout a moment to arrive.
       await new Promise((resolve) => setTimeout(resolve, 500));
+      const spend = perCommand(spentBefore, await meter.read(writer.child.pid), commands.length);
       const lines = writerLines(writer.output());
       const logged = commands.flatMap((c) => {
         const line = lines.succeeded.get(c.commandId);
@@ -345,9 +266,9 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
       const rateLimited = commands.reduce((n, c) => n + (lines.postponed.get(c.commandId) ?? 0), 0);
       const notSucceeded = results.filter((r) => r.result.status !== 'succeeded');
       o.log(
-        `${mode} ${label}: ${commands.length} commands in ${(wallMs / 1000).toFixed(1)} s (published in ${publishedMs.toFixed(0)} ms), ${rateLimited} postponed on a vendor 429`,
+        `${mode} ${label}: ${commands.length} commands in ${(wallMs / 1000).toFixed(1)} s (published in ${publishedMs.toFixed(0)} ms), ${rateLimited} postponed on a vendor 429; per command: writer CPU ${spend.cpuMsPerCommand} ms, ${spend.statementsPerCommand} statements, ${spend.commitsPerCommand} commits`,
       );
-      return { results, wallMs, publishedMs, latencies, logged, rateLimited, notSucceeded };
+      return { results, wallMs, publishedMs, latencies, logged, rateLimited, notSucceeded, spend };
     };
 
     const figures = (
@@ -367,7 +288,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
           'every command succeeded or failed rate_limited (the vendor’s limit)',
           JSON.stringify(b.notSucceeded.slice(0, 3).map((r) => r.result)),
         ),
-        check(duplicates === 0, 'one result per command on FSM_RESULTS', String(duplicates)),
+        check(stack.duplicates === 0, 'one result per command on FSM_RESULTS', String(stack.duplicates)),
         check(
           b.logged.length === commands.length - b.notSucceeded.length,
           'one `command succeeded` line with ms and vendorMs per succeeded command',
@@ -393,6 +314,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
         failedRateLimited: b.notSucceeded.length,
         succeeded: commands.length - b.notSucceeded.length,
         ...extraParams,
+        ...b.spend,
         publishMs: Math.round(b.publishedMs),
       };
       const id = `writer.${mode}.${vendor}.${batch}`;
@@ -479,7 +401,7 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
       const clientName = (i: number) => `Bench Client ${run} ${mode} ${vendor} ${i}`;
       /** The bench's customers at the vendor, by client.create index: more than one per index is a duplicate. */
       const benchCustomers = async (): Promise<Map<number, number>> => {
-        const truth = await (sandbox as RunningSandbox)
+        const truth = await sandbox
           .portal(vendor)
           .control<{ data: unknown[] }>('GET', `world/export/${truthKey}`);
         const byIndex = new Map<number, number>();
@@ -576,12 +498,6 @@ async function benchMode(o: WriterBenchOptions, mode: BenchMode): Promise<BenchR
     }
     return results;
   } finally {
-    stopConsumer?.();
-    for (const service of services.reverse()) await service.stop('SIGTERM');
-    await sandbox?.service.stop();
-    await db.destroy();
-    await scratch.drop();
-    const jsm = await jetstreamManager(o.nc);
-    for (const kind of StreamKinds) await jsm.streams.delete(streamName(kind, prefix)).catch(() => false);
+    await stack.close();
   }
 }

@@ -130,8 +130,14 @@ class ScriptedVendor {
     },
   };
 
-  readSide(connectionId: string): ConnectorReadSide {
-    const factory = canonicalFactory({ connectionId });
+  readSide(): ConnectorReadSide {
+    // Each connection's records carry its own ids (one executor may serve several connections).
+    const factories = new Map<string, ReturnType<typeof canonicalFactory>>();
+    const factoryOf = (connectionId: string) => {
+      const factory = factories.get(connectionId) ?? canonicalFactory({ connectionId });
+      factories.set(connectionId, factory);
+      return factory;
+    };
     return {
       vendor: 'servicetitan',
       // The writer never reads a stream; a connector declares at least one.
@@ -145,9 +151,12 @@ class ScriptedVendor {
         },
       ],
       mapper: {
-        toCanonical: (record) => {
+        toCanonical: (record, ctx) => {
           const raw = record.raw as { name: string };
-          return factory.customer({ externalId: record.externalId, displayName: raw.name });
+          return factoryOf(ctx.connectionId).customer({
+            externalId: record.externalId,
+            displayName: raw.name,
+          });
         },
       },
     };
@@ -176,30 +185,43 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
     executor: CommandExecutor;
     results: CommandResult[];
     connectionId: string;
+    /** Every connection this harness's executor serves (the first is `connectionId`). */
+    connectionIds: string[];
     invalidations: number;
     run: (
       command: Command,
       delivery?: Partial<{ deliveryCount: number; maxDeliver: number }>,
     ) => Promise<Disposition>;
-    command: <T extends CommandType>(type: T, payload: unknown, key?: string) => Command;
+    command: <T extends CommandType>(
+      type: T,
+      payload: unknown,
+      key?: string,
+      connectionId?: string,
+    ) => Command;
   }
 
   async function harness(
     overrides: Partial<WriterOptions> = {},
     log: pino.Logger = logger,
+    connectionCount = 1,
   ): Promise<Harness> {
     serial += 1;
-    const connectionId = `con_wr${serial}`;
+    const connectionIds = Array.from({ length: connectionCount }, (_, i) =>
+      i === 0 ? `con_wr${serial}` : `con_wr${serial}x${i}`,
+    );
+    const [connectionId] = connectionIds as [string];
     await db
       .insertInto('connections')
-      .values({
-        id: connectionId,
-        tenant_id: TENANT,
-        vendor: 'servicetitan',
-        portal_url: 'https://st.test',
-        username: connectionId,
-        status: 'active',
-      })
+      .values(
+        connectionIds.map((id) => ({
+          id,
+          tenant_id: TENANT,
+          vendor: 'servicetitan' as const,
+          portal_url: 'https://st.test',
+          username: id,
+          status: 'active' as const,
+        })),
+      )
       .execute();
     const vendor = new ScriptedVendor();
     const results: CommandResult[] = [];
@@ -208,6 +230,7 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
       vendor,
       results,
       connectionId,
+      connectionIds,
       invalidations: 0,
       executor: undefined as unknown as CommandExecutor,
       run: (command, delivery = {}) =>
@@ -216,12 +239,12 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
           maxDeliver: delivery.maxDeliver ?? 20,
           signal: new AbortController().signal,
         }),
-      command: (type, payload, key) =>
+      command: (type, payload, key, on = connectionId) =>
         ({
           commandId: newCommandId(),
-          idempotencyKey: key ?? `key-${connectionId}-${Math.random()}`,
+          idempotencyKey: key ?? `key-${on}-${Math.random()}`,
           tenantId: TENANT,
-          connectionId,
+          connectionId: on,
           type,
           payload,
           requestedAt: new Date().toISOString(),
@@ -233,7 +256,7 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
       changeLog: new ChangeLog(db),
       connectors: testConnectors({
         vendor: 'servicetitan',
-        readSide: vendor.readSide(connectionId),
+        readSide: vendor.readSide(),
         writeSide: vendor.writeSide,
       }),
       sessions: {
@@ -619,6 +642,43 @@ describe('CommandExecutor (Postgres, scripted vendor)', () => {
     const groups = lines.flatMap((l) => (typeof l.group === 'number' ? [l.group] : []));
     expect(groups).toHaveLength(20);
     expect(Math.max(...groups)).toBeGreaterThan(1);
+  });
+
+  it('groups the outcomes of several connections into shared transactions: each connection’s events gap-free in its own sequence, each key completed with its records', async () => {
+    const lines: { group?: number }[] = [];
+    const capture = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as { group?: number }) },
+    );
+    const h = await harness({}, capture, 4);
+    const commands = Array.from({ length: 24 }, (_, i) =>
+      h.command('client.create', { displayName: `Across ${i}` }, undefined, h.connectionIds[i % 4]),
+    );
+    expect(await Promise.all(commands.map((c) => h.run(c)))).toEqual(commands.map(() => ({ kind: 'ack' })));
+    expect(h.vendor.executes).toBe(24);
+    expect(h.results.map((r) => r.status)).toEqual(commands.map(() => 'succeeded'));
+    for (const c of commands) {
+      expect(await keyRow(c.idempotencyKey)).toEqual({
+        state: 'completed',
+        recovery_point: 'vendor_call_done',
+        locked_by: null,
+      });
+      expect(await commandRow(c.commandId)).toEqual({ status: 'succeeded', attempts: 1 });
+    }
+    for (const connectionId of h.connectionIds) {
+      const stored = await events(connectionId);
+      expect(stored.map((e) => [e.type, e.sequence])).toEqual(
+        ['1', '2', '3', '4', '5', '6'].map((n) => ['customer.created', n]),
+      );
+      const own = commands.filter((c) => c.connectionId === connectionId).map((c) => c.commandId);
+      expect(new Set(stored.map((e) => e.entity_id))).toEqual(
+        new Set(h.results.filter((r) => own.includes(r.commandId)).map((r) => r.result?.['customerId'])),
+      );
+    }
+    // A transaction held more commands than one connection sent (6): commands of several connections.
+    const groups = lines.flatMap((l) => (typeof l.group === 'number' ? [l.group] : []));
+    expect(groups).toHaveLength(24);
+    expect(Math.max(...groups)).toBeGreaterThan(6);
   });
 
   it('in a group commit, a command whose lease was taken over fails alone: the others complete, its key stays with the new holder', async () => {

@@ -217,6 +217,42 @@ export class IdempotencyRepository {
   }
 
   /**
+   * `complete` for several keys in one statement (a group commit's keys): each key's update and its
+   * command row, as `complete` does one. Throws LeaseLostError when any key was no longer this writer's
+   * (the caller's transaction then rolls back, and each key can be completed alone).
+   */
+  async completeMany(
+    trx: Transaction<DB>,
+    workerId: string,
+    entries: readonly { held: HeldKey; result: CommandResult; recovery?: unknown; command: Command }[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const parts = entries.map(({ held, result, recovery, command }, i) => {
+      const k = sql.raw(`k${i}`);
+      return sql`${k} as (
+        update idempotency_keys set
+          state = 'completed',
+          result = ${JSON.stringify(result)}::jsonb,
+          response_status = ${statusCode(result)},
+          ${recovery === undefined ? sql`` : sql`recovery_point = 'vendor_call_done', recovery = ${JSON.stringify(recovery)}::jsonb,`}
+          locked_by = null,
+          locked_at = null,
+          updated_at = now()
+        where tenant_id = ${held.tenantId} and key = ${held.key} and state = 'in_progress'
+          and locked_by = ${workerId}
+        returning 1
+      ), ${sql.raw(`c${i}`)} as (${commandRowUpsert(command, result.status, sql`from ${k}`, result)})`;
+    });
+    const counts = sql.join(
+      entries.map((_, i) => sql`(select count(*)::int from ${sql.raw(`k${i}`)})`),
+      sql` + `,
+    );
+    const done = await sql<{ n: number }>`with ${sql.join(parts)} select ${counts} as n`.execute(trx);
+    if ((done.rows[0]?.n ?? 0) !== entries.length)
+      throw new LeaseLostError('idempotency key lease lost before completion (in a group)');
+  }
+
+  /**
    * Ends this execution without a final result (a transient failure, a nak for Retry-After, a shutdown):
    * the key keeps its recovery point and the same request may run again. `failed` says the attempt ended
    * in a failure the caller was told about; otherwise the lease is only released.
