@@ -57,28 +57,44 @@ export async function startSessionWorld(options: {
   const database: TestDatabase = await createTestDatabase(options.name);
   const db = createDatabase({ url: database.url });
   await migrateToLatest(db);
-  const sandbox = await startSandbox({ ...options.sandboxEnv });
+  let client: SessionClient | undefined;
+  const close = async (): Promise<void> => {
+    await client?.close().catch(() => undefined);
+    await killSpawnedServices();
+    await db.destroy().catch(() => undefined);
+    await database.drop().catch(() => undefined);
+    await deleteStreamsWithPrefix(prefix).catch(() => undefined);
+  };
+  let sandbox: RunningSandbox;
+  let manager: Awaited<ReturnType<typeof startSessionManager>>;
   const adminToken = `admin-${randomBytes(16).toString('hex')}`;
-  const manager = await startSessionManager({
-    DATABASE_URL: database.url,
-    NATS_URL: services.natsUrl,
-    FIELDSYNC_STREAM_PREFIX: prefix,
-    FIELDSYNC_STREAM_STORAGE: 'memory',
-    FIELDSYNC_ADMIN_TOKEN: adminToken,
-    FIELDSYNC_MFA_SANDBOX_OUTBOX: 'true',
-    SESSION_MFA_TIMEOUT: '30s',
-    LOG_LEVEL: 'info',
-    HOST: '127.0.0.1',
-    ...options.managerEnv,
-  });
+  try {
+    sandbox = await startSandbox({ ...options.sandboxEnv });
+    manager = await startSessionManager({
+      DATABASE_URL: database.url,
+      NATS_URL: services.natsUrl,
+      FIELDSYNC_STREAM_PREFIX: prefix,
+      FIELDSYNC_STREAM_STORAGE: 'memory',
+      FIELDSYNC_ADMIN_TOKEN: adminToken,
+      FIELDSYNC_MFA_SANDBOX_OUTBOX: 'true',
+      SESSION_MFA_TIMEOUT: '30s',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      ...options.managerEnv,
+    });
+    client = new SessionClient({
+      service: 'extractor',
+      servers: services.natsUrl,
+      prefix,
+      timeoutMs: options.acquireTimeoutMs ?? 60_000,
+    });
+    await client.connect();
+  } catch (error) {
+    // A start that failed half way leaves nothing running (no pool or process keeps jest alive).
+    await close();
+    throw error;
+  }
   const base = `http://127.0.0.1:${manager.port}`;
-  const client = new SessionClient({
-    service: 'extractor',
-    servers: services.natsUrl,
-    prefix,
-    timeoutMs: options.acquireTimeoutMs ?? 60_000,
-  });
-  await client.connect();
 
   const adminCall: SessionWorld['adminCall'] = async <T>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
@@ -105,13 +121,7 @@ export async function startSessionWorld(options: {
       if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },
-    async close() {
-      await client.close().catch(() => undefined);
-      await killSpawnedServices();
-      await db.destroy().catch(() => undefined);
-      await database.drop().catch(() => undefined);
-      await deleteStreamsWithPrefix(prefix).catch(() => undefined);
-    },
+    close,
   };
 }
 
