@@ -146,7 +146,7 @@ const CASES: readonly VendorCase[] = [
   },
 ];
 
-describe('extractor on Workiz and Housecall Pro (real session manager, Chromium, the sandbox)', () => {
+describe('extractor on Workiz, Housecall Pro and Total Office Manager (real session manager, Chromium, the sandbox)', () => {
   const services = getTestServices();
   const prefix = uniqueStreamPrefix('extvn');
   let database: TestDatabase;
