@@ -137,32 +137,44 @@ export async function proveExactlyOnceAcrossCrashes(
   let writer = await world.startWriter(env);
   let crashed = 0;
   const problems: string[] = [];
-  for (let i = 0; crashed < crashes; i += 1) {
-    const { at, entity, command } = nextCommand(i);
-    const vendor = (cases[at] as CrashCase).vendor;
-    await world.publish(command);
-    let timer: NodeJS.Timeout | undefined;
-    const exit = await Promise.race([
-      writer.service.exited,
-      new Promise<undefined>((resolve) => (timer = setTimeout(resolve, 60_000, undefined))),
-    ]).finally(() => clearTimeout(timer));
-    if (exit?.signal !== 'SIGKILL') {
-      throw new Error(
-        `command ${String(i)} (${vendor} ${command.type}): the writer did not crash after the vendor write\n${writer.service.output().slice(-3_000)}`,
-      );
+  const crashLoop = async (): Promise<void> => {
+    for (let i = 0; crashed < crashes; i += 1) {
+      const { at, entity, command } = nextCommand(i);
+      const vendor = (cases[at] as CrashCase).vendor;
+      await world.publish(command);
+      let timer: NodeJS.Timeout | undefined;
+      const exit = await Promise.race([
+        writer.service.exited,
+        new Promise<undefined>((resolve) => (timer = setTimeout(resolve, 60_000, undefined))),
+      ]).finally(() => clearTimeout(timer));
+      if (exit?.signal !== 'SIGKILL') {
+        throw new Error(
+          `command ${String(i)} (${vendor} ${command.type}): the writer did not crash after the vendor write\n${writer.service.output().slice(-3_000)}`,
+        );
+      }
+      crashed += 1;
+      // The next writer takes the command over from its recovery point (and crashes on the next one).
+      writer = await world.startWriter(env);
+      const [result] = await world.resultsFor([command.commandId], 60_000);
+      if (result?.status !== 'succeeded') {
+        problems.push(
+          `${vendor} ${command.type}: ${String(result?.status)} ${JSON.stringify(result?.error)}`,
+        );
+        continue;
+      }
+      (made[at] as Record<Counted, number>)[entity] += 1;
+      remember(at, entity, result);
     }
-    crashed += 1;
-    // The next writer takes the command over from its recovery point (and crashes on the next one).
-    writer = await world.startWriter(env);
-    const [result] = await world.resultsFor([command.commandId], 60_000);
-    if (result?.status !== 'succeeded') {
-      problems.push(`${vendor} ${command.type}: ${String(result?.status)} ${JSON.stringify(result?.error)}`);
-      continue;
+    await writer.service.stop();
+  };
+  try {
+    await crashLoop();
+  } finally {
+    // A proof that failed half way leaves no writer behind to take the next proof's commands.
+    if (writer.service.child.exitCode === null && writer.service.child.signalCode === null) {
+      await writer.service.stop('SIGKILL');
     }
-    (made[at] as Record<Counted, number>)[entity] += 1;
-    remember(at, entity, result);
   }
-  await writer.service.stop();
   expect(crashed).toBe(crashes);
   expect(problems).toEqual([]);
   const kinds: Counted[] = ['customer', 'job', 'invoice', 'payment'];
