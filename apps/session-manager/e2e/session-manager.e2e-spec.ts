@@ -1,28 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { sessionFetch, type CapturedSession } from '@fieldsync/connector-kit';
 import { connectNats, streamName } from '@fieldsync/messaging';
-import { createDatabase, migrateToLatest, type DB } from '@fieldsync/persistence';
+import type { DB } from '@fieldsync/persistence';
 import { SessionAcquireError, SessionClient } from '@fieldsync/session-client';
 import {
-  createTestDatabase,
-  deleteStreamsWithPrefix,
   expectEventually,
   freePort,
   getTestServices,
-  killSpawnedServices,
   outboxTo,
-  spawnService,
-  startSandbox,
-  uniqueStreamPrefix,
   userOf,
   type PortalHandle,
   type RunningSandbox,
   type SpawnedService,
-  type TestDatabase,
 } from '@fieldsync/testing';
 import { sql, type Kysely } from 'kysely';
+import { startSessionWorld, type SessionWorld } from './session-harness.util';
 
 /*
  * The session manager as a process, against the vendor sandbox as a process, with real Chromium:
@@ -33,7 +26,6 @@ import { sql, type Kysely } from 'kysely';
 
 jest.setTimeout(240_000);
 
-const ADMIN = `admin-${randomBytes(16).toString('hex')}`;
 const ST_TENANT = '/crm/v2/tenant/1000042/customers?pageSize=1';
 
 /**
@@ -59,9 +51,8 @@ interface LoginsReport {
 
 describe('session-manager against the vendor sandbox (real Chromium)', () => {
   const services = getTestServices();
-  const prefix = uniqueStreamPrefix('sessmgr');
-  const vaultKey = randomBytes(32).toString('base64');
-  let database: TestDatabase;
+  let world: SessionWorld;
+  let prefix: string;
   let db: Kysely<DB>;
   let sandbox: RunningSandbox;
   let st: PortalHandle;
@@ -74,21 +65,8 @@ describe('session-manager against the vendor sandbox (real Chromium)', () => {
   const secrets = new Set<string>();
   const acquired: CapturedSession[] = [];
 
-  const admin = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${ADMIN}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
+  const admin = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> =>
+    world.adminCall<T>(method, path, body);
 
   const createConnection = async (input: Record<string, unknown>): Promise<string> => {
     const res = await admin<{ id: string }>('POST', '/connections', { tenantId: 'tn_e2e', ...input });
@@ -111,51 +89,28 @@ describe('session-manager against the vendor sandbox (real Chromium)', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase('session_mgr');
-    db = createDatabase({ url: database.url });
-    await migrateToLatest(db);
-    sandbox = await startSandbox();
+    world = await startSessionWorld({
+      name: 'session_mgr',
+      managerEnv: {
+        SESSION_AUTO_LOGIN: 'false',
+        SESSION_VERIFY_AFTER: '0',
+        LOG_LEVEL: 'debug',
+      },
+      acquireTimeoutMs: 120_000,
+    });
+    ({ prefix, db, sandbox, manager, base, client } = world);
     st = sandbox.portal('servicetitan');
     jobber = sandbox.portal('jobber');
     for (const u of (await st.control<{ users: { totpSecret: string | null }[] }>('GET', 'users')).users) {
       if (u.totpSecret) secrets.add(u.totpSecret);
     }
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    manager = spawnService('session-manager', {
-      DATABASE_URL: database.url,
-      NATS_URL: services.natsUrl,
-      FIELDSYNC_STREAM_PREFIX: prefix,
-      FIELDSYNC_STREAM_STORAGE: 'memory',
-      FIELDSYNC_VAULT_KEY: vaultKey,
-      FIELDSYNC_ADMIN_TOKEN: ADMIN,
-      FIELDSYNC_MFA_SANDBOX_OUTBOX: 'true',
-      SESSION_AUTO_LOGIN: 'false',
-      SESSION_VERIFY_AFTER: '0',
-      SESSION_MFA_TIMEOUT: '30s',
-      LOG_LEVEL: 'debug',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-    });
-    await manager.waitReady(port);
-    client = new SessionClient({
-      service: 'extractor',
-      servers: services.natsUrl,
-      prefix,
-      timeoutMs: 120_000,
-    });
-    await client.connect();
     nc = await connectNats({ servers: services.natsUrl, name: 'session-manager-e2e', timeoutMs: 5_000 });
     expect((await admin('PUT', '/tenants/tn_e2e', { name: 'Northwind & Greenleaf' })).status).toBe(200);
   });
 
   afterAll(async () => {
-    await client?.close();
     await nc?.close();
-    await killSpawnedServices();
-    await db?.destroy();
-    await database?.drop();
-    await deleteStreamsWithPrefix(prefix);
+    await world?.close();
   });
 
   it('refuses the admin API without the admin token', async () => {

@@ -1,25 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import * as cheerio from 'cheerio';
 import { sessionFetch } from '@fieldsync/connector-kit';
-import { createDatabase, migrateToLatest, type DB } from '@fieldsync/persistence';
-import { SessionClient } from '@fieldsync/session-client';
-import {
-  createTestDatabase,
-  deleteStreamsWithPrefix,
-  expectEventually,
-  freePort,
-  getTestServices,
-  killSpawnedServices,
-  spawnService,
-  startSandbox,
-  uniqueStreamPrefix,
-  type LoginsReport,
-  type PortalHandle,
-  type RunningSandbox,
-  type SpawnedService,
-  type TestDatabase,
-} from '@fieldsync/testing';
-import type { Kysely } from 'kysely';
+import { expectEventually, type LoginsReport, type PortalHandle } from '@fieldsync/testing';
+import { startSessionWorld, type SessionWorld } from './session-harness.util';
 
 /*
  * Total Office Manager's licensed seats are given back (AuthFlow.logout, TOM's Log Out), through the real
@@ -36,36 +18,15 @@ import type { Kysely } from 'kysely';
 
 jest.setTimeout(240_000);
 
-const ADMIN = `admin-${randomBytes(16).toString('hex')}`;
 const TOM_ADMIN = { username: 'tomrds\\admin01', password: 'Sandbox1Admin' };
 
 describe('TOM seats released by the session manager (licence limit 1)', () => {
-  const services = getTestServices();
-  const prefix = uniqueStreamPrefix('tomseat');
-  let database: TestDatabase;
-  let db: Kysely<DB>;
-  let sandbox: RunningSandbox;
+  let world: SessionWorld;
   let tom: PortalHandle;
-  let base: string;
-  let client: SessionClient;
-  let manager: SpawnedService;
   let connectionId: string;
   let maxSeats = 0;
   let watching: NodeJS.Timeout | undefined;
 
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${ADMIN}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  };
   const seatsInUse = async () => (await tom.control<{ inUse: number }>('GET', 'licence')).inUse;
   /**
    * The connection holds its seat. Eventually: a release-first refresh runs every ~10 s here, and between
@@ -75,7 +36,7 @@ describe('TOM seats released by the session manager (licence limit 1)', () => {
   const holdsOneSeat = () =>
     expectEventually(async () => expect(await seatsInUse()).toBe(1), { timeoutMs: 30_000, intervalMs: 100 });
   const eventsOf = async (type: string) =>
-    db
+    world.db
       .selectFrom('change_events')
       .select(['payload'])
       .where('connection_id', '=', connectionId)
@@ -83,7 +44,7 @@ describe('TOM seats released by the session manager (licence limit 1)', () => {
       .execute();
 
   async function readsTom(): Promise<string> {
-    const { session } = await client.acquire(connectionId);
+    const { session } = await world.client.acquire(connectionId);
     const page = await sessionFetch(session, '/WorkOrders', { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(cheerio.load(await page.text())('table#grid tbody tr').length).toBeGreaterThan(0);
@@ -91,41 +52,22 @@ describe('TOM seats released by the session manager (licence limit 1)', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase('tom_seats');
-    db = createDatabase({ url: database.url });
-    await migrateToLatest(db);
-    sandbox = await startSandbox({ SANDBOX_API_LIMITS: 'off', SANDBOX_SIZE: '100' });
-    tom = sandbox.portal('tom');
+    world = await startSessionWorld({
+      name: 'tom_seats',
+      sandboxEnv: { SANDBOX_API_LIMITS: 'off', SANDBOX_SIZE: '100' },
+      managerEnv: {
+        SESSION_TIMEOUTS: 'tom.idle=20s,tom.absolute=40s',
+        SESSION_REFRESH_MARGIN: '30s',
+        SESSION_REFRESH_INTERVAL: '500ms',
+        SESSION_RETRY_BASE: '3s',
+        SESSION_RETRY_MAX: '6s',
+        SESSION_RELEASE_TIMEOUT: '5s',
+        FIELDSYNC_SHUTDOWN_TIMEOUT_MS: '20000',
+      },
+    });
+    tom = world.sandbox.portal('tom');
     await tom.control('POST', 'licence', { seats: 1 });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    manager = spawnService('session-manager', {
-      DATABASE_URL: database.url,
-      NATS_URL: services.natsUrl,
-      FIELDSYNC_STREAM_PREFIX: prefix,
-      FIELDSYNC_STREAM_STORAGE: 'memory',
-      FIELDSYNC_VAULT_KEY: randomBytes(32).toString('base64'),
-      FIELDSYNC_ADMIN_TOKEN: ADMIN,
-      SESSION_TIMEOUTS: 'tom.idle=20s,tom.absolute=40s',
-      SESSION_REFRESH_MARGIN: '30s',
-      SESSION_REFRESH_INTERVAL: '500ms',
-      SESSION_RETRY_BASE: '3s',
-      SESSION_RETRY_MAX: '6s',
-      SESSION_RELEASE_TIMEOUT: '5s',
-      FIELDSYNC_SHUTDOWN_TIMEOUT_MS: '20000',
-      LOG_LEVEL: 'info',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-    });
-    await manager.waitReady(port);
-    client = new SessionClient({
-      service: 'extractor',
-      servers: services.natsUrl,
-      prefix,
-      timeoutMs: 60_000,
-    });
-    await client.connect();
-    await admin('PUT', '/tenants/tn_tom_seats', { name: 'TOM seats' });
+    await world.admin('PUT', '/tenants/tn_tom_seats', { name: 'TOM seats' });
     // Every 100 ms: the most seats the company file ever counted at once.
     watching = setInterval(() => {
       void seatsInUse()
@@ -136,15 +78,11 @@ describe('TOM seats released by the session manager (licence limit 1)', () => {
 
   afterAll(async () => {
     if (watching) clearInterval(watching);
-    await client?.close();
-    await killSpawnedServices();
-    await db?.destroy();
-    await database?.drop();
-    await deleteStreamsWithPrefix(prefix);
+    await world?.close();
   });
 
   it('refreshes with one seat: the old session is logged out first, no licence error, never two seats', async () => {
-    ({ id: connectionId } = await admin<{ id: string }>('POST', '/connections', {
+    ({ id: connectionId } = await world.admin<{ id: string }>('POST', '/connections', {
       tenantId: 'tn_tom_seats',
       vendor: 'tom',
       portalUrl: tom.url,
@@ -169,9 +107,9 @@ describe('TOM seats released by the session manager (licence limit 1)', () => {
   });
 
   it('disabling the connection frees its seat at once; enabling it takes the seat again', async () => {
-    await admin('POST', `/connections/${connectionId}/disable`, { reason: 'test' });
+    await world.admin('POST', `/connections/${connectionId}/disable`, { reason: 'test' });
     expect(await seatsInUse()).toBe(0);
-    await admin('POST', `/connections/${connectionId}/enable`);
+    await world.admin('POST', `/connections/${connectionId}/enable`);
     await expectEventually(readsTom, { timeoutMs: 60_000, intervalMs: 500 });
     await holdsOneSeat();
     expect(maxSeats).toBe(1);
@@ -180,7 +118,7 @@ describe('TOM seats released by the session manager (licence limit 1)', () => {
   it('SIGTERM logs the session out before the process exits: 0 seats, logged without secrets', async () => {
     const cookie = await readsTom();
     await holdsOneSeat();
-    const exit = await manager.stop('SIGTERM');
+    const exit = await world.manager.stop('SIGTERM');
     expect(exit.code).toBe(0);
     expect(await seatsInUse()).toBe(0);
     const summary = exit.stdout
@@ -193,7 +131,7 @@ describe('TOM seats released by the session manager (licence limit 1)', () => {
       expect(cookie.length).toBeGreaterThan(10);
       expect(exit.stdout + exit.stderr).not.toContain(secret);
     }
-    const row = await db
+    const row = await world.db
       .selectFrom('sessions')
       .select(['health', 'invalidated_reason'])
       .where('connection_id', '=', connectionId)

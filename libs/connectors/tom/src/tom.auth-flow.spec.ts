@@ -6,7 +6,7 @@ import { TomAuthFlow } from './tom.auth-flow';
 /*
  * TOM's Log Out as the session manager uses it: which answers of the portal count as the seat being free.
  * A local HTTP server answers the way Mobile II does (the sandbox's own routes are proved in its portal
- * spec and, through the real session manager, in apps/session-manager/e2e/tom-sessions.e2e-spec.ts).
+ * spec and, through the real session manager, in apps/session-manager/e2e/tom-seat-release.e2e-spec.ts).
  */
 
 type Answer = (req: IncomingMessage, body: string, res: ServerResponse) => void;

@@ -113,9 +113,11 @@ export async function spawnReady(
       await service.waitReady(port, options.readyTimeoutMs);
       return { service, port };
     } catch (error) {
-      if (attempt >= attempts || !service.output().includes('EADDRINUSE')) throw error;
+      // A service that did not get ready in time is stopped: left running, it could still come up and act
+      // in the test (a writer taking commands meant for the next one).
       service.child.kill('SIGKILL');
       await service.exited;
+      if (attempt >= attempts || !service.output().includes('EADDRINUSE')) throw error;
     }
   }
 }
