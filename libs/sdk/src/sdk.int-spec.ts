@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import {
   canonicalId,
   commandResultSchema,
@@ -466,7 +467,12 @@ describe('libs/sdk against the api process and JetStream', () => {
             'content-type': 'application/json',
             'webhook-id': 'msg_1',
             'webhook-timestamp': String(timestamp),
-            'webhook-signature': signatureHeader([secretKey(secret)], 'msg_1', timestamp, body),
+            'webhook-signature': signatureHeader(
+              [createSecretKey(secretKey(secret))],
+              'msg_1',
+              timestamp,
+              body,
+            ),
           },
           body: payload,
         });

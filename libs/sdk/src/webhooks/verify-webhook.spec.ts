@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { generateSecret, secretKey } from '@fieldsync/canonical-model';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the SDK must verify what the dispatcher signs: its own signing code
 import { signatureHeader } from '../../../../apps/webhook-dispatcher/src/delivery/signature.util';
@@ -22,7 +23,12 @@ function delivery(secrets: string[], opts: { id?: string; timestamp?: number; bo
     'content-type': 'application/json',
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': signatureHeader(secrets.map(secretKey), id, timestamp, opts.body ?? BODY),
+    'webhook-signature': signatureHeader(
+      secrets.map((s) => createSecretKey(secretKey(s))),
+      id,
+      timestamp,
+      opts.body ?? BODY,
+    ),
   };
 }
 

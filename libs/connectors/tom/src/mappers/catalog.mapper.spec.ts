@@ -34,10 +34,16 @@ function itemRendering(lines: Record<string, string>[]) {
 /** What the items grid reader yields for a rendering: a record, or drift when its page no longer reads. */
 const read = (rendering: ReturnType<typeof itemRendering>) =>
   validatedRecord('pricebook_item', tomItemSchema, tomWireRecord(rendering), () => false);
+/** A page that must read as a record (not drift). */
+const readRecord = (rendering: ReturnType<typeof itemRendering>) => {
+  const record = read(rendering);
+  if (record.kind !== 'record') throw new Error(`the item page is drift: ${JSON.stringify(record.issues)}`);
+  return record;
+};
 
 describe('TOM item mapping', () => {
   it("carries the item's price per zone, in page order, and no member price", () => {
-    const record = read(
+    const record = readRecord(
       itemRendering([
         { Zone: 'Central Austin', Price: '$1,129.00' },
         { Zone: 'West (Hill Country)', Price: '$1,298.35' },
@@ -58,7 +64,7 @@ describe('TOM item mapping', () => {
   });
 
   it('an item priced in no zone has an empty list (read and found none), not null', () => {
-    const mapped = mapVendorRecord(tomMapper, read(itemRendering([])), CTX);
+    const mapped = mapVendorRecord(tomMapper, readRecord(itemRendering([])), CTX);
     if (!mapped.ok) throw new Error(JSON.stringify(mapped.issues));
     expect(mapped.object).toMatchObject({ zonePrices: [], memberPrice: null });
   });
