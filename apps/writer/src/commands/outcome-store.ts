@@ -46,7 +46,7 @@ export interface StoredOutcome {
  *
  * Group commit per replica: a command's outcome joins one queue; at most LANES transactions run at a
  * time, each holding every outcome that waited while the previous ones ran (at most MAX_GROUP, of any
- * connections): each key completed with its result and command row, then per connection (in connection
+ * connections, but a connection in one running group only, so its outcomes commit in arrival order): each key completed with its result and command row, then per connection (in connection
  * id order) its records through one `ChangeLog.record`, one commit. The queue fills while transactions
  * run, so the busier the writer, the larger the groups and the fewer the commits per command; an idle
  * writer stores a lone outcome at once. (Lanes per connection grouped only when one connection had
@@ -61,6 +61,8 @@ export interface StoredOutcome {
  */
 export class OutcomeStore {
   private readonly waiting: Pending[] = [];
+  /** Connections with outcomes in a running group. */
+  private readonly busy = new Set<string>();
   private running = 0;
 
   constructor(
@@ -87,17 +89,39 @@ export class OutcomeStore {
     });
   }
 
-  /** One lane: commits the waiting outcomes, a group at a time, until none is waiting. */
+  /**
+   * One lane: commits the waiting outcomes, a group at a time, until none it may take is waiting. A
+   * connection's outcomes are in at most one running group, so they commit in the order they arrived (a
+   * later read-back of a record never committed before an earlier one); an outcome whose connection is
+   * in the other lane's group waits for that lane, which takes it next.
+   */
   private async drain(): Promise<void> {
     this.running += 1;
     try {
-      while (this.waiting.length > 0) {
-        const group = this.waiting.splice(0, MAX_GROUP);
-        await this.commitGroup(group);
+      for (let group = this.takeGroup(); group.length > 0; group = this.takeGroup()) {
+        const connections = new Set(group.map((entry) => entry.command.connectionId));
+        for (const connectionId of connections) this.busy.add(connectionId);
+        try {
+          await this.commitGroup(group);
+        } finally {
+          for (const connectionId of connections) this.busy.delete(connectionId);
+        }
       }
     } finally {
       this.running -= 1;
     }
+  }
+
+  /** Up to MAX_GROUP waiting outcomes, oldest first, of connections no running group holds. */
+  private takeGroup(): Pending[] {
+    const group: Pending[] = [];
+    const left: Pending[] = [];
+    for (const entry of this.waiting) {
+      if (group.length < MAX_GROUP && !this.busy.has(entry.command.connectionId)) group.push(entry);
+      else left.push(entry);
+    }
+    this.waiting.splice(0, this.waiting.length, ...left);
+    return group;
   }
 
   private async commitGroup(group: readonly Pending[]): Promise<void> {
